@@ -1,0 +1,56 @@
+# Key Cities Hub. Two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup lint typecheck pytest e2e bench openapi clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+keycities/static/build/hub.css: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss)
+	npm run --silent build
+
+setup: $(BIN)/.installed keycities/static/build/hub.css
+	mkdir -p var
+
+# Serve the Hub at http://127.0.0.1:8000 on the embedded SQLite database.
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py load_network
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest
+
+# The whole suite: lint, types, unit and integration tests, browser journeys.
+test: lint typecheck pytest
+
+e2e: setup
+	$(BIN)/pytest -m e2e
+
+bench: setup
+	$(PY) -m benchmarks
+
+openapi: setup
+	UPDATE_SNAPSHOTS=1 $(BIN)/pytest keycities/tests/test_openapi.py -q
+
+clean:
+	rm -rf $(VENV) node_modules keycities/static/build var

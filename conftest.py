@@ -1,0 +1,2 @@
+# Fixtures shared by the unit tests of every app and the browser journeys.
+pytest_plugins = ["keycities.tests.fixtures"]

@@ -1,0 +1,83 @@
+"""Users and their roles.
+
+Four kinds of visitor use the Hub: the secretariat (staff), officers of a
+member council (each belongs to one place), partners (external
+organisations), and anonymous visitors who do not sign in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Secretariat"
+    MEMBER_OFFICER = "member_officer", "Member officer"
+    PARTNER = "partner", "Partner"
+
+
+# What the secretariat may do in the admin, by app: everything in the apps they
+# run, and only read the audit log (nobody edits history).
+SECRETARIAT_PERMISSIONS: dict[str, set[str] | None] = {
+    "network": None,  # None: every permission
+    "accounts": None,
+    "auth": None,
+    "auditlog": {"view"},
+    "axes": {"view", "delete"},  # see and clear lockouts
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    place = models.ForeignKey(
+        "network.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text="The member place a member officer works for.",
+    )
+    organisation = models.CharField(max_length=200, blank=True, help_text="A partner's organisation.")
+
+    class Meta:
+        ordering = ["username"]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.MEMBER_OFFICER and not self.place_id:
+            raise ValidationError({"place": "A member officer must belong to a member place."})
+        if self.role != Role.MEMBER_OFFICER and self.place_id:
+            raise ValidationError({"place": "Only member officers belong to a place."})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The secretariat are the staff: they use the admin. Nobody else does.
+        if self.is_superuser:
+            self.role = Role.SECRETARIAT
+        if self.role == Role.SECRETARIAT:
+            self.is_staff = True
+        elif not self.is_superuser:
+            self.is_staff = False
+        super().save(*args, **kwargs)
+
+    def _secretariat_may(self, app_label: str, action: str | None = None) -> bool:
+        if not (self.is_active and self.role == Role.SECRETARIAT) or app_label not in SECRETARIAT_PERMISSIONS:
+            return False
+        allowed = SECRETARIAT_PERMISSIONS[app_label]
+        return allowed is None or action is None or action in allowed
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        app_label, _, codename = perm.partition(".")
+        if self._secretariat_may(app_label, codename.split("_", 1)[0]):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self._secretariat_may(app_label) or super().has_module_perms(app_label)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label

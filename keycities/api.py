@@ -1,0 +1,20 @@
+"""The Hub's API, /api/v1/. Each app contributes a router."""
+
+from ninja import NinjaAPI
+
+from keycities.core.api import install_error_handlers
+from keycities.network.api import router as network_router
+
+api = NinjaAPI(
+    title="Key Cities Hub API",
+    version="1",
+    description=(
+        "The Key Cities member registry and evidence. Lists are paginated (limit, offset) and "
+        "available as CSV with format=csv. Errors share one envelope: "
+        '{"error": {"status", "code", "message", "details"}}. '
+        "Statistics: Office for National Statistics, Open Government Licence v3.0."
+    ),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", network_router)

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from keycities.core import access
+
+# (label, URL name, the URL names that make the item current)
+PUBLIC_NAV = [
+    ("Home", "core:home", {"core:home"}),
+    ("Members", "network:members", {"network:members", "network:place"}),
+    ("Work areas", "network:work-areas", {"network:work-areas", "network:work-area"}),
+]
+
+
+def _nav(request: HttpRequest) -> list[dict[str, object]]:
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    items = list(PUBLIC_NAV)
+    if request.user.is_authenticated:
+        items.append(("Your account", "accounts:account", {"accounts:account"}))
+        if access.is_secretariat(request.user):
+            items.append(("Admin", "admin:index", set()))
+    else:
+        items.append(("Sign in", "accounts:sign-in", {"accounts:sign-in"}))
+    return [{"label": label, "href": reverse(name), "current": current in names} for label, name, names in items]
+
+
+def site(request: HttpRequest) -> dict[str, object]:
+    return {
+        "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
+        "is_secretariat": access.is_secretariat(request.user),
+        "nav_items": _nav(request),
+    }

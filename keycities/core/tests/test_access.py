@@ -1,0 +1,92 @@
+"""Every view has an explicit access rule, and each rule holds for each role."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from keycities.core import access
+from keycities.tests.fixtures import ROLES
+
+pytestmark = pytest.mark.django_db
+
+# Served by libraries with their own, tested, rules: the Django admin (staff
+# only) and the API (each router declares its auth; tested in test_api_access).
+DELEGATED = ("admin/", "api/v1/")
+
+
+def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:  # type: ignore[type-arg]
+    found = []
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if route.startswith(DELEGATED):
+                continue
+            found += walk(p.url_patterns, route)
+        elif isinstance(p, URLPattern):
+            found.append((route, p.callback))
+    return found
+
+
+def test_every_view_declares_its_access_rule() -> None:
+    views = walk(get_resolver().url_patterns)
+    assert len(views) >= 12
+    missing = [route for route, view in views if getattr(view, "access_rule", None) is None]
+    assert missing == []
+
+
+PUBLIC_PAGES = ["/", "/members/", "/members/tees-valley/", "/work-areas/", "/work-areas/integration/",
+                "/accessibility/", "/privacy/", "/account/sign-in/", "/account/password-reset/",
+                "/account/password-reset/sent/", "/account/password-reset/complete/"]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_open_to_every_role(client_for, role: str, url: str) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(role).get(url)
+    # A signed-in user asking for the sign-in page is sent on to their account.
+    expected = 302 if (url == "/account/sign-in/" and role != "anonymous") else 200
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_account_page_needs_sign_in(client_for, role: str) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(role).get("/account/")
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"] == "/account/sign-in/?next=/account/"
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("role", "status"), [("anonymous", 302), ("partner", 302), ("officer", 302),
+                                              ("secretariat", 200)])  # fmt: skip
+def test_admin_is_for_the_secretariat_only(client_for, role: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    response = client_for(role).get("/admin/network/place/")
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_registry_api_is_public_and_read_only(client_for, role: str) -> None:  # type: ignore[no-untyped-def]
+    client: Client = client_for(role)
+    for url in ["/api/v1/places/", "/api/v1/places/hull", "/api/v1/work-areas/", "/api/v1/work-areas/skills"]:
+        assert client.get(url).status_code == 200
+        assert client.post(url, {}).status_code == 405
+
+
+def test_role_predicates(secretariat, officer, partner) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    table = [(u, access.is_secretariat(u), access.is_member_officer(u), access.is_partner(u))
+             for u in (secretariat, officer, partner, anonymous)]  # fmt: skip
+    assert [row[1:] for row in table] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+        (False, False, False),
+    ]
+    partner.is_active = False
+    assert not access.is_partner(partner)

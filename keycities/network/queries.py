@@ -1,0 +1,37 @@
+"""Read-side querysets for the registry, each loading what its presenters use
+in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Group, Membership, Place, WorkArea, WorkAreaLead
+
+
+def places(
+    *, group: str | None = None, as_of: dt.date | None = None, nation: str | None = None, region: str | None = None
+) -> QuerySet[Place]:
+    qs = Place.objects.all()
+    if group:
+        qs = Place.objects.members_of(group, as_of or dt.date.today())
+    if nation:
+        qs = qs.filter(nation=nation)
+    if region:
+        qs = qs.filter(region_code=region)
+    return qs.order_by("name").prefetch_related(
+        "areas",
+        Prefetch("memberships", queryset=Membership.objects.select_related("group")),
+        Prefetch("lead_links", queryset=WorkAreaLead.objects.select_related("work_area")),
+    )
+
+
+def work_areas() -> QuerySet[WorkArea]:
+    return WorkArea.objects.prefetch_related(
+        Prefetch("lead_links", queryset=WorkAreaLead.objects.select_related("place"))
+    )
+
+
+def groups() -> QuerySet[Group]:
+    return Group.objects.all()

@@ -1,0 +1,63 @@
+import datetime as dt
+
+from ninja import Schema
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class AreaCoverOut(Schema):
+    code: str
+    name: str
+    start: dt.date | None
+    end: dt.date | None
+    relation: str
+    counted: bool
+    note: str
+
+
+class MembershipOut(Schema):
+    group: str
+    group_name: str
+    start: dt.date | None
+    end: dt.date | None
+    source: str
+
+
+class WorkAreaRef(Schema):
+    slug: str
+    name: str
+
+
+class PlaceRef(Schema):
+    slug: str
+    name: str
+
+
+class PlaceOut(Schema):
+    slug: str
+    name: str
+    official_name: str
+    nation: str
+    region: RegionOut
+    url: str
+    areas: list[AreaCoverOut]
+    memberships: list[MembershipOut]
+    work_areas_led: list[WorkAreaRef]
+
+
+class PlaceDetailOut(PlaceOut):
+    note: str
+
+
+class WorkAreaOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    kind_label: str
+    description: str
+    source: str
+    url: str
+    leads: list[PlaceRef]

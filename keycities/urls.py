@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from keycities.api import api
+
+admin.site.site_header = "Key Cities Hub administration"
+admin.site.site_title = "Key Cities Hub admin"
+admin.site.index_title = "Registry and records"
+
+urlpatterns = [
+    path("", include("keycities.core.urls")),
+    path("", include("keycities.network.urls")),
+    path("account/", include("keycities.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "keycities.core.views.bad_request"
+handler403 = "keycities.core.views.permission_denied"
+handler404 = "keycities.core.views.page_not_found"
+handler500 = "keycities.core.views.server_error"
