@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "keycities.core",
     "keycities.accounts",
     "keycities.network",
+    "keycities.observatory",
 ]
 
 MIDDLEWARE = [

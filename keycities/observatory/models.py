@@ -1,0 +1,221 @@
+"""The evidence observatory: areas, indicators, releases and observations.
+
+See DESIGN.md §2. An *observation* is one published value for (indicator,
+area, period) in one *release* (a vintage of a dataset). Releases are never
+overwritten: a new vintage is kept beside the old, which is how revisions are
+shown.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AreaKind(models.TextChoices):
+    UK = "uk", "United Kingdom"
+    COUNTRY_GROUP = "country-group", "Group of nations"
+    NATION = "nation", "Nation"
+    REGION = "region", "English region"
+    COMBINED_AUTHORITY = "combined-authority", "Combined authority"
+    CITY_REGION = "city-region", "City region"
+    LONDON_PART = "london-part", "Inner or Outer London"
+    COUNTY = "county", "County"
+    METROPOLITAN_COUNTY = "metropolitan-county", "Metropolitan county"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN_DISTRICT = "metropolitan-district", "Metropolitan district"
+    NON_METROPOLITAN_DISTRICT = "non-metropolitan-district", "Non-metropolitan district"
+    LONDON_BOROUGH = "london-borough", "London borough"
+    WELSH_UNITARY = "welsh-unitary", "Welsh unitary authority"
+    SCOTTISH_COUNCIL = "scottish-council", "Scottish council area"
+    NI_DISTRICT = "ni-district", "Northern Ireland district"
+    ITL1 = "itl1", "ITL level 1"
+    ITL2 = "itl2", "ITL level 2"
+    ITL3 = "itl3", "ITL level 3"
+    SMALL_AREA = "small-area", "Small area (LSOA)"
+    OTHER = "other", "Other"
+
+
+LOCAL_AUTHORITY_KINDS = frozenset({
+    AreaKind.UNITARY, AreaKind.METROPOLITAN_DISTRICT, AreaKind.NON_METROPOLITAN_DISTRICT,
+    AreaKind.LONDON_BOROUGH, AreaKind.WELSH_UNITARY, AreaKind.SCOTTISH_COUNCIL, AreaKind.NI_DISTRICT,
+})  # fmt: skip
+
+# GSS entity code (first three characters) -> kind.
+GSS_KINDS = {
+    "K02": AreaKind.UK, "K03": AreaKind.COUNTRY_GROUP, "K04": AreaKind.COUNTRY_GROUP,
+    "E92": AreaKind.NATION, "W92": AreaKind.NATION, "S92": AreaKind.NATION, "N92": AreaKind.NATION,
+    "E12": AreaKind.REGION, "E47": AreaKind.COMBINED_AUTHORITY, "E10": AreaKind.COUNTY,
+    "E11": AreaKind.METROPOLITAN_COUNTY, "E06": AreaKind.UNITARY, "E08": AreaKind.METROPOLITAN_DISTRICT,
+    "E07": AreaKind.NON_METROPOLITAN_DISTRICT, "E09": AreaKind.LONDON_BOROUGH, "W06": AreaKind.WELSH_UNITARY,
+    "S12": AreaKind.SCOTTISH_COUNCIL, "N09": AreaKind.NI_DISTRICT, "E01": AreaKind.SMALL_AREA,
+    "W01": AreaKind.SMALL_AREA, "N34": AreaKind.CITY_REGION, "W42": AreaKind.CITY_REGION,
+    "E13": AreaKind.LONDON_PART,
+}  # fmt: skip
+
+# Kinds the ONS area list does not hold: registered from the file that publishes them, with its name.
+REGISTERED_FROM_FILES = frozenset({AreaKind.ITL1, AreaKind.ITL2, AreaKind.ITL3, AreaKind.CITY_REGION,
+                                   AreaKind.LONDON_PART})  # fmt: skip
+
+
+def kind_of_code(code: str) -> AreaKind:
+    if code == "UK":  # the ITL workbooks' code for the whole UK (including Extra-Regio)
+        return AreaKind.UK
+    if code.startswith("TL"):
+        return {3: AreaKind.ITL1, 4: AreaKind.ITL2, 5: AreaKind.ITL3}.get(len(code), AreaKind.OTHER)
+    return GSS_KINDS.get(code[:3], AreaKind.OTHER)
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def local_authorities(self) -> AreaQuerySet:
+        return self.filter(kind__in=LOCAL_AUTHORITY_KINDS)
+
+
+class Area(models.Model):
+    """A statistical geography, keyed by GSS code (or ITL code for ITL regions)."""
+
+    code = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=30, choices=AreaKind.choices, db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+                               help_text="Region or nation of a local authority; nation of a region.")  # fmt: skip
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="First year the area existed.")
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Last year the area existed.")
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_local_authority(self) -> bool:
+        return self.kind in LOCAL_AUTHORITY_KINDS
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "Counts add up"
+    RATIO = "ratio", "Ratio recomputed from its parts"
+    WEIGHTED_MEAN = "weighted-mean", "Rate weighted by its base"
+    GROWTH = "growth", "Growth recomputed from the summed levels"
+    NOT_COMBINABLE = "not-combinable", "Cannot be combined: members' range and median shown"
+
+
+class Unit(models.TextChoices):
+    PERSONS = "persons", "people"
+    GBP_MILLION = "£m", "£ million"
+    GBP = "£", "£"
+    PERCENT = "%", "per cent"
+    RATIO = "ratio", "ratio"
+    SCORE = "score", "score"
+    RANK = "rank", "rank"
+
+
+class Indicator(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=150)
+    topic = models.CharField(max_length=60)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    definition = models.TextField()
+    caveats = models.TextField(blank=True)
+    aggregation = models.CharField(max_length=20, choices=Aggregation.choices)
+    numerator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    denominator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    scale = models.FloatField(default=1.0, help_text="Ratio = scale × Σ numerator / Σ denominator.")
+    weight = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               help_text="For a weighted mean: the indicator giving the weights.")  # fmt: skip
+    base = models.CharField(max_length=200, blank=True, help_text="What a rate is a share of.")
+    derived = models.BooleanField(default=False, help_text="Computed by the Hub from its parts, not published.")
+    higher_is_better = models.BooleanField(null=True, help_text="Blank where neither is better.")
+    period_label = models.CharField(max_length=60, default="{year}", help_text="How a period reads, e.g. 'mid-{year}'.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("observatory:indicator", args=[self.slug])
+
+    def label_period(self, year: int) -> str:
+        return self.period_label.format(year=year)
+
+
+class Dataset(models.Model):
+    """A publication that is released in vintages, e.g. 'ONS regional GDP by local authority'."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=120)
+    source_url = models.URLField(max_length=400)
+    licence = models.CharField(max_length=120, default="Open Government Licence v3.0")
+    geography = models.CharField(max_length=200, help_text="The boundaries the figures are published on.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Release(models.Model):
+    class Status(models.TextChoices):
+        STARTED = "started", "Import started"
+        DONE = "done", "Imported"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="releases")
+    release_date = models.DateField(help_text="The date the publisher released this vintage.")
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTED)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-release_date", "-imported_at"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "sha256"], name="release_unique_file")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.title}, released {self.release_date:%-d %B %Y}"
+
+    @property
+    def citation(self) -> str:
+        return (f"Source: {self.dataset.publisher}, {self.dataset.title}, released {self.release_date:%-d %B %Y}; "
+                f"licensed under the {self.dataset.licence}.")  # fmt: skip
+
+
+class Status(models.TextChoices):
+    NONE = "", "Published"
+    PROVISIONAL = "provisional", "Provisional"
+    SUPPRESSED = "suppressed", "Suppressed or not available"
+    UNRELIABLE = "unreliable", "Low reliability"
+
+
+class Observation(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="observations")
+    period = models.PositiveSmallIntegerField(help_text="The year the value is for.")
+    value = models.FloatField(null=True, blank=True, help_text="Blank when suppressed or not available.")
+    lower_ci = models.FloatField(null=True, blank=True, help_text="95% confidence interval, lower bound.")
+    upper_ci = models.FloatField(null=True, blank=True, help_text="95% confidence interval, upper bound.")
+    status = models.CharField(max_length=12, choices=Status.choices, blank=True, default="")
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["release", "indicator", "area", "period"], name="observation_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "period"], name="obs_indicator_period"),
+            models.Index(fields=["area", "indicator"], name="obs_area_indicator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period}: {self.value}"

@@ -1,0 +1,195 @@
+"""Writes to the observatory: load areas, indicators and releases.
+
+Each import is extract → validate → load. A file is read and every row
+checked before anything is written; the load is one transaction, so a bad
+file changes nothing. A file whose checksum was imported before is skipped;
+a changed file for the same dataset becomes a new release beside the old.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from keycities.core.errors import DataFileError
+
+from . import catalogue
+from .importers import ons_json
+from .importers.base import Row, Source
+from .models import REGISTERED_FROM_FILES, Area, Dataset, Indicator, Observation, Release, kind_of_code
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+BATCH = 5000
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source: str
+    release: Release | None
+    created: bool
+    rows: int
+
+    def __str__(self) -> str:
+        if not self.created:
+            return f"{self.source}: unchanged (already imported)"
+        return f"{self.source}: {self.rows:,} observations imported as a new release"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def sync_catalogue() -> None:
+    """Create or update the indicators and datasets that the catalogue defines."""
+    for slug, values in catalogue.DATASETS.items():
+        Dataset.objects.update_or_create(slug=slug, defaults=values)
+    by_slug: dict[str, Indicator] = {}
+    for position, d in enumerate(catalogue.INDICATORS):
+        by_slug[d.slug], _ = Indicator.objects.update_or_create(slug=d.slug, defaults={
+            "name": d.name, "topic": d.topic, "unit": d.unit, "aggregation": d.aggregation,
+            "definition": d.definition, "caveats": d.caveats, "scale": d.scale, "base": d.base,
+            "derived": d.derived, "higher_is_better": d.higher_is_better, "period_label": d.period_label,
+            "position": position,
+        })  # fmt: skip
+    for d in catalogue.INDICATORS:
+        ind = by_slug[d.slug]
+        ind.numerator = by_slug[d.numerator] if d.numerator else None
+        ind.denominator = by_slug[d.denominator] if d.denominator else None
+        ind.weight = by_slug[d.weight] if d.weight else None
+        ind.save(update_fields=["numerator", "denominator", "weight"])
+
+
+@transaction.atomic
+def import_areas(areas_file: Path | None = None, parents_file: Path | None = None) -> int:
+    """Create or update every area in the ONS area list; returns how many were created."""
+    rows = ons_json.read_areas(areas_file or DATA_DIR / catalogue.AREA_LIST,
+                               parents_file or DATA_DIR / catalogue.AREA_PARENTS)  # fmt: skip
+    known = {r.code for r in rows}
+    rows += [ons_json.AreaRow(code, name, None, None, None) for code, name in catalogue.EXTRA_AREAS.items()
+             if code not in known]  # fmt: skip
+    existing = {a.code: a for a in Area.objects.all()}
+    new, changed = [], []
+    for r in rows:
+        values = {"name": r.name, "kind": kind_of_code(r.code), "start_year": r.start_year, "end_year": r.end_year}
+        area = existing.get(r.code)
+        if area is None:
+            new.append(Area(code=r.code, **values))
+        elif any(getattr(area, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(area, k, v)
+            changed.append(area)
+    Area.objects.bulk_create(new, batch_size=BATCH)
+    Area.objects.bulk_update(changed, ["name", "kind", "start_year", "end_year"], batch_size=BATCH)
+    ids = dict(Area.objects.values_list("code", "id"))
+    parents = {r.code: r.parent for r in rows}
+    for code in ids:
+        if code.startswith("E12"):
+            parents[code] = "E92000001"
+        elif code[:3] in {"E92", "W92", "S92", "N92"}:
+            parents[code] = "K02000001"
+    updates = [Area(id=ids[c], parent_id=ids.get(p)) for c, p in parents.items() if p and c in ids and p in ids]
+    Area.objects.bulk_update(updates, ["parent"], batch_size=BATCH)
+    return len(new)
+
+
+def _check_rows(path: Path, rows: list[Row]) -> None:
+    if not rows:
+        raise DataFileError(path, "has no rows")
+    seen: dict[tuple[str, str, int], int] = {}
+    for row in rows:
+        key = (row.indicator, row.area_code, row.period)
+        if key in seen:
+            raise DataFileError(path, f"repeats {row.indicator} for {row.area_code} in {row.period} (first at row "
+                                      f"{seen[key]})", row=row.line)  # fmt: skip
+        seen[key] = row.line
+
+
+def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
+    """Map each code to an area id. Unknown local authority, region and nation
+    codes are refused; ITL regions and city regions, which the ONS area list
+    does not hold, are registered from the file with the name it gives."""
+    ids = dict(Area.objects.values_list("code", "id"))
+    to_register: dict[str, str] = {}
+    for row in rows:
+        if row.area_code in ids or row.area_code in to_register:
+            continue
+        if kind_of_code(row.area_code) in REGISTERED_FROM_FILES or row.area_code == "UK":
+            if not row.area_name:
+                raise DataFileError(path, f"area {row.area_code} has no name", row=row.line)
+            to_register[row.area_code] = row.area_name
+        else:
+            raise DataFileError(path, f"unknown area code {row.area_code!r}", row=row.line, column="area code")
+    for code, name in to_register.items():
+        ids[code] = Area.objects.create(code=code, name=name, kind=kind_of_code(code)).id
+    return ids
+
+
+def import_source(source: Source, *, path: Path | None = None, release_date: dt.date | None = None,
+                  progress: Progress | None = None) -> ImportResult:  # fmt: skip
+    """Import one file as a release of its dataset. Atomic and idempotent."""
+    path = path or DATA_DIR / source.path
+    say = progress or (lambda message: None)
+    if not path.exists():
+        raise DataFileError(path, "does not exist")
+    digest = sha256_of(path)
+    dataset = Dataset.objects.filter(slug=source.dataset).first()
+    if dataset is None:
+        sync_catalogue()
+        dataset = Dataset.objects.get(slug=source.dataset)
+    if Release.objects.filter(dataset=dataset, sha256=digest, status=Release.Status.DONE).exists():
+        return ImportResult(source.key, None, False, 0)
+
+    say(f"{source.key}: reading {path.name}")
+    rows = list(source.read(path, source))  # extract and validate: raises DataFileError, writes nothing
+    _check_rows(path, rows)
+    indicators = dict(Indicator.objects.values_list("slug", "id"))
+    for row in rows:
+        if row.indicator not in indicators:
+            raise DataFileError(path, f"indicator {row.indicator!r} is not in the catalogue", row=row.line)
+
+    with transaction.atomic():
+        area_ids = _resolve_areas(path, rows)
+        release = Release.objects.create(
+            dataset=dataset, release_date=release_date or dt.date.fromisoformat(source.release_date),
+            file_name=path.name, sha256=digest,
+        )  # fmt: skip
+        for start in range(0, len(rows), BATCH):
+            Observation.objects.bulk_create(
+                Observation(
+                    release=release, indicator_id=indicators[r.indicator], area_id=area_ids[r.area_code],
+                    period=r.period, value=r.value, lower_ci=r.lower_ci, upper_ci=r.upper_ci, status=r.status,
+                    note=r.note,
+                )
+                for r in rows[start : start + BATCH]
+            )  # fmt: skip
+            say(f"{source.key}: {min(start + BATCH, len(rows)):,} of {len(rows):,} rows loaded")
+        release.rows = len(rows)
+        release.status = Release.Status.DONE
+        release.save(update_fields=["rows", "status"])
+    return ImportResult(source.key, release, True, len(rows))
+
+
+def import_all(progress: Progress | None = None) -> list[ImportResult]:
+    """Areas, the catalogue and every bundled source. Each file is its own transaction."""
+    say = progress or (lambda message: None)
+    sync_catalogue()
+    created = import_areas()
+    say(f"areas: {created:,} created, {Area.objects.count():,} in all")
+    results = []
+    for s in catalogue.SOURCES:
+        result = import_source(s, progress=progress)
+        say(str(result))
+        results.append(result)
+    return results
