@@ -28,6 +28,8 @@ setup: $(BIN)/.installed keycities/static/build/hub.css
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 $(PY) manage.py load_network
+	DEBUG=1 $(PY) manage.py import_statistics
+	DEBUG=1 $(PY) manage.py load_claims
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: setup
@@ -46,7 +48,12 @@ test: lint typecheck pytest
 e2e: setup
 	$(BIN)/pytest -m e2e
 
-bench: setup
+$(VENV)/.bench-installed: $(BIN)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+# Import and API benchmarks against baselines measured in the same run; rewrites docs/benchmarks.md.
+bench: setup $(VENV)/.bench-installed
 	$(PY) -m benchmarks
 
 openapi: setup

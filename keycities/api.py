@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI
 
+from keycities.claims.api import router as claims_router
 from keycities.core.api import install_error_handlers
 from keycities.network.api import router as network_router
+from keycities.observatory.api import router as observatory_router
 
 api = NinjaAPI(
     title="Key Cities Hub API",
@@ -18,3 +20,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", network_router)
+api.add_router("", observatory_router)
+api.add_router("", claims_router)

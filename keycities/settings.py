@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "keycities.accounts",
     "keycities.network",
     "keycities.observatory",
+    "keycities.claims",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Proposals: personal data of closed proposals is erased after this many days.
+PROPOSAL_RETENTION_DAYS = env.int("PROPOSAL_RETENTION_DAYS", default=730)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ admin.site.index_title = "Registry and records"
 urlpatterns = [
     path("", include("keycities.core.urls")),
     path("", include("keycities.network.urls")),
+    path("", include("keycities.observatory.urls")),
+    path("", include("keycities.claims.urls")),
     path("account/", include("keycities.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

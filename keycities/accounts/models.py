@@ -27,6 +27,9 @@ SECRETARIAT_PERMISSIONS: dict[str, set[str] | None] = {
     "accounts": None,
     "auth": None,
     "auditlog": {"view"},
+    "observatory": {"view"},  # statistics change only through imports
+    "claims": None,
+    "proposals": {"view"},  # reviewing happens in the Hub's own pages, where it is recorded
     "axes": {"view", "delete"},  # see and clear lockouts
 }
 

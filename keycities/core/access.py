@@ -41,6 +41,29 @@ def can_edit_registry(user: Any) -> bool:
     return is_secretariat(user)
 
 
+def visible_proposals(user: Any) -> Any:
+    """The proposals a user may see: all (secretariat); those routed to their place's work areas or
+    referred to it (member officer); their own (partner); none (anonymous, who use their status link)."""
+    from keycities.proposals.models import Proposal
+
+    if is_secretariat(user):
+        return Proposal.objects.all()
+    if is_member_officer(user):
+        return Proposal.objects.routed_to(user.place)
+    if is_partner(user):
+        return Proposal.objects.filter(submitted_by=user)
+    return Proposal.objects.none()
+
+
+def can_review(user: Any, proposal: Any) -> bool:
+    """Reviewers: the secretariat, and officers of a lead place of the proposal or the place it was referred to."""
+    if is_secretariat(user):
+        return True
+    if not is_member_officer(user):
+        return False
+    return user.place_id == proposal.referred_to_id or any(p.pk == user.place_id for p in proposal.lead_places())
+
+
 def _mark(view: View, rule: str) -> View:
     view.access_rule = rule  # type: ignore[attr-defined]
     return view

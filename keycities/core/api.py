@@ -12,7 +12,8 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, Literal, TypeVar
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -96,9 +97,9 @@ def _page_url(request: HttpRequest, offset: int) -> str:
 
 
 def paginate(
-    request: HttpRequest, rows: Sequence[Any], params: ListParams, serialise: Callable[[Any], Any]
+    request: HttpRequest, rows: Sequence[Any] | QuerySet[Any, Any], params: ListParams, serialise: Callable[[Any], Any]
 ) -> dict[str, Any]:
-    count = len(rows)
+    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     window = rows[params.offset : params.offset + params.limit]
     end = params.offset + params.limit
     return {
@@ -109,6 +110,25 @@ def paginate(
         "previous": _page_url(request, max(params.offset - params.limit, 0)) if params.offset else None,
         "results": [serialise(r) for r in window],
     }
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+    """A CSV download written row by row, for tables too large to build in memory."""
+    writer = csv.writer(_Echo(), lineterminator="\n")
+
+    def lines() -> Iterable[str]:
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(["" if v is None else v for v in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:

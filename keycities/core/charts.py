@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any, Final, NamedTuple
 
@@ -44,7 +45,7 @@ OTHER_COLOUR: Final = "#b1b4b6"
 TEXT_COLOUR: Final = "#0b0c0c"
 SECONDARY_TEXT_COLOUR: Final = "#505a5f"
 GRID_COLOUR: Final = "#e1e1e1"
-NO_DATA_COLOUR: Final = "#d4d4d4"
+NO_DATA_COLOUR: Final = "#dcdcdc"
 NO_DATA: Final = "No data"
 FONT: Final = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 LABEL_SIZE: Final = 13
@@ -56,15 +57,20 @@ TITLE_SIZE: Final = 14
 SERIES_COLOURS: Final = ("#12436d", "#28a197", "#f46a25", "#3d3d3d", "#801650")
 DASHES: Final = ((1, 0), (6, 3), (2, 2), (8, 2, 2, 2))
 
-# Choropleth classes: ColorBrewer YlGnBu, light (low) to dark (high), colour-blind safe.
+# Choropleth classes: ColorBrewer YlGnBu, light (low) to dark (high), colour-blind safe; its
+# near-white first step left out so every area stands out from the white page.
 SEQUENTIAL: Final[Mapping[int, tuple[str, ...]]] = {
     1: ("#41b6c4",),
-    2: ("#a1dab4", "#225ea8"),
-    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
-    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+    2: ("#7fcdbb", "#225ea8"),
+    3: ("#c7e9b4", "#41b6c4", "#225ea8"),
+    4: ("#c7e9b4", "#7fcdbb", "#1d91c0", "#253494"),
+    5: ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
 }
 MAX_CLASSES: Final = 5
+MAP_WIDTH: Final = 420
+MAP_HEIGHT: Final = 640
+CENTRAL_MERIDIAN: Final = -2.0
+EARTH_RADIUS_KM: Final = 6371.0
 
 
 class _Unit(NamedTuple):
@@ -138,7 +144,8 @@ def format_value(value: float | None, unit: str) -> str:
 
     "£m" -> "£12,345m" (one decimal below £10m: "£4.5m"), "£" -> "£31,234", "%" -> "72.5%",
     "persons"/"count" -> "712,858", "ratio" -> "6.04", "score" -> "24.3", "rank" -> "12".
-    Negative numbers lead with a minus: "-£12m". None (or NaN) -> "no data".
+    Halves round up ("12.5" -> "13"). Negative numbers lead with a minus: "-£12m".
+    None (or NaN) -> "no data".
     """
     spec = _unit(unit)
     if value is None or not math.isfinite(value):
@@ -146,18 +153,21 @@ def format_value(value: float | None, unit: str) -> str:
     decimals = spec.decimals
     if unit == "£m" and abs(value) < 10:
         decimals = 1
-    digits = f"{abs(value):,.{decimals}f}"
-    negative = value < 0 and any(d not in "0.," for d in digits)  # no "-0.0"
+    # Halves round up, as people (and ONS tables) do, from the number as it is written.
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    rounded = abs(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    digits = f"{rounded:,.{decimals}f}"
+    negative = exact < 0 and rounded != 0  # no "-0.0"
     return f"{'-' if negative else ''}{spec.prefix}{digits}{spec.suffix}"
 
 
 def _raw(value: float | None) -> str:
     """A number for CSV: full precision, empty when missing."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or not math.isfinite(value):
         return ""
-    if isinstance(value, int):
-        return str(value)
-    return repr(float(value))
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)  # int (or Decimal): exact as it is
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -206,12 +216,42 @@ def _config(unit: str) -> dict[str, Any]:
 _ROOT_TAG = re.compile(r"<svg\b([^>]*)>")
 _SIZE_ATTR = re.compile(r'\s(width|height)="([^"]*)"')
 _ARIA_ATTR = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
-_NUMBER = re.compile(r"-?\d+\.\d{3,}")
+_POLYLINE = re.compile(r"[MLZ\d.,\s-]*")  # paths of straight lines only (maps and lines)
+_POINT = re.compile(r"([MLZ])\s*(?:(-?[\d.]+)[,\s]+(-?[\d.]+))?")
 
 
-def _round_number(match: re.Match[str]) -> str:
-    text = f"{float(match.group()):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+def _compact_path(d: str) -> str:
+    """A straight-line path to 1/10 px, in relative moves: the same shape, a third of the size.
+
+    Points are rounded first and the moves taken between rounded points, so nothing drifts.
+    Other paths (curves, arcs, h/v) are left as they are.
+    """
+    if not _POLYLINE.fullmatch(d):
+        return d
+    out: list[str] = []
+    x = y = 0  # in tenths of a pixel
+    start = (0, 0)
+    for command, sx, sy in _POINT.findall(d):
+        if command == "Z":
+            out.append("z")
+            x, y = start
+            continue
+        nx, ny = round(float(sx) * 10), round(float(sy) * 10)
+        if command == "M":
+            out.append(f"M{_tenths(nx)},{_tenths(ny)}")
+            start = (nx, ny)
+        else:
+            if (nx, ny) == (x, y):
+                continue
+            out.append(f"l{_tenths(nx - x)},{_tenths(ny - y)}")
+        x, y = nx, ny
+    return "".join(out)
+
+
+def _tenths(n: int) -> str:
+    sign = "-" if n < 0 else ""
+    whole, tenth = divmod(abs(n), 10)
+    return f"{sign}{whole}.{tenth}" if tenth else f"{sign}{whole}"
 
 
 def _finish_svg(svg: str, title: str) -> str:
@@ -222,10 +262,9 @@ def _finish_svg(svg: str, title: str) -> str:
     attrs = root.group(1)
     sizes = dict(_SIZE_ATTR.findall(attrs))
     attrs = _ARIA_ATTR.sub("", _SIZE_ATTR.sub("", attrs))
-    # The image is one picture with a name: the parts inside need no roles of their own. Path
-    # coordinates to 1/100 px: invisible on screen and in print, and the file is much smaller.
+    # The image is one picture with a name: the parts inside need no roles of their own.
     body = _ARIA_ATTR.sub("", svg[root.end() :])
-    body = re.sub(r'(\sd=")([^"]*)"', lambda m: m.group(1) + _NUMBER.sub(_round_number, m.group(2)) + '"', body)
+    body = re.sub(r'(\sd=")([^"]*)"', lambda m: m.group(1) + _compact_path(m.group(2)) + '"', body)
     width = sizes.get("width", "")
     style = f' style="max-width: {width}px"' if re.fullmatch(r"[\d.]+", width) else ""
     name = escape(title, quote=True)
@@ -241,6 +280,12 @@ def _render(spec: dict[str, Any], unit: str, title: str) -> tuple[dict[str, Any]
 def to_png(chart: Chart, *, scale: float = 2.0) -> bytes:
     """The same chart as PNG (for documents that cannot take SVG, and for checking by eye)."""
     return vlc.vegalite_to_png(chart.spec, vl_version=VEGA_LITE_VERSION, scale=scale, allowed_base_urls=[])
+
+
+def _label_width(values: Sequence[float], unit: str) -> int:
+    """Roughly how wide the widest tick label is, in pixels, for axis titles placed beside them."""
+    widest = max((len(format_value(v, unit)) for v in values), default=4)
+    return round(widest * LABEL_SIZE * 0.56)
 
 
 def _js(values: Sequence[str]) -> str:
@@ -267,7 +312,7 @@ def _thinned(labels: Sequence[str], width: int) -> list[str]:
     return list(labels[(len(labels) - 1) % step :: step])
 
 
-def line_spec(
+def _line_spec(
     series: Mapping[str, Sequence[tuple[Period, float | None]]],
     *,
     unit: str,
@@ -277,12 +322,14 @@ def line_spec(
 ) -> dict[str, Any]:
     if not series:
         raise ValueError("a line chart needs at least one series")
+    if any(not name.strip() for name in series):
+        raise ValueError("every series needs a name (it heads a table column)")
     if highlight is not None and highlight not in series:
         raise ValueError(f"highlight {highlight!r} is not one of the series")
     spec_unit = _unit(unit)
     names = list(series)
     periods = sorted({p for points in series.values() for p, _ in points}, key=_period_key)
-    labels = [str(p) for p in periods]
+    labels = list(dict.fromkeys(str(p) for p in periods))
     width = 640
 
     others = [n for n in names if n != highlight]
@@ -293,17 +340,25 @@ def line_spec(
     if highlight is not None:
         colours[highlight] = BRAND_COLOUR
         dashes[highlight] = list(DASHES[0])
+    valid = [v for points in series.values() for _, v in points if v is not None and _valid(v)]
     # The highlighted series is drawn last, so on top.
     drawn = [*others, *([highlight] if highlight is not None else [])]
-    values = [{"period": str(p), "series": n, "value": v if _valid(v) else None} for n in drawn for p, v in series[n]]
+    values = [
+        {"period": str(p), "series": n, "value": float(v) if v is not None and _valid(v) else None}
+        for n in drawn
+        for p, v in series[n]
+    ]
+    # The highlighted series leads the legend.
+    listed = [*([highlight] if highlight is not None else []), *others]
 
     legend: dict[str, Any] = {
         "orient": "bottom",
         "direction": "horizontal",
-        "columns": min(len(names), 3),
+        "columns": max(1, min(len(names), width // (max(len(n) for n in names) * 7 + 48))),
         "title": None,
+        "symbolType": "stroke",
         "symbolStrokeWidth": 3,
-        "symbolSize": 300,
+        "symbolSize": 400,
     }
     encoding: dict[str, Any] = {
         "x": {
@@ -316,14 +371,26 @@ def line_spec(
         "y": {
             "field": "value",
             "type": "quantitative",
-            "title": y_title or spec_unit.label,
-            "axis": {"format": "$,~f", "tickCount": 6},
-            "scale": {"zero": unit not in ("rank", "score", "ratio"), "nice": True, "reverse": unit == "rank"},
+            # The ticks carry £ and %; a title is there when they cannot say it all.
+            "title": y_title or (None if spec_unit.prefix or spec_unit.suffix else spec_unit.label),
+            "axis": {
+                "format": "$,~f",
+                "tickCount": 6,
+                # Read across, above the axis, lined up with the tick labels.
+                "titleAngle": 0,
+                "titleAlign": "left",
+                "titleAnchor": "end",
+                "titleBaseline": "bottom",
+                "titleY": -12,
+                "titleX": -(_label_width(valid, unit) + 8),
+            },
+            # A line shows change, so the axis fits the data rather than starting at zero.
+            "scale": {"zero": False, "nice": True, "reverse": unit == "rank"},
         },
         "color": {
             "field": "series",
             "type": "nominal",
-            "scale": {"domain": names, "range": [colours[n] for n in names]},
+            "scale": {"domain": listed, "range": [colours[n] for n in listed]},
             "legend": legend,
         },
         "strokeWidth": {"value": 2.5},
@@ -335,7 +402,7 @@ def line_spec(
         encoding["strokeDash"] = {
             "field": "series",
             "type": "nominal",
-            "scale": {"domain": names, "range": [dashes[n] for n in names]},
+            "scale": {"domain": listed, "range": [dashes[n] for n in listed]},
             "legend": legend,
         }
     return {
@@ -370,7 +437,7 @@ def line_chart(
         + (f"; {highlight} highlighted" if highlight else "")
         + f". Values in {spec_unit.label.lower()}."
     )
-    spec = line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description)
+    spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description)
     full, svg = _render(spec, unit, title)
     columns = ["Period", *names]
     rows = [[str(p), *(format_value(lookup[n].get(p), unit) for n in names)] for p in periods]
@@ -413,7 +480,7 @@ def _ranked(
     return ranked
 
 
-def bar_spec(
+def _bar_spec(
     ranked: Sequence[tuple[int | None, str, float | None]],
     *,
     unit: str,
@@ -425,14 +492,13 @@ def bar_spec(
     values = [
         {
             "name": name,
-            "value": value,
-            "at": value if value is not None else 0,
+            "value": None if value is None else float(value),
+            "at": 0.0 if value is None else float(value),
             "label": format_value(value, unit),
             "highlight": name in highlight,
         }
         for _, name, value in ranked
     ]
-    longest = max((len(n) for n in names), default=0)
     step = 22 if len(names) <= 30 else 16
     member_test = f"indexof({_js(sorted(highlight & set(names)))}, datum.value) >= 0"
     x = {"field": "value", "type": "quantitative", "scale": {"nice": True, "zero": True}}
@@ -451,7 +517,8 @@ def bar_spec(
                 "axis": {
                     "title": None,
                     "ticks": False,
-                    "labelLimit": min(320, longest * 8 + 8),
+                    "domain": False,
+                    "labelLimit": 0,  # names in full (and truncating 400 labels is slow)
                     "labelFontSize": 12 if len(names) > 30 else LABEL_SIZE,
                     "labelPadding": 6,
                     "labelFontWeight": {"condition": {"test": member_test, "value": "bold"}, "value": "normal"},
@@ -481,11 +548,17 @@ def bar_spec(
                     "fontSize": 12,
                 },
                 "encoding": {
-                    "x": {"field": "at", "type": "quantitative", "axis": None},
+                    "x": {"field": "at", "type": "quantitative", "title": value_title},
                     "text": {"field": "label"},
                     "fontWeight": {"condition": {"test": "datum.highlight", "value": "bold"}, "value": "normal"},
                     "color": {"value": TEXT_COLOUR},
                 },
+            },
+            {
+                # The zero line the bars grow from.
+                "mark": {"type": "rule", "color": SECONDARY_TEXT_COLOUR},
+                "data": {"values": [{"at": 0}]},
+                "encoding": {"x": {"field": "at", "type": "quantitative"}, "y": None},
             },
         ],
     }
@@ -520,7 +593,9 @@ def bar_chart(
         f"{'highest' if sort_descending else 'lowest'} first; values in {spec_unit.label.lower()}."
         + (f" Highlighted: {', '.join(shown_highlight)}." if shown_highlight else "")
     )
-    spec = bar_spec(ranked, unit=unit, highlight=frozenset(highlight), value_title=value_title, description=description)
+    spec = _bar_spec(
+        ranked, unit=unit, highlight=frozenset(highlight), value_title=value_title, description=description
+    )
     full, svg = _render(spec, unit, title)
     rows = [["" if rank is None else str(rank), name, format_value(value, unit)] for rank, name, value in ranked]
     raw_rows = [["" if rank is None else str(rank), name, _raw(value)] for rank, name, value in ranked]
@@ -561,23 +636,83 @@ def _renumber(arcs: Any, index: Mapping[int, int]) -> Any:
     return [_renumber(part, index) for part in arcs]
 
 
-def _layer_topology(topology: Mapping[str, Any], layer: str, geometries: list[dict[str, Any]]) -> dict[str, Any]:
-    """A topology holding only `geometries` and the arcs they use (a smaller spec renders faster)."""
+def _projected(arc: list[list[float]], transform: Mapping[str, Any] | None) -> list[tuple[float, float]]:
+    """An arc's points in km on a transverse Mercator centred on 2°W (the British National Grid's)."""
+    (sx, sy), (tx, ty) = (transform["scale"], transform["translate"]) if transform else ((1.0, 1.0), (0.0, 0.0))
+    x = y = 0.0
+    out = []
+    for p in arc:
+        if transform:
+            x += p[0]
+            y += p[1]
+        else:
+            x, y = p[0], p[1]
+        lam = math.radians(x * sx + tx - CENTRAL_MERIDIAN)
+        phi = math.radians(y * sy + ty)
+        b = math.cos(phi) * math.sin(lam)
+        out.append((EARTH_RADIUS_KM * math.atanh(b), EARTH_RADIUS_KM * math.atan2(math.tan(phi), math.cos(lam))))
+    return out
+
+
+def _simplify(points: Sequence[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker: the points that matter at `tolerance` (both ends always kept)."""
+    n = len(points)
+    if n <= 2:
+        return list(points)
+    keep = [False] * n
+    keep[0] = keep[-1] = True
+    limit = tolerance * tolerance
+    stack = [(0, n - 1)]
+    while stack:
+        first, last = stack.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy
+        worst, at = -1.0, -1
+        for i in range(first + 1, last):
+            px, py = points[i][0] - ax, points[i][1] - ay
+            if length == 0:
+                d = px * px + py * py
+            else:
+                t = max(0.0, min(1.0, (px * dx + py * dy) / length))
+                ex, ey = px - t * dx, py - t * dy
+                d = ex * ex + ey * ey
+            if d > worst:
+                worst, at = d, i
+        if worst > limit:
+            keep[at] = True
+            stack += [(first, at), (at, last)]
+    return [p for p, k in zip(points, keep, strict=True) if k]
+
+
+def _layer_topology(
+    topology: Mapping[str, Any], layer: str, geometries: list[dict[str, Any]], *, width: int, height: int
+) -> dict[str, Any]:
+    """A planar topology of `geometries` only, projected and simplified for a width x height map.
+
+    The arcs the geometries use are projected here (transverse Mercator on 2°W, as the British
+    National Grid) and drawn with Vega's identity projection: planar, so no ring can turn inside
+    out on the sphere once simplified. Each arc is simplified on its own (ends kept), so
+    neighbours still share their borders, to half a pixel: the map looks the same with far
+    fewer points, and the SVG is smaller and quicker to make.
+    """
     used: set[int] = set()
     for geometry in geometries:
         _arc_indexes(geometry.get("arcs", []), used)
     order = sorted(used)
     index = {old: new for new, old in enumerate(order)}
-    arcs = topology["arcs"]
+    arcs = [_projected(topology["arcs"][i], topology.get("transform")) for i in order]
+    xs = [p[0] for arc in arcs for p in arc]
+    ys = [p[1] for arc in arcs for p in arc]
+    if xs:
+        km_per_pixel = max((max(xs) - min(xs)) / width, (max(ys) - min(ys)) / height)
+        arcs = [_simplify(arc, km_per_pixel / 2) for arc in arcs]
     kept = [{**g, "arcs": _renumber(g["arcs"], index)} if "arcs" in g else g for g in geometries]
-    result: dict[str, Any] = {
+    return {
         "type": "Topology",
-        "arcs": [arcs[i] for i in order],
+        "arcs": [[[round(x, 3), round(y, 3)] for x, y in arc] for arc in arcs],
         "objects": {layer: {"type": "GeometryCollection", "geometries": kept}},
     }
-    if "transform" in topology:
-        result["transform"] = topology["transform"]
-    return result
 
 
 def _classes(values: Sequence[float], unit: str) -> tuple[list[tuple[float, float]], list[str]]:
@@ -673,7 +808,10 @@ def choropleth(
         f"Map: {title}. {len(shown)} of {len(drawn)} areas have a value, in {len(bounds)} classes"
         f" of {spec_unit.label.lower()}.{direction}" + (f" Outlined: {', '.join(outlined)}." if outlined else "")
     )
-    geo = {"values": _layer_topology(topology, layer, drawn), "format": {"type": "topojson", "feature": layer}}
+    geo = {
+        "values": _layer_topology(topology, layer, drawn, width=MAP_WIDTH, height=MAP_HEIGHT),
+        "format": {"type": "topojson", "feature": layer},
+    }
     outline = {"filter": "datum.properties.outline"}
     spec_layers: list[dict[str, Any]] = [
         {
@@ -690,6 +828,7 @@ def choropleth(
                         "symbolSize": 200,
                         "symbolStrokeColor": SECONDARY_TEXT_COLOUR,
                         "symbolStrokeWidth": 0.5,
+                        "labelLimit": 0,  # class labels such as "276,274 to 1,183,618" in full
                     },
                 },
             },
@@ -704,7 +843,7 @@ def choropleth(
             },
             {
                 "transform": [outline],
-                "mark": {"type": "geoshape", "filled": False, "strokeWidth": 1.6},
+                "mark": {"type": "geoshape", "filled": False, "strokeWidth": 1.6, "strokeJoin": "round"},
                 "encoding": {
                     "stroke": {
                         "datum": outline_label,
@@ -724,10 +863,10 @@ def choropleth(
         ]
     spec = {
         "description": description,
-        "width": 420,
-        "height": 640,
-        # Transverse Mercator on 2°W: the projection of the Ordnance Survey's British National Grid.
-        "projection": {"type": "transverseMercator", "rotate": [2, 0, 0]},
+        "width": MAP_WIDTH,
+        "height": MAP_HEIGHT,
+        # Already projected (see _layer_topology); y grows northwards, SVG's downwards.
+        "projection": {"type": "identity", "reflectY": True},
         "data": geo,
         "layer": spec_layers,
     }

@@ -9,6 +9,12 @@ PUBLIC_NAV = [
     ("Home", "core:home", {"core:home"}),
     ("Members", "network:members", {"network:members", "network:place"}),
     ("Work areas", "network:work-areas", {"network:work-areas", "network:work-area"}),
+    ("In numbers", "claims:in-numbers", {"claims:in-numbers", "claims:document", "claims:claim"}),
+    (
+        "Evidence",
+        "observatory:catalogue",
+        {"observatory:catalogue", "observatory:indicator", "observatory:place", "observatory:compare"},
+    ),
 ]
 
 
@@ -19,6 +25,7 @@ def _nav(request: HttpRequest) -> list[dict[str, object]]:
     if request.user.is_authenticated:
         items.append(("Your account", "accounts:account", {"accounts:account"}))
         if access.is_secretariat(request.user):
+            items.append(("Claims dashboard", "claims:dashboard", {"claims:dashboard", "claims:edit", "claims:new"}))
             items.append(("Admin", "admin:index", set()))
     else:
         items.append(("Sign in", "accounts:sign-in", {"accounts:sign-in"}))

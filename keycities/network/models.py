@@ -108,7 +108,8 @@ class PlaceArea(Dated):
     """A statistical area in a place's cover over a span of dates."""
 
     class Relation(models.TextChoices):
-        COVERS = "covers", "The place is this area (counted in figures)"
+        COVERS = "covers", "The place is made of this area (counted in figures)"
+        SAME = "same", "The place's whole cover published as one area (used where parts cannot be combined)"
         WITHIN = "within", "The place lies inside this larger area (not counted)"
 
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="areas")

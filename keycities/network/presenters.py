@@ -6,7 +6,6 @@ Pure functions over already-loaded objects (use the querysets in
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from .models import Membership, Place, PlaceArea, WorkArea
@@ -62,10 +61,6 @@ def lead_names(w: WorkArea) -> str:
     """'Bradford and Norwich', as the introduction writes joint leads."""
     names = [link.place.name for link in w.lead_links.all()]
     return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
-
-
-def cover_on(p: Place, on: dt.date) -> list[str]:
-    return [a.area_code for a in p.areas.all() if a.relation == PlaceArea.Relation.COVERS and a.holds_on(on)]
 
 
 PLACE_CSV_HEADER = [

@@ -26,7 +26,7 @@ class AreaIn(_Strict):
     name: str = Field(min_length=1)
     start: dt.date | None = None
     end: dt.date | None = None
-    relation: Literal["covers", "within"] = "covers"
+    relation: Literal["covers", "same", "within"] = "covers"
     note: str = ""
 
 

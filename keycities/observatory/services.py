@@ -23,6 +23,7 @@ from . import catalogue
 from .importers import ons_json
 from .importers.base import Row, Source
 from .models import REGISTERED_FROM_FILES, Area, Dataset, Indicator, Observation, Release, kind_of_code
+from .signals import release_imported
 
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 BATCH = 5000
@@ -77,8 +78,10 @@ def import_areas(areas_file: Path | None = None, parents_file: Path | None = Non
     rows = ons_json.read_areas(areas_file or DATA_DIR / catalogue.AREA_LIST,
                                parents_file or DATA_DIR / catalogue.AREA_PARENTS)  # fmt: skip
     known = {r.code for r in rows}
-    rows += [ons_json.AreaRow(code, name, None, None, None) for code, name in catalogue.EXTRA_AREAS.items()
-             if code not in known]  # fmt: skip
+    for code, extra in catalogue.EXTRA_AREAS.items():
+        if code not in known:
+            name, end = (extra, None) if isinstance(extra, str) else extra
+            rows.append(ons_json.AreaRow(code, name, None, None, end))
     existing = {a.code: a for a in Area.objects.all()}
     new, changed = [], []
     for r in rows:
@@ -178,6 +181,7 @@ def import_source(source: Source, *, path: Path | None = None, release_date: dt.
         release.rows = len(rows)
         release.status = Release.Status.DONE
         release.save(update_fields=["rows", "status"])
+        transaction.on_commit(lambda: release_imported.send(sender=Release, release=release))
     return ImportResult(source.key, release, True, len(rows))
 
 

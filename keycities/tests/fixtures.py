@@ -51,6 +51,23 @@ def partner(registry: None) -> User:
 ROLES = ["anonymous", "partner", "officer", "secretariat"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Statistics every test can read, loaded once per session (each test still runs in a
+    transaction that is rolled back): the ONS area list, small real extracts of four files
+    (keycities/observatory/tests/data/) and the whole local-authority GDP workbook."""
+    from keycities.observatory import catalogue, services
+    from keycities.observatory.tests.conftest import EXTRACTS, extract_source
+
+    with django_db_blocker.unblock():
+        services.sync_catalogue()
+        services.import_areas()
+        for key in EXTRACTS:
+            source, path = extract_source(key)
+            services.import_source(source, path=path)
+        services.import_source(catalogue.source("ons-gdp-la"))
+
+
 @pytest.fixture
 def client_for(registry: None, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """client_for(role) -> a Client signed in as that role ('anonymous' is not signed in)."""

@@ -30,3 +30,9 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
         check=False,
     )  # fmt: skip
     assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
+
+
+def test_migrations_are_up_to_date() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -49,6 +49,7 @@ def read(path: Path, source: Source) -> Iterator[Row]:
         if name not in position:
             raise DataFileError(path, "has no such column in its header", row=1, column=name)
 
+    provisional = set(source.options.get("provisional_periods", ()))  # type: ignore[call-overload]
     count = 0
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -73,13 +74,16 @@ def read(path: Path, source: Source) -> Iterator[Row]:
         elif status == "suppressed":
             raise DataFileError(path, "has a value although its status says it is suppressed", row=line,
                                 column="status")  # fmt: skip
+        period = parse_year(cell("period"), path, line, "period")
+        if period in provisional and status == "":
+            status = "provisional"
         count += 1
         yield Row(
             line=line,
             indicator=slug,
             area_code=check_area_code(cell("areacd"), path, line, "areacd"),
             area_name=cell("areanm"),
-            period=parse_year(cell("period"), path, line, "period"),
+            period=period,
             value=value,
             lower_ci=parse_number(cell("lci"), path, line, "lci_95") if "lci" in position else None,
             upper_ci=parse_number(cell("uci"), path, line, "uci_95") if "uci" in position else None,

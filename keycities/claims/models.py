@@ -1,0 +1,152 @@
+"""The claims register: every figure the group publishes, with a structured
+check that is re-run against the data on every release.
+
+A claim's check is data, never code: which indicator, which group and
+membership date, which period, what it is compared with, and how the words
+are read. The readings ("nearly", "over", "around") are rows staff can edit;
+each verdict shows the reading it used.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from keycities.network.models import Group
+from keycities.observatory.models import Dataset, Indicator
+
+
+class Document(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=120, default="Key Cities")
+    published = models.CharField(max_length=60, help_text="As precise as is known, e.g. 'c. 2018'.")
+    published_on = models.DateField(null=True, blank=True, help_text="For ordering; blank if unknown.")
+    location = models.CharField(max_length=300, blank=True, help_text="Where the document can be found.")
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:document", args=[self.slug])
+
+
+class Reading(models.Model):
+    """How a word in a claim is read, e.g. 'nearly' = up to 10% below."""
+
+    class Rule(models.TextChoices):
+        UP_TO_BELOW = "up-to-below", "At most the target, and no more than the tolerance (%) below it"
+        ABOVE = "above", "Above the target"
+        AT_LEAST = "at-least", "At least the target"
+        WITHIN = "within", "Within the tolerance of the target (points for percentages, % otherwise)"
+        EQUAL = "equal", "Equal to the target"
+
+    word = models.CharField(max_length=40, unique=True)
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    tolerance_percent = models.FloatField(null=True, blank=True, help_text="Relative tolerance, per cent.")
+    tolerance_points = models.FloatField(null=True, blank=True, help_text="For percentages: percentage points.")
+    explanation = models.CharField(max_length=200, help_text="Shown next to every verdict that uses it.")
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return f"“{self.word}”: {self.explanation}"
+
+    def clean(self) -> None:
+        if self.rule == self.Rule.UP_TO_BELOW and self.tolerance_percent is None:
+            raise ValidationError({"tolerance_percent": "Give how far below the target still counts."})
+        if self.rule == self.Rule.WITHIN and self.tolerance_percent is None and self.tolerance_points is None:
+            raise ValidationError("Give a tolerance in per cent, in percentage points, or both.")
+
+
+class Comparison(models.TextChoices):
+    NUMBER = "number", "A number (the group's figure against a target)"
+    SHARE_OF_UK = "share-of-uk", "A share of the UK total (per cent)"
+    AREA = "area", "Another area (the group's figure against it)"
+    RANK = "rank", "A rank: how many members are among the top areas"
+    MEMBER_COUNT = "member-count", "The number of members"
+    NOT_CHECKABLE = "not-checkable", "Cannot be checked with the bundled data"
+
+
+class Claim(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="claims")
+    text = models.TextField(help_text="The sentence as published.")
+    headline = models.CharField(max_length=120, help_text="Short form, e.g. 'Population: nearly 6 million'.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    comparison = models.CharField(max_length=20, choices=Comparison.choices)
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.PROTECT, related_name="claims",
+                                help_text="Use only this dataset's releases (blank: the newest).")  # fmt: skip
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="claims")
+    membership_date = models.DateField(help_text="Whose members: the group on this date.")
+    period = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year; blank for the latest.")
+    reading = models.ForeignKey(Reading, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    target = models.FloatField(null=True, blank=True, help_text="The number claimed, in the indicator's unit.")
+    comparator_area = models.CharField(max_length=40, blank=True, help_text="For 'area': e.g. Scotland.")
+    rank_within = models.PositiveSmallIntegerField(null=True, blank=True, help_text="For 'rank': the top N areas.")
+    not_checkable_reason = models.TextField(blank=True, help_text="What is missing to check it.")
+
+    class Meta:
+        ordering = ["document", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:claim", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        needs_indicator = self.comparison not in {Comparison.MEMBER_COUNT, Comparison.NOT_CHECKABLE}
+        if needs_indicator and not self.indicator_id:
+            errors["indicator"] = "Choose the indicator the claim is about."
+        if self.comparison != Comparison.NOT_CHECKABLE and not self.reading_id:
+            errors["reading"] = "Choose how the claim's words are read."
+        if self.comparison in {Comparison.NUMBER, Comparison.SHARE_OF_UK, Comparison.RANK,
+                               Comparison.MEMBER_COUNT} and self.target is None:  # fmt: skip
+            errors["target"] = "Enter the number the claim makes."
+        if self.comparison == Comparison.AREA and not self.comparator_area:
+            errors["comparator_area"] = "Name the area the group is compared with."
+        if self.comparison == Comparison.RANK and not self.rank_within:
+            errors["rank_within"] = "Enter how many top areas count."
+        if self.comparison == Comparison.NOT_CHECKABLE and not self.not_checkable_reason.strip():
+            errors["not_checkable_reason"] = "Say what is missing to check the claim."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Verdict(models.TextChoices):
+    HOLDS = "holds", "Holds"
+    DOES_NOT_HOLD = "does-not-hold", "Does not hold"
+    CANNOT_CHECK = "cannot-check", "Cannot be checked"
+
+
+class Evaluation(models.Model):
+    """One evaluation of a claim against the data. A new row is kept whenever the
+    releases used or the result change, so the history per release survives."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evaluations")
+    evaluated_at = models.DateTimeField(auto_now_add=True)
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    figure = models.FloatField(null=True, blank=True)
+    comparator = models.FloatField(null=True, blank=True)
+    period = models.PositiveSmallIntegerField(null=True, blank=True)
+    summary = models.TextField()
+    working = models.JSONField(default=dict)
+    releases = models.JSONField(default=list, help_text="The releases used: id, dataset, title, date.")
+    signature = models.CharField(max_length=200, help_text="Release ids used, to tell evaluations apart.")
+    changed = models.BooleanField(default=False, help_text="The verdict differs from the one before.")
+    acknowledged = models.BooleanField(default=False, help_text="Staff have seen the change.")
+
+    class Meta:
+        ordering = ["-evaluated_at", "-pk"]
+        get_latest_by = ["evaluated_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim}: {self.get_verdict_display()}"

@@ -1,0 +1,168 @@
+"""Writes to the claims register: seeding, evaluating, acknowledging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from keycities.core.errors import DataFileError
+from keycities.network.models import Group
+from keycities.observatory.aggregation import Store
+from keycities.observatory.models import Dataset, Indicator
+
+from .evaluate import evaluate
+from .models import Claim, Document, Evaluation, Reading
+
+log = logging.getLogger(__name__)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReadingIn(_Strict):
+    word: str
+    rule: Literal["up-to-below", "above", "at-least", "within", "equal"]
+    tolerance_percent: float | None = None
+    tolerance_points: float | None = None
+    explanation: str
+
+
+class ClaimIn(_Strict):
+    headline: str
+    text: str
+    comparison: Literal["number", "share-of-uk", "area", "rank", "member-count", "not-checkable"]
+    group: str = "key-cities"
+    membership_date: dt.date
+    indicator: str | None = None
+    dataset: str | None = None
+    period: int | None = None
+    reading: str | None = None
+    target: float | None = None
+    comparator_area: str = ""
+    rank_within: int | None = None
+    not_checkable_reason: str = ""
+
+
+class DocumentIn(_Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    publisher: str
+    published: str
+    published_on: dt.date | None = None
+    location: str = ""
+    claims: list[ClaimIn]
+
+
+class ClaimsFile(_Strict):
+    readings: list[ReadingIn]
+    documents: list[DocumentIn]
+
+
+@transaction.atomic
+def load_claims(path: Path) -> int:
+    """Create the readings, documents and claims in the file that are not there yet. Returns claims created."""
+    try:
+        data = ClaimsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(path, f"cannot be read: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise DataFileError(path, f"{first['msg']} (at {'.'.join(str(p) for p in first['loc'])})") from exc
+    for r in data.readings:
+        Reading.objects.get_or_create(word=r.word, defaults=r.model_dump(exclude={"word"}))
+    created = 0
+    for d in data.documents:
+        document, _ = Document.objects.get_or_create(slug=d.slug, defaults=d.model_dump(exclude={"slug", "claims"}))
+        for position, c in enumerate(d.claims):
+            if Claim.objects.filter(document=document, headline=c.headline).exists():
+                continue
+            claim = Claim(
+                document=document, headline=c.headline, text=c.text, position=position, comparison=c.comparison,
+                group=_get(Group, c.group, path), membership_date=c.membership_date,
+                indicator=_get(Indicator, c.indicator, path) if c.indicator else None,
+                dataset=_get(Dataset, c.dataset, path) if c.dataset else None, period=c.period,
+                reading=Reading.objects.get(word=c.reading) if c.reading else None, target=c.target,
+                comparator_area=c.comparator_area, rank_within=c.rank_within,
+                not_checkable_reason=c.not_checkable_reason,
+            )  # fmt: skip
+            try:
+                claim.full_clean()
+            except Exception as exc:
+                raise DataFileError(path, f"claim {c.headline!r}: {exc}") from exc
+            claim.save()
+            created += 1
+    return created
+
+
+def _get(model: Any, slug: str, path: Path) -> Any:
+    found = model.objects.filter(slug=slug).first()
+    if found is None:
+        raise DataFileError(path, f"names unknown {model._meta.verbose_name} {slug!r}")
+    return found
+
+
+def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
+    """Evaluate and keep the result when the data or the answer changed; notify on a changed verdict."""
+    result = evaluate(claim, store)
+    latest = claim.evaluations.order_by("-evaluated_at", "-pk").first()
+    same = latest is not None and (latest.signature, latest.verdict, latest.figure, latest.summary) == (
+        result.signature, result.verdict, result.figure, result.summary)  # fmt: skip
+    if same:
+        assert latest is not None
+        return latest
+    changed = latest is not None and latest.verdict != result.verdict
+    evaluation = Evaluation.objects.create(
+        claim=claim, verdict=result.verdict, figure=result.figure, comparator=result.comparator,
+        period=result.period, summary=result.summary, working=result.working,
+        releases=[{"id": r.pk, "dataset": r.dataset.slug, "title": r.dataset.title, "publisher": r.dataset.publisher,
+                   "release_date": r.release_date.isoformat(), "licence": r.dataset.licence}
+                  for r in result.releases],
+        signature=result.signature, changed=changed,
+    )  # fmt: skip
+    if changed:
+        assert latest is not None
+        transaction.on_commit(lambda: _notify(claim, latest, evaluation))
+    return evaluation
+
+
+def evaluate_all() -> list[Evaluation]:
+    store = Store()
+    claims = Claim.objects.select_related("indicator__numerator", "indicator__denominator", "indicator__weight",
+                                          "group", "reading", "dataset", "document")  # fmt: skip
+    return [evaluate_claim(c, store) for c in claims]
+
+
+def _notify(claim: Claim, before: Evaluation, now: Evaluation) -> None:
+    url = settings.SITE_URL.rstrip("/") + claim.get_absolute_url()
+    send_mail(
+        subject=f"Claim verdict changed: {claim.headline}",
+        message=(f"The verdict on a published claim has changed after new data.\n\n"
+                 f"Claim: “{claim.text}” ({claim.document})\n"
+                 f"Was: {before.get_verdict_display()} ({before.summary})\n"
+                 f"Now: {now.get_verdict_display()} ({now.summary})\n\n"
+                 f"The working: {url}\n"),
+        from_email=None, recipient_list=[settings.SECRETARIAT_EMAIL], fail_silently=False,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def acknowledge(evaluation: Evaluation) -> None:
+    evaluation.acknowledged = True
+    evaluation.save(update_fields=["acknowledged"])
+
+
+def on_release_imported(sender: object, **kwargs: Any) -> None:
+    """Re-evaluate every claim after an import (connected in apps.py)."""
+    try:
+        evaluate_all()
+    except Exception:  # an evaluation problem must never undo an import that has committed
+        log.exception("Re-evaluating claims after an import failed")

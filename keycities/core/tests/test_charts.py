@@ -1,0 +1,354 @@
+"""Charts: the SVG, the table and the CSV all carry the numbers they were given."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.template.loader import render_to_string
+
+from keycities.core import charts
+from keycities.core.charts import BRAND_COLOUR, OTHER_COLOUR, bar_chart, choropleth, format_value, line_chart
+
+DATA = Path(__file__).resolve().parents[3] / "data"
+TOPOLOGY_FILES = (  # the real ONS file, wherever this checkout keeps it
+    DATA / "ons" / "topo.json",
+    DATA / "ons" / "els-app" / "topo.json",
+    Path("/work/shared/data/raw/ons-els-app/topo.json"),
+)
+COVENTRY, SWANSEA, HARTLEPOOL = "E08000026", "W06000011", "E06000001"
+CARLISLE, CUMBERLAND = "E07000028", "E06000063"
+
+
+def parse_csv(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def view_box(svg: str) -> tuple[float, float]:
+    match = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    assert match, "the SVG keeps its viewBox"
+    return float(match.group(1)), float(match.group(2))
+
+
+def root_tag(svg: str) -> str:
+    return svg[: svg.index(">") + 1]
+
+
+def urls_in(spec: Any) -> list[str]:
+    """Every "url" key in a spec: there must be none, as the renderer may fetch nothing."""
+    if isinstance(spec, dict):
+        return [v for k, v in spec.items() if k == "url"] + [u for v in spec.values() for u in urls_in(v)]
+    if isinstance(spec, list):
+        return [u for v in spec for u in urls_in(v)]
+    return []
+
+
+def assert_embeddable(chart: charts.Chart, title: str) -> None:
+    svg = chart.svg
+    assert svg.startswith("<svg")
+    assert "<?xml" not in svg
+    root = root_tag(svg)
+    assert 'role="img"' in root
+    assert f'aria-label="{title}"' in root
+    assert f"<title>{title}</title>" in svg
+    assert 'width="100%"' in root
+    assert "height=" not in root
+    view_box(svg)
+    assert "href=" not in svg  # nothing linked or fetched
+    assert urls_in(chart.spec) == []
+    assert chart.spec["description"]
+    assert chart.spec["config"]["font"].endswith("sans-serif")
+
+
+# --- format_value --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (12345.4, "£m", "£12,345m"),
+        (4.46, "£m", "£4.5m"),
+        (-12.3, "£m", "-£12m"),
+        (31234.0, "£", "£31,234"),
+        (31233.5, "£", "£31,234"),
+        (72.46, "%", "72.5%"),
+        (-0.04, "%", "0.0%"),
+        (712858, "persons", "712,858"),
+        (1234567.0, "count", "1,234,567"),
+        (6.0449, "ratio", "6.04"),
+        (24.25, "score", "24.3"),
+        (2.675, "ratio", "2.68"),
+        (12.5, "rank", "13"),
+        (12.0, "rank", "12"),
+        (None, "%", "no data"),
+        (float("nan"), "£", "no data"),
+    ],
+)
+def test_format_value(value: float | None, unit: str, expected: str) -> None:
+    assert format_value(value, unit) == expected
+
+
+def test_format_value_rejects_unknown_units() -> None:
+    with pytest.raises(ValueError, match="unknown unit"):
+        format_value(1.0, "GBP")
+
+
+# --- line chart ----------------------------------------------------------------------------------
+
+SERIES: dict[str, list[tuple[int | str, float | None]]] = {
+    "Key Cities": [(2019, 25123.456), (2020, 24001.0), (2021, None), (2022, 27890.75)],
+    "UK": [(2019, 29500.0), (2020, 28750.25), (2021, 31000.0), (2022, 33010.5)],
+    "Scotland & <Islands>": [(2020, 27000.0), (2022, 30500.0)],
+}
+
+
+@pytest.fixture(scope="module")
+def line() -> charts.Chart:
+    return line_chart("GVA per head, 2019 to 2022", SERIES, unit="£", highlight="Key Cities")
+
+
+def test_line_chart_svg_is_embeddable_and_highlights_in_brand_colour(line: charts.Chart) -> None:
+    assert_embeddable(line, "GVA per head, 2019 to 2022")
+    assert BRAND_COLOUR in line.svg
+    assert "Scotland &amp; &lt;Islands&gt;" in line.svg  # legend text escaped
+
+
+def test_line_chart_table_has_a_row_per_period_and_a_column_per_series(line: charts.Chart) -> None:
+    assert line.table_caption == "GVA per head, 2019 to 2022"
+    assert line.columns == ["Period", "Key Cities", "UK", "Scotland & <Islands>"]
+    assert line.rows == [
+        ["2019", "£25,123", "£29,500", "no data"],
+        ["2020", "£24,001", "£28,750", "£27,000"],
+        ["2021", "no data", "£31,000", "no data"],
+        ["2022", "£27,891", "£33,011", "£30,500"],
+    ]
+
+
+def test_line_chart_csv_gives_back_the_input(line: charts.Chart) -> None:
+    header, *rows = parse_csv(line.csv)
+    assert header == ["period", *SERIES]
+    back: dict[str, dict[str, float | None]] = {name: {} for name in SERIES}
+    for period, *cells in rows:
+        for name, cell in zip(SERIES, cells, strict=True):
+            back[name][period] = number(cell)
+    for name, points in SERIES.items():
+        for period, value in points:
+            assert back[name][str(period)] == value  # full precision, gaps empty
+
+
+def test_line_chart_breaks_the_line_at_a_gap(line: charts.Chart) -> None:
+    data = line.spec["data"]["values"]
+    assert {"period": "2021", "series": "Key Cities", "value": None} in data
+    assert line.spec["mark"]["invalid"] == "break-paths-show-domains"
+
+
+def test_line_chart_orders_periods_and_thins_crowded_labels() -> None:
+    series: dict[str, list[tuple[int | str, float | None]]] = {
+        "A": [(year, float(year)) for year in range(2023, 1989, -1)]
+    }
+    chart = line_chart("Long", series, unit="count")
+    assert [row[0] for row in chart.rows] == [str(year) for year in range(1990, 2024)]
+    labels = chart.spec["encoding"]["x"]["axis"]["values"]
+    assert labels[-1] == "2023"
+    assert 5 < len(labels) < 34
+
+
+def test_line_chart_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="highlight"):
+        line_chart("T", SERIES, unit="£", highlight="Wales")
+    with pytest.raises(ValueError, match="unknown unit"):
+        line_chart("T", SERIES, unit="pounds")
+
+
+# --- bar chart -----------------------------------------------------------------------------------
+
+BARS: list[tuple[str, float | None]] = [
+    ("Hartlepool", 92.31),
+    ("Coventry", 345.678),
+    ("Swansea", None),
+    ("Preston", 92.31),
+    ("Wigan", -12.5),
+]
+
+
+def test_bar_chart_ranks_bars_and_puts_missing_values_last() -> None:
+    chart = bar_chart("Change", BARS, unit="persons", highlight={"Coventry", "Swansea"})
+    assert_embeddable(chart, "Change")
+    assert chart.columns == ["Rank", "Area", "Persons"]
+    assert chart.rows == [
+        ["1", "Coventry", "346"],
+        ["2", "Hartlepool", "92"],
+        ["2", "Preston", "92"],
+        ["4", "Wigan", "-13"],
+        ["", "Swansea", "no data"],
+    ]
+    assert BRAND_COLOUR in chart.svg
+    assert OTHER_COLOUR in chart.svg
+    header, *rows = parse_csv(chart.csv)
+    assert header == ["rank", "name", "value"]
+    assert {name: number(value) for _, name, value in rows} == dict(BARS)
+
+
+def test_bar_chart_ascending_and_limited() -> None:
+    chart = bar_chart("Lowest", BARS, unit="%", sort_descending=False, max_bars=2, label="Place")
+    assert chart.columns[1] == "Place"
+    assert chart.rows == [["1", "Wigan", "-12.5%"], ["2", "Hartlepool", "92.3%"]]
+    assert len(parse_csv(chart.csv)) == 3
+
+
+def test_bar_chart_grows_with_the_number_of_bars() -> None:
+    bars: list[tuple[str, float | None]] = [(f"Area {i:03d}", float(i * 37 % 360)) for i in range(360)]
+    chart = bar_chart("Every area", bars, unit="£m", highlight={"Area 007", "Area 100"})
+    _, height = view_box(chart.svg)
+    assert height > 360 * 14  # a band of at least 14px for each 12px label
+    assert len(chart.rows) == 360
+    assert chart.spec["encoding"]["y"]["axis"]["labelFontSize"] >= 12
+    assert len(re.findall(f'<path [^>]*fill="{BRAND_COLOUR}"', chart.svg)) == 2  # the bars (labels are text)
+
+
+def test_bar_chart_names_must_be_unique() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        bar_chart("T", [("A", 1.0), ("A", 2.0)], unit="count")
+
+
+# --- choropleth ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def topology() -> dict[str, Any]:
+    for path in TOPOLOGY_FILES:
+        if path.exists():
+            return dict(json.loads(path.read_text()))
+    pytest.skip("no ONS topology file")
+
+
+@pytest.fixture(scope="module")
+def uk_map(topology: dict[str, Any]) -> charts.Chart:
+    values: dict[str, float | None] = {COVENTRY: 71.25, SWANSEA: 68.5, HARTLEPOOL: 66.125, "E99999999": 1.0}
+    return choropleth(
+        "Employment rate",
+        values,
+        topology=topology,
+        layer="ltla",
+        outline_codes={COVENTRY, HARTLEPOOL},
+        unit="%",
+        higher_is_better=True,
+    )
+
+
+def test_choropleth_draws_every_current_area(uk_map: charts.Chart, topology: dict[str, Any]) -> None:
+    assert_embeddable(uk_map, "Employment rate")
+    current = [g for g in topology["objects"]["ltla"]["geometries"] if "end" not in g["properties"]]
+    areas = uk_map.svg.count('stroke="white" stroke-width="0.4"')
+    assert areas == len(current) > 300
+    width, height = view_box(uk_map.svg)
+    assert height > width  # Great Britain and Northern Ireland, Shetland at the top
+    assert "No data" in uk_map.svg
+
+
+def test_choropleth_table_lists_areas_with_a_value(uk_map: charts.Chart) -> None:
+    assert uk_map.columns == ["Area", "Code", "Per cent"]
+    assert uk_map.rows == [
+        ["Coventry", COVENTRY, "71.3%"],
+        ["Swansea", SWANSEA, "68.5%"],
+        ["Hartlepool", HARTLEPOOL, "66.1%"],
+    ]
+    header, *rows = parse_csv(uk_map.csv)
+    assert header == ["area_code", "area_name", "value"]
+    assert {code: number(value) for code, _, value in rows} == {COVENTRY: 71.25, SWANSEA: 68.5, HARTLEPOOL: 66.125}
+
+
+def test_choropleth_outlines_members(uk_map: charts.Chart) -> None:
+    outlined = [layer for layer in uk_map.spec["layer"] if layer.get("transform")]
+    assert len(outlined) == 2  # white halo under a dark line
+    assert "Key Cities member" in uk_map.svg
+    assert len(re.findall(r'stroke="#0b0c0c" stroke-width="1.6"', uk_map.svg)) == 2
+
+
+def test_choropleth_colours_reverse_when_lower_is_better(topology: dict[str, Any]) -> None:
+    values: dict[str, float | None] = {COVENTRY: 3.0, SWANSEA: 2.0, HARTLEPOOL: 1.0}
+    small = {"type": "Topology", "transform": topology["transform"], "arcs": topology["arcs"]}
+    small["objects"] = {
+        "ltla": {
+            "type": "GeometryCollection",
+            "geometries": [g for g in topology["objects"]["ltla"]["geometries"] if g["properties"]["areacd"] in values],
+        }
+    }
+    kwargs: dict[str, Any] = {"topology": small, "layer": "ltla", "outline_codes": set(), "unit": "rank"}
+    higher = choropleth("Rank", values, higher_is_better=True, **kwargs)
+    lower = choropleth("Rank", values, higher_is_better=False, **kwargs)
+    scale = higher.spec["layer"][0]["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["1", "2", "3"]  # no "No data": every area drawn has a value
+    assert lower.spec["layer"][0]["encoding"]["color"]["scale"]["range"] == scale["range"][::-1]
+    assert len(lower.rows) == 3
+    assert lower.svg.count("<path") >= 3
+
+
+def test_choropleth_draws_the_areas_of_the_year(topology: dict[str, Any]) -> None:
+    values: dict[str, float | None] = {CARLISLE: 10.0, CUMBERLAND: 20.0}
+    kwargs: dict[str, Any] = {"topology": topology, "layer": "ltla", "outline_codes": set(), "unit": "score"}
+    in_2020 = choropleth("Score", values, year=2020, higher_is_better=None, **kwargs)
+    assert [row[1] for row in in_2020.rows] == [CARLISLE]  # Cumberland did not exist yet
+    today = choropleth("Score", values, higher_is_better=None, **kwargs)
+    assert [row[1] for row in today.rows] == [CUMBERLAND]
+
+
+def test_choropleth_needs_a_known_layer(topology: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="no object"):
+        choropleth("T", {}, topology=topology, layer="wards", outline_codes=set(), unit="%", higher_is_better=None)
+
+
+# --- SVG clean-up --------------------------------------------------------------------------------
+
+
+def test_compact_paths_keep_every_point() -> None:
+    d = "M10.04,20.06L12.5,20.06L12.5,22.449L10.04,20.06ZM0,0L1.26,-3.14Z"
+    compact = charts._compact_path(d)
+    assert compact == "M10,20.1l2.5,0l0,2.3l-2.5,-2.3zM0,0l1.3,-3.1z"
+    x = y = 0.0
+    points = []
+    for command, a, b in re.findall(r"([Mlz])(-?[\d.]+)?,?(-?[\d.]+)?", compact):
+        if command == "z":
+            continue
+        x, y = (float(a), float(b)) if command == "M" else (x + float(a), y + float(b))
+        points.append((round(x, 1), round(y, 1)))
+    originals = [(float(a), float(b)) for a, b in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+    assert all(
+        math.isclose(p[0], o[0], abs_tol=0.051) and math.isclose(p[1], o[1], abs_tol=0.051)
+        for p, o in zip(points, originals, strict=True)
+    )
+    assert charts._compact_path("M0,0A3,3,0,1,1,6,0") == "M0,0A3,3,0,1,1,6,0"  # curves untouched
+
+
+# --- template ------------------------------------------------------------------------------------
+
+
+def test_template_shows_the_chart_the_table_and_the_download(line: charts.Chart) -> None:
+    html = render_to_string("core/includes/chart.html", {"chart": line, "csv_url": "/data/gva.csv"})
+    assert '<figure class="kc-chart' in html
+    assert line.svg in html
+    assert "<figcaption" in html
+    assert '<caption class="govuk-table__caption govuk-table__caption--s">GVA per head, 2019 to 2022</caption>' in html
+    assert html.count('<th scope="col"') == 4
+    assert html.count('<th scope="row"') == 4
+    assert html.count("govuk-table__cell--numeric") == 12
+    assert "Scotland &amp; &lt;Islands&gt;</th>" in html  # table text escaped
+    assert re.search(r'<th scope="col"[^>]*>\s*</th>', html) is None  # no empty headers
+    assert 'href="/data/gva.csv"' in html
+    assert "Download the data (CSV)" in html
+
+
+def test_template_without_a_download(line: charts.Chart) -> None:
+    html = render_to_string("core/includes/chart.html", {"chart": line})
+    assert "Download the data" not in html
+    assert "Show the numbers as a table" in html

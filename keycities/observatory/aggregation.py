@@ -1,0 +1,564 @@
+"""Group figures with the rules of DESIGN.md §2.
+
+- Counts add up.
+- Ratios are recomputed from their parts (GVA per head = Σ GVA / Σ population),
+  never averaged. Where a release publishes only the ratio, the ratio is
+  weighted by its denominator, which is the same number.
+- Rates are weighted by their base (the indicator names the weight).
+- Growth is recomputed from the summed levels.
+- Medians and other measures that cannot be combined give the members'
+  range and median, labelled so, and no group value.
+
+Membership is taken on `as_of` (by default the middle of the period's year)
+and each member's cover on the period. Where a member has no figure on a
+release's geography the result says so, with the reason; nobody is silently
+dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from keycities.network.models import Group, Place, PlaceArea
+
+from .models import Aggregation, Area, Indicator, Observation, Release
+
+T = TypeVar("T")
+
+
+class AggregationError(ValueError):
+    """The question cannot be answered as asked (no such period, no members on that date...)."""
+
+
+def period_date(period: int) -> dt.date:
+    """The date on which membership and cover are taken for a year's figure."""
+    return dt.date(period, 6, 30)
+
+
+# --------------------------------------------------------------------------- data access
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float | None
+    status: str
+
+
+_COVERAGE: dict[str, object] = {}
+
+
+class Store:
+    """Reads observations for one computation: which releases hold which
+    (indicator, period), and each (release, indicator)'s values, each loaded
+    once. The coverage map is cached per process until a release is added."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[int, int], dict[int, dict[str, Value]]] = {}
+        self._coverage = self._load_coverage()
+        self._memo: dict[object, Any] = {}
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """Compute something once per store (e.g. a group's members on a date)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @staticmethod
+    def _load_coverage() -> dict[tuple[int, int], list[Release]]:
+        version = tuple(Release.objects.filter(status=Release.Status.DONE).order_by("pk").values_list("pk", flat=True))
+        if _COVERAGE.get("version") != version:
+            releases = {r.pk: r for r in Release.objects.filter(pk__in=version).select_related("dataset")}
+            coverage: dict[tuple[int, int], list[Release]] = {}
+            rows = Observation.objects.values_list("indicator_id", "period", "release_id").distinct()
+            for indicator_id, period, release_id in rows:
+                if release_id in releases:
+                    coverage.setdefault((indicator_id, period), []).append(releases[release_id])
+            for found in coverage.values():
+                found.sort(key=lambda r: (r.release_date, r.imported_at), reverse=True)
+            _COVERAGE.update(version=version, coverage=coverage)
+        return _COVERAGE["coverage"]  # type: ignore[return-value]
+
+    def releases(self, indicator: Indicator, period: int) -> list[Release]:
+        """Releases holding the indicator for the period, newest first."""
+        return self._coverage.get((indicator.pk, period), [])
+
+    def periods(self, indicator: Indicator) -> list[int]:
+        return sorted(p for (i, p) in self._coverage if i == indicator.pk)
+
+    def values(self, release: Release, indicator: Indicator, period: int) -> dict[str, Value]:
+        key = (release.pk, indicator.pk)
+        if key not in self._values:
+            by_period: dict[int, dict[str, Value]] = {}
+            rows = Observation.objects.filter(release=release, indicator=indicator).values_list(
+                "period", "area__code", "value", "status"
+            )
+            for p, code, value, status in rows:
+                by_period.setdefault(p, {})[code] = Value(value, status)
+            self._values[key] = by_period
+        return self._values[key].get(period, {})
+
+
+def latest_period(indicator: Indicator, store: Store | None = None) -> int | None:
+    periods = (store or Store()).periods(indicator)
+    return periods[-1] if periods else None
+
+
+def local_periods(indicator: Indicator, store: Store) -> list[int]:
+    """The periods for which some release publishes local authority figures (for a derived indicator, its
+    numerator's); a year published only for ITL regions is left out."""
+    source = indicator.numerator if indicator.derived and indicator.numerator else indicator
+    las = store.memo("local-authority-codes",
+                     lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
+    return [p for p in store.periods(source)
+            if any(las & store.values(r, source, p).keys() for r in store.releases(source, p))]  # fmt: skip
+
+
+def latest_local_period(indicator: Indicator, store: Store) -> int | None:
+    periods = local_periods(indicator, store)
+    return periods[-1] if periods else None
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class MemberFigure:
+    slug: str
+    name: str
+    areas: list[str]
+    value: float | None
+    numerator: float | None = None  # ratio and growth parts, or the weight of a weighted mean
+    denominator: float | None = None
+    note: str = ""
+
+
+@dataclass
+class Missing:
+    slug: str
+    name: str
+    reason: str
+
+
+@dataclass
+class GroupFigure:
+    indicator: Indicator
+    period: int
+    as_of: dt.date
+    group: str
+    group_name: str
+    method: str
+    value: float | None
+    members: list[MemberFigure]
+    missing: list[Missing]
+    releases: list[Release]
+    numerator_total: float | None = None
+    denominator_total: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def member_values(self) -> list[float]:
+        return [m.value for m in self.members if m.value is not None]
+
+    @property
+    def minimum(self) -> float | None:
+        return min(self.member_values, default=None)
+
+    @property
+    def maximum(self) -> float | None:
+        return max(self.member_values, default=None)
+
+    @property
+    def median(self) -> float | None:
+        values = self.member_values
+        return statistics.median(values) if values else None
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+# (members, missing, releases used, method, value, numerator total, denominator total)
+Result = tuple[list[MemberFigure], list[Missing], list[Release], str, float | None, float | None, float | None]
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _cover_on(place: Place, on: dt.date) -> list[PlaceArea]:
+    return [a for a in place.areas.all() if a.relation == PlaceArea.Relation.COVERS and a.holds_on(on)]
+
+
+def _within_note(place: Place, on: dt.date) -> str:
+    inside = [a for a in place.areas.all() if a.relation == PlaceArea.Relation.WITHIN and a.holds_on(on)]
+    return "".join(
+        f" {place.name} lies inside {a.area_name} ({a.area_code}), which is not counted as {place.name}."
+        for a in inside
+    )
+
+
+def resolve_cover(place: Place, period: int, available: Iterable[str]) -> tuple[list[str], str] | Missing:
+    """The area codes that stand for `place` in `period` on a release whose
+    figures exist for the `available` codes, with a note when the release's
+    geography differs from the cover on the date; or why there are none."""
+    available = set(available)
+    on = period_date(period)
+    cover = _cover_on(place, on)
+    if not cover:
+        return Missing(
+            place.slug,
+            place.name,
+            f"{place.name} had no statistical area of its own on {on:%-d %B %Y}." + _within_note(place, on),
+        )
+    codes = [a.area_code for a in cover]
+    if all(c in available for c in codes):
+        return codes, ""
+    # The release is on other boundaries: use the place's cover from another date if the release has it.
+    others = [a for a in place.areas.all() if a.relation == PlaceArea.Relation.COVERS and a.area_code not in codes]
+    usable = [a for a in others if a.area_code in available]
+    if usable:
+        names = ", ".join(f"{a.area_name} ({a.area_code})" for a in usable)
+        note = f"This release publishes {place.name} on other boundaries: {names} is used for {period}."
+        if any(a.note for a in usable):
+            note += " " + " ".join(a.note for a in usable if a.note)
+        return [a.area_code for a in usable], note
+    missing = ", ".join(c for c in codes if c not in available)
+    later = _within_note(place, dt.date.max - dt.timedelta(days=1)) if any(a.end for a in cover) else ""
+    return Missing(place.slug, place.name,
+                   f"This release has no figures for {place.name}'s area ({missing}) for {period}: it is published on "
+                   f"other boundaries." + later)  # fmt: skip
+
+
+def _same_area(place: Place) -> str | None:
+    same = [a.area_code for a in place.areas.all() if a.relation == PlaceArea.Relation.SAME]
+    return same[0] if same else None
+
+
+# --------------------------------------------------------------------------- computing
+
+
+def _place_codes(places: Sequence[Place]) -> set[str]:
+    """Every area code that can stand for the places, at any date."""
+    return {a.area_code for p in places for a in p.areas.all() if a.relation != PlaceArea.Relation.WITHIN}
+
+
+def _covering(store: Store, releases: list[Release], indicator: Indicator, period: int,
+              codes: set[str]) -> list[Release]:  # fmt: skip
+    """The releases (newest first) that publish figures for any of `codes`: a newer release on other
+    geography (ITL regions only, say) must not hide an older one that has the places' areas."""
+    return [r for r in releases if codes & store.values(r, indicator, period).keys()] or releases
+
+
+def _pick_release(store: Store, indicator: Indicator, period: int, release: Release | None,
+                  codes: set[str] | None = None) -> Release:  # fmt: skip
+    if release is not None:
+        return release
+    found = store.releases(indicator, period)
+    if codes is not None:
+        found = _covering(store, found, indicator, period, codes)
+    if not found:
+        raise AggregationError(f"There are no figures for {indicator.name} in {period}.")
+    return found[0]
+
+
+def _weights(store: Store, indicator: Indicator, period: int,
+             codes: set[str]) -> tuple[dict[str, Value], int, Release] | None:  # fmt: skip
+    """Values of `indicator` for the latest year up to `period`, from the release that covers most of
+    `codes` (the newest among equals): weights on the data's own geography where there is one."""
+    for p in reversed([p for p in store.periods(indicator) if p <= period]):
+        found = store.releases(indicator, p)
+        if found:
+            best = max(found, key=lambda r: (len(codes & store.values(r, indicator, p).keys()),
+                                             r.release_date, r.imported_at))  # fmt: skip
+            return store.values(best, indicator, p), p, best
+    return None
+
+
+def _total(codes: Sequence[str], values: dict[str, Value]) -> float | None:
+    parts = [values[c].value for c in codes]
+    if any(v is None for v in parts):
+        return None
+    return float(sum(v for v in parts if v is not None))
+
+
+def _suppressed(place: Place, codes: Sequence[str], period: int, what: str = "") -> Missing:
+    return Missing(place.slug, place.name, f"The figure{what} for {', '.join(codes)} in {period} is suppressed or "
+                                           f"not available in this release.")  # fmt: skip
+
+
+def figure_for_places(
+    indicator: Indicator,
+    period: int,
+    places: Sequence[Place],
+    *,
+    release: Release | None = None,
+    store: Store | None = None,
+) -> Result:
+    """Each place's figure and the combined one. Returns (members, missing,
+    releases used, method, value, numerator total, denominator total)."""
+    store = store or Store()
+    agg = indicator.aggregation
+    members: list[MemberFigure] = []
+    missing: list[Missing] = []
+
+    if agg == Aggregation.RATIO and indicator.numerator and indicator.denominator:
+        return _ratio(store, indicator, period, places, release)
+    if agg == Aggregation.GROWTH and indicator.numerator:
+        return _growth(store, indicator, period, places, release)
+
+    chosen = _pick_release(store, indicator, period, release, _place_codes(places))
+    data = store.values(chosen, indicator, period)
+    releases = [chosen]
+
+    if agg == Aggregation.SUM:
+        for place in places:
+            cover = resolve_cover(place, period, data)
+            if isinstance(cover, Missing):
+                missing.append(cover)
+                continue
+            codes, note = cover
+            total = _total(codes, data)
+            if total is None:
+                missing.append(_suppressed(place, codes, period))
+            else:
+                members.append(MemberFigure(place.slug, place.name, codes, total, note=note))
+        value = float(sum(m.value for m in members if m.value is not None)) if members else None
+        return members, missing, releases, "Sum of the members' values (counts add up).", value, None, None
+
+    if agg == Aggregation.WEIGHTED_MEAN and indicator.weight:
+        weights = _weights(store, indicator.weight, period, set(data))
+        if weights is None:
+            raise AggregationError(f"There is no {indicator.weight.name.lower()} for {period} or earlier to weight by.")
+        wvalues, wperiod, wrelease = weights
+        releases.append(wrelease)
+        for place in places:
+            cover = resolve_cover(place, period, set(data) & set(wvalues))
+            if isinstance(cover, Missing):
+                missing.append(cover)
+                continue
+            codes, note = cover
+            pairs = [(data[c].value, wvalues[c].value) for c in codes]
+            if any(v is None or w is None for v, w in pairs):
+                missing.append(_suppressed(place, codes, period))
+                continue
+            weight = sum(w for _, w in pairs if w is not None)
+            value = sum(v * w for v, w in pairs if v is not None and w is not None) / weight
+            members.append(MemberFigure(place.slug, place.name, codes, value, numerator=weight, note=note))
+        total_weight = sum(m.numerator or 0 for m in members)
+        value = sum((m.value or 0) * (m.numerator or 0) for m in members) / total_weight if members else None
+        year = indicator.weight.label_period(wperiod)
+        method = (f"Each member's rate weighted by its {indicator.weight.name.lower()} ({year}). The rate is a share "
+                  f"of {indicator.base or 'its base'}.")  # fmt: skip
+        return members, missing, releases, method, value, None, total_weight
+
+    # Not combinable: each member's own published value; no group value.
+    for place in places:
+        same = _same_area(place)
+        cover = resolve_cover(place, period, data)
+        if isinstance(cover, Missing):
+            missing.append(cover)
+            continue
+        codes, note = cover
+        if len(codes) > 1:
+            if same and same in data and data[same].value is not None:
+                members.append(MemberFigure(place.slug, place.name, [same], data[same].value,
+                                            note=f"Published for {place.name} as a whole ({same})."))  # fmt: skip
+            else:
+                missing.append(Missing(place.slug, place.name,
+                                       f"{place.name} is {len(codes)} areas and this measure cannot be combined; "
+                                       "no figure is published for it as a whole."))  # fmt: skip
+            continue
+        if data[codes[0]].value is None:
+            missing.append(_suppressed(place, codes, period))
+        else:
+            members.append(MemberFigure(place.slug, place.name, codes, data[codes[0]].value, note=note))
+    return members, missing, releases, "Cannot be combined: the members' range and median are shown.", None, None, None
+
+
+def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Place], release: Release | None) -> Result:
+    num, den = indicator.numerator, indicator.denominator
+    assert num is not None and den is not None
+    members: list[MemberFigure] = []
+    missing: list[Missing] = []
+    # From the parts, in one release that has both.
+    both = [r for r in store.releases(num, period) if r in store.releases(den, period)]
+    if release is not None:
+        both = [r for r in both if r.pk == release.pk]
+    both = _covering(store, both, num, period, _place_codes(places))
+    if both:
+        chosen = both[0]
+        nv, dv = store.values(chosen, num, period), store.values(chosen, den, period)
+        for place in places:
+            cover = resolve_cover(place, period, set(nv) & set(dv))
+            if isinstance(cover, Missing):
+                missing.append(cover)
+                continue
+            codes, note = cover
+            n, d = _total(codes, nv), _total(codes, dv)
+            if n is None or d is None or d == 0:
+                missing.append(_suppressed(place, codes, period, " or its parts"))
+                continue
+            members.append(MemberFigure(place.slug, place.name, codes, indicator.scale * n / d, n, d, note=note))
+        n_total = sum(m.numerator or 0 for m in members)
+        d_total = sum(m.denominator or 0 for m in members)
+        value = indicator.scale * n_total / d_total if members and d_total else None
+        method = (f"Recomputed from its parts: Σ {num.name} ÷ Σ {den.name}"
+                  f"{' × ' + format(indicator.scale, ',.0f') if indicator.scale != 1 else ''}, never an average of "
+                  f"the members' ratios.")  # fmt: skip
+        return members, missing, [chosen], method, value, n_total, d_total
+
+    # Only the ratio is published for this period: weight it by its denominator (the same number).
+    chosen = _pick_release(store, indicator, period, release, _place_codes(places))
+    values = store.values(chosen, indicator, period)
+    weights = _weights(store, den, period, set(values))
+    if weights is None:
+        raise AggregationError(f"There is no {den.name.lower()} for {period} to recompute {indicator.name}.")
+    wvalues, wperiod, wrelease = weights
+    for place in places:
+        cover = resolve_cover(place, period, set(values) & set(wvalues))
+        if isinstance(cover, Missing):
+            missing.append(cover)
+            continue
+        codes, note = cover
+        pairs = [(values[c].value, wvalues[c].value) for c in codes]
+        if any(v is None or w is None for v, w in pairs):
+            missing.append(_suppressed(place, codes, period))
+            continue
+        d = float(sum(w for _, w in pairs if w is not None))
+        n = sum(v * w for v, w in pairs if v is not None and w is not None) / indicator.scale
+        members.append(MemberFigure(place.slug, place.name, codes, indicator.scale * n / d, n, d, note=note))
+    n_total = sum(m.numerator or 0 for m in members)
+    d_total = sum(m.denominator or 0 for m in members)
+    value = indicator.scale * n_total / d_total if members and d_total else None
+    method = (f"Recomputed from its parts. This release publishes only {indicator.name}, so each member's "
+              f"{num.name} is its {indicator.name} × its {den.name.lower()} "
+              f"({den.label_period(wperiod)}), and the group figure is Σ {num.name} ÷ Σ {den.name}.")  # fmt: skip
+    return members, missing, [chosen, wrelease], method, value, n_total, d_total
+
+
+def _growth(
+    store: Store, indicator: Indicator, period: int, places: Sequence[Place], release: Release | None
+) -> Result:
+    level = indicator.numerator
+    assert level is not None
+    members: list[MemberFigure] = []
+    missing: list[Missing] = []
+    found = [r for r in store.releases(level, period) if r in store.releases(level, period - 1)]
+    if release is not None:
+        found = [r for r in found if r.pk == release.pk]
+    found = _covering(store, found, level, period, _place_codes(places))
+    if not found:
+        raise AggregationError(f"There are no levels of {level.name} for {period - 1} and {period} in one release.")
+    chosen = found[0]
+    now, before = store.values(chosen, level, period), store.values(chosen, level, period - 1)
+    for place in places:
+        cover = resolve_cover(place, period, set(now) & set(before))
+        if isinstance(cover, Missing):
+            missing.append(cover)
+            continue
+        codes, note = cover
+        n, b = _total(codes, now), _total(codes, before)
+        if n is None or b is None or b == 0:
+            missing.append(_suppressed(place, codes, period))
+            continue
+        members.append(MemberFigure(place.slug, place.name, codes, 100 * (n / b - 1), n, b, note=note))
+    n_total = sum(m.numerator or 0 for m in members)
+    b_total = sum(m.denominator or 0 for m in members)
+    value = 100 * (n_total / b_total - 1) if members and b_total else None
+    method = (f"Recomputed from the summed levels: Σ {level.name} in {period} ÷ Σ {level.name} in {period - 1}, "
+              "minus 1; growth rates are never averaged.")  # fmt: skip
+    return members, missing, [chosen], method, value, n_total, b_total
+
+
+# --------------------------------------------------------------------------- groups and areas
+
+
+def group_places(group: Group, as_of: dt.date) -> list[Place]:
+    return list(Place.objects.members_of(group, as_of).prefetch_related("areas").order_by("name"))
+
+
+def group_figure(
+    group: Group | str,
+    indicator: Indicator | str,
+    period: int | None = None,
+    *,
+    as_of: dt.date | None = None,
+    release: Release | None = None,
+    store: Store | None = None,
+) -> GroupFigure:
+    """The figure for a group of places, with its working."""
+    store = store or Store()
+    group = (
+        group
+        if isinstance(group, Group)
+        else store.memo(("group-object", group), lambda: Group.objects.get(slug=group))
+    )
+    indicator = indicator if isinstance(indicator, Indicator) else Indicator.objects.select_related(
+        "numerator", "denominator", "weight").get(slug=indicator)  # fmt: skip
+    if period is None:
+        period = latest_local_period(indicator, store)
+        if period is None:
+            raise AggregationError(f"There are no figures for {indicator.name}.")
+    on = as_of or period_date(period)
+    places = store.memo(("group", group.slug, on), lambda: group_places(group, on))
+    if not places:
+        raise AggregationError(
+            f"{group.name} had no members recorded on {on:%-d %B %Y}; pass as_of to use the membership of another date."
+        )
+    members, missing, releases, method, value, n_total, d_total = figure_for_places(
+        indicator, period, places, release=release, store=store
+    )
+    return GroupFigure(
+        indicator=indicator, period=period, as_of=on, group=group.slug, group_name=group.name, method=method,
+        value=value, members=members, missing=missing, releases=releases, numerator_total=n_total,
+        denominator_total=d_total,
+    )  # fmt: skip
+
+
+# Comparator areas and the codes they go by in different releases.
+COMPARATOR_AREAS: dict[str, tuple[str, ...]] = {
+    "United Kingdom": ("K02000001", "UK"),
+    "England": ("E92000001",),
+    "Wales": ("W92000004", "TLL"),
+    "Scotland": ("S92000003", "TLM"),
+}
+NATION_PREFIX = {"England": "E", "Wales": "W", "Scotland": "S", "United Kingdom": ""}
+
+
+@dataclass
+class AreaFigure:
+    name: str
+    code: str
+    value: float | None
+    method: str
+
+
+def area_figure(name: str, indicator: Indicator, period: int, release: Release, store: Store) -> AreaFigure | None:
+    """A comparator's value on the same release: as published, or summed from its local authorities
+    where the release publishes only local authorities (counts and ratios' parts only)."""
+    codes = COMPARATOR_AREAS[name]
+    if indicator.aggregation == Aggregation.RATIO and indicator.numerator and indicator.denominator:
+        num = area_figure(name, indicator.numerator, period, release, store)
+        den = area_figure(name, indicator.denominator, period, release, store)
+        if num and den and num.value is not None and den.value:
+            return AreaFigure(name, num.code, indicator.scale * num.value / den.value,
+                              f"{num.method}; recomputed from its parts")  # fmt: skip
+    data = store.values(release, indicator, period)
+    for code in codes:
+        if code in data:
+            return AreaFigure(name, code, data[code].value, "as published")
+    if indicator.aggregation != Aggregation.SUM:
+        return None
+    las = store.memo(
+        "local-authority-codes", lambda: set(Area.objects.local_authorities().values_list("code", flat=True))
+    )
+    prefix = NATION_PREFIX[name]
+    parts = [data[c].value for c in data if c in las and c.startswith(prefix)]
+    if not parts or any(v is None for v in parts):
+        return None
+    label = "UK less Extra-Regio" if name == "United Kingdom" else name
+    return AreaFigure(name, f"sum of {len(parts)} local authorities", float(sum(v for v in parts if v is not None)),
+                      f"sum of its {len(parts)} local authorities in this release ({label})")  # fmt: skip

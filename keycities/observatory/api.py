@@ -1,0 +1,175 @@
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import reverse
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, csv_stream, paginate
+from keycities.network.models import Group
+
+from . import presenters, queries
+from .aggregation import AggregationError, Store, group_figure
+from .models import Area, Indicator, Observation, Release
+from .schemas import AggregateOut, IndicatorDetailOut, IndicatorOut, ObservationOut
+
+router = Router(tags=["observatory"])
+ERRORS = {400: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope}
+
+
+def _indicator(slug: str) -> Indicator:
+    found = queries.indicator(slug)
+    if found is None:
+        raise Http404(f"There is no indicator {slug!r}.")
+    return found
+
+
+@router.get("/indicators/", response={200: Page[IndicatorOut], **ERRORS}, summary="Indicators")
+def list_indicators(request: HttpRequest, page: Query[ListParams]) -> HttpResponse | dict:
+    """Every indicator: unit, how it may be aggregated, definition, and the span of periods held."""
+    store = Store()
+    rows = [presenters.indicator(i, store.periods(queries.source_indicator(i))) for i in queries.indicators()]
+    if page.format == "csv":
+        header = [k for k in rows[0] if k != "releases"] if rows else []
+        return csv_response("indicators.csv", header, ([r[k] for k in header] for r in rows))
+    return paginate(request, rows, page, lambda r: r)
+
+
+@router.get("/indicators/{slug}", response={200: IndicatorDetailOut, **ERRORS}, summary="One indicator")
+def get_indicator(request: HttpRequest, slug: str) -> dict:
+    ind = _indicator(slug)
+    store = Store()
+    return presenters.indicator(ind, store.periods(queries.source_indicator(ind)), list(queries.releases_of(ind)))
+
+
+class DataFilters(Schema):
+    indicator: str
+    area: str | None = None
+    group: str | None = None
+    period: int | None = None
+    release: int | None = None
+
+
+@router.get("/data", response={200: Page[ObservationOut], **ERRORS}, summary="Observations")
+def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListParams]) -> HttpResponseBase | dict:
+    """Published values of one indicator, each with its release. `area` takes one or more GSS codes separated
+    by commas; `group` keeps the areas of the group's members today; `release` picks one vintage."""
+    ind = _indicator(filters.indicator)
+    qs = Observation.objects.filter(indicator=queries.source_indicator(ind) if ind.derived else ind)
+    if ind.derived:
+        raise HttpError(400, f"{ind.name} is computed by the Hub from its parts and has no published values; "
+                             f"ask for {ind.numerator.slug if ind.numerator else 'its parts'} instead, or use the "
+                             "group aggregate.")  # fmt: skip
+    if filters.area:
+        codes = [c.strip() for c in filters.area.split(",") if c.strip()]
+        unknown = set(codes) - set(Area.objects.filter(code__in=codes).values_list("code", flat=True))
+        if unknown:
+            raise HttpError(404, f"Unknown area code(s): {', '.join(sorted(unknown))}.")
+        qs = qs.filter(area__code__in=codes)
+    if filters.group:
+        if not Group.objects.filter(slug=filters.group).exists():
+            raise HttpError(404, f"There is no group {filters.group!r}.")
+        qs = qs.filter(area__code__in=queries.member_area_codes(filters.group).keys())
+    if filters.period is not None:
+        qs = qs.filter(period=filters.period)
+    if filters.release is not None:
+        qs = qs.filter(release_id=filters.release)
+    rows = qs.order_by("area__code", "period", "release_id").values_list(*presenters.OBSERVATION_FIELDS)
+    if page.format == "csv":
+        return csv_stream(f"{ind.slug}.csv", presenters.OBSERVATION_HEADER, rows.iterator(chunk_size=5000))
+    return paginate(request, rows, page, presenters.observation_row)
+
+
+class AggregateParams(Schema):
+    indicator: str
+    period: int | None = None
+    as_of: dt.date | None = None
+    release: int | None = None
+
+
+@router.get("/groups/{slug}/aggregate", response={200: AggregateOut, **ERRORS}, summary="A group's figure")
+def aggregate(request: HttpRequest, slug: str, params: Query[AggregateParams]) -> dict:
+    """The group's figure with the right arithmetic: the value, the method, the members included (with their
+    values and the areas used) and those missing with the reason, and the releases used. Membership is taken on
+    `as_of` (default: 30 June of the period); cover on the period."""
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404(f"There is no group {slug!r}.")
+    ind = _indicator(params.indicator)
+    release = None
+    if params.release is not None:
+        release = Release.objects.select_related("dataset").filter(pk=params.release).first()
+        if release is None:
+            raise Http404(f"There is no release {params.release}.")
+    try:
+        figure = group_figure(group, ind, params.period, as_of=params.as_of, release=release)
+    except AggregationError as exc:
+        raise HttpError(404, str(exc)) from exc
+    return presenters.aggregate(figure)
+
+
+# ---------------------------------------------------------------- bulk download
+
+TABLES: dict[str, tuple[list[str], Any]] = {
+    "observations": (presenters.OBSERVATION_HEADER, lambda: Observation.objects.order_by("pk").values_list(
+        *presenters.OBSERVATION_FIELDS)),
+    "areas": (["code", "name", "kind", "parent_code", "start_year", "end_year"], lambda: Area.objects.order_by(
+        "code").values_list("code", "name", "kind", "parent__code", "start_year", "end_year")),
+    "indicators": (["slug", "name", "topic", "unit", "aggregation", "numerator", "denominator", "weight", "base",
+                    "derived", "higher_is_better", "definition", "caveats"],
+                   lambda: Indicator.objects.order_by("position").values_list(
+                       "slug", "name", "topic", "unit", "aggregation", "numerator__slug", "denominator__slug",
+                       "weight__slug", "base", "derived", "higher_is_better", "definition", "caveats")),
+    "releases": (["id", "dataset", "title", "publisher", "release_date", "source_url", "licence", "geography",
+                  "file_name", "sha256", "rows"],
+                 lambda: Release.objects.filter(status=Release.Status.DONE).order_by("pk").values_list(
+                     "pk", "dataset__slug", "dataset__title", "dataset__publisher", "release_date",
+                     "dataset__source_url", "dataset__licence", "dataset__geography", "file_name", "sha256", "rows")),
+}  # fmt: skip
+
+FIELD_TYPES = {"period": "integer", "value": "number", "lower_ci": "number", "upper_ci": "number",
+               "release_id": "integer", "id": "integer", "rows": "integer", "start_year": "integer",
+               "end_year": "integer", "release_date": "date", "derived": "boolean",
+               "higher_is_better": "boolean"}  # fmt: skip
+
+
+@router.get(
+    "/download/{table}.csv",
+    summary="Bulk download of a table as CSV",
+    response={404: ErrorEnvelope},
+    url_name="download",
+)
+def download(request: HttpRequest, table: str) -> HttpResponseBase:
+    if table not in TABLES:
+        raise Http404(f"There is no table {table!r}; choose one of {', '.join(TABLES)}.")
+    header, rows = TABLES[table]
+    return csv_stream(f"{table}.csv", header, rows().iterator(chunk_size=5000))
+
+
+@router.get("/download/datapackage.json", summary="Frictionless data package of all the data")
+def datapackage(request: HttpRequest) -> HttpResponse:
+    """A Frictionless Data Package describing the bulk CSV tables, with sources and licence."""
+    package = {
+        "name": "key-cities-hub-observatory",
+        "title": "Key Cities Hub: official statistics for UK local authorities",
+        "licenses": [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
+                      "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}],
+        "sources": [{"title": f"{r.dataset.publisher}: {r.dataset.title} ({r.release_date:%-d %B %Y})",
+                     "path": r.dataset.source_url}
+                    for r in Release.objects.filter(status=Release.Status.DONE).select_related("dataset")],
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "resources": [
+            {"name": name, "path": request.build_absolute_uri(reverse("api:download", args=[name])),
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "schema": {"fields": [{"name": f, "type": FIELD_TYPES.get(f, "string")} for f in header]}}
+            for name, (header, _) in TABLES.items()
+        ],
+    }  # fmt: skip
+    package["resources"][0]["schema"]["foreignKeys"] = [  # type: ignore[index]
+        {"fields": "area_code", "reference": {"resource": "areas", "fields": "code"}},
+        {"fields": "indicator", "reference": {"resource": "indicators", "fields": "slug"}},
+        {"fields": "release_id", "reference": {"resource": "releases", "fields": "id"}},
+    ]
+    return HttpResponse(json.dumps(package, indent=2, default=str), content_type="application/json")

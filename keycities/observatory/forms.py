@@ -1,0 +1,26 @@
+from typing import Any
+
+from django import forms
+
+from keycities.network.models import Group, Place
+
+from .models import Indicator
+
+
+class CompareForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.all(), to_field_name="slug", empty_label=None,
+        error_messages={"required": "Choose an indicator"},
+    )  # fmt: skip
+    groups = forms.ModelMultipleChoiceField(queryset=Group.objects.all(), to_field_name="slug", required=False,
+                                            widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    places = forms.ModelMultipleChoiceField(queryset=Place.objects.order_by("name"), to_field_name="slug",
+                                            required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("groups") and not data.get("places"):
+            raise forms.ValidationError("Choose at least one place or group to compare")
+        if len(data.get("places", [])) + len(data.get("groups", [])) > 8:
+            raise forms.ValidationError("Choose at most 8 places and groups, so that the chart can be read")
+        return data

@@ -1,0 +1,64 @@
+"""Observatory objects turned into what pages and the API show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .aggregation import GroupFigure
+from .models import Indicator, Release
+
+CITATION = "Source: {publisher}, {title}, released {date}; licensed under the {licence}."
+
+
+def release(r: Release) -> dict[str, Any]:
+    return {
+        "id": r.pk, "dataset": r.dataset.slug, "title": r.dataset.title, "publisher": r.dataset.publisher,
+        "release_date": r.release_date, "source_url": r.dataset.source_url, "licence": r.dataset.licence,
+        "geography": r.dataset.geography, "file_name": r.file_name, "sha256": r.sha256,
+    }  # fmt: skip
+
+
+def indicator(ind: Indicator, periods: list[int], releases: list[Release] | None = None) -> dict[str, Any]:
+    out = {
+        "slug": ind.slug, "name": ind.name, "topic": ind.topic, "unit": ind.unit, "aggregation": ind.aggregation,
+        "aggregation_label": ind.get_aggregation_display(), "definition": ind.definition, "caveats": ind.caveats,
+        "base": ind.base, "derived": ind.derived, "higher_is_better": ind.higher_is_better,
+        "numerator": ind.numerator.slug if ind.numerator else None,
+        "denominator": ind.denominator.slug if ind.denominator else None,
+        "weight": ind.weight.slug if ind.weight else None,
+        "first_period": periods[0] if periods else None, "latest_period": periods[-1] if periods else None,
+        "url": ind.get_absolute_url(),
+    }  # fmt: skip
+    if releases is not None:
+        out["releases"] = [release(r) for r in releases]
+    return out
+
+
+def aggregate(figure: GroupFigure) -> dict[str, Any]:
+    return {
+        "group": figure.group, "group_name": figure.group_name, "indicator": figure.indicator.slug,
+        "period": figure.period, "as_of": figure.as_of, "value": figure.value, "unit": figure.indicator.unit,
+        "method": figure.method, "aggregation": figure.indicator.aggregation,
+        "numerator_total": figure.numerator_total, "denominator_total": figure.denominator_total,
+        "members_minimum": figure.minimum, "members_median": figure.median, "members_maximum": figure.maximum,
+        "complete": figure.complete,
+        "members": [{"place": m.slug, "name": m.name, "areas": m.areas, "value": m.value, "numerator": m.numerator,
+                     "denominator": m.denominator, "note": m.note} for m in figure.members],
+        "missing": [{"place": m.slug, "name": m.name, "reason": m.reason} for m in figure.missing],
+        "releases": [release(r) for r in figure.releases],
+    }  # fmt: skip
+
+
+def citation(r: Release) -> str:
+    return CITATION.format(publisher=r.dataset.publisher, title=r.dataset.title,
+                           date=f"{r.release_date:%-d %B %Y}", licence=r.dataset.licence)  # fmt: skip
+
+
+OBSERVATION_FIELDS = ["indicator__slug", "area__code", "area__name", "period", "value", "lower_ci", "upper_ci",
+                      "status", "note", "release_id", "release__dataset__slug", "release__release_date"]  # fmt: skip
+OBSERVATION_HEADER = ["indicator", "area_code", "area_name", "period", "value", "lower_ci", "upper_ci", "status",
+                      "note", "release_id", "release_dataset", "release_date"]  # fmt: skip
+
+
+def observation_row(values: tuple[Any, ...]) -> dict[str, Any]:
+    return dict(zip(OBSERVATION_HEADER, values, strict=True))
