@@ -47,8 +47,10 @@ def test_work_areas_and_their_call_to_action(site: str, page: Page) -> None:
     page.get_by_role("link", name="Integration").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Integration")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Bradford and Norwich")
-    cta = page.get_by_role("link", name="Get in touch about integration")
-    expect(cta).to_have_attribute("href", "mailto:keycities@wakefield.gov.uk?subject=Integration%20proposal")
+    cta = page.get_by_role("link", name="Send us a proposal about integration")
+    expect(cta).to_have_attribute("href", "/work-with-us/?work_area=integration")
+    cta.click()
+    expect(page.get_by_label("Integration")).to_be_checked()
     assert_accessible(page)
 
 

@@ -6,6 +6,7 @@ from keycities.claims.api import router as claims_router
 from keycities.core.api import install_error_handlers
 from keycities.network.api import router as network_router
 from keycities.observatory.api import router as observatory_router
+from keycities.proposals.api import router as proposals_router
 
 api = NinjaAPI(
     title="Key Cities Hub API",
@@ -19,6 +20,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+# Proposals first: its POST /work-areas/suggest must not be taken for GET /work-areas/{slug}.
+api.add_router("", proposals_router)
 api.add_router("", network_router)
 api.add_router("", observatory_router)
 api.add_router("", claims_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "keycities.network",
     "keycities.observatory",
     "keycities.claims",
+    "keycities.proposals",
 ]
 
 MIDDLEWARE = [

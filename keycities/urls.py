@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("keycities.network.urls")),
     path("", include("keycities.observatory.urls")),
     path("", include("keycities.claims.urls")),
+    path("", include("keycities.proposals.urls")),
     path("account/", include("keycities.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

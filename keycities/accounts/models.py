@@ -7,6 +7,8 @@ organisations), and anonymous visitors who do not sign in.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -84,3 +86,25 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the token is shown once when made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. 'Bradford CRM export'.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "kc_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=cls.hash(key)), key

@@ -9,6 +9,7 @@ PUBLIC_NAV = [
     ("Home", "core:home", {"core:home"}),
     ("Members", "network:members", {"network:members", "network:place"}),
     ("Work areas", "network:work-areas", {"network:work-areas", "network:work-area"}),
+    ("Work with us", "proposals:start", {"proposals:start", "proposals:check", "proposals:confirmation"}),
     ("In numbers", "claims:in-numbers", {"claims:in-numbers", "claims:document", "claims:claim"}),
     (
         "Evidence",
@@ -23,6 +24,7 @@ def _nav(request: HttpRequest) -> list[dict[str, object]]:
     current = match.view_name if match else ""
     items = list(PUBLIC_NAV)
     if request.user.is_authenticated:
+        items.append(("Proposals", "proposals:queue", {"proposals:queue", "proposals:review"}))
         items.append(("Your account", "accounts:account", {"accounts:account"}))
         if access.is_secretariat(request.user):
             items.append(("Claims dashboard", "claims:dashboard", {"claims:dashboard", "claims:edit", "claims:new"}))

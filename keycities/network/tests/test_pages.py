@@ -41,7 +41,7 @@ def test_work_area_page_has_leads_and_a_call_to_action(registry: None, client: C
     html = page(client, "/work-areas/integration/")
     assert "Bringing communities together" in html
     assert 'href="/members/bradford/">Bradford</a> and <a class="govuk-link" href="/members/norwich/">Norwich' in html
-    assert "Get in touch about integration" in html
+    assert 'href="/work-with-us/?work_area=integration"' in html
     assert page(client, "/work-areas/").count('class="kc-card"') == 11
 
 

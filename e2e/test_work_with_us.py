@@ -1,0 +1,75 @@
+"""A partner sends a proposal through the real form; the lead city's officer answers it."""
+
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import assert_accessible
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def sign_in(page: Page, site: str, username: str) -> None:
+    page.goto(site + "/account/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_send_a_proposal_and_get_an_answer(site: str, page: Page, officer, browser) -> None:  # type: ignore[no-untyped-def]
+    page.goto(site + "/work-areas/skills/")
+    page.goto(site + "/work-with-us/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send us your idea or proposal")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Continue").click()  # nothing filled in
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your name")
+    assert_accessible(page)
+
+    page.get_by_label("Your name").fill("Asha Patel")
+    page.get_by_label("Email address").fill("asha@example.org")
+    page.get_by_label("Charity or community group").check()
+    page.get_by_label("Skills", exact=True).check()
+    page.get_by_label("Bradford").check()
+    page.get_by_label("Title", exact=True).fill("Digital skills bootcamps for adults")
+    page.get_by_label("Summary", exact=True).fill("Free twelve-week bootcamps for adults who want to retrain.")
+    page.get_by_label("Details", exact=True).fill("We would run them with the colleges and local employers.")
+    page.locator("#id_attachments").set_input_files(files=[{"name": "plan.pdf", "mimeType": "application/pdf",
+                                                            "buffer": PDF}])  # fmt: skip
+    page.get_by_label(re.compile("I have read the privacy notice")).check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before sending your proposal")
+    expect(page.locator(".govuk-summary-list").nth(1)).to_contain_text("plan.pdf")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send the proposal").click()
+
+    expect(page.locator(".govuk-panel__title")).to_have_text("Proposal sent")
+    reference = page.locator(".govuk-panel__body strong").inner_text()
+    assert re.fullmatch(r"KC-\d{4}-00001", reference)
+    assert_accessible(page)
+
+    status_link = re.search(r"http://\S+/work-with-us/status/\S+/", mail.outbox[0].body).group(0)  # type: ignore[union-attr]
+    status_path = (
+        status_link.split("testserver")[-1] if "testserver" in status_link else "/" + status_link.split("/", 3)[3]
+    )
+
+    officer_page = browser.new_context().new_page()
+    sign_in(officer_page, site, "officer")
+    officer_page.goto(site + "/proposals/")
+    assert_accessible(officer_page)
+    officer_page.get_by_role("link", name=reference).click()
+    expect(officer_page.get_by_role("heading", level=1)).to_have_text("Digital skills bootcamps for adults")
+    assert_accessible(officer_page)
+    officer_page.get_by_label("New status").select_option(label="Accepted into the work programme")
+    officer_page.get_by_label(re.compile("Answer to the submitter")).fill("Bradford will take this forward.")
+    officer_page.get_by_role("button", name="Change status").click()
+    expect(officer_page.locator(".govuk-notification-banner")).to_contain_text("Status changed")
+
+    page.goto(site + status_path)
+    expect(page.locator("main .govuk-tag").first).to_have_text("Accepted into the work programme")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Bradford will take this forward.")
+    assert_accessible(page)

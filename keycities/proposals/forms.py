@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from keycities.core.files import sniff_document
+from keycities.network.models import Place, WorkArea
+from keycities.observatory.queries import KEY_CITIES
+
+from .models import Attachment, OrganisationType, Status
+
+MAX_FILES = 3
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_SUMMARY_WORDS = 100
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def check_upload(f: UploadedFile) -> tuple[str | None, str]:
+    """(content type, '') for an acceptable file, or (None, the error message)."""
+    if f.size is not None and f.size > MAX_FILE_BYTES:
+        return None, f"{f.name} must be smaller than 10 MB"
+    if not f.size:
+        return None, f"{f.name} is empty"
+    kind = sniff_document(f.file) if f.file is not None else None  # from the bytes, not the name
+    if kind is None or kind not in Attachment.ALLOWED:
+        return None, f"{f.name} must be a PDF, DOCX or ODT document"
+    return kind, ""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ProposalForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=120, error_messages={"required": "Enter your name"})
+    email = forms.EmailField(label="Email address", max_length=254, error_messages={
+        "required": "Enter your email address",
+        "invalid": "Enter an email address in the correct format, like name@example.com"})  # fmt: skip
+    organisation = forms.CharField(label="Organisation (optional)", max_length=200, required=False)
+    organisation_type = forms.ChoiceField(label="What kind of organisation is it?", choices=OrganisationType.choices,
+                                          widget=forms.RadioSelect,
+                                          error_messages={"required": "Select the kind of organisation"})  # fmt: skip
+    work_areas = forms.ModelMultipleChoiceField(label="Which work areas is it about?", required=False,
+                                                queryset=WorkArea.objects.all(), to_field_name="slug",
+                                                widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    not_sure = forms.BooleanField(label="Not sure", required=False)
+    places = forms.ModelMultipleChoiceField(label="Which places does it concern? (optional)", required=False,
+                                            queryset=Place.objects.none(), to_field_name="slug",
+                                            widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    title = forms.CharField(label="Title", max_length=150, error_messages={"required": "Enter a title"})
+    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="Up to 100 words.", error_messages={"required": "Enter a summary"})  # fmt: skip
+    details = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
+                              error_messages={"required": "Enter the details of your proposal"})  # fmt: skip
+    consent = forms.BooleanField(label="I have read the privacy notice and agree to Key Cities using these details "
+                                       "to consider my proposal", error_messages={
+        "required": "Confirm that you have read the privacy notice"})  # fmt: skip
+    # A honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label="Leave this field empty")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["places"].queryset = Place.objects.members_of(KEY_CITIES).order_by("name")  # type: ignore[attr-defined]
+
+    def clean_summary(self) -> str:
+        summary: str = self.cleaned_data["summary"].strip()
+        if words(summary) > MAX_SUMMARY_WORDS:
+            raise forms.ValidationError(f"Summary must be 100 words or fewer (it has {words(summary)})")
+        return summary
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("work_areas") and not data.get("not_sure"):
+            self.add_error("work_areas", "Select the work areas your proposal is about, or select ‘Not sure’")
+        if data.get("work_areas") and data.get("not_sure"):
+            self.add_error("work_areas", "Select work areas or ‘Not sure’, not both")
+        return data
+
+
+class AdditionForm(forms.Form):
+    text = forms.CharField(label="Add information to your proposal", widget=forms.Textarea(attrs={"rows": 5}),
+                           max_length=5000,
+                           error_messages={"required": "Enter the information you want to add"})  # fmt: skip
+
+
+REVIEW_STATUSES = [(s.value, s.label) for s in Status if s not in {Status.RECEIVED, Status.WITHDRAWN}]
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=REVIEW_STATUSES)
+    referred_to = forms.ModelChoiceField(label="Refer to (for ‘Referred to a member place’)", required=False,
+                                         queryset=Place.objects.none(), to_field_name="slug")  # fmt: skip
+    note = forms.CharField(label="Note for reviewers (the reason, if declining)", required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    public_answer = forms.CharField(label="Answer to the submitter (optional; emailed to them)", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referred_to"].queryset = Place.objects.members_of(KEY_CITIES).order_by("name")  # type: ignore[attr-defined]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Private note", widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Enter the note"})  # fmt: skip
+
+
+class QueueFilter(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    work_area = forms.ModelChoiceField(required=False, queryset=WorkArea.objects.all(), to_field_name="slug",
+                                       empty_label="Any work area")  # fmt: skip
+    overdue = forms.BooleanField(required=False, label="Only overdue")
+    mine = forms.BooleanField(required=False, label="Only assigned to me")
+
+
+class PersonForm(forms.Form):
+    email = forms.EmailField(label="The person's email address", error_messages={
+        "required": "Enter the email address", "invalid": "Enter an email address in the correct format"})  # fmt: skip

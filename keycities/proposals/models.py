@@ -1,0 +1,176 @@
+"""'Work with us': proposals from partners, routed to the lead place(s) of
+their work areas, tracked through review and answered.
+
+The submitter needs no account: an unguessable link (its token is stored
+only as a hash) lets them follow, add to or withdraw their proposal.
+Personal data (name, email, organisation, attachments) is erased after a
+retention period once a proposal is closed; the proposal is kept anonymised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from keycities.network.models import Place, WorkArea
+
+
+class OrganisationType(models.TextChoices):
+    BUSINESS = "business", "Business"
+    EDUCATION = "education", "University or college"
+    CHARITY = "charity", "Charity or community group"
+    PUBLIC_BODY = "public-body", "Public body"
+    RESIDENT = "resident", "Resident"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    UNDER_REVIEW = "under-review", "Under review"
+    ACCEPTED = "accepted", "Accepted into the work programme"
+    REFERRED = "referred", "Referred to a member place"
+    PILOT_CANDIDATE = "pilot-candidate", "Pilot candidate"
+    DECLINED = "declined", "Declined"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn by the submitter"
+
+
+DECISIONS = {Status.ACCEPTED, Status.REFERRED, Status.PILOT_CANDIDATE, Status.DECLINED}
+# Which status may follow which (reviewers); the submitter may withdraw any open proposal.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.UNDER_REVIEW, *DECISIONS},
+    Status.UNDER_REVIEW: set(DECISIONS),
+    Status.ACCEPTED: {Status.CLOSED},
+    Status.REFERRED: {Status.CLOSED},
+    Status.PILOT_CANDIDATE: {Status.CLOSED},
+    Status.DECLINED: {Status.CLOSED},
+    Status.CLOSED: set(),
+    Status.WITHDRAWN: set(),
+}
+OPEN = {Status.RECEIVED, Status.UNDER_REVIEW}
+FINISHED = {Status.CLOSED, Status.WITHDRAWN}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def routed_to(self, place: Place) -> ProposalQuerySet:
+        """Proposals in a place's queue: work areas it leads, or referred to it."""
+        return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)).distinct()
+
+
+class Proposal(models.Model):
+    reference = models.CharField(max_length=20, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    organisation = models.CharField(max_length=200, blank=True)
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="proposals", help_text="A signed-in partner.")  # fmt: skip
+
+    title = models.CharField(max_length=150)
+    summary = models.TextField(help_text="Up to 100 words.")
+    details = models.TextField()
+    work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="proposals")
+    not_sure = models.BooleanField(default=False, help_text="The submitter did not know the work area.")
+    places = models.ManyToManyField(Place, blank=True, related_name="proposals_about")
+    suggestions = models.JSONField(default=list, help_text="Suggested work areas with scores, at submission.")
+    embedding = models.JSONField(default=list, blank=True, help_text="For finding similar proposals.")
+    consent_at = models.DateTimeField()
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="proposals_to_review")  # fmt: skip
+    referred_to = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="proposals_referred")  # fmt: skip
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    first_response_due = models.DateField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, help_text="When personal data was erased.")
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["status", "first_response_due"], name="proposal_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposals:review", args=[self.reference])
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, hash_token(token)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def lead_places(self) -> list[Place]:
+        seen: dict[int, Place] = {}
+        for work_area in self.work_areas.all():
+            for link in work_area.lead_links.all():
+                seen.setdefault(link.place_id, link.place)
+        return list(seen.values())
+
+
+class Attachment(models.Model):
+    ALLOWED = {
+        "application/pdf": "PDF",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+        "application/vnd.oasis.opendocument.text": "ODT",
+    }
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="proposals/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def kind(self) -> str:
+        return self.ALLOWED.get(self.content_type, "file")
+
+
+class Event(models.Model):
+    """Everything that happens to a proposal: transitions, assignment, notes, additions."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        TRANSITION = "transition", "Status changed"
+        ASSIGNED = "assigned", "Reviewer assigned"
+        NOTE = "note", "Private note"
+        ADDITION = "addition", "Information added by the submitter"
+        ERASED = "erased", "Personal data erased"
+        EXPORTED = "exported", "Personal data exported"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+", help_text="Blank: the submitter or the system.")  # fmt: skip
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True, help_text="Private to reviewers.")
+    public_answer = models.TextField(blank=True, help_text="Shown to, and emailed to, the submitter.")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.reference}: {self.get_kind_display()}"

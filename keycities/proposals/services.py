@@ -1,0 +1,317 @@
+"""Writes for proposals. Each public function is one transaction, and every
+change is recorded as an `Event` (and in the audit log)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import holidays
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from keycities.accounts.models import Role, User
+from keycities.network.models import Place, WorkArea
+
+from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, Status
+
+log = logging.getLogger(__name__)
+FIRST_RESPONSE_WORKING_DAYS = 10
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    # England and Wales share their bank holidays.
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start`, skipping weekends and England and Wales bank holidays."""
+    day = start
+    while days > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in _bank_holidays(day.year):
+            days -= 1
+    return day
+
+
+# --------------------------------------------------------------------------- submission
+
+
+@dataclass
+class Draft:
+    """A validated submission, before it is saved."""
+
+    name: str
+    email: str
+    organisation: str
+    organisation_type: str
+    work_areas: list[WorkArea]
+    not_sure: bool
+    places: list[Place]
+    title: str
+    summary: str
+    details: str
+    files: list[tuple[Path, str, str, int, str]]  # (temporary path, original name, content type, size, sha256)
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"KC-{year}-"
+    last = Proposal.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:05d}"
+
+
+def submit(draft: Draft, *, user: Any = None, suggestions: list[dict[str, Any]] | None = None,
+           embedding: list[float] | None = None) -> tuple[Proposal, str]:  # fmt: skip
+    """Save a proposal and its attachments, route it, and email the submitter and the reviewers.
+    Returns the proposal and the token for the submitter's status link."""
+    token, token_hash = Proposal.new_token()
+    now = timezone.now()
+    for _ in range(5):  # two submissions at once may race for a reference number
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    reference=_next_reference(timezone.localdate(now).year), token_hash=token_hash,
+                    name=draft.name, email=draft.email, organisation=draft.organisation,
+                    organisation_type=draft.organisation_type, title=draft.title, summary=draft.summary,
+                    details=draft.details, not_sure=draft.not_sure, consent_at=now,
+                    submitted_by=user if getattr(user, "is_authenticated", False) else None,
+                    first_response_due=add_working_days(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
+                    suggestions=suggestions or [], embedding=embedding or [],
+                )  # fmt: skip
+                proposal.work_areas.set(draft.work_areas)
+                proposal.places.set(draft.places)
+                for path, original, content_type, size, digest in draft.files:
+                    with path.open("rb") as f:
+                        Attachment.objects.create(proposal=proposal, file=File(f, name=original),
+                                                  original_name=original, content_type=content_type, size=size,
+                                                  sha256=digest)  # fmt: skip
+                Event.objects.create(proposal=proposal, kind=Event.Kind.SUBMITTED, to_status=Status.RECEIVED)
+                saved = proposal
+                break
+        except IntegrityError:
+            continue
+    else:  # pragma: no cover - five collisions in a row
+        raise RuntimeError("Could not allocate a proposal reference")
+    _emails_on_submission(saved, token)  # committed: the proposal exists whatever the mail server does
+    for path, *_ in draft.files:
+        path.unlink(missing_ok=True)
+    return proposal, token
+
+
+def status_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("proposals:status", args=[token])
+
+
+def reviewers_of(proposal: Proposal) -> list[str]:
+    """Emails of the officers of the proposal's lead places (or the place it was referred to)."""
+    places = [p.pk for p in proposal.lead_places()] + ([proposal.referred_to_id] if proposal.referred_to_id else [])
+    return sorted(User.objects.filter(role=Role.MEMBER_OFFICER, place_id__in=places, is_active=True)
+                  .exclude(email="").values_list("email", flat=True))  # fmt: skip
+
+
+def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str]) -> None:
+    if not to:
+        return
+    body = render_to_string(f"proposals/email/{template}.txt", context)
+    send_mail(subject, body, None, list(to), fail_silently=False)
+
+
+def _emails_on_submission(proposal: Proposal, token: str) -> None:
+    context = {"proposal": proposal, "status_url": status_url(token),
+               "review_url": settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()}  # fmt: skip
+    _mail(f"Your proposal to Key Cities: {proposal.reference}", "confirmation", context, [proposal.email])
+    _mail(f"New proposal {proposal.reference}: {proposal.title}", "new_proposal", context,
+          [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL])  # fmt: skip
+
+
+# --------------------------------------------------------------------------- review
+
+
+@transaction.atomic
+def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_answer: str = "",
+               referred_to: Place | None = None) -> Event:  # fmt: skip
+    """Move a proposal to a new status, recording who, when and why; email any public answer."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if to not in TRANSITIONS[proposal.status]:
+        raise ValidationError(f"A proposal that is {proposal.get_status_display().lower()} cannot become "
+                              f"{Status(to).label.lower()}.")  # fmt: skip
+    if to == Status.DECLINED and not (note.strip() or public_answer.strip()):
+        raise ValidationError("Give the reason for declining.")
+    if to == Status.REFERRED:
+        if referred_to is None:
+            raise ValidationError("Choose the member place the proposal is referred to.")
+        proposal.referred_to = referred_to
+    event = Event.objects.create(proposal=proposal, kind=Event.Kind.TRANSITION, by=by, from_status=proposal.status,
+                                 to_status=to, note=note.strip(), public_answer=public_answer.strip())  # fmt: skip
+    proposal.status = to
+    now = timezone.now()
+    if proposal.first_response_at is None:
+        proposal.first_response_at = now
+    if to in FINISHED:
+        proposal.closed_at = now
+    proposal.save()
+    if public_answer.strip():
+        context = {"proposal": proposal, "answer": public_answer.strip()}
+        transaction.on_commit(lambda: _mail(f"Your proposal {proposal.reference}: {proposal.get_status_display()}",
+                                            "answer", context, [proposal.email]))  # fmt: skip
+    if to == Status.REFERRED:
+        transaction.on_commit(lambda: _mail(f"Proposal {proposal.reference} referred to {referred_to}",
+                                            "referred", {"proposal": proposal,
+                                                         "review_url": settings.SITE_URL.rstrip("/")
+                                                         + proposal.get_absolute_url()},
+                                            reviewers_of(proposal)))  # fmt: skip
+    return event
+
+
+@transaction.atomic
+def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
+    proposal.reviewer = reviewer
+    proposal.save(update_fields=["reviewer"])
+    return Event.objects.create(proposal=proposal, kind=Event.Kind.ASSIGNED, by=by,
+                                note=f"Assigned to {reviewer.get_full_name() or reviewer.username}" if reviewer
+                                else "Unassigned")  # fmt: skip
+
+
+@transaction.atomic
+def add_note(proposal: Proposal, text: str, *, by: Any) -> Event:
+    if not text.strip():
+        raise ValidationError("Enter the note.")
+    return Event.objects.create(proposal=proposal, kind=Event.Kind.NOTE, by=by, note=text.strip())
+
+
+# --------------------------------------------------------------------------- the submitter
+
+
+def by_token(token: str) -> Proposal | None:
+    from .models import hash_token
+
+    return Proposal.objects.filter(token_hash=hash_token(token), erased_at__isnull=True).first()
+
+
+@transaction.atomic
+def add_information(proposal: Proposal, text: str) -> Event:
+    if proposal.status in FINISHED:
+        raise ValidationError("This proposal is closed; information can no longer be added.")
+    if not text.strip():
+        raise ValidationError("Enter the information you want to add.")
+    event = Event.objects.create(proposal=proposal, kind=Event.Kind.ADDITION, public_answer=text.strip())
+    context = {"proposal": proposal, "text": text.strip(),
+               "review_url": settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()}  # fmt: skip
+    to = [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL]
+    subject = f"Proposal {proposal.reference}: the submitter added information"
+    transaction.on_commit(lambda: _mail(subject, "addition", context, to))
+    return event
+
+
+@transaction.atomic
+def withdraw(proposal: Proposal) -> Event:
+    if proposal.status in FINISHED:
+        raise ValidationError("This proposal is already closed.")
+    event = Event.objects.create(proposal=proposal, kind=Event.Kind.TRANSITION, from_status=proposal.status,
+                                 to_status=Status.WITHDRAWN, note="Withdrawn by the submitter.")  # fmt: skip
+    proposal.status = Status.WITHDRAWN
+    proposal.closed_at = timezone.now()
+    proposal.save(update_fields=["status", "closed_at"])
+    return event
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+ERASED = "[erased]"
+
+
+def _erase(proposal: Proposal, *, by: Any, why: str) -> None:
+    for attachment in proposal.attachments.all():
+        attachment.file.delete(save=False)
+        attachment.delete()
+    proposal.name = ERASED
+    proposal.email = "erased@invalid"
+    proposal.organisation = ""
+    proposal.submitted_by = None
+    proposal.erased_at = timezone.now()
+    proposal.save()
+    proposal.events.filter(kind=Event.Kind.ADDITION).update(public_answer=ERASED)
+    Event.objects.create(proposal=proposal, kind=Event.Kind.ERASED, by=by, note=why)
+
+
+@transaction.atomic
+def erase_expired(now: dt.datetime | None = None) -> int:
+    """Erase the personal data of proposals closed longer ago than the retention period."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.PROPOSAL_RETENTION_DAYS)
+    expired = Proposal.objects.filter(status__in=FINISHED, closed_at__lt=cutoff, erased_at__isnull=True)
+    count = 0
+    for proposal in expired:
+        _erase(proposal, by=None, why=f"Retention period of {settings.PROPOSAL_RETENTION_DAYS} days after closing.")
+        count += 1
+    return count
+
+
+def person_data(email: str) -> dict[str, Any]:
+    """Everything the Hub holds about the person with this email, as data (a subject access request)."""
+    found = Proposal.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).prefetch_related(
+        "work_areas", "places", "attachments", "events"
+    )
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "proposals": [{
+            "reference": p.reference, "name": p.name, "email": p.email, "organisation": p.organisation,
+            "organisation_type": p.get_organisation_type_display(), "title": p.title, "summary": p.summary,
+            "details": p.details, "work_areas": [w.name for w in p.work_areas.all()],
+            "places": [pl.name for pl in p.places.all()], "submitted_at": p.submitted_at.isoformat(),
+            "status": p.get_status_display(), "consent_at": p.consent_at.isoformat(),
+            "attachments": [{"name": a.original_name, "type": a.kind, "size": a.size, "sha256": a.sha256}
+                            for a in p.attachments.all()],
+            "added_information": [e.public_answer for e in p.events.all() if e.kind == Event.Kind.ADDITION],
+            "answers": [e.public_answer for e in p.events.all()
+                        if e.kind == Event.Kind.TRANSITION and e.public_answer],
+        } for p in found],
+    }  # fmt: skip
+
+
+@transaction.atomic
+def record_export(email: str, *, by: Any) -> dict[str, Any]:
+    data = person_data(email)
+    for proposal in Proposal.objects.filter(reference__in=[p["reference"] for p in data["proposals"]]):
+        Event.objects.create(proposal=proposal, kind=Event.Kind.EXPORTED, by=by,
+                             note="Personal data exported on request.")  # fmt: skip
+        LogEntry.objects.log_create(proposal, action=LogEntry.Action.ACCESS, force_log=True,
+                                    changes={"exported_personal_data": [None, email]})  # fmt: skip
+    return data
+
+
+@transaction.atomic
+def erase_person(email: str, *, by: Any) -> int:
+    found = list(Proposal.objects.filter(email__iexact=email.strip(), erased_at__isnull=True))
+    for proposal in found:
+        _erase(proposal, by=by, why="Erased at the person's request.")
+    return len(found)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

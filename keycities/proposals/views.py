@@ -1,0 +1,314 @@
+"""'Work with us' pages: the public form (form → check your answers →
+confirmation), the submitter's status page, and the reviewers' queue."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from keycities.accounts.models import Role, User
+from keycities.core import access
+from keycities.core.access import public, secretariat_only, signed_in
+from keycities.core.ratelimit import allow, client_ip
+from keycities.network.models import Place, WorkArea, WorkAreaLead
+
+from . import services, similarity
+from .forms import (
+    MAX_FILES,
+    AdditionForm,
+    NoteForm,
+    PersonForm,
+    ProposalForm,
+    QueueFilter,
+    TransitionForm,
+    check_upload,
+)
+from .models import FINISHED, OPEN, TRANSITIONS, Event, Proposal, Status
+
+DRAFT, FILES, DONE = "proposal_draft", "proposal_files", "proposal_done"
+SUBMISSIONS_PER_HOUR = 5
+MAX_REQUEST_BYTES = 35 * 1024 * 1024
+
+
+def _tmp_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _kept_files(request: HttpRequest) -> list[dict[str, Any]]:
+    return [f for f in request.session.get(FILES, []) if Path(f["path"]).exists()]
+
+
+@public
+def start(request: HttpRequest) -> HttpResponse:
+    """The form. Valid answers go to the session and on to 'check your answers'; on an error nothing
+    typed is lost, and files already accepted are kept."""
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES:
+            return render(request, "proposals/too_large.html", status=413)
+        form = ProposalForm(request.POST)
+        kept = [f for i, f in enumerate(_kept_files(request)) if f"remove_file_{i}" not in request.POST]
+        file_errors = []
+        uploads = request.FILES.getlist("attachments")
+        if len(kept) + len(uploads) > MAX_FILES:
+            file_errors.append(f"Attach up to {MAX_FILES} files")
+        else:
+            for upload in uploads:
+                kind, error = check_upload(upload)
+                if kind is None:
+                    file_errors.append(error)
+                    continue
+                path = _tmp_dir() / f"{uuid.uuid4().hex}.upload"
+                with path.open("wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                kept.append({"path": str(path), "name": Path(upload.name or "document").name[:200], "type": kind,
+                             "size": upload.size, "sha256": services.file_digest(path)})  # fmt: skip
+        request.session[FILES] = kept
+        valid = form.is_valid()
+        if form.data.get("website"):  # the honeypot: a person never fills it
+            return render(request, "proposals/refused.html", status=400)
+        if valid and not file_errors:
+            data = form.cleaned_data
+            request.session[DRAFT] = {
+                **{k: data[k] for k in ("name", "email", "organisation", "organisation_type", "title", "summary",
+                                        "details", "not_sure")},
+                "work_areas": [w.slug for w in data["work_areas"]], "places": [p.slug for p in data["places"]],
+            }  # fmt: skip
+            return redirect("proposals:check")
+        for error in file_errors:
+            form.add_error(None, error)
+    else:
+        draft = request.session.get(DRAFT)
+        chosen = request.GET.get("work_area")
+        form = ProposalForm(initial=draft or ({"work_areas": [chosen]} if chosen else None))
+    return render(request, "proposals/form.html", {"form": form, "kept": _kept_files(request),
+                                                   "work_areas": _work_areas_with_leads()})  # fmt: skip
+
+
+def _work_areas_with_leads() -> QuerySet[WorkArea]:
+    return WorkArea.objects.prefetch_related(
+        Prefetch("lead_links", queryset=WorkAreaLead.objects.select_related("place"))
+    )
+
+
+def _suggestions(draft: dict[str, Any]) -> list[dict[str, Any]]:
+    from .suggest import WorkAreaText, suggest
+
+    areas = [WorkAreaText(w.slug, w.name, w.description) for w in WorkArea.objects.all()]
+    return [{"slug": s.slug, "name": s.name, "score": round(s.score, 3)}
+            for s in suggest(draft["title"], f"{draft['summary']}\n{draft['details']}", areas)]  # fmt: skip
+
+
+@public
+def check(request: HttpRequest) -> HttpResponse:
+    draft = request.session.get(DRAFT)
+    if not draft:
+        return redirect("proposals:start")
+    suggestions = _suggestions(draft)
+    routed = draft["work_areas"] or [suggestions[0]["slug"]]
+    if request.method == "POST":
+        if not allow("proposal-submit", client_ip(request), limit=SUBMISSIONS_PER_HOUR, window=3600):
+            return render(request, "proposals/rate_limited.html", status=429)
+        files = _kept_files(request)
+        proposal, _ = services.submit(services.Draft(
+            name=draft["name"], email=draft["email"], organisation=draft["organisation"],
+            organisation_type=draft["organisation_type"], work_areas=list(WorkArea.objects.filter(slug__in=routed)),
+            not_sure=draft["not_sure"], places=list(Place.objects.filter(slug__in=draft["places"])),
+            title=draft["title"], summary=draft["summary"], details=draft["details"],
+            files=[(Path(f["path"]), f["name"], f["type"], f["size"], f["sha256"]) for f in files],
+        ), user=request.user, suggestions=suggestions,
+           embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
+        for key in (DRAFT, FILES):
+            request.session.pop(key, None)
+        request.session[DONE] = {"reference": proposal.reference, "email": proposal.email}
+        return redirect("proposals:confirmation")
+    names = dict(WorkArea.objects.values_list("slug", "name"))
+    return render(request, "proposals/check.html", {
+        "draft": draft, "files": _kept_files(request), "suggestions": suggestions[:3],
+        "work_area_names": [names[s] for s in draft["work_areas"]],
+        "routed_names": [names[s] for s in routed],
+        "place_names": list(Place.objects.filter(slug__in=draft["places"]).values_list("name", flat=True)),
+        "organisation_type": dict(ProposalForm.base_fields["organisation_type"].choices)[draft["organisation_type"]],  # type: ignore[attr-defined]
+    })  # fmt: skip
+
+
+@public
+def confirmation(request: HttpRequest) -> HttpResponse:
+    done = request.session.get(DONE)
+    if not done:
+        return redirect("proposals:start")
+    return render(request, "proposals/confirmation.html", {"done": done})
+
+
+@public
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """The submitter's page, reached by the unguessable link in their confirmation email."""
+    proposal = services.by_token(token)
+    if proposal is None:
+        raise Http404
+    form = AdditionForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "withdraw" in request.POST:
+                services.withdraw(proposal)
+                messages.success(request, "Your proposal has been withdrawn.")
+                return redirect("proposals:status", token=token)
+            if form.is_valid():
+                services.add_information(proposal, form.cleaned_data["text"])
+                messages.success(request, "Thank you. The information has been added to your proposal.")
+                return redirect("proposals:status", token=token)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages[0])
+    events = [e for e in proposal.events.all() if e.kind in {Event.Kind.SUBMITTED, Event.Kind.TRANSITION,
+                                                            Event.Kind.ADDITION}]  # fmt: skip
+    return render(request, "proposals/status.html", {
+        "proposal": proposal, "events": events, "form": form, "token": token,
+        "finished": proposal.status in FINISHED,
+    })  # fmt: skip
+
+
+# --------------------------------------------------------------------------- reviewers
+
+
+def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
+    qs = access.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
+    form = QueueFilter(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["work_area"]:
+            qs = qs.filter(work_areas=data["work_area"])
+        if data["overdue"]:
+            qs = qs.filter(status__in=OPEN, first_response_at__isnull=True, first_response_due__lt=timezone.localdate())
+        if data["mine"]:
+            qs = qs.filter(reviewer=request.user)
+    return qs.order_by("first_response_due", "pk"), form
+
+
+@signed_in
+def queue(request: HttpRequest) -> HttpResponse:
+    if access.is_partner(request.user):
+        return render(request, "proposals/mine.html", {"proposals": access.visible_proposals(request.user)})
+    proposals, form = _queue(request)
+    today = timezone.localdate()
+    return render(request, "proposals/queue.html", {"proposals": proposals, "form": form, "today": today,
+                                                    "query": request.GET.urlencode()})  # fmt: skip
+
+
+@signed_in
+def export(request: HttpRequest) -> HttpResponse:
+    if not (access.is_secretariat(request.user) or access.is_member_officer(request.user)):
+        raise PermissionDenied
+    proposals, _ = _queue(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["reference", "title", "status", "work_areas", "organisation", "organisation_type",
+                     "submitted_at", "first_response_due", "first_response_at", "reviewer", "referred_to"])  # fmt: skip
+    for p in proposals:
+        writer.writerow([
+            p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
+            p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
+            p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
+            p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
+        ])  # fmt: skip
+    return response
+
+
+def _visible(request: HttpRequest, reference: str) -> Proposal:
+    proposal = access.visible_proposals(request.user).filter(reference=reference).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+@signed_in
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    proposal = _visible(request, reference)
+    reviewer = access.can_review(request.user, proposal)
+    transition_form, note_form = TransitionForm(prefix="t"), NoteForm(prefix="n")
+    if request.method == "POST":
+        if not reviewer:
+            raise PermissionDenied("Only reviewers can change a proposal.")
+        try:
+            if "transition" in request.POST:
+                transition_form = TransitionForm(request.POST, prefix="t")
+                if transition_form.is_valid():
+                    d = transition_form.cleaned_data
+                    services.transition(proposal, d["status"], by=request.user, note=d["note"],
+                                        public_answer=d["public_answer"], referred_to=d["referred_to"])  # fmt: skip
+                    messages.success(request, f"Status changed to {Status(d['status']).label.lower()}.")
+                    return redirect(proposal.get_absolute_url())
+            elif "note" in request.POST:
+                note_form = NoteForm(request.POST, prefix="n")
+                if note_form.is_valid():
+                    services.add_note(proposal, note_form.cleaned_data["note"], by=request.user)
+                    messages.success(request, "Note added.")
+                    return redirect(proposal.get_absolute_url())
+            elif "assign" in request.POST:
+                who = request.POST.get("reviewer") or None
+                candidates = _reviewer_candidates(proposal)
+                chosen = next((u for u in candidates if str(u.pk) == who), None)
+                if who and chosen is None:
+                    raise ValidationError("Choose a reviewer from the list.")
+                services.assign(proposal, chosen, by=request.user)
+                messages.success(request, "Reviewer updated.")
+                return redirect(proposal.get_absolute_url())
+        except ValidationError as exc:
+            transition_form.add_error(None, exc.messages[0])
+    events = proposal.events.select_related("by")
+    similar = similarity.similar(proposal, access.visible_proposals(request.user))
+    return render(request, "proposals/review.html", {
+        "proposal": proposal, "events": events, "can_review": reviewer, "transition_form": transition_form,
+        "note_form": note_form, "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
+        "reviewers": _reviewer_candidates(proposal) if reviewer else [], "similar": similar,
+        "suggestions": proposal.suggestions[:3], "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+def _reviewer_candidates(proposal: Proposal) -> list[User]:
+    places = [p.pk for p in proposal.lead_places()] + ([proposal.referred_to_id] if proposal.referred_to_id else [])
+    return list(User.objects.filter(is_active=True).filter(role=Role.SECRETARIAT) |
+                User.objects.filter(is_active=True, role=Role.MEMBER_OFFICER, place_id__in=places))  # fmt: skip
+
+
+@signed_in
+def attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    proposal = _visible(request, reference)
+    found = proposal.attachments.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
+                        content_type=found.content_type)  # fmt: skip
+
+
+@secretariat_only
+def people(request: HttpRequest) -> HttpResponse:
+    """Export or erase one person's data on request."""
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if "erase" in request.POST:
+            count = services.erase_person(email, by=request.user)
+            messages.success(request, f"Erased the personal data in {count} proposal{'s' if count != 1 else ''}.")
+            return redirect("proposals:people")
+        data = services.record_export(email, by=request.user)
+        response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{dt.date.today()}.json"'
+        return response
+    return render(request, "proposals/people.html", {"form": form})
