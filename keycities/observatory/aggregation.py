@@ -289,6 +289,25 @@ def _suppressed(place: Place, codes: Sequence[str], period: int, what: str = "")
                                            f"not available in this release.")  # fmt: skip
 
 
+def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Value], weights: dict[str, Value]
+                    ) -> tuple[list[tuple[Place, list[str], str, float, float]], list[Missing]]:  # fmt: skip
+    """For each place: (place, its codes, note, Σ weight, Σ value × weight) over its areas; or why it is missing."""
+    parts, missing = [], []
+    for place in places:
+        cover = resolve_cover(place, period, set(values) & set(weights))
+        if isinstance(cover, Missing):
+            missing.append(cover)
+            continue
+        codes, note = cover
+        pairs = [(values[c].value, weights[c].value) for c in codes]
+        if any(v is None or w is None for v, w in pairs):
+            missing.append(_suppressed(place, codes, period))
+            continue
+        w = float(sum(w for _, w in pairs if w is not None))
+        parts.append((place, codes, note, w, sum(v * w for v, w in pairs if v is not None and w is not None)))
+    return parts, missing
+
+
 def figure_for_places(
     indicator: Indicator,
     period: int,
@@ -334,19 +353,10 @@ def figure_for_places(
             raise AggregationError(f"There is no {indicator.weight.name.lower()} for {period} or earlier to weight by.")
         wvalues, wperiod, wrelease = weights
         releases.append(wrelease)
-        for place in places:
-            cover = resolve_cover(place, period, set(data) & set(wvalues))
-            if isinstance(cover, Missing):
-                missing.append(cover)
-                continue
-            codes, note = cover
-            pairs = [(data[c].value, wvalues[c].value) for c in codes]
-            if any(v is None or w is None for v, w in pairs):
-                missing.append(_suppressed(place, codes, period))
-                continue
-            weight = sum(w for _, w in pairs if w is not None)
-            value = sum(v * w for v, w in pairs if v is not None and w is not None) / weight
-            members.append(MemberFigure(place.slug, place.name, codes, value, numerator=weight, note=note))
+        parts, missing = _weighted_parts(places, period, data, wvalues)
+        members = [
+            MemberFigure(p.slug, p.name, codes, vw / w, numerator=w, note=note) for p, codes, note, w, vw in parts
+        ]
         total_weight = sum(m.numerator or 0 for m in members)
         value = sum((m.value or 0) * (m.numerator or 0) for m in members) / total_weight if members else None
         year = indicator.weight.label_period(wperiod)
@@ -417,19 +427,10 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
     if weights is None:
         raise AggregationError(f"There is no {den.name.lower()} for {period} to recompute {indicator.name}.")
     wvalues, wperiod, wrelease = weights
-    for place in places:
-        cover = resolve_cover(place, period, set(values) & set(wvalues))
-        if isinstance(cover, Missing):
-            missing.append(cover)
-            continue
-        codes, note = cover
-        pairs = [(values[c].value, wvalues[c].value) for c in codes]
-        if any(v is None or w is None for v, w in pairs):
-            missing.append(_suppressed(place, codes, period))
-            continue
-        d = float(sum(w for _, w in pairs if w is not None))
-        n = sum(v * w for v, w in pairs if v is not None and w is not None) / indicator.scale
-        members.append(MemberFigure(place.slug, place.name, codes, indicator.scale * n / d, n, d, note=note))
+    parts, missing = _weighted_parts(places, period, values, wvalues)
+    # Each member's numerator is its ratio × its denominator (summed over its areas).
+    members = [MemberFigure(p.slug, p.name, codes, vw / w, vw / indicator.scale, w, note=note)
+               for p, codes, note, w, vw in parts]  # fmt: skip
     n_total = sum(m.numerator or 0 for m in members)
     d_total = sum(m.denominator or 0 for m in members)
     value = indicator.scale * n_total / d_total if members and d_total else None
