@@ -2,7 +2,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -79,7 +79,9 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
     rows = qs.order_by("area__code", "period", "release_id").values_list(*presenters.OBSERVATION_FIELDS)
     if page.format == "csv":
         return csv_stream(f"{ind.slug}.csv", presenters.OBSERVATION_HEADER, rows.iterator(chunk_size=5000))
-    return paginate(request, rows, page, presenters.observation_row)
+    # The rows are built from typed columns to exactly the documented schema, so they are sent as they are:
+    # validating a thousand rows through the schema again took over half of each request's time.
+    return JsonResponse(paginate(request, rows, page, presenters.observation_row))
 
 
 class AggregateParams(Schema):
