@@ -1,8 +1,12 @@
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -79,9 +83,24 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
     rows = qs.order_by("area__code", "period", "release_id").values_list(*presenters.OBSERVATION_FIELDS)
     if page.format == "csv":
         return csv_stream(f"{ind.slug}.csv", presenters.OBSERVATION_HEADER, rows.iterator(chunk_size=5000))
-    # The rows are built from typed columns to exactly the documented schema, so they are sent as they are:
-    # validating a thousand rows through the schema again took over half of each request's time.
-    return JsonResponse(paginate(request, rows, page, presenters.observation_row))
+    # Statistics change only when a release is imported, so a page of data is cached until then. The rows
+    # are built from typed columns to exactly the documented schema and sent as they are: validating a
+    # thousand rows through the schema again took over half of each request's time.
+    key = "api-data:" + hashlib.sha256(f"{_data_version()}|{request.get_full_path()}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(paginate(request, rows, page, presenters.observation_row), cls=DjangoJSONEncoder)
+        cache.set(key, body, DATA_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+DATA_CACHE_SECONDS = 3600
+
+
+def _data_version() -> tuple[int, int | None]:
+    """Changes whenever a release is imported (or removed)."""
+    found = Release.objects.filter(status=Release.Status.DONE).aggregate(n=Count("pk"), last=Max("pk"))
+    return found["n"], found["last"]
 
 
 class AggregateParams(Schema):

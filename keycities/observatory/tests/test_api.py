@@ -68,3 +68,19 @@ def test_bulk_download_and_data_package(registry: None, client: Client) -> None:
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert {r["dataset"] for r in rows} >= {"ons-population-estimates", "ons-ashe-pay"}
     assert client.get("/api/v1/download/secrets.csv").status_code == 404
+
+
+def test_data_pages_are_cached_until_a_release_is_imported(registry: None, client: Client, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from keycities.observatory import services
+    from keycities.observatory.tests.conftest import extract_source
+
+    url = "/api/v1/data?indicator=population&area=E08000026&period=2024"
+    assert client.get(url).json()["results"][0]["value"] == 369026.0
+    source, path = extract_source("els-population")
+    revised = tmp_path / "population-count.json"
+    revised.write_text(path.read_text().replace("369026", "369027"), encoding="utf-8")
+    services.import_source(source, path=revised, release_date=dt.date(2026, 9, 25))
+    values = [r["value"] for r in client.get(url).json()["results"]]
+    assert values == [369026.0, 369027.0]  # both vintages, each with its release; no stale page
