@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "keycities.observatory",
     "keycities.claims",
     "keycities.proposals",
+    "keycities.consultations",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("keycities.observatory.urls")),
     path("", include("keycities.claims.urls")),
     path("", include("keycities.proposals.urls")),
+    path("", include("keycities.consultations.urls")),
     path("account/", include("keycities.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -32,6 +32,7 @@ SECRETARIAT_PERMISSIONS: dict[str, set[str] | None] = {
     "observatory": {"view"},  # statistics change only through imports
     "claims": None,
     "proposals": {"view"},  # reviewing happens in the Hub's own pages, where it is recorded
+    "consultations": None,
     "axes": {"view", "delete"},  # see and clear lockouts
 }
 

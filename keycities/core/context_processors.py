@@ -10,6 +10,11 @@ PUBLIC_NAV = [
     ("Members", "network:members", {"network:members", "network:place"}),
     ("Work areas", "network:work-areas", {"network:work-areas", "network:work-area"}),
     ("Work with us", "proposals:start", {"proposals:start", "proposals:check", "proposals:confirmation"}),
+    (
+        "Consultations",
+        "consultations:open",
+        {"consultations:open", "consultations:archive", "consultations:published", "consultations:ledger"},
+    ),
     ("In numbers", "claims:in-numbers", {"claims:in-numbers", "claims:document", "claims:claim"}),
     (
         "Evidence",

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "keycities.consultations"
+    label = "consultations"
+    verbose_name = "Consultation responses"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Consultation, m2m_fields={"work_areas"})
+        for model in (models.Document, models.Section, models.Version, models.Evidence, models.Comment,
+                      models.Review, models.Ask, models.AskUpdate, models.Event):  # fmt: skip
+            auditlog.register(model)

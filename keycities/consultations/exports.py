@@ -1,0 +1,133 @@
+"""The signed-off response as DOCX and PDF, in the Key Cities style: the group's name and
+the consultation in brand purple, each question with its answer, and the endorsing members.
+
+Both take `queries.response_data(...)`, a plain dict, so they are tested without a database."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+BRAND = (0x5B, 0x2E, 0x8B)
+BRAND_HEX = "#5b2e8b"
+STRAP = "A united voice for urban Britain"
+
+
+def _date(value: Any) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    facts = [("Consultation by", data["body"]), ("Closing date", _date(data["closes_on"])),
+             ("Lead member", data["lead_place"])]  # fmt: skip
+    if data.get("submitted_on"):
+        facts.append(("Submitted", _date(data["submitted_on"])))
+    return facts
+
+
+def _endorsement(data: dict[str, Any]) -> str:
+    names = data["endorsed_by"]
+    if not names:
+        return "No member places have yet endorsed this response."
+    return f"This response is endorsed by {len(names)} member place{'s' if len(names) != 1 else ''} of Key Cities:"
+
+
+def build_docx(data: dict[str, Any]) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt, RGBColor
+
+    purple = RGBColor(*BRAND)
+    doc = Document()
+    doc.core_properties.title = f"{data['group']} response: {data['title']}"
+    doc.core_properties.author = data["group"]
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        doc.styles[name].font.color.rgb = purple
+        doc.styles[name].font.name = "Arial"
+
+    brand = doc.add_paragraph()
+    run = brand.add_run(data["group"])
+    run.bold = True
+    run.font.size = Pt(20)
+    run.font.color.rgb = purple
+    brand.add_run().add_break(WD_BREAK.LINE)
+    strap = brand.add_run(STRAP)
+    strap.italic = True
+    strap.font.color.rgb = purple
+
+    doc.add_heading(f"Response to: {data['title']}", level=0)
+    for label, value in _facts(data):
+        p = doc.add_paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(value)
+
+    for i, section in enumerate(data["sections"], start=1):
+        doc.add_heading(f"Question {i}", level=2)
+        q = doc.add_paragraph()
+        q.add_run(section["question"]).bold = True
+        for para in (section["answer"] or "No answer.").split("\n\n"):
+            doc.add_paragraph(para.strip())
+
+    doc.add_heading("Endorsed by", level=1)
+    doc.add_paragraph(_endorsement(data))
+    for name in data["endorsed_by"]:
+        doc.add_paragraph(name, style="List Bullet")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def build_pdf(data: dict[str, Any]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_LEFT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+
+    purple = colors.HexColor(BRAND_HEX)
+    base = getSampleStyleSheet()
+    body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14.5,
+                          alignment=TA_LEFT, spaceAfter=6)  # fmt: skip
+    brand = ParagraphStyle("kc-brand", parent=body, fontName="Helvetica-Bold", fontSize=20, leading=24,
+                           textColor=purple, spaceAfter=0)  # fmt: skip
+    strap = ParagraphStyle("kc-strap", parent=body, fontName="Helvetica-Oblique", textColor=purple, spaceAfter=14)
+    title = ParagraphStyle("kc-title", parent=body, fontName="Helvetica-Bold", fontSize=17, leading=21,
+                           textColor=purple, spaceAfter=10)  # fmt: skip
+    h2 = ParagraphStyle("kc-h2", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16, textColor=purple,
+                        spaceBefore=10, spaceAfter=4)  # fmt: skip
+    question = ParagraphStyle("kc-question", parent=body, fontName="Helvetica-Bold")
+
+    def para(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+    story: list[Any] = [para(data["group"], brand), para(STRAP, strap),
+                        para(f"Response to: {data['title']}", title)]  # fmt: skip
+    story += [Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", body) for label, value in _facts(data)]
+    for i, section in enumerate(data["sections"], start=1):
+        story += [para(f"Question {i}", h2), para(section["question"], question)]
+        story += [para(p.strip(), body) for p in (section["answer"] or "No answer.").split("\n\n")]
+    story += [Spacer(1, 4 * mm), para("Endorsed by", h2), para(_endorsement(data), body)]
+    if data["endorsed_by"]:
+        story.append(ListFlowable([ListItem(para(n, body), leftIndent=12) for n in data["endorsed_by"]],
+                                  bulletType="bullet", start="•", leftIndent=12))  # fmt: skip
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFillColor(purple)
+        canvas.rect(0, A4[1] - 6 * mm, A4[0], 6 * mm, stroke=0, fill=1)
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.HexColor("#505a5f"))
+        canvas.drawString(20 * mm, 10 * mm, f"{data['group']} response to {data['title']}"[:110])
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
+                      bottomMargin=20 * mm, title=f"{data['group']} response: {data['title']}",
+                      author=data["group"]).build(story, onFirstPage=footer, onLaterPages=footer)  # fmt: skip
+    return out.getvalue()

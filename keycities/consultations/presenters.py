@@ -1,0 +1,147 @@
+"""Plain functions from consultations to what pages show; no database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+STAGE_TAGS = {
+    "watching": "govuk-tag--grey",
+    "drafting": "govuk-tag--light-blue",
+    "member-review": "govuk-tag--yellow",
+    "signed-off": "govuk-tag--purple",
+    "submitted": "govuk-tag--green",
+    "government-response": "govuk-tag--green",
+}
+DECISION_TAGS = {"endorse": "govuk-tag--green", "endorse-with-comments": "govuk-tag--turquoise",
+                 "abstain": "govuk-tag--grey", "object": "govuk-tag--red"}  # fmt: skip
+ASK_TAGS = {"no-reply": "govuk-tag--grey", "acknowledged": "govuk-tag--blue", "accepted": "govuk-tag--green",
+            "partly-accepted": "govuk-tag--turquoise", "rejected": "govuk-tag--red",
+            "implemented": "govuk-tag--purple"}  # fmt: skip
+
+
+def days_left(closes_on: dt.date, today: dt.date) -> int:
+    return (closes_on - today).days
+
+
+def days_left_text(closes_on: dt.date, today: dt.date) -> str:
+    n = days_left(closes_on, today)
+    if n < 0:
+        return "Closed"
+    if n == 0:
+        return "Closes today"
+    return f"{n} day{'s' if n != 1 else ''} left"
+
+
+def urgency_tag(closes_on: dt.date, today: dt.date) -> str:
+    n = days_left(closes_on, today)
+    return "govuk-tag--red" if n <= 7 else "govuk-tag--orange" if n <= 14 else "govuk-tag--grey"
+
+
+# --------------------------------------------------------------------------- comparing versions
+
+
+TOKENS = re.compile(r"\S+\s*|\s+")  # a word with the space after it
+
+
+@dataclass
+class Segment:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+@dataclass
+class SectionDiff:
+    number: int
+    question: str
+    state: str  # "added", "removed", "changed" or "unchanged"
+    question_segments: list[Segment] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.state != "unchanged"
+
+    @property
+    def inserted_words(self) -> int:
+        return sum(len(s.text.split()) for s in self.segments if s.op == "insert")
+
+    @property
+    def deleted_words(self) -> int:
+        return sum(len(s.text.split()) for s in self.segments if s.op == "delete")
+
+
+def diff_words(old: str, new: str) -> list[Segment]:
+    """A word-by-word diff: what stayed, what was deleted and what was inserted, in reading order."""
+    a, b = TOKENS.findall(old), TOKENS.findall(new)
+    segments: list[Segment] = []
+
+    def add(op: str, parts: Sequence[str]) -> None:
+        text = "".join(parts)
+        if not text:
+            return
+        if segments and segments[-1].op == op:
+            segments[-1].text += text
+        else:
+            segments.append(Segment(op, text))
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            add("equal", a[i1:i2])
+        else:
+            add("delete", a[i1:i2])
+            add("insert", b[j1:j2])
+    return segments
+
+
+def compare(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[SectionDiff]:
+    """Question-by-question differences between two versions' contents (in the newer order;
+    questions taken out are shown where they were)."""
+    old_by = {s["section"]: s for s in old}
+    new_ids = [s["section"] for s in new]
+    order: list[Any] = list(new_ids)
+    for i, s in enumerate(old):
+        if s["section"] not in new_ids:
+            before = [x["section"] for x in old[:i] if x["section"] in order]
+            order.insert(order.index(before[-1]) + 1 if before else 0, s["section"])
+    new_by = {s["section"]: s for s in new}
+    result = []
+    for number, sid in enumerate(order, start=1):
+        a, b = old_by.get(sid), new_by.get(sid)
+        if a is None:
+            assert b is not None
+            result.append(SectionDiff(number, b["question"], "added", [Segment("insert", b["question"])],
+                                      diff_words("", b["answer"])))  # fmt: skip
+        elif b is None:
+            result.append(SectionDiff(number, a["question"], "removed", [Segment("delete", a["question"])],
+                                      diff_words(a["answer"], "")))  # fmt: skip
+        else:
+            same = a["question"] == b["question"] and a["answer"] == b["answer"]
+            result.append(SectionDiff(number, b["question"], "unchanged" if same else "changed",
+                                      diff_words(a["question"], b["question"]),
+                                      diff_words(a["answer"], b["answer"])))  # fmt: skip
+    return result
+
+
+def diff_summary(diffs: list[SectionDiff]) -> str:
+    changed = [d for d in diffs if d.changed]
+    if not changed:
+        return "The two versions are the same."
+    parts = []
+    for state in ("changed", "added", "removed"):
+        n = sum(1 for d in changed if d.state == state)
+        if n:
+            parts.append(f"{n} question{'s' if n != 1 else ''} {state}")
+    return ", ".join(parts).capitalize() + "."
+
+
+def person(user: Any) -> str:
+    if user is None:
+        return "the Hub"
+    name = user.get_full_name() or user.username
+    place = getattr(user, "place", None)
+    return f"{name} ({place.name})" if place else name

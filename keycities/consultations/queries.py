@@ -1,0 +1,168 @@
+"""Reads for consultation pages: evidence with its current value, review status, the ledger.
+
+Evidence is read only through the observatory's and the claims register's public
+functions (`observatory.queries`, `observatory.aggregation.group_figure`, `claims.queries`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from keycities.claims import queries as claims
+from keycities.core.charts import format_value
+from keycities.network.models import Group, Place
+from keycities.observatory import queries as observatory
+from keycities.observatory.aggregation import AggregationError, Store, group_figure
+
+from . import services
+from .models import ENDORSING, Ask, Comment, Consultation, ConsultationQuerySet, Evidence, Review, Section, Stage
+
+
+@dataclass
+class EvidenceView:
+    """What a page shows for one piece of evidence: its current value and where it comes from."""
+
+    evidence: Evidence
+    label: str
+    value: str = ""
+    detail: str = ""
+    sources: list[str] = field(default_factory=list)
+    url: str = ""
+    problem: str = ""
+
+
+def evidence_view(e: Evidence, store: Store) -> EvidenceView:
+    if e.kind == Evidence.Kind.FIGURE:
+        ind = observatory.indicator(e.indicator)
+        if ind is None:
+            return EvidenceView(e, e.indicator, problem="This indicator is no longer in the evidence base.")
+        try:
+            fig = group_figure(e.group, ind, as_of=timezone.localdate(), store=store)
+        except (AggregationError, Group.DoesNotExist) as exc:  # no data, or a group since removed
+            return EvidenceView(e, ind.name, problem=str(exc) or "No figure is available.", url=ind.get_absolute_url())
+        value = format_value(fig.value, ind.unit) if fig.value is not None else "cannot be combined for a group"
+        included = f"{len(fig.members)} of {len(fig.members) + len(fig.missing)} members included"
+        return EvidenceView(e, f"{ind.name}, {fig.group_name}", value=value,
+                            detail=f"{ind.label_period(fig.period)}; {fig.method.rstrip('.')}; {included}.",
+                            sources=[r.citation for r in fig.releases], url=ind.get_absolute_url())  # fmt: skip
+    claim = claims.claims().filter(pk=e.claim_id).first() if e.claim_id else None
+    if claim is None:
+        return EvidenceView(e, f"Claim {e.claim_id}", problem="This claim is no longer in the register.")
+    latest = claims.latest(claim)
+    if latest is None:
+        return EvidenceView(e, claim.headline, value="not yet checked", url=claim.get_absolute_url())
+    sources = [f"Source: {r['publisher']}, {r['title']}, released {r['release_date']}; licensed under the "
+               f"{r['licence']}." for r in latest.releases]  # fmt: skip
+    return EvidenceView(e, claim.headline, value=latest.get_verdict_display(), detail=latest.summary,
+                        sources=sources, url=claim.get_absolute_url())  # fmt: skip
+
+
+@dataclass
+class SectionView:
+    section: Section
+    number: int
+    answer: str
+    evidence: list[EvidenceView]
+    comments: list[Comment]
+
+
+def sections(c: Consultation, *, with_evidence: bool = True) -> list[SectionView]:
+    latest = c.latest_version()
+    answers = latest.answers() if latest else {}
+    rows = (c.sections.filter(removed=False).order_by("position", "pk")
+            .prefetch_related("evidence", Prefetch("comments", queryset=Comment.objects.select_related(
+                "author", "place"))))  # fmt: skip
+    store = Store()
+    return [SectionView(s, i, answers.get(s.pk, ""),
+                        [evidence_view(e, store) for e in s.evidence.all()] if with_evidence else [],
+                        list(s.comments.all())) for i, s in enumerate(rows, start=1)]  # fmt: skip
+
+
+@dataclass
+class ReviewStatus:
+    round: int
+    reviews: list[Review]
+    waiting: list[Place]
+
+    @property
+    def endorsing(self) -> list[Place]:
+        return [r.place for r in self.reviews if r.decision in ENDORSING]
+
+    @property
+    def total(self) -> int:
+        return len(self.reviews) + len(self.waiting)
+
+
+def review_status(c: Consultation, round: int | None = None) -> ReviewStatus:
+    """Who has and has not responded to a round (the current one by default)."""
+    round = round or c.round
+    reviews = list(c.reviews.filter(round=round).select_related("place", "by").order_by("place__name"))
+    done = {r.place_id for r in reviews}
+    waiting = [p for p in services.member_places() if p.pk not in done] if round == c.round else []
+    return ReviewStatus(round, reviews, waiting)
+
+
+def endorsing_places(c: Consultation) -> list[Place]:
+    """The members that endorsed the signed-off round."""
+    if not c.is_final:
+        return []
+    return review_status(c).endorsing
+
+
+def register() -> ConsultationQuerySet:
+    return cast(ConsultationQuerySet,
+                Consultation.objects.select_related("lead_place").prefetch_related("work_areas"))  # fmt: skip
+
+
+def open_consultations(today: dt.date | None = None) -> ConsultationQuerySet:
+    return register().open_on(today or timezone.localdate()).order_by("closes_on", "title")
+
+
+def published() -> ConsultationQuerySet:
+    return register().published().order_by("-submitted_on", "title")
+
+
+def ledger(asks: QuerySet[Ask], *, department: str = "", work_area: str = "", status: str = "") -> QuerySet[Ask]:
+    if department:
+        asks = asks.filter(department=department)
+    if work_area:
+        asks = asks.filter(work_area__slug=work_area)
+    if status:
+        asks = asks.filter(status=status)
+    return asks.select_related("consultation", "work_area").order_by("-consultation__closes_on", "position", "pk")
+
+
+def departments() -> list[str]:
+    return sorted(set(Ask.objects.values_list("department", flat=True)))
+
+
+def public_stage(c: Consultation) -> str:
+    """How the public pages describe our work on a consultation."""
+    if c.status in {Stage.WATCHING}:
+        return "Considering a response"
+    if c.status in {Stage.DRAFTING, Stage.MEMBER_REVIEW, Stage.SIGNED_OFF}:
+        return "Response in preparation"
+    return Stage(c.status).label
+
+
+def response_data(c: Consultation) -> dict[str, Any]:
+    """The signed-off text and who endorsed it: what the exports and the archive show."""
+    version = c.signed_off_version or c.latest_version()
+    return {
+        "group": "Key Cities",
+        "title": c.title,
+        "body": c.body_name,
+        "body_type": c.get_body_type_display(),
+        "url": c.url,
+        "closes_on": c.closes_on,
+        "lead_place": c.lead_place.name,
+        "signed_off_at": c.signed_off_at,
+        "submitted_on": c.submitted_on,
+        "version": version.number if version else None,
+        "sections": [{"question": s["question"], "answer": s["answer"]} for s in (version.content if version else [])],
+        "endorsed_by": [p.name for p in endorsing_places(c)],
+    }

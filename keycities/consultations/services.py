@@ -1,0 +1,645 @@
+"""Writes for consultations and their responses. Each public function is one
+transaction and records what it did as an `Event` (the audit log records the
+rows too). Emails go out only once the transaction has committed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from keycities.accounts.models import Role, User
+from keycities.core.errors import DataFileError
+from keycities.core.files import sniff_document
+from keycities.network.models import Place, WorkArea
+from keycities.observatory.queries import KEY_CITIES
+
+from .models import (
+    EDITABLE,
+    RESTARTS_REVIEW,
+    Ask,
+    AskStatus,
+    AskUpdate,
+    BodyType,
+    Comment,
+    Consultation,
+    Decision,
+    Document,
+    Event,
+    Evidence,
+    Review,
+    Section,
+    Stage,
+    Version,
+)
+
+log = logging.getLogger(__name__)
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def member_places(on: dt.date | None = None) -> list[Place]:
+    """The places whose officers review responses: Key Cities members today."""
+    return list(Place.objects.members_of(KEY_CITIES, on).order_by("name"))
+
+
+def officer_emails(place_ids: Iterable[int]) -> list[str]:
+    return sorted(User.objects.filter(role=Role.MEMBER_OFFICER, place_id__in=list(place_ids), is_active=True)
+                  .exclude(email="").values_list("email", flat=True))  # fmt: skip
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str]) -> None:
+    if not to:
+        return
+    body = render_to_string(f"consultations/email/{template}.txt", context)
+    send_mail(subject, body, None, list(to), fail_silently=False)
+
+
+def _event(c: Consultation, kind: str, by: Any, note: str = "") -> Event:
+    return Event.objects.create(consultation=c, kind=kind, by=_user(by), round=c.round, note=note)
+
+
+def _user(by: Any) -> User | None:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _locked(c: Consultation) -> Consultation:
+    return Consultation.objects.select_for_update().get(pk=c.pk)
+
+
+def _text(value: str) -> str:
+    """Answers as stored: Unix line ends, no trailing spaces at the end."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+# --------------------------------------------------------------------------- the register
+
+
+FIELDS = ["title", "body_type", "body_name", "url", "published_on", "closes_on", "lead_place", "summary"]
+
+
+@transaction.atomic
+def create_consultation(data: dict[str, Any], *, by: Any) -> Consultation:
+    c = Consultation(**{k: data[k] for k in FIELDS if k in data}, created_by=_user(by))
+    c.full_clean()
+    c.save()
+    c.work_areas.set(data.get("work_areas") or [])
+    _event(c, Event.Kind.CREATED, by)
+    return c
+
+
+@transaction.atomic
+def update_consultation(c: Consultation, data: dict[str, Any], *, by: Any) -> Consultation:
+    c = _locked(c)
+    changed = [k for k in FIELDS if k in data and getattr(c, k) != data[k]]
+    for k in changed:
+        setattr(c, k, data[k])
+    c.full_clean()
+    c.save()
+    if "work_areas" in data and set(c.work_areas.all()) != set(data["work_areas"]):
+        c.work_areas.set(data["work_areas"])
+        changed.append("work_areas")
+    if changed:
+        labels = [str(getattr(Consultation._meta.get_field(k), "verbose_name", k)).lower() for k in changed]
+        _event(c, Event.Kind.EDITED, by, "Changed: " + ", ".join(labels) + ".")
+    return c
+
+
+COLUMNS = ["title", "body_type", "body_name", "url", "published_on", "closes_on", "work_areas", "lead_place"]
+OPTIONAL_COLUMNS = ["summary"]
+
+
+class CsvFileError(DataFileError):
+    """A CSV file was refused; `errors` holds every problem found, each with its row and column."""
+
+    def __init__(self, name: str, errors: list[DataFileError]):
+        self.errors = errors
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        first = errors[0]
+        super().__init__(name, first.reason + more, row=first.row, column=first.column)
+
+
+def _date(value: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("must be a date like 2026-03-31 or 31/03/2026")
+
+
+def _body_type(value: str) -> str:
+    wanted = value.strip().lower()
+    for choice in BodyType:
+        if wanted in {choice.value, choice.label.lower()}:
+            return choice.value
+    raise ValueError("must be one of: " + ", ".join(c.value for c in BodyType))
+
+
+def _lookup(model: Any, value: str, what: str) -> Any:
+    wanted = value.strip()
+    found = model.objects.filter(slug=wanted).first() or model.objects.filter(name__iexact=wanted).first()
+    if found is None:
+        raise ValueError(f"names no {what} called {wanted!r}")
+    return found
+
+
+def read_csv(data: bytes, name: str) -> list[dict[str, Any]]:
+    """Validate a consultations CSV (never writes). Raises CsvFileError naming each row and column at fault."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvFileError(name, [DataFileError(name, "is not UTF-8 text; save it as ‘CSV UTF-8’")]) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        raise CsvFileError(name, [DataFileError(name, "is empty")])
+    problems = [DataFileError(name, "is missing this column", row=1, column=c) for c in COLUMNS if c not in header]
+    problems += [DataFileError(name, "is not a column this file can have", row=1, column=c)
+                 for c in header if c not in COLUMNS + OPTIONAL_COLUMNS]  # fmt: skip
+    if problems:
+        raise CsvFileError(name, problems)
+    rows: list[dict[str, Any]] = []
+    url = URLValidator(schemes=["http", "https"])
+    for number, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()):
+            continue
+        found: dict[str, Any] = {"row": number}
+
+        def check(column: str, parse: Any, row: dict[str, str] = row, found: dict[str, Any] = found,
+                  number: int = number) -> None:  # fmt: skip
+            value = row.get(column, "")
+            try:
+                if not value and column != "work_areas":
+                    raise ValueError("is empty")
+                found[column] = parse(value)
+            except (ValueError, ValidationError) as exc:
+                message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                problems.append(DataFileError(name, message, row=number, column=column))
+
+        check("title", lambda v: v[:300])
+        check("body_type", _body_type)
+        check("body_name", lambda v: v[:200])
+        check("url", lambda v: (url(v), v)[1])
+        check("published_on", _date)
+        check("closes_on", _date)
+        check("lead_place", lambda v: _lookup(Place, v, "place"))
+        check("work_areas", lambda v: [_lookup(WorkArea, w, "work area") for w in v.split(";") if w.strip()])
+        found["summary"] = row.get("summary", "")
+        if isinstance(found.get("published_on"), dt.date) and isinstance(found.get("closes_on"), dt.date) \
+                and found["closes_on"] < found["published_on"]:  # fmt: skip
+            problems.append(DataFileError(name, "is before the date it was published", row=number, column="closes_on"))
+        rows.append(found)
+    if problems:
+        raise CsvFileError(name, problems)
+    if not rows:
+        raise CsvFileError(name, [DataFileError(name, "has a header but no consultations")])
+    return rows
+
+
+@transaction.atomic
+def import_csv(f: IO[bytes], name: str, *, by: Any) -> tuple[list[Consultation], int]:
+    """Add the consultations in a CSV file. All or nothing: a file with any error changes nothing.
+    A row whose link is already in the register is skipped. Returns (added, skipped)."""
+    rows = read_csv(f.read(), name)
+    added: list[Consultation] = []
+    skipped = 0
+    for row in rows:
+        if Consultation.objects.filter(url=row["url"]).exists():
+            skipped += 1
+            continue
+        c = Consultation(**{k: row[k] for k in FIELDS}, created_by=_user(by))
+        try:
+            c.full_clean()
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise CsvFileError(name, [DataFileError(name, messages[0], row=row["row"], column=field)]) from exc
+        c.save()
+        c.work_areas.set(row["work_areas"])
+        _event(c, Event.Kind.IMPORTED, by, f"{name}, row {row['row']}")
+        added.append(c)
+    return added, skipped
+
+
+def check_document(f: UploadedFile) -> str:
+    """The content type of an acceptable upload (judged from its bytes), or a ValidationError."""
+    if not f.size:
+        raise ValidationError(f"{f.name} is empty")
+    if f.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(f"{f.name} must be smaller than 20 MB")
+    kind = sniff_document(f.file) if f.file is not None else None
+    if kind not in Document.ALLOWED:
+        raise ValidationError(f"{f.name} must be a PDF, DOCX or ODT document")
+    return str(kind)
+
+
+@transaction.atomic
+def add_document(c: Consultation, upload: UploadedFile, *, by: Any) -> Document:
+    kind = check_document(upload)
+    name = (upload.name or "document").rsplit("/", 1)[-1][:200]
+    doc = Document.objects.create(consultation=c, file=upload, original_name=name, content_type=kind,
+                                  size=upload.size or 0, uploaded_by=_user(by))  # fmt: skip
+    _event(c, Event.Kind.DOCUMENT, by, name)
+    return doc
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+QUESTION_NUMBER = re.compile(r"^\s*(?:(?:question|q)\s*)?\(?\d+[a-z]?(?:[.)]|\s*[:\-–—])?\s+", re.IGNORECASE)
+
+
+def split_questions(text: str) -> list[str]:
+    """Questions pasted in bulk: one a line, or numbered ('1.', '2)', 'Q3:', 'Question 4 –'), in
+    which case a numbered question may run over several lines. Blank lines are ignored."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        return []
+    if (QUESTION_NUMBER.match(lines[0] + " ") and any(QUESTION_NUMBER.match(line + " ") for line in lines[1:])) or (
+            len(lines) == 1 and QUESTION_NUMBER.match(lines[0] + " ")):  # fmt: skip
+        questions: list[str] = []
+        for line in lines:
+            if QUESTION_NUMBER.match(line + " "):
+                questions.append(QUESTION_NUMBER.sub("", line + " ", count=1).strip())
+            elif questions:
+                questions[-1] += " " + line
+        return [q for q in questions if q]
+    return lines
+
+
+def _active_sections(c: Consultation) -> list[Section]:
+    return list(c.sections.filter(removed=False).order_by("position", "pk"))
+
+
+def _content(c: Consultation, answers: dict[int, str]) -> list[dict[str, Any]]:
+    return [{"section": s.pk, "question": s.question, "answer": answers.get(s.pk, "")} for s in _active_sections(c)]
+
+
+def _new_version(c: Consultation, answers: dict[int, str], *, by: Any, note: str) -> Version:
+    number = (c.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = Version.objects.create(consultation=c, number=number, round=c.round, author=_user(by),
+                                     note=note[:200], content=_content(c, answers))  # fmt: skip
+    _event(c, Event.Kind.VERSION, by, f"Version {number}" + (f": {note}" if note else ""))
+    return version
+
+
+def _begin_change(c: Consultation, *, by: Any) -> None:
+    """Before the text changes: a submitted response cannot change; one in review or signed off
+    goes back to drafting in a new round that members must review again."""
+    if c.status not in EDITABLE:
+        raise ValidationError("This response has been submitted to government; it can no longer be changed.")
+    if c.status in RESTARTS_REVIEW:
+        was = Stage(c.status).label.lower()
+        c.round += 1
+        c.status = Stage.DRAFTING
+        c.review_deadline = None
+        c.signed_off_at = None
+        c.signed_off_by = None
+        c.signed_off_version = None
+        c.save()
+        _event(c, Event.Kind.NEW_ROUND, by, f"The text changed after it was {was}: round {c.round} starts, and "
+                                            "members must review it again.")  # fmt: skip
+    elif c.status == Stage.WATCHING:
+        c.status = Stage.DRAFTING
+        c.save(update_fields=["status"])
+        _event(c, Event.Kind.STATUS, by, "Watching → Drafting")
+
+
+@transaction.atomic
+def start_drafting(c: Consultation, *, by: Any) -> Consultation:
+    c = _locked(c)
+    if c.status != Stage.WATCHING:
+        raise ValidationError("Drafting has already started.")
+    _begin_change(c, by=by)
+    return c
+
+
+@transaction.atomic
+def add_questions(c: Consultation, questions: Sequence[str], *, by: Any) -> list[Section]:
+    questions = [q.strip() for q in questions if q.strip()]
+    if not questions:
+        raise ValidationError("Enter at least one question.")
+    c = _locked(c)
+    _begin_change(c, by=by)
+    start = (c.sections.aggregate(p=Max("position"))["p"] or 0) + 1
+    added = [Section.objects.create(consultation=c, position=start + i, question=q) for i, q in enumerate(questions)]
+    latest = c.latest_version()
+    _new_version(c, latest.answers() if latest else {}, by=by,
+                 note=f"Added {len(added)} question{'s' if len(added) != 1 else ''}")  # fmt: skip
+    _event(c, Event.Kind.QUESTIONS, by, "Added: " + " | ".join(q[:80] for q in questions))
+    return added
+
+
+@transaction.atomic
+def remove_question(section: Section, *, by: Any) -> None:
+    c = _locked(section.consultation)
+    if section.removed:
+        return
+    _begin_change(c, by=by)
+    section.removed = True
+    section.save(update_fields=["removed"])
+    latest = c.latest_version()
+    _new_version(c, latest.answers() if latest else {}, by=by, note="Removed a question")
+    _event(c, Event.Kind.QUESTIONS, by, f"Removed: {section.question[:80]}")
+
+
+class Conflict(ValidationError):
+    """Someone else saved the same answer since this editor started."""
+
+
+@transaction.atomic
+def save_draft(c: Consultation, answers: dict[int, str], *, base: int, by: Any, note: str = "") -> Version | None:
+    """Save the answers as a new version. `base` is the version the editor started from: answers
+    nobody else has changed since are merged; an answer someone else changed too is a Conflict.
+    Returns None when nothing changed."""
+    c = _locked(c)
+    latest = c.latest_version()
+    latest_answers = latest.answers() if latest else {}
+    base_version = c.versions.filter(number=base).first() if base else None
+    base_answers = base_version.answers() if base_version else {}
+    active = {s.pk for s in _active_sections(c)}
+    changed = {sid: _text(t) for sid, t in answers.items() if sid in active and _text(t) != base_answers.get(sid, "")}
+    if latest is not None and latest.number != base:
+        clashes = [sid for sid, t in changed.items()
+                   if latest_answers.get(sid, "") not in {base_answers.get(sid, ""), t}]  # fmt: skip
+        if clashes:
+            numbers = [str(i) for i, sid in enumerate(sorted(active, key=_position(c)), start=1) if sid in clashes]
+            who = latest.author.get_full_name() or latest.author.username if latest.author else "Someone"
+            raise Conflict(f"{who} saved version {latest.number} at {timezone.localtime(latest.created_at):%H:%M} "
+                           f"and changed the answer to question {', '.join(numbers)} too. Your text is below: "
+                           "compare it with theirs, then save again.")  # fmt: skip
+    changed = {sid: t for sid, t in changed.items() if latest_answers.get(sid, "") != t}
+    if not changed:
+        return None
+    _begin_change(c, by=by)
+    return _new_version(c, latest_answers | changed, by=by, note=note.strip())
+
+
+def _position(c: Consultation) -> Any:
+    positions = {s.pk: (s.position, s.pk) for s in c.sections.all()}
+    return lambda sid: positions[sid]
+
+
+@transaction.atomic
+def add_evidence(section: Section, *, kind: str, by: Any, indicator: str = "", group: str = KEY_CITIES,
+                 claim_id: int | None = None) -> Evidence:  # fmt: skip
+    from keycities.claims import queries as claims
+    from keycities.network.models import Group
+    from keycities.observatory import queries as observatory
+
+    if kind == Evidence.Kind.FIGURE:
+        if observatory.indicator(indicator) is None:
+            raise ValidationError(f"There is no indicator {indicator!r}.")
+        if not Group.objects.filter(slug=group).exists():
+            raise ValidationError(f"There is no group {group!r}.")
+        found = Evidence(section=section, kind=kind, indicator=indicator, group=group, added_by=_user(by))
+    elif kind == Evidence.Kind.CLAIM:
+        if claim_id is None or not claims.claims().filter(pk=claim_id).exists():
+            raise ValidationError(f"There is no claim {claim_id}.")
+        found = Evidence(section=section, kind=kind, claim_id=claim_id, group="", added_by=_user(by))
+    else:
+        raise ValidationError("Choose a figure or a claim.")
+    if section.consultation.status not in EDITABLE:
+        raise ValidationError("This response has been submitted to government; it can no longer be changed.")
+    found.save()
+    _event(section.consultation, Event.Kind.EVIDENCE, by, f"Added to question {section.position}: {found}")
+    return found
+
+
+@transaction.atomic
+def remove_evidence(evidence: Evidence, *, by: Any) -> None:
+    c = evidence.section.consultation
+    if c.status not in EDITABLE:
+        raise ValidationError("This response has been submitted to government; it can no longer be changed.")
+    _event(c, Event.Kind.EVIDENCE, by, f"Removed from question {evidence.section.position}: {evidence}")
+    evidence.delete()
+
+
+@transaction.atomic
+def add_comment(section: Section, text: str, *, by: Any) -> Comment:
+    if not text.strip():
+        raise ValidationError("Enter your comment.")
+    c = section.consultation
+    comment = Comment.objects.create(section=section, round=c.round, author=_user(by), text=text.strip(),
+                                     place_id=getattr(by, "place_id", None))  # fmt: skip
+    _event(c, Event.Kind.COMMENT, by, f"On question {section.question[:60]}")
+    lead = [e for e in officer_emails([c.lead_place_id]) if e != getattr(by, "email", "")]
+    context = {"consultation": c, "comment": comment, "url": absolute(c.get_absolute_url()) + f"#section-{section.pk}"}
+    transaction.on_commit(lambda: _mail(f"New comment on the response to {c.title}", "comment", context, lead))
+    return comment
+
+
+# --------------------------------------------------------------------------- member review
+
+
+@transaction.atomic
+def open_review(c: Consultation, deadline: dt.date, *, by: Any) -> Consultation:
+    c = _locked(c)
+    if c.status != Stage.DRAFTING:
+        raise ValidationError("Member review can be opened only on a draft.")
+    if c.latest_version() is None or not _active_sections(c):
+        raise ValidationError("Add the questions and draft the answers before opening member review.")
+    if deadline < timezone.localdate():
+        raise ValidationError("The review deadline must be today or later.")
+    c.status = Stage.MEMBER_REVIEW
+    c.review_deadline = deadline
+    c.save(update_fields=["status", "review_deadline"])
+    _event(c, Event.Kind.REVIEW_OPENED, by, f"Round {c.round}; deadline {deadline:%-d %B %Y}.")
+    places = member_places()
+    context = {"consultation": c, "deadline": deadline, "url": absolute(c.get_absolute_url()),
+               "review_url": absolute(c.get_absolute_url() + "review/")}  # fmt: skip
+    emails = officer_emails(p.pk for p in places)
+    transaction.on_commit(lambda: _mail(f"For review by {deadline:%-d %B}: Key Cities response to {c.title}",
+                                        "review_opened", context, emails))  # fmt: skip
+    return c
+
+
+REASON_NEEDED = {Decision.OBJECT: "Give the reason for objecting.",
+                 Decision.ENDORSE_WITH_COMMENTS: "Enter your place’s comments."}  # fmt: skip
+
+
+@transaction.atomic
+def record_review(c: Consultation, place: Place, decision: str, text: str = "", *, by: Any) -> Review:
+    c = _locked(c)
+    if c.status != Stage.MEMBER_REVIEW:
+        raise ValidationError("The response is not open for member review.")
+    if place.pk not in {p.pk for p in member_places()}:
+        raise ValidationError(f"{place} is not a member of Key Cities.")
+    if decision not in Decision.values:
+        raise ValidationError("Choose endorse, endorse with comments, abstain or object.")
+    if decision in REASON_NEEDED and not text.strip():
+        raise ValidationError(REASON_NEEDED[Decision(decision)])
+    review, created = Review.objects.update_or_create(
+        consultation=c, round=c.round, place=place,
+        defaults={"decision": decision, "text": text.strip(), "by": _user(by)})  # fmt: skip
+    _event(c, Event.Kind.REVIEW, by, f"{place}: {review.get_decision_display()}" + ("" if created else " (changed)")
+           + (f" – {text.strip()}" if text.strip() else ""))  # fmt: skip
+    return review
+
+
+def not_responded(c: Consultation) -> list[Place]:
+    done = set(c.reviews.filter(round=c.round).values_list("place_id", flat=True))
+    return [p for p in member_places() if p.pk not in done]
+
+
+@transaction.atomic
+def send_reminders(c: Consultation, *, by: Any) -> list[Place]:
+    """Email the officers of every member place that has not yet responded. Returns those places."""
+    if c.status != Stage.MEMBER_REVIEW:
+        raise ValidationError("Reminders go only while the response is in member review.")
+    places = not_responded(c)
+    context = {"consultation": c, "deadline": c.review_deadline,
+               "review_url": absolute(c.get_absolute_url() + "review/")}  # fmt: skip
+    emails = officer_emails(p.pk for p in places)
+    _event(c, Event.Kind.REMINDER, by, "To: " + (", ".join(p.name for p in places) or "nobody: all have responded"))
+    transaction.on_commit(lambda: _mail(f"Reminder: review the Key Cities response to {c.title}", "reminder",
+                                        context, emails))  # fmt: skip
+    return places
+
+
+@transaction.atomic
+def sign_off(c: Consultation, *, by: Any) -> Consultation:
+    c = _locked(c)
+    if c.status != Stage.MEMBER_REVIEW:
+        raise ValidationError("Only a response in member review can be signed off.")
+    c.status = Stage.SIGNED_OFF
+    c.signed_off_at = timezone.now()
+    c.signed_off_by = _user(by)
+    c.signed_off_version = c.latest_version()
+    c.save()
+    assert c.signed_off_version is not None
+    _event(c, Event.Kind.SIGNED_OFF, by, f"Version {c.signed_off_version.number} signed off; the text is frozen.")
+    context = {"consultation": c, "url": absolute(c.get_absolute_url())}
+    emails = officer_emails([c.lead_place_id])
+    transaction.on_commit(lambda: _mail(f"Signed off: Key Cities response to {c.title}", "signed_off", context,
+                                        emails))  # fmt: skip
+    return c
+
+
+@transaction.atomic
+def mark_submitted(c: Consultation, on: dt.date, *, by: Any) -> Consultation:
+    c = _locked(c)
+    if c.status != Stage.SIGNED_OFF:
+        raise ValidationError("Only a signed-off response can be recorded as submitted.")
+    if on > timezone.localdate():
+        raise ValidationError("The date submitted cannot be in the future.")
+    c.status = Stage.SUBMITTED
+    c.submitted_on = on
+    c.save(update_fields=["status", "submitted_on"])
+    _event(c, Event.Kind.SUBMITTED, by, f"Submitted on {on:%-d %B %Y}; published in the archive.")
+    return c
+
+
+@transaction.atomic
+def record_government_response(c: Consultation, url: str, on: dt.date, *, by: Any) -> Consultation:
+    c = _locked(c)
+    if c.status not in {Stage.SUBMITTED, Stage.GOVERNMENT_RESPONSE}:
+        raise ValidationError("Record the government’s response once ours has been submitted.")
+    URLValidator(schemes=["http", "https"])(url)
+    c.status = Stage.GOVERNMENT_RESPONSE
+    c.government_response_url = url
+    c.government_response_on = on
+    c.save(update_fields=["status", "government_response_url", "government_response_on"])
+    _event(c, Event.Kind.GOVERNMENT_RESPONSE, by, f"Published {on:%-d %B %Y}: {url}")
+    return c
+
+
+# --------------------------------------------------------------------------- asks
+
+
+@transaction.atomic
+def add_ask(c: Consultation, text: str, department: str, work_area: WorkArea | None, *, by: Any) -> Ask:
+    if not text.strip():
+        raise ValidationError("Enter the ask.")
+    if not department.strip():
+        raise ValidationError("Enter the department the ask is of.")
+    position = (c.asks.aggregate(p=Max("position"))["p"] or 0) + 1
+    ask = Ask.objects.create(consultation=c, position=position, text=text.strip(), department=department.strip(),
+                             work_area=work_area)  # fmt: skip
+    _event(c, Event.Kind.ASK, by, f"{ask.department}: {ask.text[:100]}")
+    return ask
+
+
+@transaction.atomic
+def update_ask(ask: Ask, status: str, on: dt.date, evidence: str = "", *, by: Any) -> AskUpdate:
+    if status not in AskStatus.values:
+        raise ValidationError("Choose a status.")
+    if status != AskStatus.NO_REPLY and not evidence.strip():
+        raise ValidationError("Give the evidence for the status: a link or a quotation.")
+    if on > timezone.localdate():
+        raise ValidationError("The date cannot be in the future.")
+    ask.status, ask.status_on, ask.evidence = status, on, evidence.strip()
+    ask.save(update_fields=["status", "status_on", "evidence"])
+    update = AskUpdate.objects.create(ask=ask, status=status, on=on, evidence=evidence.strip(), by=_user(by))
+    _event(ask.consultation, Event.Kind.ASK_STATUS, by, f"{ask.text[:60]}: {ask.get_status_display()}")
+    return update
+
+
+# --------------------------------------------------------------------------- scheduled emails
+
+
+@dataclass
+class Digest:
+    place: Place
+    consultations: list[Consultation]
+    to: list[str]
+
+
+def deadline_digests(today: dt.date, days: int) -> list[Digest]:
+    """Per lead place: its consultations closing within `days` days whose response is not yet submitted."""
+    due = (Consultation.objects.filter(closes_on__gte=today, closes_on__lte=today + dt.timedelta(days=days))
+           .exclude(status__in=[Stage.SUBMITTED, Stage.GOVERNMENT_RESPONSE]).select_related("lead_place")
+           .order_by("closes_on", "title"))  # fmt: skip
+    by_place: dict[int, Digest] = {}
+    for c in due:
+        digest = by_place.setdefault(c.lead_place_id, Digest(c.lead_place, [], []))
+        digest.consultations.append(c)
+    for digest in by_place.values():
+        digest.to = officer_emails([digest.place.pk])
+    return sorted(by_place.values(), key=lambda d: d.place.name)
+
+
+def send_deadline_digest(today: dt.date | None = None, days: int = 14) -> list[Digest]:
+    """Email each lead place's officers the consultations they lead that close soon (run daily)."""
+    today = today or timezone.localdate()
+    digests = deadline_digests(today, days)
+    for d in digests:
+        rows = [{"consultation": c, "days_left": (c.closes_on - today).days,
+                 "url": absolute(c.get_absolute_url())} for c in d.consultations]  # fmt: skip
+        _mail(f"Key Cities consultations closing in the next {days} days ({d.place.name})", "digest",
+              {"place": d.place, "rows": rows, "days": days}, d.to)  # fmt: skip
+    return digests
+
+
+def send_due_reminders(today: dt.date | None = None, within: int = 3) -> dict[Consultation, list[Place]]:
+    """Remind places that have not reviewed responses whose review deadline is within `within` days."""
+    today = today or timezone.localdate()
+    sent: dict[Consultation, list[Place]] = {}
+    for c in Consultation.objects.filter(status=Stage.MEMBER_REVIEW, review_deadline__gte=today,
+                                         review_deadline__lte=today + dt.timedelta(days=within)):  # fmt: skip
+        with transaction.atomic():
+            sent[c] = send_reminders(c, by=None)
+    return sent

@@ -1,0 +1,481 @@
+"""Consultation pages. Public: open consultations, the archive of published responses,
+the asks ledger. Staff (secretariat and member officers): the register and each
+response's workspace. Every write is one call into `services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from keycities.core import access
+from keycities.core.access import public, secretariat_only, signed_in
+from keycities.core.api import csv_response
+
+from . import exports, presenters, queries, services
+from .forms import (
+    AnswersForm,
+    AskForm,
+    AskStatusForm,
+    CommentForm,
+    ConsultationForm,
+    DocumentForm,
+    EvidenceForm,
+    GovernmentResponseForm,
+    ImportForm,
+    LedgerFilter,
+    OpenReviewForm,
+    PasteQuestionsForm,
+    QuestionForm,
+    RegisterFilter,
+    ReviewForm,
+    SubmittedForm,
+)
+from .models import RESTARTS_REVIEW, Ask, Consultation, Evidence, Section, Stage
+
+EXPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "pdf": "application/pdf"}  # fmt: skip
+
+
+def _consultation(pk: int) -> Consultation:
+    return get_object_or_404(queries.register(), pk=pk)
+
+
+def _staff(request: HttpRequest) -> None:
+    if not access.is_staff_member(request.user):
+        raise PermissionDenied("This page is for the secretariat and member officers.")
+
+
+def _refuse(form: Form, exc: ValidationError) -> None:
+    form.add_error(None, exc.messages[0])
+
+
+# --------------------------------------------------------------------------- public
+
+
+@public
+def open_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [(c, presenters.days_left_text(c.closes_on, today), presenters.urgency_tag(c.closes_on, today),
+             queries.public_stage(c)) for c in queries.open_consultations(today)]  # fmt: skip
+    return render(request, "consultations/open.html", {"rows": rows, "staff": access.is_staff_member(request.user),
+                                                       "can_manage": access.can_manage(request.user)})  # fmt: skip
+
+
+@public
+def archive(request: HttpRequest) -> HttpResponse:
+    return render(request, "consultations/archive.html", {"consultations": queries.published()})
+
+
+@public
+def published(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _consultation(pk)
+    if not c.is_published:
+        raise Http404
+    asks = c.asks.select_related("work_area")
+    return render(request, "consultations/published.html", {"c": c, "data": queries.response_data(c), "asks": asks,
+                                                            "ask_tags": presenters.ASK_TAGS})  # fmt: skip
+
+
+@public
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The signed-off response as DOCX or PDF: staff once signed off, everyone once published."""
+    c = _consultation(pk)
+    if fmt not in EXPORT_TYPES or not access.can_download_export(request.user, c):
+        raise Http404
+    data = queries.response_data(c)
+    name = f"key-cities-response-{c.pk}"
+    content = exports.build_docx(data) if fmt == "docx" else exports.build_pdf(data)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _ledger(request: HttpRequest) -> tuple[Any, LedgerFilter]:
+    form = LedgerFilter(request.GET or None, departments=queries.departments())
+    data = form.cleaned_data if form.is_valid() else {}
+    asks = queries.ledger(access.visible_asks(request.user), department=data.get("department", ""),
+                          work_area=data.get("work_area", ""), status=data.get("status", ""))  # fmt: skip
+    return asks, form
+
+
+@public
+def ledger(request: HttpRequest) -> HttpResponse:
+    asks, form = _ledger(request)
+    return render(request, "consultations/ledger.html", {
+        "asks": asks, "form": form, "query": request.GET.urlencode(), "ask_tags": presenters.ASK_TAGS,
+        "staff": access.is_staff_member(request.user)})  # fmt: skip
+
+
+@public
+def ledger_csv(request: HttpRequest) -> HttpResponse:
+    asks, _ = _ledger(request)
+    header = ["ask", "department", "work_area", "status", "status_on", "evidence", "consultation", "body",
+              "response_status", "submitted_on"]  # fmt: skip
+    return csv_response("asks.csv", header, ([
+        a.text, a.department, a.work_area.name if a.work_area else "", a.get_status_display(), a.status_on,
+        a.evidence, a.consultation.title, a.consultation.body_name, a.consultation.get_status_display(),
+        a.consultation.submitted_on] for a in asks))  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the register (staff)
+
+
+@signed_in
+def register(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = RegisterFilter(request.GET or None)
+    found = queries.register().order_by("closes_on", "title")
+    if form.is_valid():
+        d = form.cleaned_data
+        found = found.filter(**{k: v for k, v in {"status": d["status"], "work_areas__slug": d["work_area"],
+                                                   "lead_place__slug": d["lead_place"],
+                                                   "body_type": d["body_type"]}.items() if v})  # fmt: skip
+    today = timezone.localdate()
+    rows = [(c, presenters.days_left_text(c.closes_on, today), presenters.urgency_tag(c.closes_on, today))
+            for c in found.distinct()]  # fmt: skip
+    return render(request, "consultations/register.html", {"rows": rows, "form": form,
+                                                           "tags": presenters.STAGE_TAGS,
+                                                           "can_manage": access.can_manage(request.user)})  # fmt: skip
+
+
+@secretariat_only
+def new(request: HttpRequest) -> HttpResponse:
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = services.create_consultation(form.cleaned_data, by=request.user)
+        messages.success(request, f"Consultation added: {c.title}")
+        return redirect(c.get_absolute_url())
+    return render(request, "consultations/form.html", {"form": form, "c": None})
+
+
+@secretariat_only
+def details(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _consultation(pk)
+    form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        services.update_consultation(c, form.cleaned_data, by=request.user)
+        messages.success(request, "Details saved.")
+        return redirect(c.get_absolute_url())
+    return render(request, "consultations/form.html", {"form": form, "c": c})
+
+
+@secretariat_only
+def import_file(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            added, skipped = services.import_csv(upload, upload.name, by=request.user)
+        except services.CsvFileError as exc:
+            problems = exc.errors
+            form.add_error("file", f"{upload.name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+                                   "nothing was imported")  # fmt: skip
+        else:
+            messages.success(request, f"Imported {len(added)} consultation{'s' if len(added) != 1 else ''}"
+                                      + (f"; {skipped} already in the register" if skipped else "") + ".")  # fmt: skip
+            return redirect("consultations:register")
+    return render(request, "consultations/import.html", {"form": form, "problems": problems})
+
+
+# --------------------------------------------------------------------------- one response (staff)
+
+
+def _roles(request: HttpRequest, c: Consultation) -> dict[str, bool]:
+    user = request.user
+    return {"can_draft": access.can_draft(user, c), "can_manage": access.can_manage(user),
+            "can_comment": access.can_comment(user, c), "can_record_review": access.can_record_review(user, c),
+            "can_export": access.can_download_export(user, c)}  # fmt: skip
+
+
+def _detail(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
+    today = timezone.localdate()
+    context = {
+        "c": c, "sections": queries.sections(c), "documents": c.documents.all(),
+        "days_left": presenters.days_left_text(c.closes_on, today), "stage_tag": presenters.STAGE_TAGS[c.status],
+        "status": queries.review_status(c), "stages": list(Stage), "stage_index": list(Stage).index(Stage(c.status)),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "submitted_form": forms.get("submitted_form") or SubmittedForm(initial={"submitted_on": today}),
+        "government_form": forms.get("government_form") or GovernmentResponseForm(),
+        "error_form": next((f for f in forms.values() if f.errors), None), **_roles(request, c),
+    }  # fmt: skip
+    return render(request, "consultations/detail.html", context)
+
+
+@signed_in
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    c = _consultation(pk)
+    if request.method != "POST":
+        return _detail(request, c)
+    action = request.POST.get("action")
+    user = request.user
+    try:
+        if action == "comment" and access.can_comment(user, c):
+            form = CommentForm(request.POST)
+            if not form.is_valid():
+                return _detail(request, c, comment_form=form)
+            section = get_object_or_404(Section, pk=form.cleaned_data["section"], consultation=c, removed=False)
+            services.add_comment(section, form.cleaned_data["text"], by=user)
+            messages.success(request, "Comment added.")
+            return redirect(c.get_absolute_url() + f"#section-{section.pk}")
+        if action == "document" and access.can_draft(user, c):
+            dform = DocumentForm(request.POST, request.FILES)
+            if not dform.is_valid():
+                return _detail(request, c, document_form=dform)
+            try:
+                services.add_document(c, dform.cleaned_data["file"], by=user)
+            except ValidationError as exc:
+                dform.add_error("file", exc.messages[0])
+                return _detail(request, c, document_form=dform)
+            messages.success(request, "Document attached.")
+        elif action == "start" and access.can_draft(user, c):
+            services.start_drafting(c, by=user)
+            messages.success(request, "Drafting started. Add the consultation’s questions.")
+            return redirect("consultations:edit", pk=c.pk)
+        elif action == "submitted" and access.can_manage(user):
+            sform = SubmittedForm(request.POST)
+            if not sform.is_valid():
+                return _detail(request, c, submitted_form=sform)
+            services.mark_submitted(c, sform.cleaned_data["submitted_on"], by=user)
+            messages.success(request, "Recorded as submitted, and published in the archive.")
+        elif action == "government" and access.can_manage(user):
+            gform = GovernmentResponseForm(request.POST)
+            if not gform.is_valid():
+                return _detail(request, c, government_form=gform)
+            services.record_government_response(c, gform.cleaned_data["url"], gform.cleaned_data["published_on"],
+                                                by=user)  # fmt: skip
+            messages.success(request, "The government’s response is recorded.")
+        else:
+            raise PermissionDenied("You cannot do that to this consultation.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(c.get_absolute_url())
+
+
+def _edit(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
+    rows = queries.sections(c)
+    latest = c.latest_version()
+    answers = forms.get("answers_form") or AnswersForm(
+        sections=[(r.number, r.section, r.answer) for r in rows], initial={"base": latest.number if latest else 0}
+    )
+    context = {
+        "c": c, "sections": rows, "latest": latest, "answers_form": answers,
+        "question_form": forms.get("question_form") or QuestionForm(),
+        "paste_form": forms.get("paste_form") or PasteQuestionsForm(),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(sections=[(r.number, r.section) for r in rows]),
+        "restarts_review": c.status in RESTARTS_REVIEW, "frozen": c.is_published,
+        "error_form": next((f for f in forms.values() if f.errors), None),
+    }  # fmt: skip
+    return render(request, "consultations/edit.html", context)
+
+
+@signed_in
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _consultation(pk)
+    if not access.can_draft(request.user, c):
+        raise PermissionDenied("Only officers of the lead place and the secretariat edit the response.")
+    if request.method != "POST":
+        return _edit(request, c)
+    action, user = request.POST.get("action"), request.user
+    rows = [(r.number, r.section, r.answer) for r in queries.sections(c, with_evidence=False)]
+    try:
+        if action == "save":
+            form = AnswersForm(request.POST, sections=rows)
+            if not form.is_valid():
+                return _edit(request, c, answers_form=form)
+            try:
+                version = services.save_draft(c, form.answers(), base=form.cleaned_data["base"], by=user,
+                                              note=form.cleaned_data["note"])  # fmt: skip
+            except ValidationError as exc:
+                _refuse(form, exc)
+                return _edit(request, c, answers_form=form)
+            messages.success(request, f"Saved as version {version.number}." if version else "Nothing had changed.")
+            return redirect("consultations:detail", pk=c.pk)
+        if action == "question":
+            qform = QuestionForm(request.POST)
+            if not qform.is_valid():
+                return _edit(request, c, question_form=qform)
+            services.add_questions(c, [qform.cleaned_data["question"]], by=user)
+            messages.success(request, "Question added.")
+        elif action == "paste":
+            pform = PasteQuestionsForm(request.POST)
+            if not pform.is_valid():
+                return _edit(request, c, paste_form=pform)
+            added = services.add_questions(c, services.split_questions(pform.cleaned_data["questions"]), by=user)
+            messages.success(request, f"{len(added)} question{'s' if len(added) != 1 else ''} added.")
+        elif action == "remove-question":
+            section = get_object_or_404(Section, pk=request.POST.get("section"), consultation=c)
+            services.remove_question(section, by=user)
+            messages.success(request, "Question removed.")
+        elif action == "evidence":
+            eform = EvidenceForm(request.POST, sections=[(n, s) for n, s, _ in rows])
+            if not eform.is_valid():
+                return _edit(request, c, evidence_form=eform)
+            d = eform.cleaned_data
+            section = get_object_or_404(Section, pk=d["section"], consultation=c, removed=False)
+            try:
+                services.add_evidence(section, kind=d["kind"], indicator=d["indicator"], group=d["group"],
+                                      claim_id=d["claim"], by=user)  # fmt: skip
+            except ValidationError as exc:
+                _refuse(eform, exc)
+                return _edit(request, c, evidence_form=eform)
+            messages.success(request, "Evidence added.")
+        elif action == "remove-evidence":
+            evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence"), section__consultation=c)
+            services.remove_evidence(evidence, by=user)
+            messages.success(request, "Evidence removed.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("consultations:edit", pk=c.pk)
+
+
+@signed_in
+def versions(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    c = _consultation(pk)
+    found = list(c.versions.select_related("author__place"))
+    return render(request, "consultations/versions.html", {"c": c, "versions": found})
+
+
+@signed_in
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    c = _consultation(pk)
+    try:
+        numbers = sorted({int(request.GET["from"]), int(request.GET["to"])})
+    except (KeyError, ValueError):
+        return redirect("consultations:versions", pk=c.pk)
+    if len(numbers) == 1:
+        messages.error(request, "Choose two different versions to compare.")
+        return redirect("consultations:versions", pk=c.pk)
+    found = {v.number: v for v in c.versions.filter(number__in=numbers).select_related("author__place")}
+    if len(found) != 2:
+        raise Http404
+    old, new = found[numbers[0]], found[numbers[1]]
+    diffs = presenters.compare(old.content, new.content)
+    return render(request, "consultations/compare.html", {
+        "c": c, "old": old, "new": new, "diffs": diffs, "summary": presenters.diff_summary(diffs),
+        "show_all": request.GET.get("all") == "1", "query": f"from={old.number}&to={new.number}"})  # fmt: skip
+
+
+def _review(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
+    user = request.user
+    mine = c.reviews.filter(round=c.round, place_id=getattr(user, "place_id", None) or 0).first()
+    status = queries.review_status(c)
+    context = {
+        "c": c, "status": status, "mine": mine, "decision_tags": presenters.DECISION_TAGS,
+        "review_form": forms.get("review_form") or ReviewForm(initial={"decision": mine.decision, "text": mine.text}
+                                                              if mine else None),
+        "open_form": forms.get("open_form") or OpenReviewForm(), "earlier": _earlier_rounds(c),
+        "error_form": next((f for f in forms.values() if f.errors), None),
+        "is_member": getattr(user, "place_id", None) in {p.pk for p in services.member_places()},
+        **_roles(request, c),
+    }  # fmt: skip
+    return render(request, "consultations/review.html", context)
+
+
+def _earlier_rounds(c: Consultation) -> list[queries.ReviewStatus]:
+    return [s for r in range(c.round - 1, 0, -1) if (s := queries.review_status(c, r)).reviews]
+
+
+@signed_in
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    c = _consultation(pk)
+    if request.method != "POST":
+        return _review(request, c)
+    action, user = request.POST.get("action"), request.user
+    try:
+        if action == "record" and access.can_record_review(user, c):
+            form = ReviewForm(request.POST)
+            if not form.is_valid():
+                return _review(request, c, review_form=form)
+            try:
+                services.record_review(c, getattr(user, "place"), form.cleaned_data["decision"],  # noqa: B009
+                                       form.cleaned_data["text"], by=user)  # fmt: skip
+            except ValidationError as exc:
+                _refuse(form, exc)
+                return _review(request, c, review_form=form)
+            messages.success(request, f"{user.place}’s decision is recorded.")  # type: ignore[union-attr]
+        elif action == "open" and access.can_draft(user, c):
+            oform = OpenReviewForm(request.POST)
+            if not oform.is_valid():
+                return _review(request, c, open_form=oform)
+            try:
+                services.open_review(c, oform.cleaned_data["deadline"], by=user)
+            except ValidationError as exc:
+                _refuse(oform, exc)
+                return _review(request, c, open_form=oform)
+            messages.success(request, "Member review is open; every member place’s officers have been emailed.")
+        elif action == "remind" and access.can_draft(user, c):
+            places = services.send_reminders(c, by=user)
+            messages.success(request, f"Reminders sent to {len(places)} place{'s' if len(places) != 1 else ''}.")
+        elif action == "sign-off" and access.can_manage(user):
+            services.sign_off(c, by=user)
+            messages.success(request, "Signed off. The text is frozen.")
+            return redirect(c.get_absolute_url())
+        else:
+            raise PermissionDenied("You cannot do that to this response.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("consultations:review", pk=c.pk)
+
+
+@signed_in
+def asks(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    c = _consultation(pk)
+    can_update = access.can_update_asks(request.user, c)
+    ask_form, status_form = AskForm(), None
+    if request.method == "POST":
+        if not can_update:
+            raise PermissionDenied("Only officers of the lead place and the secretariat record asks.")
+        try:
+            if request.POST.get("action") == "add":
+                ask_form = AskForm(request.POST)
+                if ask_form.is_valid():
+                    d = ask_form.cleaned_data
+                    services.add_ask(c, d["text"], d["department"], d["work_area"], by=request.user)
+                    messages.success(request, "Ask recorded.")
+                    return redirect("consultations:asks", pk=c.pk)
+            else:
+                status_form = AskStatusForm(request.POST, prefix="status")
+                if status_form.is_valid():
+                    d = status_form.cleaned_data
+                    ask = get_object_or_404(Ask, pk=d["ask"], consultation=c)
+                    services.update_ask(ask, d["status"], d["on"], d["evidence"], by=request.user)
+                    messages.success(request, f"Status recorded: {ask.get_status_display()}.")
+                    return redirect("consultations:asks", pk=c.pk)
+        except ValidationError as exc:
+            (status_form or ask_form).add_error(None, exc.messages[0])
+    found = list(c.asks.select_related("work_area").prefetch_related("updates__by"))
+    editing = status_form.data.get("status-ask") if status_form is not None else None
+    return render(request, "consultations/asks.html", {
+        "c": c, "asks": found, "ask_form": ask_form, "status_form": status_form, "can_update": can_update,
+        "editing": editing, "ask_tags": presenters.ASK_TAGS, "today": timezone.localdate(),
+        "error_form": ask_form if ask_form.errors else status_form})  # fmt: skip
+
+
+@signed_in
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    c = _consultation(pk)
+    return render(request, "consultations/history.html", {"c": c, "events": c.events.select_related("by__place")})
+
+
+@signed_in
+def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    _staff(request)
+    found = get_object_or_404(_consultation(pk).documents, pk=doc)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
+                        content_type=found.content_type)  # fmt: skip
