@@ -31,5 +31,5 @@ def test_secretariat_reaches_the_admin(site: str, page: Page, secretariat) -> No
     page.get_by_label("Username").fill("sec")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Admin").first.click()
+    page.get_by_role("link", name="Admin: edit the registry, users and readings").click()
     expect(page.get_by_role("heading", name="Registry and records")).to_be_visible()
