@@ -1,0 +1,95 @@
+"""`python -m benchmarks` (`make bench`): run the benchmarks and rewrite docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .common import ROOT, BenchmarkError, heading, say
+
+DOC = ROOT / "docs" / "benchmarks.md"
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p.add_argument("which", nargs="?", choices=["all", "import", "api", "suggest"], default="all",
+                   help="which benchmark to run (default: all)")  # fmt: skip
+    p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
+    p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
+    p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
+    p.add_argument("--rounds", type=int, default=3, help="alternating rounds the measured load is split into (3)")
+    p.add_argument("--keep", action="store_true", help="keep the temporary databases and server logs")
+    p.add_argument("--no-write", action="store_true", help=f"do not rewrite {DOC.relative_to(ROOT)}")
+    p.add_argument("--profile", action="store_true", help="profile the Hub's import and data endpoint instead")
+    args = p.parse_args(argv)
+    if not (1 <= args.connections <= 256 and 0 <= args.warmup <= 30 and 1 <= args.duration <= 60
+            and 1 <= args.rounds <= 10 and args.duration / args.rounds >= 1):  # fmt: skip
+        p.error("keep --connections within 1-256, --warmup within 0-30 s, --duration within 1-60 s and "
+                "--rounds within 1-10, with at least 1 s per round")  # fmt: skip
+    return args
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop the servers
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    workdir = Path(tempfile.mkdtemp(prefix="keycities-bench-", dir="/tmp"))
+    started = time.monotonic()
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5 * (os.cpu_count() or 1):
+        say(f"note: the machine is busy before the benchmarks start (load average {load_before:.2f} on "
+            f"{os.cpu_count()} cores); other work skews the figures: compare runs made on a quiet machine")  # fmt: skip
+    try:
+        if args.profile:
+            from . import profiling
+
+            profiling.run(workdir)
+            return 0
+
+        from . import api_load, importing, machine, report
+
+        hub_db = workdir / "hub.sqlite3"
+        imported = api = None
+        if args.which in ("all", "import"):
+            imported = importing.run(workdir)
+        if args.which in ("all", "api"):
+            if imported is None:
+                say("Preparing a database with every bundled file imported (not timed) ...")
+                importing.prepare_database(hub_db)
+            api = api_load.run(workdir, hub_db, connections=args.connections, warmup=args.warmup,
+                               duration=args.duration, rounds=args.rounds)  # fmt: skip
+        if args.which in ("all", "suggest"):
+            from . import suggest as suggest_bench
+
+            heading("Work-area suggester")
+            for line in suggest_bench.run():
+                say(line)
+        described = machine.describe(load_before)
+        heading("Machine")
+        for k, v in described.items():
+            say(f"{k:21} {v}")
+        if not args.no_write:
+            report.write(DOC, described, imported, api)
+            say(f"\nwrote {DOC.relative_to(ROOT)} ({time.monotonic() - started:.0f} s in all)")
+        return 0
+    except BenchmarkError as exc:
+        print(f"\nBENCHMARK FAILED: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            say(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

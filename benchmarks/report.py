@@ -1,0 +1,183 @@
+"""docs/benchmarks.md: overwritten by every run with its figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .api_load import TARGET_P95_MS, TARGET_RATIO, ApiFigures, ServerFigures
+from .importing import ImportFigures
+
+HEADER = """# Benchmarks
+
+Speed is measured, not asserted. This file is written by `make bench`
+(`python -m benchmarks`) and holds the figures of its latest run; each figure
+sits beside a baseline measured in the same run, on the same machine.
+
+## How to reproduce
+
+```sh
+apt-get install wrk   # Debian's package; without it the API benchmark uses a slower Python load generator
+make bench            # installs the `bench` extra (DuckDB, Datasette), runs both benchmarks, rewrites this file
+```
+
+`.venv/bin/python -m benchmarks --help` lists the options: run one benchmark
+(`import` or `api`), change the load (`--connections`, `--warmup`,
+`--duration`, `--rounds`), keep the temporary databases (`--keep`), or print where the
+Hub's time goes (`--profile`, cProfile; does not rewrite this file).
+"""
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _machine(machine: dict[str, str]) -> str:
+    rows = "\n".join(f"| {k} | {v} |" for k, v in machine.items())
+    return f"## Machine\n\n| | |\n|---|---|\n{rows}\n"
+
+
+def _import(f: ImportFigures) -> str:
+    def secs(value: float | None) -> str:
+        return "?" if value is None else f"{value:.2f}"
+
+    sources = "\n".join(
+        f"| `{s.key}` | `{s.reader}` | {s.method} | {s.hub_rows:,} | {s.baseline_rows:,} | {secs(s.hub_seconds)} "
+        f"| {s.baseline_seconds:.2f} |"
+        for s in f.sources
+    )
+    fallback = (
+        f"\nRead with the Hub's own reader in the baseline too (a format the baseline does not handle): "
+        f"{', '.join(f'`{k}`' for k in f.fallbacks)}.\n"
+        if f.fallbacks
+        else ""
+    )
+    return f"""## (a) Import into an empty SQLite database
+
+| | seconds | CPU seconds | observations | areas |
+|---|---:|---:|---:|---:|
+{
+        _row(
+            "Hub: `services.import_all()`",
+            f"{f.hub_seconds:.2f}",
+            f"{f.hub_cpu_seconds:.2f}",
+            f"{f.hub_observations:,}",
+            f"{f.hub_areas:,}",
+        )
+    }
+{
+        _row(
+            "Baseline: DuckDB / openpyxl + `sqlite3.executemany`",
+            f"{f.baseline_seconds:.2f}",
+            f"{f.baseline_cpu_seconds:.2f}",
+            f"{f.baseline_observations:,}",
+            f"{f.baseline_areas:,}",
+        )
+    }
+{_row("**Ratio Hub / baseline**", f"**{f.ratio:.2f}×**", f"{f.cpu_ratio:.2f}×", "", "")}
+
+Lower is better; 1.0× would be as fast as the baseline. The figure is wall
+time; the process's CPU time is shown beside it because the two sides run one
+after the other, and CPU time is less swayed by other work on the machine.
+
+- **Hub**: `manage.py migrate` on a fresh database file (not timed), then
+  `keycities.observatory.services.import_all()` in-process with production
+  settings (`DEBUG=0`): the catalogue, the ONS area list and every source in
+  `catalogue.SOURCES`, each file read, validated and written with
+  `bulk_create` in its own transaction.
+- **Baseline**: the same files, read with DuckDB (`read_csv` for CSV,
+  `read_json` for JSON, including the area list) or, for the xlsx workbooks,
+  openpyxl directly (read-only, values only: DuckDB's `excel` extension is not
+  in the wheel and cannot be installed offline); the same number of rows
+  written with plain `sqlite3` `executemany`, in one transaction, into tables
+  with the Hub's own DDL (copied from the migrated database: every index,
+  unique and foreign key constraint) and the same PRAGMAs (WAL,
+  `synchronous=NORMAL`, `foreign_keys=ON`). The catalogue rows (datasets,
+  indicators, releases) are copied before the clock starts; areas and
+  observations are timed. The baseline validates nothing beyond the database's
+  constraints: it is the floor.
+- Every file is read once before either side is timed, so neither pays for a
+  cold page cache. The run fails if the two row counts differ.
+
+Per source (seconds from the importer's progress messages; the baseline's
+exclude its final commit):
+
+| source | Hub reader | baseline reads with | Hub rows | baseline rows | Hub s | baseline s |
+|---|---|---|---:|---:|---:|---:|
+{
+        _row(
+            "(catalogue and area list)",
+            "",
+            "DuckDB read_json, read_csv",
+            "",
+            "",
+            secs(f.hub_setup_seconds),
+            f"{f.baseline_areas_seconds:.2f}",
+        )
+    }
+{sources}
+{fallback}"""
+
+
+def _server(s: ServerFigures) -> str:
+    load = s.load
+    return _row(s.name, f"{load.rps:,.1f}", f"{load.p50_ms:.1f}", f"{load.p95_ms:.1f}", f"{load.p99_ms:.1f}",
+                f"{load.requests:,}", f"{s.response_bytes:,}")  # fmt: skip
+
+
+def _api(f: ApiFigures) -> str:
+    h, d = f.hub, f.datasette
+    met = "met" if f.ratio >= TARGET_RATIO else "**not met**"
+    p95 = "met" if h.load.p95_ms < TARGET_P95_MS else "**not met**"
+    return f"""## (b) API under load
+
+`{h.url}`: one indicator for every area in one year, one page ({h.rows} rows).
+
+| server | req/s | p50 ms | p95 ms | p99 ms | requests | response bytes |
+|---|---:|---:|---:|---:|---:|---:|
+{_server(h)}
+{_server(f.hub_uncached)}
+{_server(d)}
+| **Ratio Hub / Datasette (req/s)** | **{f.ratio:.2f}×** | | | | | |
+| Ratio Hub uncached / Datasette (req/s) | {f.uncached_ratio:.2f}× | | | | | |
+
+Targets: ratio ≥ {TARGET_RATIO:g} ({met}); Hub p95 < {TARGET_P95_MS:g} ms ({p95}). With
+{f.connections} connections always waiting for an answer, the mean latency is
+{f.connections} ÷ throughput (Little's law), so a p95 under {TARGET_P95_MS:g} ms needs
+more than {f.connections / (TARGET_P95_MS / 1000):,.0f} req/s.
+
+- Load: {h.load.tool}, {f.connections} concurrent connections on 127.0.0.1,
+  one target at a time: {f.warmup:g} s warm-up each, then {f.duration:g} s
+  measured per target in {f.rounds} rounds that rotate between the
+  targets (so a change in the machine's background load falls on all). req/s
+  is all requests over all measured time; p50/p95/p99 are the median of the
+  rounds' values. The load generator runs on the same machine as the servers.
+- The Hub caches each page of `/data` until the next import (keyed by the
+  release set and the full path), so the same URL again and again measures
+  that cache: the targets apply to this figure, as the Hub runs. "Hub, every
+  request uncached" adds a parameter the Hub ignores, unique to each request
+  (`{f.hub_uncached.url}`), so that every request builds its page: the cost of
+  a first request, or of a query nobody has asked since the last import.
+- Hub: `{h.command}` with `DEBUG=0`, `SECRET_KEY=bench`,
+  `ALLOWED_HOSTS=127.0.0.1` and the HTTPS-only settings off, on the database
+  the import benchmark filled.
+- Datasette: `{d.command}`, `{d.url}`, on
+  one table holding every observation with the API's twelve columns (joined
+  from the Hub's database) and an index on (indicator, period), served in
+  Datasette's default (mutable) mode. `_shape=objects` counts the matching
+  rows as the Hub's page does.
+- gunicorn's sync workers close the connection after each response, so wrk
+  opens a new one per request to the Hub; Datasette (uvicorn) keeps
+  connections alive. Both are each server's ordinary way of running.
+- Before the load, the answers (cached, uncached, Datasette) are fetched and
+  must hold the same {h.rows} rows (area, period, release, value); the run
+  fails otherwise, and if any request under load fails.
+"""
+
+
+def write(path: Path, machine: dict[str, str], imported: ImportFigures | None, api: ApiFigures | None) -> None:
+    parts = [HEADER, _machine(machine)]
+    if imported is not None:
+        parts.append(_import(imported))
+    if api is not None:
+        parts.append(_api(api))
+    path.write_text("\n".join(p.rstrip("\n") + "\n" for p in parts))
