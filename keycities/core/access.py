@@ -61,7 +61,7 @@ def can_review(user: Any, proposal: Any) -> bool:
         return True
     if not is_member_officer(user):
         return False
-    return user.place_id == proposal.referred_to_id or any(p.pk == user.place_id for p in proposal.lead_places())
+    return user.place_id in proposal.reviewing_place_ids()
 
 
 def _mark(view: View, rule: str) -> View:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
+from pathlib import Path
 from typing import IO
 
 PDF = "application/pdf"
@@ -32,3 +34,12 @@ def sniff_document(f: IO[bytes]) -> str | None:
         return None
     finally:
         f.seek(start)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's SHA-256, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -102,11 +102,6 @@ class Store:
         return self._values[key].get(period, {})
 
 
-def latest_period(indicator: Indicator, store: Store | None = None) -> int | None:
-    periods = (store or Store()).periods(indicator)
-    return periods[-1] if periods else None
-
-
 def local_periods(indicator: Indicator, store: Store) -> list[int]:
     """The periods for which some release publishes local authority figures (for a derived indicator, its
     numerator's); a year published only for ITL regions is left out."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from keycities.network.models import Group, Place, PlaceArea
 
@@ -22,7 +22,6 @@ from .aggregation import (
     figure_for_places,
     group_figure,
     local_periods,
-    period_date,
 )
 from .models import Aggregation, Area, Indicator, Observation, Release
 
@@ -46,11 +45,6 @@ def source_indicator(ind: Indicator) -> Indicator:
 def periods(ind: Indicator, store: Store) -> list[int]:
     """The periods with local authority figures (ITL-only years are left out)."""
     return local_periods(ind, store) or store.periods(source_indicator(ind))
-
-
-def latest_release(ind: Indicator, period: int, store: Store) -> Release | None:
-    found = store.releases(source_indicator(ind), period)
-    return found[0] if found else None
 
 
 # --------------------------------------------------------------------------- area values
@@ -305,10 +299,3 @@ def releases_of(ind: Indicator) -> QuerySet[Release]:
 
 def groups_for_comparison() -> QuerySet[Group]:
     return Group.objects.all()
-
-
-def places_with_areas() -> QuerySet[Place]:
-    return Place.objects.prefetch_related(Prefetch("areas")).order_by("name")
-
-
-__all__ = ["period_date"]

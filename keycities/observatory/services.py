@@ -9,7 +9,6 @@ a changed file for the same dataset becomes a new release beside the old.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from keycities.core.errors import DataFileError
+from keycities.core.files import sha256_of
 
 from . import catalogue
 from .importers import ons_json
@@ -41,14 +41,6 @@ class ImportResult:
         if not self.created:
             return f"{self.source}: unchanged (already imported)"
         return f"{self.source}: {self.rows:,} observations imported as a new release"
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @transaction.atomic

@@ -118,6 +118,10 @@ class Proposal(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN
 
+    def reviewing_place_ids(self) -> list[int]:
+        """The places whose officers review it: the lead places of its work areas, and any it was referred to."""
+        return [p.pk for p in self.lead_places()] + ([self.referred_to_id] if self.referred_to_id else [])
+
     def lead_places(self) -> list[Place]:
         seen: dict[int, Place] = {}
         for work_area in self.work_areas.all():

@@ -4,7 +4,6 @@ change is recorded as an `Event` (and in the audit log)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -123,8 +122,8 @@ def status_url(token: str) -> str:
 
 def reviewers_of(proposal: Proposal) -> list[str]:
     """Emails of the officers of the proposal's lead places (or the place it was referred to)."""
-    places = [p.pk for p in proposal.lead_places()] + ([proposal.referred_to_id] if proposal.referred_to_id else [])
-    return sorted(User.objects.filter(role=Role.MEMBER_OFFICER, place_id__in=places, is_active=True)
+    return sorted(User.objects.filter(role=Role.MEMBER_OFFICER, place_id__in=proposal.reviewing_place_ids(),
+                                      is_active=True)
                   .exclude(email="").values_list("email", flat=True))  # fmt: skip
 
 
@@ -307,11 +306,3 @@ def erase_person(email: str, *, by: Any) -> int:
     for proposal in found:
         _erase(proposal, by=by, why="Erased at the person's request.")
     return len(found)
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from keycities.accounts.models import Role, User
 from keycities.core import access
 from keycities.core.access import public, secretariat_only, signed_in
+from keycities.core.files import sha256_of
 from keycities.core.ratelimit import allow, client_ip
 from keycities.network.models import Place, WorkArea, WorkAreaLead
 
@@ -76,7 +77,7 @@ def start(request: HttpRequest) -> HttpResponse:
                     for chunk in upload.chunks():
                         out.write(chunk)
                 kept.append({"path": str(path), "name": Path(upload.name or "document").name[:200], "type": kind,
-                             "size": upload.size, "sha256": services.file_digest(path)})  # fmt: skip
+                             "size": upload.size, "sha256": sha256_of(path)})  # fmt: skip
         request.session[FILES] = kept
         valid = form.is_valid()
         if form.data.get("website"):  # the honeypot: a person never fills it
@@ -282,9 +283,9 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _reviewer_candidates(proposal: Proposal) -> list[User]:
-    places = [p.pk for p in proposal.lead_places()] + ([proposal.referred_to_id] if proposal.referred_to_id else [])
     return list(User.objects.filter(is_active=True).filter(role=Role.SECRETARIAT) |
-                User.objects.filter(is_active=True, role=Role.MEMBER_OFFICER, place_id__in=places))  # fmt: skip
+                User.objects.filter(is_active=True, role=Role.MEMBER_OFFICER,
+                                    place_id__in=proposal.reviewing_place_ids()))  # fmt: skip
 
 
 @signed_in
