@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "keycities.core",
     "keycities.accounts",
     "keycities.network",
@@ -103,6 +105,25 @@ CACHES = {
     }
 }
 
+# Tasks: one task system, django-tasks with its database backend; `manage.py db_worker` runs them
+# (docs/adr/0010-one-task-system.md). Periodic tasks are enqueued by `manage.py schedule_tasks`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+PERIODIC_TASKS = {
+    "erase-expired-proposals": {"task": "keycities.proposals.tasks.erase_expired_proposals", "every": "day",
+                                "at": "03:15"},
+    "consultation-digest": {"task": "keycities.consultations.tasks.send_consultation_digest", "every": "day",
+                            "at": "07:30"},
+    "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
+    "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},
+}
+# Files attached to a form that was never submitted are deleted after this many hours.
+TEMPORARY_UPLOAD_MAX_AGE_HOURS = env.int("TEMPORARY_UPLOAD_MAX_AGE_HOURS", default=24)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -135,6 +156,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
     EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 vars().update(EMAIL_CONFIG)
+# Every email is queued and delivered by a task (keycities/core/mail.py), retried when the server fails.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "keycities.core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Key Cities Hub <hub@keycities.invalid>")
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="keycities@wakefield.gov.uk")
 
