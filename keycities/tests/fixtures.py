@@ -79,3 +79,11 @@ def client_for(registry: None, request: pytest.FixtureRequest):  # type: ignore[
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_through_the_task_queue(django_test_environment: None) -> None:
+    """Django's test set-up replaces EMAIL_BACKEND with its in-memory backend; put the Hub's queue back in
+    front of it, so every test's mail goes through QueuedEmail and the delivery task as in production (the
+    delivery backend is still the in-memory one: `mail.outbox`)."""
+    settings.EMAIL_BACKEND = "keycities.core.mail.QueuedEmailBackend"
