@@ -114,10 +114,16 @@ TASKS = {
     }
 }
 PERIODIC_TASKS = {
-    "erase-expired-proposals": {"task": "keycities.proposals.tasks.erase_expired_proposals", "every": "day",
-                                "at": "03:15"},
-    "consultation-digest": {"task": "keycities.consultations.tasks.send_consultation_digest", "every": "day",
-                            "at": "07:30"},
+    "erase-expired-proposals": {
+        "task": "keycities.proposals.tasks.erase_expired_proposals",
+        "every": "day",
+        "at": "03:15",
+    },
+    "consultation-digest": {
+        "task": "keycities.consultations.tasks.send_consultation_digest",
+        "every": "day",
+        "at": "07:30",
+    },
     "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
     "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},
 }

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 UPLOADS_DIR = "tmp"  # in the default storage: uploads waiting for their form to be submitted
 
 
-def retried(*, attempts: int = 5, first_delay: dt.timedelta = dt.timedelta(minutes=1)) -> Callable[[Callable[..., Any]], Any]:
+def retried(
+    *, attempts: int = 5, first_delay: dt.timedelta = dt.timedelta(minutes=1)
+) -> Callable[[Callable[..., Any]], Any]:
     """A task that is retried on failure, at most `attempts` times in all, waiting `first_delay`, then twice
     as long each time. The function must be safe to run again (idempotent)."""
 

@@ -84,8 +84,12 @@ def test_the_scheduler_enqueues_each_slot_once() -> None:
     at = dt.datetime(2026, 11, 27, 8, 0, tzinfo=LONDON)
     with override_settings(TASKS=DUMMY):
         first = enqueue_due(at)
-        assert sorted(first) == [("consultation-digest", "2026-11-27"), ("delete-stale-uploads", "2026-11-27T08"),
-                                 ("erase-expired-proposals", "2026-11-27"), ("prune-task-results", "2026-11-27")]  # fmt: skip
+        assert sorted(first) == [
+            ("consultation-digest", "2026-11-27"),
+            ("delete-stale-uploads", "2026-11-27T08"),
+            ("erase-expired-proposals", "2026-11-27"),
+            ("prune-task-results", "2026-11-27"),
+        ]
         assert enqueue_due(at + dt.timedelta(minutes=5)) == []  # a second scheduler, or cron again
         assert enqueue_due(at + dt.timedelta(hours=1)) == [("delete-stale-uploads", "2026-11-27T09")]
         early = dt.datetime(2026, 11, 28, 3, 0, tzinfo=LONDON)  # before 03:15: no daily task is due yet

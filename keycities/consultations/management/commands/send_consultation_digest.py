@@ -24,5 +24,5 @@ class Command(BaseCommand):
         reminded = send_due_reminders(within=options["remind_within"]) if options["remind"] else {}
         for c, places in reminded.items():
             self.stdout.write(f"Reminded {len(places)} place(s) to review the response to {c.title}")
-        self.stdout.write(f"Sent {sum(1 for d in digests if d.to)} digest(s)"
-                          + (f" and reminders for {len(reminded)} response(s)." if options["remind"] else "."))  # fmt: skip
+        also = f" and reminders for {len(reminded)} response(s)" if options["remind"] else ""
+        self.stdout.write(f"Sent {sum(1 for d in digests if d.to)} digest(s){also}.")
