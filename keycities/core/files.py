@@ -9,9 +9,15 @@ archive declares can lie, so the bytes actually inflated are counted). Memory st
 from __future__ import annotations
 
 import hashlib
+import logging
 import zipfile
 from pathlib import Path
 from typing import IO
+
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
+
+log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,3 +93,12 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def download(stored: FieldFile, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file as a download. A file the database refers to but the storage does not have (a database
+    restored without its files) is a 404 and an error in the log, never a server error."""
+    if not stored.name or not stored.storage.exists(stored.name):
+        log.error("File %s is missing from the file store (run manage.py check_files)", stored.name)
+        raise Http404("This file is missing from the Hub's file store.")
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=filename, content_type=content_type)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from keycities.accounts.models import Role, User
 from keycities.core import access
 from keycities.core.access import public, secretariat_only, signed_in
+from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
 from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place, WorkArea, WorkAreaLead
@@ -303,8 +304,7 @@ def attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     found = proposal.attachments.filter(pk=pk).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=found.content_type)  # fmt: skip
+    return download(found.file, filename=found.original_name, content_type=found.content_type)
 
 
 @secretariat_only
