@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -33,6 +34,7 @@ def _nav(request: HttpRequest) -> list[dict[str, object]]:
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
-        "is_secretariat": access.is_secretariat(request.user),
+        # An error page can be drawn before the authentication middleware has run (a disallowed Host).
+        "is_secretariat": access.is_secretariat(getattr(request, "user", AnonymousUser())),
         "nav_items": _nav(request),
     }

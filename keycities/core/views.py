@@ -1,7 +1,9 @@
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keycities.core.access import public
+from keycities.core.api import error_response
 from keycities.network import queries
 
 
@@ -30,7 +32,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    # Under /api/ the error-envelope middleware turns these into JSON.
+    if request.path.startswith("/api/"):  # API clients get the error envelope, whichever layer failed
+        return error_response(status, message)
+    if not hasattr(request, "user"):  # failed before the authentication middleware ran (a disallowed Host)
+        request.user = AnonymousUser()
     return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 

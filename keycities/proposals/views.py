@@ -276,7 +276,8 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                 candidates = _reviewer_candidates(proposal)
                 chosen = next((u for u in candidates if str(u.pk) == who), None)
                 if who and chosen is None:
-                    raise ValidationError("Choose a reviewer from the list.")
+                    messages.error(request, "Choose a reviewer from the list.")
+                    return redirect(proposal.get_absolute_url())
                 services.assign(proposal, chosen, by=request.user)
                 messages.success(request, "Reviewer updated.")
                 return redirect(proposal.get_absolute_url())
