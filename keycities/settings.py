@@ -10,6 +10,7 @@ There is one settings module: nothing branches on the name of an environment.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # its templates and static files: /api/v1/docs works offline
+    "csp",
     "axes",
     "auditlog",
     "django_tasks",
@@ -53,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy headers (docs/adr/0011-content-security-policy.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "keycities.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -202,6 +207,33 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from the Hub's own origin; the few inline scripts and
+# styles carry the request's nonce; no plug-ins, no framing, forms post only to the Hub.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if SECURE_SSL_REDIRECT:  # served over HTTPS: have browsers fetch every sub-resource over HTTPS too
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+# Permissions-Policy (django-permissions-policy): the Hub uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in ("accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+                    "display-capture", "encrypted-media", "gamepad", "geolocation", "gyroscope", "hid",
+                    "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "payment",
+                    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")
+}  # fmt: skip
 
 # Upload and request size limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
