@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup lint typecheck pytest e2e bench openapi clean
+PORT ?= 8000
+
+.PHONY: run test setup browser lint typecheck pytest e2e bench openapi clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -24,13 +26,22 @@ keycities/static/build/hub.css: node_modules/.installed scripts/build-assets.mjs
 setup: $(BIN)/.installed keycities/static/build/hub.css
 	mkdir -p var
 
-# Serve the Hub at http://127.0.0.1:8000 on the embedded SQLite database.
+# Debian's Chromium for the browser journeys: installed when missing and possible, else one line saying what to do.
+browser:
+	@sh scripts/ensure-browser.sh
+
+# Serve the Hub at http://127.0.0.1:8000 (PORT=...) on the embedded SQLite database, with a task worker
+# and the scheduler of periodic tasks beside the web server; Ctrl-C stops all three.
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 $(PY) manage.py load_network
 	DEBUG=1 $(PY) manage.py import_statistics
 	DEBUG=1 $(PY) manage.py load_claims
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT) with a task worker and the task scheduler beside it."
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker & \
+	DEBUG=1 $(PY) manage.py schedule_tasks --loop & \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -39,13 +50,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup browser
 	$(BIN)/pytest
 
 # The whole suite: lint, types, unit and integration tests, browser journeys.
 test: lint typecheck pytest
 
-e2e: setup
+e2e: setup browser
 	$(BIN)/pytest -m e2e
 
 $(VENV)/.bench-installed: $(BIN)/.installed pyproject.toml

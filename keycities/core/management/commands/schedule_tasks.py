@@ -1,4 +1,6 @@
+import signal
 import time
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -22,10 +24,22 @@ class Command(BaseCommand):
                 when = f"daily at {p.at:%H:%M}" if p.every == "day" else "hourly"
                 self.stdout.write(f"{p.name:28} {when:16} {p.task}")
             return
-        while True:
+        self.running = True
+        if options["loop"]:
+            # Stop between checks on Ctrl-C or a service manager's TERM (even when started in the background,
+            # where a shell would have it ignore Ctrl-C).
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, self.stop)
+        while self.running:
             close_old_connections()
             for name, slot in enqueue_due():
                 self.stdout.write(f"Enqueued {name} for {slot}")
             if not options["loop"]:
                 return
-            time.sleep(options["interval"])
+            waited = 0.0
+            while self.running and waited < options["interval"]:
+                time.sleep(min(1.0, options["interval"] - waited))
+                waited += 1.0
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        self.running = False
