@@ -8,6 +8,8 @@ There is one settings module: nothing branches on the name of an environment.
 """
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -167,7 +169,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+    # filemail:///absolute/path (django-environ drops the leading slash); filemail:// alone is var/mail.
+    _mail_path = urlsplit(env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")).path
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = _mail_path or str(VAR_DIR / "mail")
 vars().update(EMAIL_CONFIG)
 # Every email is queued and delivered by a task (keycities/core/mail.py), retried when the server fails.
 EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
@@ -184,7 +188,7 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "keycities" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

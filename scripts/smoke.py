@@ -21,7 +21,8 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
-SKIP = re.compile(r"/(sign-out|logout)/|/admin/.+/(add|delete|history|change)/|/admin/.+/\d+/")
+SKIP = re.compile(r"^/api/|/(sign-out|logout)/|/admin/.+/(add|delete|history|change)/|/admin/.+/\d+/")
+PER_SECTION = 12  # pages of one kind (same first path segment) visited at most: every kind, not every instance
 LINK = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")
 
 
@@ -94,13 +95,18 @@ def check(condition: bool, message: str) -> None:
 
 
 def crawl(browser: Browser, seeds: list[str], limit: int) -> tuple[int, set[str]]:
+    """Every kind of page reachable from the seeds (links without their query strings, a dozen of each
+    kind); returns the number visited and the static files they use, each fetched once."""
     seen: set[str] = set()
     statics: set[str] = set()
+    sections: dict[str, int] = {}
     queue = list(seeds)
     while queue and len(seen) < limit:
-        path = queue.pop(0)
-        if path in seen or SKIP.search(path):
+        path = queue.pop(0).split("?", 1)[0]
+        section = "/".join(path.split("/")[:3]) if path.startswith("/admin/") else path.split("/")[1]
+        if path in seen or SKIP.search(path) or sections.get(section, 0) >= PER_SECTION:
             continue
+        sections[section] = sections.get(section, 0) + 1
         seen.add(path)
         r = browser.get(path)
         check(r.status < 500, f"{path}: HTTP {r.status}")
