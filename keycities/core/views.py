@@ -10,18 +10,21 @@ from keycities.core.access import public
 from keycities.network import queries
 
 
+def _introduction(request: HttpRequest, template: str) -> HttpResponse:
+    """The group as its introduction describes it: today's members and all eleven work areas."""
+    members = list(queries.places(group="key-cities"))
+    return render(request, template, {"members": members, "work_areas": list(queries.work_areas())})
+
+
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    work_areas = list(queries.work_areas())
-    return render(
-        request,
-        "core/home.html",
-        {
-            "members": list(queries.places(group="key-cities")),
-            "priorities": [w for w in work_areas if w.kind == "priority"],
-            "work_with_us": [w for w in work_areas if w.kind == "work-with-us"],
-        },
-    )
+    return _introduction(request, "core/home.html")
+
+
+@public
+def about(request: HttpRequest) -> HttpResponse:
+    """The whole of the group's introduction, each figure linked to the claim that checks it."""
+    return _introduction(request, "core/about.html")
 
 
 @public
