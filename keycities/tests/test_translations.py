@@ -145,3 +145,12 @@ def test_bilingual_content_falls_back_to_english_marked_as_english() -> None:
         name = localised(swansea, "name")
         assert (str(name), name.lang, name.fallback) == ("Swansea", "en-GB", False)
         assert name.__html__() == "Swansea"
+
+
+@pytest.mark.django_db
+def test_signing_in_and_resetting_a_password_work_in_welsh(client: Client) -> None:
+    html = client.get("/cy/account/sign-in/").content.decode()
+    assert '<h1 class="govuk-heading-xl">Mewngofnodi</h1>' in html and "Wedi anghofio eich cyfrinair?" in html
+    assert 'href="/cy/account/password-reset/"' in html
+    sent = client.post("/cy/account/password-reset/", {"email": "nobody@example.org"}, follow=True)
+    assert "Gwiriwch eich e-bost" in sent.content.decode()
