@@ -57,11 +57,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy and Permissions-Policy headers (docs/adr/0011-content-security-policy.md).
+    # Content-Security-Policy and Permissions-Policy headers (docs/adr/0012-content-security-policy.md).
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "keycities.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English at /..., Welsh at /cy/...; the API answers in the language of Accept-Language.
+    "keycities.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,7 +117,7 @@ CACHES = {
 }
 
 # Tasks: one task system, django-tasks with its database backend; `manage.py db_worker` runs them
-# (docs/adr/0010-one-task-system.md). Periodic tasks are enqueued by `manage.py schedule_tasks`.
+# (docs/adr/0011-one-task-system.md). Periodic tasks are enqueued by `manage.py schedule_tasks`.
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -179,7 +181,15 @@ EMAIL_BACKEND = "keycities.core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Key Cities Hub <hub@keycities.invalid>")
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="keycities@wakefield.gov.uk")
 
+# Two languages, treated alike (Welsh Language Standards): English at /..., Welsh at /cy/...
+# See docs/adr/0010-welsh.md. Each app keeps its own catalogue in keycities/<app>/locale/cy/;
+# the shared templates' strings are in keycities/locale/cy/.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LANGUAGE_COOKIE_NAME = "kc_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LOCALE_PATHS = [*sorted((BASE_DIR / "keycities").glob("*/locale")), BASE_DIR / "keycities" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -1,20 +1,27 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from keycities.api import api
+from keycities.core.views import switch_language
 
 admin.site.site_header = "Key Cities Hub administration"
 admin.site.site_title = "Key Cities Hub admin"
 admin.site.index_title = "Registry and records"
 
+# Pages in English at /… and in Welsh at /cy/… (docs/adr/0010-welsh.md).
 urlpatterns = [
-    path("", include("keycities.core.urls")),
-    path("", include("keycities.network.urls")),
-    path("", include("keycities.observatory.urls")),
-    path("", include("keycities.claims.urls")),
-    path("", include("keycities.proposals.urls")),
-    path("", include("keycities.consultations.urls")),
-    path("account/", include("keycities.accounts.urls")),
+    *i18n_patterns(
+        path("", include("keycities.core.urls")),
+        path("", include("keycities.network.urls")),
+        path("", include("keycities.observatory.urls")),
+        path("", include("keycities.claims.urls")),
+        path("", include("keycities.proposals.urls")),
+        path("", include("keycities.consultations.urls")),
+        path("account/", include("keycities.accounts.urls")),
+        prefix_default_language=False,
+    ),
+    path("language/<str:code>/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

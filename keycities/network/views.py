@@ -28,15 +28,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public
 def work_areas(request: HttpRequest) -> HttpResponse:
-    rows = list(queries.work_areas())
-    return render(
-        request,
-        "network/work_areas.html",
-        {
-            "priorities": [w for w in rows if w.kind == "priority"],
-            "work_with_us": [w for w in rows if w.kind == "work-with-us"],
-        },
-    )
+    return render(request, "network/work_areas.html", {"work_areas": list(queries.work_areas())})
 
 
 @public

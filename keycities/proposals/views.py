@@ -19,6 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
 from keycities.core import access
@@ -99,7 +100,9 @@ def start(request: HttpRequest) -> HttpResponse:
         request.session[FILES] = kept
         if checked:
             names = ", ".join(Path(u.name or "document").name for u, _ in checked)
-            file_errors.append(f"Attach {names} again: files are kept once the rest of the form is correct")
+            file_errors.append(
+                _("Attach %(names)s again: files are kept once the rest of the form is correct") % {"names": names}
+            )
         for error in file_errors:
             form.add_error(None, error)
     else:
