@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup gettext lint typecheck pytest e2e bench openapi messages clean
+PORT ?= 8000
+
+.PHONY: run test setup gettext browser lint typecheck pytest e2e bench openapi messages clean
 
 # Welsh catalogues (one per app, plus keycities/locale for the shared templates), compiled by msgfmt.
 PO_FILES := $(wildcard keycities/locale/cy/LC_MESSAGES/django.po keycities/*/locale/cy/LC_MESSAGES/django.po)
@@ -39,13 +41,22 @@ gettext:
 setup: $(BIN)/.installed keycities/static/build/hub.css $(MO_FILES)
 	mkdir -p var
 
-# Serve the Hub at http://127.0.0.1:8000 on the embedded SQLite database.
+# Debian's Chromium for the browser journeys: installed when missing and possible, else one line saying what to do.
+browser:
+	@sh scripts/ensure-browser.sh
+
+# Serve the Hub at http://127.0.0.1:8000 (PORT=...) on the embedded SQLite database, with a task worker
+# and the scheduler of periodic tasks beside the web server; Ctrl-C stops all three.
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
 	DEBUG=1 $(PY) manage.py load_network
 	DEBUG=1 $(PY) manage.py import_statistics
 	DEBUG=1 $(PY) manage.py load_claims
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT) with a task worker and the task scheduler beside it."
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker & \
+	DEBUG=1 $(PY) manage.py schedule_tasks --loop & \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup
 	$(BIN)/ruff check .
@@ -54,13 +65,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup browser
 	$(BIN)/pytest
 
 # The whole suite: lint, types, unit and integration tests, browser journeys.
 test: lint typecheck pytest
 
-e2e: setup
+e2e: setup browser
 	$(BIN)/pytest -m e2e
 
 $(VENV)/.bench-installed: $(BIN)/.installed pyproject.toml

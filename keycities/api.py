@@ -1,15 +1,13 @@
 """The Hub's API, /api/v1/. Each app contributes a router."""
 
-from ninja import NinjaAPI
-
 from keycities.claims.api import router as claims_router
 from keycities.consultations.api import router as consultations_router
-from keycities.core.api import install_error_handlers
+from keycities.core.api import HubAPI, install_error_handlers
 from keycities.network.api import router as network_router
 from keycities.observatory.api import router as observatory_router
 from keycities.proposals.api import router as proposals_router
 
-api = NinjaAPI(
+api = HubAPI(
     title="Key Cities Hub API",
     version="1",
     description=(

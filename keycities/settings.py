@@ -8,8 +8,11 @@ There is one settings module: nothing branches on the name of an environment.
 """
 
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,8 +39,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its templates and static files: /api/v1/docs works offline
+    "csp",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "keycities.core",
     "keycities.accounts",
     "keycities.network",
@@ -50,6 +57,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy headers (docs/adr/0011-content-security-policy.md).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "keycities.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # English at /..., Welsh at /cy/...; the API answers in the language of Accept-Language.
     "keycities.core.middleware.LanguageMiddleware",
@@ -105,6 +116,31 @@ CACHES = {
     }
 }
 
+# Tasks: one task system, django-tasks with its database backend; `manage.py db_worker` runs them
+# (docs/adr/0010-one-task-system.md). Periodic tasks are enqueued by `manage.py schedule_tasks`.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+PERIODIC_TASKS = {
+    "erase-expired-proposals": {
+        "task": "keycities.proposals.tasks.erase_expired_proposals",
+        "every": "day",
+        "at": "03:15",
+    },
+    "consultation-digest": {
+        "task": "keycities.consultations.tasks.send_consultation_digest",
+        "every": "day",
+        "at": "07:30",
+    },
+    "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
+    "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},
+}
+# Files attached to a form that was never submitted are deleted after this many hours.
+TEMPORARY_UPLOAD_MAX_AGE_HOURS = env.int("TEMPORARY_UPLOAD_MAX_AGE_HOURS", default=24)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -135,8 +171,13 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
 if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+    # filemail:///absolute/path (django-environ drops the leading slash); filemail:// alone is var/mail.
+    _mail_path = urlsplit(env.str("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")).path
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = _mail_path or str(VAR_DIR / "mail")
 vars().update(EMAIL_CONFIG)
+# Every email is queued and delivered by a task (keycities/core/mail.py), retried when the server fails.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "keycities.core.mail.QueuedEmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Key Cities Hub <hub@keycities.invalid>")
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="keycities@wakefield.gov.uk")
 
@@ -157,7 +198,7 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "keycities" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -167,6 +208,23 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads go through Django's storage API: the file system under MEDIA_ROOT by default, or an S3-compatible
+# bucket with MEDIA_STORAGE=s3 (django-storages; `pip install -e '.[s3]'`). Nothing else changes.
+if env.str("MEDIA_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Security headers. Behind HTTPS in production, all on; DEBUG turns them off so
 # that http://127.0.0.1:8000 works.
@@ -180,6 +238,33 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from the Hub's own origin; the few inline scripts and
+# styles carry the request's nonce; no plug-ins, no framing, forms post only to the Hub.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if SECURE_SSL_REDIRECT:  # served over HTTPS: have browsers fetch every sub-resource over HTTPS too
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+# Permissions-Policy (django-permissions-policy): the Hub uses none of these browser features.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in ("accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+                    "display-capture", "encrypted-media", "gamepad", "geolocation", "gyroscope", "hid",
+                    "idle-detection", "local-fonts", "magnetometer", "microphone", "midi", "payment",
+                    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")
+}  # fmt: skip
 
 # Upload and request size limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

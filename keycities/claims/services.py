@@ -161,8 +161,10 @@ def acknowledge(evaluation: Evaluation) -> None:
 
 
 def on_release_imported(sender: object, **kwargs: Any) -> None:
-    """Re-evaluate every claim after an import (connected in apps.py)."""
-    try:
-        evaluate_all()
-    except Exception:  # an evaluation problem must never undo an import that has committed
-        log.exception("Re-evaluating claims after an import failed")
+    """Re-evaluate every claim after an import, as a task (connected in apps.py). A failed evaluation is
+    retried by the task and can never undo the import, which has committed."""
+    from keycities.core.tasks import enqueue_unless_waiting
+
+    from .tasks import reevaluate_claims
+
+    enqueue_unless_waiting(reevaluate_claims)

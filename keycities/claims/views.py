@@ -65,7 +65,8 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Claims whose verdict changed with new data and that staff have not yet acknowledged."""
     if request.method == "POST":
-        evaluation = get_object_or_404(Evaluation, pk=request.POST.get("evaluation"))
+        chosen = request.POST.get("evaluation", "")
+        evaluation = get_object_or_404(Evaluation, pk=int(chosen) if chosen.isdigit() else None)
         services.acknowledge(evaluation)
         messages.success(request, f"Marked as seen: {evaluation.claim.headline}")
         return redirect("claims:dashboard")

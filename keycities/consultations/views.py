@@ -16,6 +16,7 @@ from django.utils import timezone
 from keycities.core import access
 from keycities.core.access import public, secretariat_only, signed_in
 from keycities.core.api import csv_response
+from keycities.core.files import download
 
 from . import exports, presenters, queries, services
 from .forms import (
@@ -477,5 +478,4 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
     _staff(request)
     found = get_object_or_404(_consultation(pk).documents, pk=doc)
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=found.content_type)  # fmt: skip
+    return download(found.file, filename=found.original_name, content_type=found.content_type)

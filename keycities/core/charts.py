@@ -266,9 +266,11 @@ def _finish_svg(svg: str, title: str) -> str:
     body = _ARIA_ATTR.sub("", svg[root.end() :])
     body = re.sub(r'(\sd=")([^"]*)"', lambda m: m.group(1) + _compact_path(m.group(2)) + '"', body)
     width = sizes.get("width", "")
-    style = f' style="max-width: {width}px"' if re.fullmatch(r"[\d.]+", width) else ""
+    # Its natural width, shrunk to fit by the stylesheet (.kc-chart svg: max-width 100%): no style attribute,
+    # which the Content-Security-Policy would refuse.
+    size = f' width="{width}"' if re.fullmatch(r"[\d.]+", width) else ' width="100%"'
     name = escape(title, quote=True)
-    return f'<svg{attrs} width="100%"{style} role="img" aria-label="{name}"><title>{name}</title>{body}'
+    return f'<svg{attrs}{size} role="img" aria-label="{name}"><title>{name}</title>{body}'
 
 
 def _render(spec: dict[str, Any], unit: str, title: str) -> tuple[dict[str, Any], str]:

@@ -1,6 +1,7 @@
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
@@ -59,7 +60,8 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
         "HTML_LANG": HTML_LANG.get(get_language(), "en-GB"),
-        "is_secretariat": access.is_secretariat(request.user),
+        # An error page can be drawn before the authentication middleware has run (a disallowed Host).
+        "is_secretariat": access.is_secretariat(getattr(request, "user", AnonymousUser())),
         "nav_items": _nav(request),
         "languages": _languages(request),
     }

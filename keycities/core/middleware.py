@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from keycities.core.api import error_response
 
+NUL = "\x00"
+JSON_NUL = (b"\x00", b"\\u0000")
+
 API_PREFIX = "/api/"
 WELSH = "cy"
 # Served in one language only: the API (it follows Accept-Language instead), the admin, files.
@@ -72,3 +75,38 @@ class LanguageMiddleware(LocaleMiddleware):
                 patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
                 return redirect
         return None
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if NUL in request.path or any(NUL in k or any(NUL in v for v in vs) for k, vs in request.GET.lists()):
+        return True
+    if any(NUL in k or NUL in v for k, v in request.COOKIES.items()):
+        return True
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return False
+    content_type = request.content_type or ""
+    if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        return any(NUL in k or any(NUL in v for v in vs) for k, vs in request.POST.lists())
+    if content_type.endswith("json"):
+        return any(marker in request.body for marker in JSON_NUL)
+    return False
+
+
+class RejectNulMiddleware:
+    """Refuse any request with a NUL character in its address, query, cookies, form fields or JSON body (400).
+
+    No text the Hub keeps or looks up can contain one (PostgreSQL refuses them, which made every string
+    parameter a server error), so the request is answered before any view sees it: under /api/ with the
+    error envelope, elsewhere with the "bad request" page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request):
+            if request.path.startswith(API_PREFIX):
+                return error_response(400, "The request contains a NUL character, which is not allowed.")
+            from keycities.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)

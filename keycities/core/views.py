@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import translate_url
@@ -7,6 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from keycities.core.access import public
+from keycities.core.api import error_response
+from keycities.core.middleware import API_PREFIX
+from keycities.core.middleware import MESSAGES as API_MESSAGES
 from keycities.network import queries
 
 
@@ -55,7 +59,10 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    # Under /api/ the error-envelope middleware turns these into JSON.
+    if request.path.startswith(API_PREFIX):  # API clients get the error envelope, whichever layer failed
+        return error_response(status, str(API_MESSAGES.get(status, message)))
+    if not hasattr(request, "user"):  # failed before the authentication middleware ran (a disallowed Host)
+        request.user = AnonymousUser()
     return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 

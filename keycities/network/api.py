@@ -1,10 +1,8 @@
-import datetime as dt
-
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
+from keycities.core.api import ErrorEnvelope, IsoDate, ListParams, Page, csv_response, paginate
 
 from . import presenters, queries
 from .models import Group, Nation
@@ -16,18 +14,17 @@ ERRORS = {400: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope}
 
 class PlaceFilters(Schema):
     group: str | None = None
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
     nation: Nation | None = None
 
 
 @router.get("/places/", response={200: Page[PlaceOut], **ERRORS}, summary="Places in the registry")
 def list_places(request: HttpRequest, filters: Query[PlaceFilters], page: Query[ListParams]) -> HttpResponse | dict:
     """Member and comparator places. `group` (e.g. `key-cities`, `core-cities`)
-    keeps the group's members on `as_of` (default today); `nation` filters by nation."""
+    keeps the group's members on `as_of` (default today); `as_of` alone keeps the places that were members
+    of any group on that date; `nation` filters by nation."""
     if filters.group and not Group.objects.filter(slug=filters.group).exists():
         raise HttpError(404, f"There is no group {filters.group!r}.")
-    if filters.as_of and not filters.group:
-        raise HttpError(400, "as_of needs a group: membership is what changes over time.")
     rows = list(queries.places(group=filters.group, as_of=filters.as_of, nation=filters.nation))
     if page.format == "csv":
         return csv_response(

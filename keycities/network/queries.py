@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Group, Membership, Place, WorkArea, WorkAreaLead
+from .models import Group, Membership, Place, WorkArea, WorkAreaLead, _in_force
 
 
 def places(
@@ -16,6 +16,8 @@ def places(
     qs = Place.objects.all()
     if group:
         qs = Place.objects.members_of(group, as_of or dt.date.today())
+    elif as_of:  # members of any group on that date
+        qs = Place.objects.filter(_in_force("memberships__", as_of)).distinct()
     if nation:
         qs = qs.filter(nation=nation)
     if region:

@@ -8,10 +8,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, csv_stream, paginate
+from keycities.core.api import ErrorEnvelope, IsoDate, ListParams, Page, csv_response, csv_stream, paginate
 from keycities.network.models import Group
 
 from . import presenters, queries
@@ -52,7 +52,7 @@ class DataFilters(Schema):
     indicator: str
     area: str | None = None
     group: str | None = None
-    period: int | None = None
+    period: int | None = Field(None, ge=1000, le=3000, description="A year.")
     release: int | None = None
 
 
@@ -105,8 +105,8 @@ def _data_version() -> tuple[int, int | None]:
 
 class AggregateParams(Schema):
     indicator: str
-    period: int | None = None
-    as_of: dt.date | None = None
+    period: int | None = Field(None, ge=1000, le=3000, description="A year.")
+    as_of: IsoDate | None = None
     release: int | None = None
 
 

@@ -176,6 +176,9 @@ class Release(models.Model):
     rows = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.STARTED)
     imported_at = models.DateTimeField(auto_now_add=True)
+    announced_at = models.DateTimeField(
+        null=True, blank=True, help_text="When release_imported was sent for it (after its commit)."
+    )
 
     class Meta:
         ordering = ["-release_date", "-imported_at"]

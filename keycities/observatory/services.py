@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from keycities.core.errors import DataFileError
 from keycities.core.files import sha256_of
@@ -138,6 +139,7 @@ def import_source(source: Source, *, path: Path | None = None, release_date: dt.
     say = progress or (lambda message: None)
     if not path.exists():
         raise DataFileError(path, "does not exist")
+    announce_pending()
     digest = sha256_of(path)
     dataset = Dataset.objects.filter(slug=source.dataset).first()
     if dataset is None:
@@ -173,8 +175,22 @@ def import_source(source: Source, *, path: Path | None = None, release_date: dt.
         release.rows = len(rows)
         release.status = Release.Status.DONE
         release.save(update_fields=["rows", "status"])
-        transaction.on_commit(lambda: release_imported.send(sender=Release, release=release))
+        transaction.on_commit(lambda: _announce(release))
     return ImportResult(source.key, release, True, len(rows))
+
+
+def _announce(release: Release) -> None:
+    release_imported.send(sender=Release, release=release)
+    Release.objects.filter(pk=release.pk).update(announced_at=timezone.now())
+
+
+def announce_pending() -> int:
+    """Send `release_imported` for every release committed but never announced (an import killed between
+    its commit and its announcement), so that listeners (claims) catch up on the next run."""
+    pending = list(Release.objects.filter(status=Release.Status.DONE, announced_at__isnull=True))
+    for release in pending:
+        _announce(release)
+    return len(pending)
 
 
 def import_all(progress: Progress | None = None) -> list[ImportResult]:

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from keycities.core import access
 from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
@@ -20,6 +20,12 @@ SUGGESTIONS_PER_MINUTE = 30
 
 
 class SuggestIn(Schema):
+    # At least one of the two must have a character that is not a space (the schema says so too).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["title"], "properties": {"title": {"pattern": r"\S"}}},
+        {"required": ["text"], "properties": {"text": {"pattern": r"\S"}}},
+    ]})  # fmt: skip
+
     title: str = Field("", max_length=300)
     text: str = Field("", max_length=20000)
 

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import holidays
@@ -16,6 +15,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -68,7 +68,7 @@ class Draft:
     title: str
     summary: str
     details: str
-    files: list[tuple[Path, str, str, int, str]]  # (temporary path, original name, content type, size, sha256)
+    files: list[tuple[str, str, str, int, str]]  # (temporary name in storage, original name, type, size, sha256)
 
 
 def _next_reference(year: int) -> str:
@@ -98,8 +98,8 @@ def submit(draft: Draft, *, user: Any = None, suggestions: list[dict[str, Any]] 
                 )  # fmt: skip
                 proposal.work_areas.set(draft.work_areas)
                 proposal.places.set(draft.places)
-                for path, original, content_type, size, digest in draft.files:
-                    with path.open("rb") as f:
+                for stored, original, content_type, size, digest in draft.files:
+                    with default_storage.open(stored, "rb") as f:
                         Attachment.objects.create(proposal=proposal, file=File(f, name=original),
                                                   original_name=original, content_type=content_type, size=size,
                                                   sha256=digest)  # fmt: skip
@@ -111,8 +111,8 @@ def submit(draft: Draft, *, user: Any = None, suggestions: list[dict[str, Any]] 
     else:  # pragma: no cover - five collisions in a row
         raise RuntimeError("Could not allocate a proposal reference")
     _emails_on_submission(saved, token)  # committed: the proposal exists whatever the mail server does
-    for path, *_ in draft.files:
-        path.unlink(missing_ok=True)
+    for stored, *_ in draft.files:
+        default_storage.delete(stored)
     return proposal, token
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +23,9 @@ from django.utils import timezone
 from keycities.accounts.models import Role, User
 from keycities.core import access
 from keycities.core.access import public, secretariat_only, signed_in
-from keycities.core.files import sha256_of
+from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
+from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place, WorkArea, WorkAreaLead
 
 from . import services, similarity
@@ -43,14 +46,20 @@ SUBMISSIONS_PER_HOUR = 5
 MAX_REQUEST_BYTES = 35 * 1024 * 1024
 
 
-def _tmp_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _kept_files(request: HttpRequest) -> list[dict[str, Any]]:
-    return [f for f in request.session.get(FILES, []) if Path(f["path"]).exists()]
+    return [f for f in request.session.get(FILES, []) if "stored" in f and default_storage.exists(f["stored"])]
+
+
+def _keep(upload: UploadedFile, kind: str) -> dict[str, Any]:
+    """Store a checked upload in the default storage until the proposal is submitted (or the clean-up task
+    deletes it, a day later)."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = default_storage.save(f"{UPLOADS_DIR}/{uuid.uuid4().hex}.upload", upload)
+    return {"stored": stored, "name": Path(upload.name or "document").name[:200], "type": kind, "size": upload.size,
+            "sha256": digest.hexdigest()}  # fmt: skip
 
 
 @public
@@ -64,6 +73,7 @@ def start(request: HttpRequest) -> HttpResponse:
         kept = [f for i, f in enumerate(_kept_files(request)) if f"remove_file_{i}" not in request.POST]
         file_errors = []
         uploads = request.FILES.getlist("attachments")
+        checked = []
         if len(kept) + len(uploads) > MAX_FILES:
             file_errors.append(f"Attach up to {MAX_FILES} files")
         else:
@@ -71,18 +81,14 @@ def start(request: HttpRequest) -> HttpResponse:
                 kind, error = check_upload(upload)
                 if kind is None:
                     file_errors.append(error)
-                    continue
-                path = _tmp_dir() / f"{uuid.uuid4().hex}.upload"
-                with path.open("wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-                kept.append({"path": str(path), "name": Path(upload.name or "document").name[:200], "type": kind,
-                             "size": upload.size, "sha256": sha256_of(path)})  # fmt: skip
-        request.session[FILES] = kept
+                else:
+                    checked.append((upload, kind))
         valid = form.is_valid()
         if form.data.get("website"):  # the honeypot: a person never fills it
             return render(request, "proposals/refused.html", status=400)
         if valid and not file_errors:
+            # Only now, with the whole form valid, is anything stored.
+            request.session[FILES] = kept + [_keep(upload, kind) for upload, kind in checked]
             data = form.cleaned_data
             request.session[DRAFT] = {
                 **{k: data[k] for k in ("name", "email", "organisation", "organisation_type", "title", "summary",
@@ -90,6 +96,10 @@ def start(request: HttpRequest) -> HttpResponse:
                 "work_areas": [w.slug for w in data["work_areas"]], "places": [p.slug for p in data["places"]],
             }  # fmt: skip
             return redirect("proposals:check")
+        request.session[FILES] = kept
+        if checked:
+            names = ", ".join(Path(u.name or "document").name for u, _ in checked)
+            file_errors.append(f"Attach {names} again: files are kept once the rest of the form is correct")
         for error in file_errors:
             form.add_error(None, error)
     else:
@@ -130,7 +140,7 @@ def check(request: HttpRequest) -> HttpResponse:
             organisation_type=draft["organisation_type"], work_areas=list(WorkArea.objects.filter(slug__in=routed)),
             not_sure=draft["not_sure"], places=list(Place.objects.filter(slug__in=draft["places"])),
             title=draft["title"], summary=draft["summary"], details=draft["details"],
-            files=[(Path(f["path"]), f["name"], f["type"], f["size"], f["sha256"]) for f in files],
+            files=[(f["stored"], f["name"], f["type"], f["size"], f["sha256"]) for f in files],
         ), user=request.user, suggestions=suggestions,
            embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
         for key in (DRAFT, FILES):
@@ -266,7 +276,8 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                 candidates = _reviewer_candidates(proposal)
                 chosen = next((u for u in candidates if str(u.pk) == who), None)
                 if who and chosen is None:
-                    raise ValidationError("Choose a reviewer from the list.")
+                    messages.error(request, "Choose a reviewer from the list.")
+                    return redirect(proposal.get_absolute_url())
                 services.assign(proposal, chosen, by=request.user)
                 messages.success(request, "Reviewer updated.")
                 return redirect(proposal.get_absolute_url())
@@ -294,8 +305,7 @@ def attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     found = proposal.attachments.filter(pk=pk).first()
     if found is None:
         raise Http404
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
-                        content_type=found.content_type)  # fmt: skip
+    return download(found.file, filename=found.original_name, content_type=found.content_type)
 
 
 @secretariat_only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -79,3 +80,17 @@ def client_for(registry: None, request: pytest.FixtureRequest):  # type: ignore[
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_through_the_task_queue(django_test_environment: None) -> None:
+    """Django's test set-up replaces EMAIL_BACKEND with its in-memory backend; put the Hub's queue back in
+    front of it, so every test's mail goes through QueuedEmail and the delivery task as in production (the
+    delivery backend is still the in-memory one: `mail.outbox`)."""
+    settings.EMAIL_BACKEND = "keycities.core.mail.QueuedEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's uploads go to a directory of its own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

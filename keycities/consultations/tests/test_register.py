@@ -183,7 +183,7 @@ def test_review_reminders_before_the_deadline(
     services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_consultation_digest", "--days", "0", stdout=io.StringIO())
+        call_command("send_consultation_digest", "--days", "0", "--remind", stdout=io.StringIO())
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["officer@bradford.test", "officer@kirklees.test", "officer@wakefield.test"]
     assert "Reminder" in mail.outbox[0].subject

@@ -11,10 +11,12 @@ import pytest
 from auditlog.models import LogEntry
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.utils import timezone
 
 from keycities.accounts.models import ApiToken, Role, User
+from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place
 from keycities.proposals import services
 from keycities.proposals.models import Event, Proposal, Status
@@ -101,9 +103,15 @@ def test_errors_keep_what_was_typed_and_files_already_attached(registry: None, c
     assert "Enter an email address in the correct format" in page
     assert "Summary must be 100 words or fewer (it has 101)" in page
     assert 'value="Asha Patel"' in page and "Digital skills bootcamps for adults" in page
-    assert "Remove plan.pdf" in page  # kept: no need to attach it again
+    # Nothing is stored until the whole form is valid: the person is asked to attach the file again.
+    assert "Attach plan.pdf again" in page and "Remove plan.pdf" not in page
+    assert not default_storage.exists(UPLOADS_DIR) or default_storage.listdir(UPLOADS_DIR)[1] == []
+    client.post("/work-with-us/", {**GOOD, "website": "", "attachments": [upload("plan.pdf", PDF)]})
+    page = client.post("/work-with-us/", {**GOOD, "email": "still-wrong"}).content.decode()
+    assert "Remove plan.pdf" in page  # accepted with a valid form: kept when the person comes back to edit
     send(client, GOOD)
     assert Proposal.objects.get().attachments.get().original_name == "plan.pdf"
+    assert default_storage.listdir(UPLOADS_DIR)[1] == []  # moved into the proposal
 
 
 @pytest.mark.parametrize(("files", "message"), [
