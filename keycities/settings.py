@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keycities.core.context_processors.site",
+                "keycities.accounts.context_processors.roles",
             ],
         },
     },

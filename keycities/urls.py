@@ -2,13 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from keycities.api import api
+from keycities.core.urls import app_name as core
+from keycities.core.urls import urlpatterns as core_pages
+from keycities.network.views import home
 
 admin.site.site_header = "Key Cities Hub administration"
 admin.site.site_title = "Key Cities Hub admin"
 admin.site.index_title = "Registry and records"
 
 urlpatterns = [
-    path("", include("keycities.core.urls")),
+    path("", include(([path("", home, name="home"), *core_pages], core))),
     path("", include("keycities.network.urls")),
     path("", include("keycities.observatory.urls")),
     path("", include("keycities.claims.urls")),

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .models import POSITIONS
+
 STAGE_TAGS = {
     "watching": "govuk-tag--grey",
     "drafting": "govuk-tag--light-blue",
@@ -145,3 +147,40 @@ def person(user: Any) -> str:
     name = user.get_full_name() or user.username
     place = getattr(user, "place", None)
     return f"{name} ({place.name})" if place else name
+
+
+# --------------------------------------------------------------------------- member places' positions
+
+
+def names(places: Sequence[str]) -> str:
+    """'Hull', 'Hull and Kirklees', 'Derby, Hull and Kirklees'."""
+    places = list(places)
+    if len(places) <= 1:
+        return "".join(places)
+    return f"{', '.join(places[:-1])} and {places[-1]}"
+
+
+def position_rows(positions: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """(label, place names) for each position some member place took, in a fixed order."""
+    return [(label, names) for key, label in POSITIONS.items() if (names := positions.get(key))]
+
+
+def positions_summary(positions: dict[str, list[str]]) -> str:
+    """'12 endorsed, 2 endorsed with comments, 1 objected, 9 did not respond' (empty groups left out)."""
+    parts = [f"{len(names)} {label.lower()}" for label, names in position_rows(positions)]
+    return ", ".join(parts) or "no member places"
+
+
+def agreement_statement(positions: dict[str, list[str]]) -> str:
+    """One sentence on whether the members agreed, that never says 'agreed' when they did not."""
+    total = sum(len(v) for v in positions.values())
+    endorsing = len(positions.get("endorsed", [])) + len(positions.get("endorsed_with_comments", []))
+    objected = positions.get("objected", [])
+    if not total:
+        return "No member places' positions were recorded for this response."
+    if objected:
+        return (f"{endorsing} of {total} member places endorsed this response; {names(objected)} "
+                f"objected to it.")  # fmt: skip
+    if endorsing == total:
+        return f"All {total} member places endorsed this response."
+    return f"{endorsing} of {total} member places endorsed this response; none objected."

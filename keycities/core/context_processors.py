@@ -2,8 +2,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from keycities.core import access
-
 # (label, URL name, the URL names that make the item current). Signing in, the account and the
 # tools of signed-in users are reached from the header's account link, so the menu stays on one line.
 PUBLIC_NAV = [
@@ -33,6 +31,5 @@ def _nav(request: HttpRequest) -> list[dict[str, object]]:
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
-        "is_secretariat": access.is_secretariat(request.user),
         "nav_items": _nav(request),
     }

@@ -2,21 +2,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keycities.core.access import public
-from keycities.network import queries
-
-
-@public
-def home(request: HttpRequest) -> HttpResponse:
-    work_areas = list(queries.work_areas())
-    return render(
-        request,
-        "core/home.html",
-        {
-            "members": list(queries.places(group="key-cities")),
-            "priorities": [w for w in work_areas if w.kind == "priority"],
-            "work_with_us": [w for w in work_areas if w.kind == "work-with-us"],
-        },
-    )
 
 
 @public

@@ -8,6 +8,17 @@ from .forms import MemberFilterForm
 
 
 @public
+def home(request: HttpRequest) -> HttpResponse:
+    """The Hub's home page: the network, its members and its work areas (routed as `core:home`)."""
+    work_areas = list(queries.work_areas())
+    return render(request, "network/home.html", {
+        "members": list(queries.places(group=queries.NETWORK)),
+        "priorities": [w for w in work_areas if w.kind == "priority"],
+        "work_with_us": [w for w in work_areas if w.kind == "work-with-us"],
+    })  # fmt: skip
+
+
+@public
 def members(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None)
     nation = region = None

@@ -60,7 +60,7 @@ def hash_token(token: str) -> str:
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
-    def routed_to(self, place: Place) -> ProposalQuerySet:
+    def routed_to(self, place: Place | int | None) -> ProposalQuerySet:
         """Proposals in a place's queue: work areas it leads, or referred to it."""
         return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)).distinct()
 

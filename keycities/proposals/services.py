@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keycities.accounts.models import Role, User
+from keycities.core.text import one_line
 from keycities.network.models import Place, WorkArea
 
 from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, Status
@@ -131,7 +132,7 @@ def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str
     if not to:
         return
     body = render_to_string(f"proposals/email/{template}.txt", context)
-    send_mail(subject, body, None, list(to), fail_silently=False)
+    send_mail(one_line(subject), body, None, list(to), fail_silently=False)
 
 
 def _emails_on_submission(proposal: Proposal, token: str) -> None:

@@ -12,20 +12,19 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from keycities.accounts.models import Role, User
-from keycities.core import access
-from keycities.core.access import public, secretariat_only, signed_in
+from keycities.accounts.policy import secretariat_only
+from keycities.core.access import personal, public, signed_in
 from keycities.core.files import sha256_of
 from keycities.core.ratelimit import allow, client_ip
 from keycities.network.models import Place, WorkArea, WorkAreaLead
 
-from . import services, similarity
+from . import policy, services, similarity
 from .forms import (
     MAX_FILES,
     AdditionForm,
@@ -54,6 +53,7 @@ def _kept_files(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @public
+@personal
 def start(request: HttpRequest) -> HttpResponse:
     """The form. Valid answers go to the session and on to 'check your answers'; on an error nothing
     typed is lost, and files already accepted are kept."""
@@ -115,6 +115,7 @@ def _suggestions(draft: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @public
+@personal
 def check(request: HttpRequest) -> HttpResponse:
     draft = request.session.get(DRAFT)
     if not draft:
@@ -148,6 +149,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@personal
 def confirmation(request: HttpRequest) -> HttpResponse:
     done = request.session.get(DONE)
     if not done:
@@ -156,11 +158,10 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@personal
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """The submitter's page, reached by the unguessable link in their confirmation email."""
-    proposal = services.by_token(token)
-    if proposal is None:
-        raise Http404
+    proposal = policy.access_by_token(token)
     form = AdditionForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -186,7 +187,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
-    qs = access.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
+    qs = policy.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
     form = QueueFilter(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
@@ -203,8 +204,8 @@ def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
 
 @signed_in
 def queue(request: HttpRequest) -> HttpResponse:
-    if access.is_partner(request.user):
-        return render(request, "proposals/mine.html", {"proposals": access.visible_proposals(request.user)})
+    if not policy.sees_review_queue(request.user):
+        return render(request, "proposals/mine.html", {"proposals": policy.visible_proposals(request.user)})
     proposals, form = _queue(request)
     today = timezone.localdate()
     return render(request, "proposals/queue.html", {"proposals": proposals, "form": form, "today": today,
@@ -213,8 +214,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def export(request: HttpRequest) -> HttpResponse:
-    if not (access.is_secretariat(request.user) or access.is_member_officer(request.user)):
-        raise PermissionDenied
+    policy.access_queue_export(request.user)
     proposals, _ = _queue(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
@@ -231,21 +231,13 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _visible(request: HttpRequest, reference: str) -> Proposal:
-    proposal = access.visible_proposals(request.user).filter(reference=reference).first()
-    if proposal is None:
-        raise Http404
-    return proposal
-
-
 @signed_in
 def review(request: HttpRequest, reference: str) -> HttpResponse:
-    proposal = _visible(request, reference)
-    reviewer = access.can_review(request.user, proposal)
+    proposal = policy.access_proposal(request.user, reference)
+    reviewer = policy.may_review(request.user, proposal)
     transition_form, note_form = TransitionForm(prefix="t"), NoteForm(prefix="n")
     if request.method == "POST":
-        if not reviewer:
-            raise PermissionDenied("Only reviewers can change a proposal.")
+        proposal = policy.access_for_review(request.user, reference)
         try:
             if "transition" in request.POST:
                 transition_form = TransitionForm(request.POST, prefix="t")
@@ -263,7 +255,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                     return redirect(proposal.get_absolute_url())
             elif "assign" in request.POST:
                 who = request.POST.get("reviewer") or None
-                candidates = _reviewer_candidates(proposal)
+                candidates = policy.eligible_reviewers(proposal)
                 chosen = next((u for u in candidates if str(u.pk) == who), None)
                 if who and chosen is None:
                     raise ValidationError("Choose a reviewer from the list.")
@@ -272,28 +264,20 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                 return redirect(proposal.get_absolute_url())
         except ValidationError as exc:
             transition_form.add_error(None, exc.messages[0])
-    events = proposal.events.select_related("by")
-    similar = similarity.similar(proposal, access.visible_proposals(request.user))
+    internals = policy.sees_internals(request.user, proposal)
+    similar = similarity.similar(proposal, policy.visible_proposals(request.user)) if internals else []
     return render(request, "proposals/review.html", {
-        "proposal": proposal, "events": events, "can_review": reviewer, "transition_form": transition_form,
-        "note_form": note_form, "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
-        "reviewers": _reviewer_candidates(proposal) if reviewer else [], "similar": similar,
-        "suggestions": proposal.suggestions[:3], "today": timezone.localdate(),
+        "proposal": proposal, "events": policy.history_for(request.user, proposal), "internals": internals,
+        "can_review": reviewer, "transition_form": transition_form, "note_form": note_form,
+        "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
+        "reviewers": policy.eligible_reviewers(proposal) if reviewer else [], "similar": similar,
+        "suggestions": proposal.suggestions[:3] if internals else [], "today": timezone.localdate(),
     })  # fmt: skip
-
-
-def _reviewer_candidates(proposal: Proposal) -> list[User]:
-    return list(User.objects.filter(is_active=True).filter(role=Role.SECRETARIAT) |
-                User.objects.filter(is_active=True, role=Role.MEMBER_OFFICER,
-                                    place_id__in=proposal.reviewing_place_ids()))  # fmt: skip
 
 
 @signed_in
 def attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    proposal = _visible(request, reference)
-    found = proposal.attachments.filter(pk=pk).first()
-    if found is None:
-        raise Http404
+    found = policy.access_attachment(request.user, reference, pk)
     return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name,
                         content_type=found.content_type)  # fmt: skip
 

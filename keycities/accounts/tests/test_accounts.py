@@ -111,3 +111,36 @@ def test_admin_edits_are_audited_with_before_and_after(secretariat: User) -> Non
     history = client.get(f"/admin/network/place/{place.pk}/auditlog/")
     assert history.status_code == 200 and "Hull City Council" in history.content.decode()
     assert client.get("/admin/auditlog/logentry/").status_code == 200
+
+
+def test_role_predicates(secretariat: User, officer: User, partner: User) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from keycities.accounts import policy
+
+    table = [(policy.is_secretariat(u), policy.is_member_officer(u), policy.is_partner(u))
+             for u in (secretariat, officer, partner, AnonymousUser())]  # fmt: skip
+    assert table == [(True, False, False), (False, True, False), (False, False, True), (False, False, False)]
+    partner.is_active = False
+    assert not policy.is_partner(partner)
+
+
+def test_officers_belong_only_to_member_places(registry: None) -> None:
+    from keycities.accounts import policy
+
+    outsider = User(username="mcr", email="officer@manchester.test", role=Role.MEMBER_OFFICER,
+                    place=Place.objects.get(slug="manchester"))  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        outsider.full_clean(exclude=["password"])
+    assert "Manchester is not a member of Key Cities today" in str(refused.value)
+    outsider.save()  # an old account, or a place that has since left the network
+    assert not policy.is_member_officer(outsider) and not policy.is_staff_member(outsider)
+    User(username="brad", role=Role.MEMBER_OFFICER, place=Place.objects.get(slug="bradford")).full_clean(
+        exclude=["password"])
+
+
+def test_the_admin_offers_only_member_places_for_officers(secretariat: User) -> None:
+    client = Client()
+    client.force_login(secretariat)
+    html = client.get("/admin/accounts/user/add/").content.decode()
+    assert ">Bradford</option>" in html and ">Manchester</option>" not in html

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from keycities.core import access
 from keycities.tests.fixtures import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -74,19 +73,3 @@ def test_registry_api_is_public_and_read_only(client_for, role: str) -> None:  #
     for url in ["/api/v1/places/", "/api/v1/places/hull", "/api/v1/work-areas/", "/api/v1/work-areas/skills"]:
         assert client.get(url).status_code == 200
         assert client.post(url, {}).status_code == 405
-
-
-def test_role_predicates(secretariat, officer, partner) -> None:  # type: ignore[no-untyped-def]
-    from django.contrib.auth.models import AnonymousUser
-
-    anonymous = AnonymousUser()
-    table = [(u, access.is_secretariat(u), access.is_member_officer(u), access.is_partner(u))
-             for u in (secretariat, officer, partner, anonymous)]  # fmt: skip
-    assert [row[1:] for row in table] == [
-        (True, False, False),
-        (False, True, False),
-        (False, False, True),
-        (False, False, False),
-    ]
-    partner.is_active = False
-    assert not access.is_partner(partner)

@@ -1,0 +1,99 @@
+"""Every routed view, for every role, answers what the expected-status table says (see access.py)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from keycities.accounts.models import Role, User
+from keycities.network.models import Place
+from keycities.tests.access import ROLES, SIGN_IN, Row, Status, World, data, rows, tables, url
+
+pytestmark = pytest.mark.django_db
+
+# The Django admin is a library with its own, tested, rules (staff only, and the permissions in
+# accounts.models.SECRETARIAT_PERMISSIONS); test_admin_is_for_the_secretariat_only covers the door.
+DELEGATED = ("admin/",)
+
+
+def routed_views(patterns: list | None = None, prefix: str = "", namespace: str = "") -> set[str]:  # type: ignore[type-arg]
+    found: set[str] = set()
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if route.startswith(DELEGATED):
+                continue
+            inner = ":".join(n for n in (namespace, p.namespace) if n)
+            found |= routed_views(p.url_patterns, route, inner)
+        elif isinstance(p, URLPattern):
+            assert p.name, f"{route} has no URL name, so the table cannot name it"
+            found.add(f"{namespace}:{p.name}" if namespace else p.name)
+    return found
+
+
+def test_every_routed_view_has_a_row_and_every_row_a_view() -> None:
+    views, named = routed_views(), {row.view for row in rows()}
+    assert len(views) >= 70
+    assert sorted(views - named) == [], "views with no row in any access_table.py"
+    assert sorted(named - views) == [], "rows for views that are not routed"
+    duplicates = [i for i, n in Counter(row.id for row in rows()).items() if n > 1]
+    assert duplicates == [], "give rows for the same view and method a label"
+
+
+@pytest.fixture
+def world(registry: None, secretariat: User, officer: User, partner: User) -> World:
+    def officer_of(slug: str) -> User:
+        return User.objects.create_user(f"officer-{slug}", f"officer@{slug}.test", "correct horse battery",
+                                        role=Role.MEMBER_OFFICER, place=Place.objects.get(slug=slug))  # fmt: skip
+
+    # Manchester is a Core City, not a member: User.clean refuses this, create_user does not check.
+    users = {"partner": partner, "officer": officer, "other_officer": officer_of("hull"),
+             "outsider": officer_of("manchester"), "secretariat": secretariat}  # fmt: skip
+    world: World = {"users": users}
+    for table in tables():
+        if hasattr(table, "build"):
+            table.build(world)
+    return world
+
+
+def observed(response: HttpResponse) -> Status:
+    if response.status_code == 302 and response["Location"].startswith("/account/sign-in/"):
+        return SIGN_IN
+    return response.status_code
+
+
+def request(client: Client, row: Row, world: World) -> HttpResponse:
+    body = data(row, world)
+    if row.method == "GET":
+        return client.get(url(row, world))
+    if row.json:
+        return client.generic(row.method, url(row, world), json.dumps(body), content_type="application/json")
+    return client.generic(row.method, url(row, world), body and _encode(body),
+                          content_type="application/x-www-form-urlencoded")  # fmt: skip
+
+
+def _encode(body: object) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(body, doseq=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_view_answers_each_role_as_the_table_says(world: World, role: str) -> None:
+    got: dict[str, Status] = {}
+    for row in rows():
+        cache.clear()  # rate limits are tested on their own
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        with transaction.atomic():  # each request's writes are undone, so rows do not affect each other
+            got[row.id] = observed(request(client, row, world))
+            transaction.set_rollback(True)
+    assert got == {row.id: row.expect[role] for row in rows()}
