@@ -562,9 +562,10 @@ def sign_off(c: Consultation, *, by: Any, version: int, seen: str | None = None,
     positions = current_positions(c)
     objected, reason = positions["objected"], override_reason.strip()
     if objected and not reason:
-        raise ValidationError(f"{presenters.names(objected)} object{'s' if len(objected) == 1 else ''} to this "
-                              "response, so it cannot be signed off as agreed. Record why the secretariat signs it "
-                              "off despite the objection, or ask the lead place to revise it.")  # fmt: skip
+        raise ValidationError({"override_reason": (
+            f"{presenters.names(objected)} object{'s' if len(objected) == 1 else ''} to this response, so it cannot "
+            "be signed off as agreed. Give the reason the secretariat signs it off despite the objection, or ask the "
+            "lead place to revise it")})  # fmt: skip
     c.status = Stage.SIGNED_OFF
     c.signed_off_at = timezone.now()
     c.signed_off_by = _user(by)

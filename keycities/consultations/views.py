@@ -374,16 +374,18 @@ def _review(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse
     return render(request, "consultations/review.html", context)
 
 
-def _sign_off(request: HttpRequest, c: Consultation, form: SignOffForm | None = None,
-              refusal: str = "") -> HttpResponse:  # fmt: skip
-    """The confirmation page: the text to be frozen and every member place's position, shown before signing off."""
+def _sign_off(request: HttpRequest, c: Consultation, *, typed: str = "",
+              refusal: ValidationError | None = None) -> HttpResponse:  # fmt: skip
+    """The confirmation page: the text to be frozen and every member place's position, shown before signing off.
+    It carries the version and the decisions shown, so that the sign-off applies to exactly those."""
     if c.status != Stage.MEMBER_REVIEW:
         messages.error(request, "Only a response in member review can be signed off.")
         return redirect("consultations:review", pk=c.pk)
     latest = c.latest_version()
-    form = form or SignOffForm()
-    form.initial.update({"version": latest.number if latest else 0, "seen": services.decisions_seen(c)})
-    if refusal:
+    form = SignOffForm({"version": latest.number if latest else 0, "seen": services.decisions_seen(c),
+                        "override_reason": typed})  # fmt: skip
+    form.is_valid()
+    if refusal is not None:
         form.add_error(None, refusal)
     positions = services.current_positions(c)
     return render(request, "consultations/sign_off.html", {
@@ -434,14 +436,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "confirm-sign-off" and policy.may_manage(user):
             confirmation = SignOffForm(request.POST)
             if not confirmation.is_valid():
-                return _sign_off(request, c, confirmation)
+                return _sign_off(request, c)
             d = confirmation.cleaned_data
             try:
                 services.sign_off(c, by=user, version=d["version"], seen=d["seen"],
                                   override_reason=d["override_reason"])  # fmt: skip
             except ValidationError as exc:
-                return _sign_off(request, c, SignOffForm(initial={"override_reason": d["override_reason"]}),
-                                 refusal=exc.messages[0])  # fmt: skip
+                return _sign_off(request, c, typed=d["override_reason"], refusal=exc)
             messages.success(request, "Signed off. The text is frozen and the review round is closed.")
             return redirect(c.get_absolute_url())
         else:
