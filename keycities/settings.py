@@ -90,8 +90,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # SQLite: wait for a writer rather than fail at once, and use WAL so that
     # readers never block the writer (the local server and an import at once).
+    # Transactions take the write lock when they begin (BEGIN IMMEDIATE): one that
+    # read first and wrote later could otherwise fail at once with "database is
+    # locked" when another wrote in between, instead of waiting its turn.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -34,8 +34,7 @@ class ReadOnly(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_at", "uploaded_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("original_name", "content_type", "size", "uploaded_at", "uploaded_by")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

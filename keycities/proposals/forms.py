@@ -95,6 +95,12 @@ REVIEW_STATUSES = [(s.value, s.label) for s in Status if s not in {Status.RECEIV
 
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label="New status", choices=REVIEW_STATUSES)
+    seen = forms.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="The status the reviewer saw when they chose the new one.",
+    )
     referred_to = forms.ModelChoiceField(label="Refer to (for ‘Referred to a member place’)", required=False,
                                          queryset=Place.objects.none(), to_field_name="slug")  # fmt: skip
     note = TextField(label="Note for reviewers (the reason, if declining)", required=False,

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from keycities.accounts.models import Role, User
 from keycities.core.text import one_line
 from keycities.network.models import Place, WorkArea
 
-from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, Status
+from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, ReferenceCounter, Status
 
 log = logging.getLogger(__name__)
 FIRST_RESPONSE_WORKING_DAYS = 10
@@ -73,48 +73,65 @@ class Draft:
 
 
 def _next_reference(year: int) -> str:
-    prefix = f"KC-{year}-"
-    last = Proposal.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    """The next reference of the year, taken inside the caller's transaction. The counter row is locked by the
+    UPDATE until the transaction ends (PostgreSQL row lock; SQLite's write lock, taken at BEGIN IMMEDIATE), so
+    two submissions can never read the same number, and a rolled-back submission gives its number back."""
+    if not ReferenceCounter.objects.filter(year=year).exists():
+        prefix = f"KC-{year}-"
+        last = Proposal.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+        ReferenceCounter.objects.get_or_create(year=year, defaults={"last": int(last.rsplit("-", 1)[1]) if last else 0})
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"KC-{year}-{number:05d}"
 
 
-def submit(draft: Draft, *, user: Any = None, suggestions: list[dict[str, Any]] | None = None,
-           embedding: list[float] | None = None) -> tuple[Proposal, str]:  # fmt: skip
+@dataclass
+class Submitted:
+    proposal: Proposal
+    token: str  # the submitter's private link; empty when the draft had already been sent
+    created: bool
+
+
+def submit(draft: Draft, *, user: Any = None, key: str | None = None, suggestions: list[dict[str, Any]] | None = None,
+           embedding: list[float] | None = None) -> Submitted:  # fmt: skip
     """Save a proposal and its attachments, route it, and email the submitter and the reviewers.
-    Returns the proposal and the token for the submitter's status link."""
+
+    `key` identifies the draft: sending the same draft again (a double click, a resent form, two tabs) returns
+    the proposal it made the first time, and nothing is saved or emailed twice. The reference is the year's next
+    number, allocated in the same transaction, so any number of simultaneous submissions each get their own."""
+    if key and (earlier := Proposal.objects.filter(submission_key=key).first()):
+        return Submitted(earlier, "", created=False)
     token, token_hash = Proposal.new_token()
     now = timezone.now()
-    for _ in range(5):  # two submissions at once may race for a reference number
-        try:
-            with transaction.atomic():
-                proposal = Proposal.objects.create(
-                    reference=_next_reference(timezone.localdate(now).year), token_hash=token_hash,
-                    name=draft.name, email=draft.email, organisation=draft.organisation,
-                    organisation_type=draft.organisation_type, title=draft.title, summary=draft.summary,
-                    details=draft.details, not_sure=draft.not_sure, consent_at=now,
-                    submitted_by=user if getattr(user, "is_authenticated", False) else None,
-                    first_response_due=add_working_days(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
-                    suggestions=suggestions or [], embedding=embedding or [],
-                )  # fmt: skip
-                proposal.work_areas.set(draft.work_areas)
-                proposal.places.set(draft.places)
-                for path, original, content_type, size, digest in draft.files:
-                    with path.open("rb") as f:
-                        Attachment.objects.create(proposal=proposal, file=File(f, name=original),
-                                                  original_name=original, content_type=content_type, size=size,
-                                                  sha256=digest)  # fmt: skip
-                Event.objects.create(proposal=proposal, kind=Event.Kind.SUBMITTED, to_status=Status.RECEIVED)
-                saved = proposal
-                break
-        except IntegrityError:
-            continue
-    else:  # pragma: no cover - five collisions in a row
-        raise RuntimeError("Could not allocate a proposal reference")
-    _emails_on_submission(saved, token)  # committed: the proposal exists whatever the mail server does
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                reference=_next_reference(timezone.localdate(now).year), token_hash=token_hash, submission_key=key,
+                name=one_line(draft.name), email=draft.email.strip(), organisation=one_line(draft.organisation),
+                organisation_type=draft.organisation_type, title=one_line(draft.title), summary=draft.summary,
+                details=draft.details, not_sure=draft.not_sure, consent_at=now,
+                submitted_by=user if getattr(user, "is_authenticated", False) else None,
+                first_response_due=add_working_days(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
+                suggestions=suggestions or [], embedding=embedding or [],
+            )  # fmt: skip
+            proposal.work_areas.set(draft.work_areas)
+            proposal.places.set(draft.places)
+            for path, original, content_type, size, digest in draft.files:
+                with path.open("rb") as f:
+                    Attachment.objects.create(proposal=proposal, file=File(f, name=original),
+                                              original_name=original, content_type=content_type, size=size,
+                                              sha256=digest)  # fmt: skip
+            Event.objects.create(proposal=proposal, kind=Event.Kind.SUBMITTED, to_status=Status.RECEIVED)
+    except IntegrityError:
+        # The same draft, sent at the same moment by another request, was saved first.
+        earlier = Proposal.objects.filter(submission_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return Submitted(earlier, "", created=False)
+    _emails_on_submission(proposal, token)  # committed: the proposal exists whatever the mail server does
     for path, *_ in draft.files:
         path.unlink(missing_ok=True)
-    return proposal, token
+    return Submitted(proposal, token, created=True)
 
 
 def status_url(token: str) -> str:
@@ -144,13 +161,30 @@ def _emails_on_submission(proposal: Proposal, token: str) -> None:
 
 
 # --------------------------------------------------------------------------- review
+#
+# Every change locks the proposal's row and checks the state it is in *now*, inside the transaction: a page
+# loaded a minute ago is no authority. A change also names the status its author saw (`seen`); if the
+# proposal has moved on since (the submitter withdrew it while a reviewer was accepting it), the change is
+# refused rather than applied on top. Emails go only once the change has committed.
+
+
+def _current(proposal: Proposal, seen: str | None) -> Proposal:
+    """The proposal as it is now, locked until the transaction ends; refused if it is not in `seen`."""
+    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if seen and current.status != seen:
+        last = current.events.filter(kind=Event.Kind.TRANSITION).order_by("-at", "-pk").first()
+        when = f" at {timezone.localtime(last.at):%H:%M}" if last else ""
+        raise ValidationError(f"This proposal changed{when} while you were looking at it: it is now "
+                              f"{current.get_status_display().lower()}. Nothing was changed; check it "
+                              "again.")  # fmt: skip
+    return current
 
 
 @transaction.atomic
 def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_answer: str = "",
-               referred_to: Place | None = None) -> Event:  # fmt: skip
+               referred_to: Place | None = None, seen: str | None = None) -> Event:  # fmt: skip
     """Move a proposal to a new status, recording who, when and why; email any public answer."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = _current(proposal, seen)
     if to not in TRANSITIONS[proposal.status]:
         raise ValidationError(f"A proposal that is {proposal.get_status_display().lower()} cannot become "
                               f"{Status(to).label.lower()}.")  # fmt: skip
@@ -184,6 +218,7 @@ def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_a
 
 @transaction.atomic
 def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
+    proposal = _current(proposal, None)
     proposal.reviewer = reviewer
     proposal.save(update_fields=["reviewer"])
     return Event.objects.create(proposal=proposal, kind=Event.Kind.ASSIGNED, by=by,
@@ -195,24 +230,20 @@ def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
 def add_note(proposal: Proposal, text: str, *, by: Any) -> Event:
     if not text.strip():
         raise ValidationError("Enter the note.")
+    proposal = _current(proposal, None)
     return Event.objects.create(proposal=proposal, kind=Event.Kind.NOTE, by=by, note=text.strip())
 
 
 # --------------------------------------------------------------------------- the submitter
 
 
-def by_token(token: str) -> Proposal | None:
-    from .models import hash_token
-
-    return Proposal.objects.filter(token_hash=hash_token(token), erased_at__isnull=True).first()
-
-
 @transaction.atomic
 def add_information(proposal: Proposal, text: str) -> Event:
-    if proposal.status in FINISHED:
-        raise ValidationError("This proposal is closed; information can no longer be added.")
     if not text.strip():
         raise ValidationError("Enter the information you want to add.")
+    proposal = _current(proposal, None)
+    if proposal.status in FINISHED:
+        raise ValidationError("This proposal is closed; information can no longer be added.")
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.ADDITION, public_answer=text.strip())
     context = {"proposal": proposal, "text": text.strip(),
                "review_url": settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()}  # fmt: skip
@@ -223,7 +254,9 @@ def add_information(proposal: Proposal, text: str) -> Event:
 
 
 @transaction.atomic
-def withdraw(proposal: Proposal) -> Event:
+def withdraw(proposal: Proposal, *, seen: str | None = None) -> Event:
+    """The submitter withdraws their proposal: refused if it is closed, or has changed since they looked."""
+    proposal = _current(proposal, seen)
     if proposal.status in FINISHED:
         raise ValidationError("This proposal is already closed.")
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.TRANSITION, from_status=proposal.status,

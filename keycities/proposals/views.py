@@ -84,7 +84,11 @@ def start(request: HttpRequest) -> HttpResponse:
             return render(request, "proposals/refused.html", status=400)
         if valid and not file_errors:
             data = form.cleaned_data
+            # The draft keeps one key however often it is changed, until it is sent: sending it twice finds the
+            # proposal the first sending made (services.submit).
+            key = (request.session.get(DRAFT) or {}).get("key") or uuid.uuid4().hex
             request.session[DRAFT] = {
+                "key": key,
                 **{k: data[k] for k in ("name", "email", "organisation", "organisation_type", "title", "summary",
                                         "details", "not_sure")},
                 "work_areas": [w.slug for w in data["work_areas"]], "places": [p.slug for p in data["places"]],
@@ -126,17 +130,17 @@ def check(request: HttpRequest) -> HttpResponse:
         if not allow("proposal-submit", client_ip(request), limit=SUBMISSIONS_PER_HOUR, window=3600):
             return render(request, "proposals/rate_limited.html", status=429)
         files = _kept_files(request)
-        proposal, _ = services.submit(services.Draft(
+        sent = services.submit(services.Draft(
             name=draft["name"], email=draft["email"], organisation=draft["organisation"],
             organisation_type=draft["organisation_type"], work_areas=list(WorkArea.objects.filter(slug__in=routed)),
             not_sure=draft["not_sure"], places=list(Place.objects.filter(slug__in=draft["places"])),
             title=draft["title"], summary=draft["summary"], details=draft["details"],
             files=[(Path(f["path"]), f["name"], f["type"], f["size"], f["sha256"]) for f in files],
-        ), user=request.user, suggestions=suggestions,
+        ), user=request.user, key=draft.get("key"), suggestions=suggestions,
            embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
-        for key in (DRAFT, FILES):
-            request.session.pop(key, None)
-        request.session[DONE] = {"reference": proposal.reference, "email": proposal.email}
+        for name in (DRAFT, FILES):
+            request.session.pop(name, None)
+        request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email}
         return redirect("proposals:confirmation")
     names = dict(WorkArea.objects.values_list("slug", "name"))
     return render(request, "proposals/check.html", {
@@ -166,7 +170,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if "withdraw" in request.POST:
-                services.withdraw(proposal)
+                services.withdraw(proposal, seen=request.POST.get("seen") or None)
                 messages.success(request, "Your proposal has been withdrawn.")
                 return redirect("proposals:status", token=token)
             if form.is_valid():
@@ -244,7 +248,8 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                 if transition_form.is_valid():
                     d = transition_form.cleaned_data
                     services.transition(proposal, d["status"], by=request.user, note=d["note"],
-                                        public_answer=d["public_answer"], referred_to=d["referred_to"])  # fmt: skip
+                                        public_answer=d["public_answer"], referred_to=d["referred_to"],
+                                        seen=d["seen"] or None)  # fmt: skip
                     messages.success(request, f"Status changed to {Status(d['status']).label.lower()}.")
                     return redirect(proposal.get_absolute_url())
             elif "note" in request.POST:

@@ -136,7 +136,8 @@ def test_officers_belong_only_to_member_places(registry: None) -> None:
     outsider.save()  # an old account, or a place that has since left the network
     assert not policy.is_member_officer(outsider) and not policy.is_staff_member(outsider)
     User(username="brad", role=Role.MEMBER_OFFICER, place=Place.objects.get(slug="bradford")).full_clean(
-        exclude=["password"])
+        exclude=["password"]
+    )
 
 
 def test_the_admin_offers_only_member_places_for_officers(secretariat: User) -> None:

@@ -39,8 +39,8 @@ def test_an_objection_blocks_sign_off_until_the_secretariat_overrides_it_with_a_
     assert c.status == Stage.MEMBER_REVIEW and c.positions == {}
     services.sign_off(c, by=secretariat, version=version(c), override_reason="Agreed by the board on 3 March.")
     c.refresh_from_db()
-    assert (c.status, c.override_reason, c.positions["objected"]) == (Stage.SIGNED_OFF,
-                                                                      "Agreed by the board on 3 March.", ["Hull"])  # fmt: skip
+    assert (c.status, c.positions["objected"]) == (Stage.SIGNED_OFF, ["Hull"])
+    assert c.override_reason == "Agreed by the board on 3 March."
     note = c.events.get(kind=Event.Kind.SIGNED_OFF).note
     assert "Review round 1 closed: 1 endorsed, 1 objected, 22 did not respond." in note
     assert "Signed off despite the objection of Hull: Agreed by the board on 3 March." in note

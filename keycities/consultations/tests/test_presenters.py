@@ -106,15 +106,19 @@ def test_pdf_export_reads_back() -> None:
     text = "\n".join(page.extract_text() for page in reader.pages)
     for expected in ["Key Cities", "Response to: Post-16 funding reform", "Question 1",
                      "Do you agree with the formula?", "costing £12m", "Question 2", "No answer.",
-                     "3 of 4 member places endorsed this response; none objected.", "Did not respond (1)", "Wakefield"]:  # fmt: skip
+                     "3 of 4 member places endorsed this response; none objected.", "Did not respond (1)",
+                     "Wakefield"]:  # fmt: skip
         assert expected in text, expected
     assert reader.metadata is not None and reader.metadata.title == "Key Cities response: Post-16 funding reform"
 
 
 def test_control_characters_never_break_the_exports() -> None:
     # Pasted from Word: a vertical tab (soft line break), a form feed, a NUL and an escape.
-    dirty = {**DATA, "title": "Funding\x0breform\x00", "sections": [
-        {"question": "Q\x0c1?", "answer": "Line one\x0bline two\x1b[0m and a bell\x07."}]}
+    dirty = {
+        **DATA,
+        "title": "Funding\x0breform\x00",
+        "sections": [{"question": "Q\x0c1?", "answer": "Line one\x0bline two\x1b[0m and a bell\x07."}],
+    }
     doc = Docx(io.BytesIO(exports.build_docx(dirty)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Response to: Fundingreform" in text and "Line oneline two[0m and a bell." in text

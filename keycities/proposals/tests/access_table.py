@@ -16,7 +16,7 @@ def build(world: World) -> None:
     from keycities.proposals.models import Attachment
 
     def send(user: object, name: str) -> tuple[object, str]:
-        proposal, token = services.submit(
+        sent = services.submit(
             services.Draft(
                 name=name,
                 email=f"{name.split()[0].lower()}@example.org",
@@ -33,14 +33,14 @@ def build(world: World) -> None:
             user=user,
         )
         Attachment.objects.create(
-            proposal=proposal,
+            proposal=sent.proposal,
             file=ContentFile(PDF, name="plan.pdf"),
             original_name="plan.pdf",
             content_type="application/pdf",
             size=len(PDF),
             sha256="0" * 64,
         )
-        return proposal, token
+        return sent.proposal, sent.token
 
     world["proposal"], world["token"] = send(world["users"]["partner"], "Pat Partner")
     world["anonymous_proposal"], _ = send(None, "Ann Onymous")

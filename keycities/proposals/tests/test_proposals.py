@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from keycities.accounts.models import ApiToken, Role, User
 from keycities.network.models import Place
-from keycities.proposals import services
+from keycities.proposals import policy, services
 from keycities.proposals.models import Event, Proposal, Status
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_a_partner_sends_a_proposal_and_it_is_routed(officer: User, client: Clie
     confirmation, notice = mail.outbox
     assert confirmation.to == ["asha@example.org"] and proposal.reference in confirmation.subject
     token = re.search(r"/work-with-us/status/([^/\s]+)/", confirmation.body).group(1)  # type: ignore[union-attr]
-    assert proposal.token_hash != token and services.by_token(token) == proposal
+    assert proposal.token_hash != token and policy.access_by_token(token) == proposal
     assert notice.to == ["officer@bradford.test", "keycities@wakefield.gov.uk"]  # Bradford leads Skills
     assert Event.objects.filter(proposal=proposal, kind="submitted").count() == 1
 
