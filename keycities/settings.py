@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address behind the trusted proxies (see core.ratelimit).
+    "keycities.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,14 +128,25 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lockout after repeated failed sign-ins (django-axes): five failures for the
-# same username from the same address lock that pair out for an hour.
+# Failed sign-ins (django-axes, with the limits of accounts.lockout), each counted over the last
+# AXES_COOLOFF_HOURS: a username is locked after AXES_FAILURE_LIMIT failures from any addresses; an
+# address after SIGNIN_ADDRESS_FAILURE_LIMIT failures across usernames; and sign-in pauses for
+# everyone after SIGNIN_GLOBAL_FAILURE_LIMIT failures in all. A successful sign-in clears only
+# its own username's failures.
+AXES_HANDLER = "keycities.accounts.lockout.SignInLimits"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGNIN_GLOBAL_FAILURE_LIMIT = env.int("SIGNIN_GLOBAL_FAILURE_LIMIT", default=100)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "keycities.core.ratelimit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password reset requests: per client address, and per email address (beyond which no email is sent,
+# and the page says the same as ever, so that it never tells whether an address has an account).
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=10)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
 
 # Audit trail (django-auditlog): who, when, before and after.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -175,6 +188,10 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# How many proxies in front of the Hub append the address they received a request from to
+# X-Forwarded-For (nginx's $proxy_add_x_forwarded_for does): rate limits, sign-in lockouts and the
+# audit log key on the address that many entries from the right. One behind BEHIND_PROXY, else none.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

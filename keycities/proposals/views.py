@@ -3,7 +3,6 @@ confirmation), the submitter's status page, and the reviewers' queue."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import uuid
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from keycities.accounts.policy import secretariat_only
 from keycities.core.access import personal, public, signed_in
+from keycities.core.api import csv_response
 from keycities.core.files import sha256_of
 from keycities.core.ratelimit import allow, client_ip
 from keycities.network.models import Place, WorkArea, WorkAreaLead
@@ -220,19 +220,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     policy.access_queue_export(request.user)
     proposals, _ = _queue(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["reference", "title", "status", "work_areas", "organisation", "organisation_type",
-                     "submitted_at", "first_response_due", "first_response_at", "reviewer", "referred_to"])  # fmt: skip
-    for p in proposals:
-        writer.writerow([
-            p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
-            p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
-            p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
-            p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
-        ])  # fmt: skip
-    return response
+    header = ["reference", "title", "status", "work_areas", "organisation", "organisation_type", "submitted_at",
+              "first_response_due", "first_response_at", "reviewer", "referred_to"]  # fmt: skip
+    return csv_response("proposals.csv", header, ([
+        p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
+        p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
+        p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
+        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
+    ] for p in proposals))  # fmt: skip
 
 
 @signed_in

@@ -12,9 +12,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from keycities.accounts.models import Role, User
-from keycities.network.models import Place
-from keycities.tests.access import ROLES, SIGN_IN, Row, Status, World, data, rows, tables, url
+from keycities.tests.access import ROLES, SIGN_IN, Row, Status, World, data, rows, url
 
 pytestmark = pytest.mark.django_db
 
@@ -47,22 +45,6 @@ def test_every_routed_view_has_a_row_and_every_row_a_view() -> None:
     assert duplicates == [], "give rows for the same view and method a label"
 
 
-@pytest.fixture
-def world(registry: None, secretariat: User, officer: User, partner: User) -> World:
-    def officer_of(slug: str) -> User:
-        return User.objects.create_user(f"officer-{slug}", f"officer@{slug}.test", "correct horse battery",
-                                        role=Role.MEMBER_OFFICER, place=Place.objects.get(slug=slug))  # fmt: skip
-
-    # Manchester is a Core City, not a member: User.clean refuses this, create_user does not check.
-    users = {"partner": partner, "officer": officer, "other_officer": officer_of("hull"),
-             "outsider": officer_of("manchester"), "secretariat": secretariat}  # fmt: skip
-    world: World = {"users": users}
-    for table in tables():
-        if hasattr(table, "build"):
-            table.build(world)
-    return world
-
-
 def observed(response: HttpResponse) -> Status:
     if response.status_code == 302 and response["Location"].startswith("/account/sign-in/"):
         return SIGN_IN
@@ -86,14 +68,14 @@ def _encode(body: object) -> str:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_view_answers_each_role_as_the_table_says(world: World, role: str) -> None:
+def test_every_view_answers_each_role_as_the_table_says(access_world: World, role: str) -> None:
     got: dict[str, Status] = {}
     for row in rows():
         cache.clear()  # rate limits are tested on their own
         client = Client()
         if role != "anonymous":
-            client.force_login(world["users"][role])
+            client.force_login(access_world["users"][role])
         with transaction.atomic():  # each request's writes are undone, so rows do not affect each other
-            got[row.id] = observed(request(client, row, world))
+            got[row.id] = observed(request(client, row, access_world))
             transaction.set_rollback(True)
     assert got == {row.id: row.expect[role] for row in rows()}

@@ -19,7 +19,7 @@ from keycities.claims.models import Claim
 from keycities.claims.services import evaluate_all, load_claims
 from keycities.claims.tests.test_claims import CLAIMS_FILE
 from keycities.consultations import queries, services
-from keycities.consultations.models import Consultation, Evidence, Review, Stage
+from keycities.consultations.models import Consultation, Evidence, Review, Stage, Version
 
 from .conftest import QUESTIONS, TODAY, draft, signed_in
 
@@ -326,3 +326,33 @@ def test_documents_are_checked_by_content(consultation: Consultation, officer: U
     download = client.get(f"/consultations/{consultation.pk}/documents/{doc.pk}/")
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
     assert consultation.events.filter(kind="document").count() == 1
+
+
+def test_line_breaks_and_control_characters_never_break_emails_or_exports(
+        consultation: Consultation, officer: User, secretariat: User, members: dict[str, User],
+        django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    c = consultation
+    # Stored before the forms cleaned text: a title with a line break, an answer with Word's vertical tab.
+    Consultation.objects.filter(pk=c.pk).update(title="Skills\r\nreform")
+    c.refresh_from_db()
+    services.add_questions(c, ["Do you agree?"], by=officer)
+    services.save_draft(c, {c.sections.get().pk: "x"}, base=2, by=officer)
+    Version.objects.filter(consultation=c).update(content=[{"section": c.sections.get().pk,
+                                                            "question": "Do you\x0c agree?",
+                                                            "answer": "Yes.\x0bWith a floor.\x00"}])  # fmt: skip
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(officer).post(f"/consultations/{c.pk}/review/", {"action": "open",
+                                                                   "deadline": TODAY.isoformat()})  # fmt: skip
+    assert mail.outbox and mail.outbox[0].subject.endswith("Key Cities response to Skills reform")
+    c.refresh_from_db()
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
+    services.mark_submitted(c, TODAY, by=secretariat)
+    from django.test import Client
+
+    for fmt in ("docx", "pdf"):
+        response = Client().get(f"/consultations/{c.pk}/response.{fmt}")
+        assert response.status_code == 200, fmt
+    text = "\n".join(p.text for p in Docx(io.BytesIO(Client().get(f"/consultations/{c.pk}/response.docx").content))
+                     .paragraphs)  # fmt: skip
+    assert "Yes.With a floor." in text and "Response to: Skills\r\nreform" not in text

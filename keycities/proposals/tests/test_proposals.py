@@ -291,3 +291,14 @@ def test_suggest_endpoint(registry: None, client: Client) -> None:
         client.post("/api/v1/work-areas/suggest", {"title": "x"}, content_type="application/json")
     assert client.post("/api/v1/work-areas/suggest", {"title": "x"},
                        content_type="application/json").status_code == 429  # fmt: skip
+
+
+def test_a_line_break_in_a_title_is_saved_as_one_line_and_mailed(officer: User, client: Client) -> None:
+    # A crafted post (a text input cannot hold one): the subject lines of the emails must still be one line.
+    proposal = send(client, {**GOOD, "title": "Digital skills\r\nBcc: everyone@example.org", "name": "Asha\nPatel",
+                             "summary": "One\x0btwo\x00."})  # fmt: skip
+    assert (proposal.title, proposal.name, proposal.summary) == ("Digital skills Bcc: everyone@example.org",
+                                                                 "Asha Patel", "One\ntwo.")  # fmt: skip
+    assert all("\n" not in m.subject and "\r" not in m.subject for m in mail.outbox) and len(mail.outbox) == 2
+    assert mail.outbox[1].subject.endswith(": Digital skills Bcc: everyone@example.org")
+    assert [m.bcc for m in mail.outbox] == [[], []]
