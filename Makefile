@@ -5,7 +5,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup lint typecheck pytest e2e bench openapi clean
+.PHONY: run test setup gettext lint typecheck pytest e2e bench openapi messages clean
+
+# Welsh catalogues (one per app, plus keycities/locale for the shared templates), compiled by msgfmt.
+PO_FILES := $(wildcard keycities/locale/cy/LC_MESSAGES/django.po keycities/*/locale/cy/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -21,7 +25,18 @@ node_modules/.installed: package.json package-lock.json
 keycities/static/build/hub.css: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss)
 	npm run --silent build
 
-setup: $(BIN)/.installed keycities/static/build/hub.css
+# GNU gettext compiles the Welsh catalogues and finds the strings marked for translation.
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Installing GNU gettext (apt-get install gettext)"; \
+	  (apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)) \
+	  || { echo "make: GNU gettext is missing: install it with 'apt-get install gettext' (or your system's gettext package)"; exit 1; }; }
+
+%.mo: %.po | gettext
+	msgfmt --check -o $@ $<
+
+setup: $(BIN)/.installed keycities/static/build/hub.css $(MO_FILES)
 	mkdir -p var
 
 # Serve the Hub at http://127.0.0.1:8000 on the embedded SQLite database.
@@ -55,6 +70,11 @@ $(VENV)/.bench-installed: $(BIN)/.installed pyproject.toml
 # Import and API benchmarks against baselines measured in the same run; rewrites docs/benchmarks.md.
 bench: setup $(VENV)/.bench-installed
 	$(PY) -m benchmarks
+
+# Refresh the Welsh catalogues after adding or changing strings; then translate the new entries.
+messages: setup gettext
+	cd keycities && DJANGO_SETTINGS_MODULE=keycities.settings_test ../$(PY) -m django makemessages -l cy \
+	  --no-obsolete --add-location file -i "tests/*" -i "static/*"
 
 openapi: setup
 	UPDATE_SNAPSHOTS=1 $(BIN)/pytest keycities/tests/test_openapi.py -q

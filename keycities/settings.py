@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English at /..., Welsh at /cy/...; the API answers in the language of Accept-Language.
+    "keycities.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,7 +161,15 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Key Cities Hub <hub@keycities.invalid>")
 SECRETARIAT_EMAIL = env.str("SECRETARIAT_EMAIL", default="keycities@wakefield.gov.uk")
 
+# Two languages, treated alike (Welsh Language Standards): English at /..., Welsh at /cy/...
+# See docs/adr/0010-welsh.md. Each app keeps its own catalogue in keycities/<app>/locale/cy/;
+# the shared templates' strings are in keycities/locale/cy/.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LANGUAGE_COOKIE_NAME = "kc_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LOCALE_PATHS = [*sorted((BASE_DIR / "keycities").glob("*/locale")), BASE_DIR / "keycities" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

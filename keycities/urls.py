@@ -1,23 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from keycities.api import api
 from keycities.core.urls import app_name as core
 from keycities.core.urls import urlpatterns as core_pages
-from keycities.network.views import home
+from keycities.core.views import switch_language
+from keycities.network.views import about, home
 
 admin.site.site_header = "Key Cities Hub administration"
 admin.site.site_title = "Key Cities Hub admin"
 admin.site.index_title = "Registry and records"
 
+# Pages in English at /… and in Welsh at /cy/… (docs/adr/0010-welsh.md).
 urlpatterns = [
-    path("", include(([path("", home, name="home"), *core_pages], core))),
-    path("", include("keycities.network.urls")),
-    path("", include("keycities.observatory.urls")),
-    path("", include("keycities.claims.urls")),
-    path("", include("keycities.proposals.urls")),
-    path("", include("keycities.consultations.urls")),
-    path("account/", include("keycities.accounts.urls")),
+    *i18n_patterns(
+        # The layout's pages, and the home and about pages that describe the network (network.views).
+        path("", include(([path("", home, name="home"), path("about/", about, name="about"), *core_pages], core))),
+        path("", include("keycities.network.urls")),
+        path("", include("keycities.observatory.urls")),
+        path("", include("keycities.claims.urls")),
+        path("", include("keycities.proposals.urls")),
+        path("", include("keycities.consultations.urls")),
+        path("account/", include("keycities.accounts.urls")),
+        prefix_default_language=False,
+    ),
+    path("language/<str:code>/", switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,25 +1,32 @@
+from urllib.parse import quote
+
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 # (label, URL name, the URL names that make the item current). Signing in, the account and the
 # tools of signed-in users are reached from the header's account link, so the menu stays on one line.
 PUBLIC_NAV = [
-    ("Members", "network:members", {"network:members", "network:place"}),
-    ("Work areas", "network:work-areas", {"network:work-areas", "network:work-area"}),
+    (_("Members"), "network:members", {"network:members", "network:place"}),
+    (_("Work areas"), "network:work-areas", {"network:work-areas", "network:work-area"}),
     (
-        "Evidence",
+        _("Evidence"),
         "observatory:catalogue",
         {"observatory:catalogue", "observatory:indicator", "observatory:place", "observatory:compare"},
     ),
-    ("In numbers", "claims:in-numbers", {"claims:in-numbers", "claims:document", "claims:claim"}),
+    (_("In numbers"), "claims:in-numbers", {"claims:in-numbers", "claims:document", "claims:claim"}),
     (
-        "Consultations",
+        _("Consultations"),
         "consultations:open",
         {"consultations:open", "consultations:archive", "consultations:published", "consultations:ledger"},
     ),
-    ("Work with us", "proposals:start", {"proposals:start", "proposals:check", "proposals:confirmation"}),
+    (_("Work with us"), "proposals:start", {"proposals:start", "proposals:check", "proposals:confirmation"}),
 ]
+
+# The language's code in HTML (lang and hreflang attributes).
+HTML_LANG = {"en-gb": "en-GB", "cy": "cy"}
 
 
 def _nav(request: HttpRequest) -> list[dict[str, object]]:
@@ -28,8 +35,28 @@ def _nav(request: HttpRequest) -> list[dict[str, object]]:
     return [{"label": label, "href": reverse(name), "current": current in names} for label, name, names in PUBLIC_NAV]
 
 
+def _languages(request: HttpRequest) -> list[dict[str, object]]:
+    """This page in each language: its address (for hreflang) and the switcher's link, which also
+    records the choice."""
+    here = request.get_full_path()
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "html_lang": HTML_LANG[code],
+            "name": name,
+            "current": code == current,
+            "href": translate_url(here, code),
+            "switch": reverse("switch-language", args=[code]) + "?next=" + quote(here, safe="/"),
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
 def site(request: HttpRequest) -> dict[str, object]:
     return {
         "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
+        "HTML_LANG": HTML_LANG.get(get_language(), "en-GB"),
         "nav_items": _nav(request),
+        "languages": _languages(request),
     }

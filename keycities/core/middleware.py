@@ -2,16 +2,25 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
 
 from keycities.core.api import error_response
 from keycities.core.ratelimit import client_address, trusted_proxy_count
 
 API_PREFIX = "/api/"
+WELSH = "cy"
+# Served in one language only: the API (it follows Accept-Language instead), the admin, files.
+UNTRANSLATED_PREFIXES = (API_PREFIX, "/admin/", "/static/", "/media/", "/language/")
 MESSAGES = {
-    403: "You do not have access to this.",
-    404: "There is nothing at this address in the API.",
-    405: "This address does not accept that method.",
+    403: _("You do not have access to this."),
+    404: _("There is nothing at this address in the API."),
+    405: _("This address does not accept that method."),
 }
 
 
@@ -47,9 +56,37 @@ class ApiErrorEnvelopeMiddleware:
             and response.status_code >= 400
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            message = MESSAGES.get(response.status_code, f"{response.reason_phrase}.")
+            message = str(MESSAGES.get(response.status_code, f"{response.reason_phrase}."))
             envelope = error_response(response.status_code, message)
             if response.has_header("Allow"):
                 envelope["Allow"] = response["Allow"]
             return envelope
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """English pages at /…, Welsh at /cy/… (the language in the address wins, so links and
+    bookmarks are stable). A first visit to an English address from a browser that prefers Welsh
+    (Accept-Language) and has made no choice yet (no language cookie) is sent to the Welsh page;
+    the header's switcher records the choice in a cookie. The API answers in the language of
+    Accept-Language."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        if request.path_info.startswith(API_PREFIX):
+            translation.activate(translation.get_language_from_request(request, check_path=False))
+            request.LANGUAGE_CODE = translation.get_language()
+            return None
+        super().process_request(request)
+        if (
+            request.method in ("GET", "HEAD")
+            and not translation.get_language_from_path(request.path_info)
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and not request.path_info.startswith(UNTRANSLATED_PREFIXES)
+            and translation.get_language_from_request(request, check_path=False) == WELSH
+        ):
+            welsh = translate_url(request.get_full_path(), WELSH)
+            if welsh != request.get_full_path():
+                redirect = HttpResponseRedirect(welsh)
+                patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
+                return redirect
+        return None

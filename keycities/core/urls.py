@@ -1,5 +1,5 @@
-"""The layout's own pages. The project's urls.py adds the home page (owned by `network`) to this
-`core` namespace, so that core imports no domain app."""
+"""The layout's own pages. The project's urls.py adds the home and about pages (owned by `network`,
+which they describe) to this `core` namespace, so that core imports no domain app."""
 
 from django.urls import path
 

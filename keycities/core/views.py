@@ -1,5 +1,10 @@
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from keycities.core.access import public
 
@@ -14,32 +19,49 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html")
 
 
+@public
+def switch_language(request: HttpRequest, code: str) -> HttpResponse:
+    """The header's language switcher: remember the choice and show the same page in that language."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = "/"
+    # Read the address in its own language (the prefix tells), then give it in the language chosen.
+    with translation.override(translation.get_language_from_path(target.split("?")[0]) or settings.LANGUAGE_CODE):
+        response = HttpResponseRedirect(translate_url(target, code))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+                        samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+                        httponly=True)  # fmt: skip
+    return response
+
+
 def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     # Under /api/ the error-envelope middleware turns these into JSON.
     return render(request, "core/error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "Bad request", "The request could not be understood.")
+    return _error(request, 400, _("Bad request"), _("The request could not be understood."))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
         request,
         403,
-        "You cannot see this page",
-        str(exception) if exception else "Your account does not give you access to this page.",
+        _("You cannot see this page"),
+        str(exception) if exception else _("Your account does not give you access to this page."),
     )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "Page not found", "If you typed the web address, check it is correct.")
+    return _error(request, 404, _("Page not found"), _("If you typed the web address, check it is correct."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,
         500,
-        "Sorry, there is a problem with the service",
-        "Something went wrong on our side; it has been logged. Try again later.",
+        _("Sorry, there is a problem with the service"),
+        _("Something went wrong on our side; it has been logged. Try again later."),
     )

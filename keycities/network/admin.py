@@ -47,8 +47,7 @@ class WorkAreaLeadInline(admin.TabularInline):
 
 @admin.register(WorkArea)
 class WorkAreaAdmin(AuditedAdmin):
-    list_display = ["name", "kind", "position"]
-    list_filter = ["kind"]
+    list_display = ["name", "name_cy", "position"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [WorkAreaLeadInline]
 

@@ -77,6 +77,9 @@ class PlaceQuerySet(models.QuerySet):
 class Place(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, help_text="The name people use, e.g. 'Tees Valley'.")
+    name_cy = models.CharField(
+        "name in Welsh", max_length=100, blank=True, help_text="A Welsh name, e.g. 'Abertawe' (ONS LAD24NMW)."
+    )
     official_name = models.CharField(max_length=200, blank=True)
     nation = models.CharField(max_length=20, choices=Nation.choices)
     region_code = models.CharField(
@@ -181,14 +184,14 @@ def _overlaps(a0: dt.date | None, a1: dt.date | None, b0: dt.date | None, b1: dt
 
 
 class WorkArea(models.Model):
-    class Kind(models.TextChoices):
-        PRIORITY = "priority", "Work area priority"
-        WORK_WITH_US = "work-with-us", "Work with us"
+    """One of the group's work areas, led by one or more member places. All work areas are equal: the
+    introduction's "Work with us" heading is an invitation to partners, not a kind of work area."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=14, choices=Kind.choices)
+    name_cy = models.CharField("name in Welsh", max_length=100, blank=True)
     description = models.TextField(help_text="In the group's words.")
+    description_cy = models.TextField("description in Welsh", blank=True)
     source = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
     leads = models.ManyToManyField(Place, through="WorkAreaLead", related_name="work_areas_led")

@@ -31,6 +31,7 @@ def place(p: Place, *, detail: bool = False) -> dict[str, Any]:
     out = {
         "slug": p.slug,
         "name": p.name,
+        "name_cy": p.name_cy,
         "official_name": p.official_name,
         "nation": p.nation,
         "region": {"code": p.region_code, "name": p.region_name},
@@ -48,9 +49,9 @@ def work_area(w: WorkArea) -> dict[str, Any]:
     return {
         "slug": w.slug,
         "name": w.name,
-        "kind": w.kind,
-        "kind_label": w.get_kind_display(),
+        "name_cy": w.name_cy,
         "description": w.description,
+        "description_cy": w.description_cy,
         "source": w.source,
         "url": w.get_absolute_url(),
         "leads": [{"slug": link.place.slug, "name": link.place.name} for link in w.lead_links.all()],
@@ -103,8 +104,9 @@ def place_csv_row(p: dict[str, Any]) -> list[Any]:
     ]
 
 
-WORK_AREA_CSV_HEADER = ["slug", "name", "kind", "leads", "description", "url"]
+WORK_AREA_CSV_HEADER = ["slug", "name", "name_cy", "leads", "description", "description_cy", "url"]
 
 
 def work_area_csv_row(w: dict[str, Any]) -> list[Any]:
-    return [w["slug"], w["name"], w["kind"], "; ".join(p["slug"] for p in w["leads"]), w["description"], w["url"]]
+    return [w["slug"], w["name"], w["name_cy"], "; ".join(p["slug"] for p in w["leads"]), w["description"],
+            w["description_cy"], w["url"]]  # fmt: skip

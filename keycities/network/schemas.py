@@ -39,6 +39,7 @@ class PlaceRef(Schema):
 class PlaceOut(Schema):
     slug: str
     name: str
+    name_cy: str
     official_name: str
     nation: str
     region: RegionOut
@@ -55,9 +56,9 @@ class PlaceDetailOut(PlaceOut):
 class WorkAreaOut(Schema):
     slug: str
     name: str
-    kind: str
-    kind_label: str
+    name_cy: str
     description: str
+    description_cy: str
     source: str
     url: str
     leads: list[PlaceRef]

@@ -33,6 +33,7 @@ class AreaIn(_Strict):
 class PlaceIn(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str = Field(min_length=1)
+    name_cy: str = ""
     official_name: str = ""
     nation: Nation
     region: tuple[str, str]
@@ -60,9 +61,10 @@ class MembershipIn(_Strict):
 class WorkAreaIn(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
-    kind: Literal["priority", "work-with-us"]
+    name_cy: str = ""
     leads: list[str] = Field(min_length=1)
     description: str
+    description_cy: str = ""
 
 
 class NetworkFile(_Strict):
@@ -125,6 +127,7 @@ def load_network(path: Path, *, update: bool = False) -> dict[str, int]:
     for p in data.places:
         values = {
             "name": p.name,
+            "name_cy": p.name_cy,
             "official_name": p.official_name,
             "nation": p.nation,
             "region_code": p.region[0],
@@ -156,7 +159,8 @@ def load_network(path: Path, *, update: bool = False) -> dict[str, int]:
 
     intro = data.sources.get("introduction", "")
     for position, w in enumerate(data.work_areas):
-        values = {"name": w.name, "kind": w.kind, "description": w.description, "source": intro, "position": position}
+        values = {"name": w.name, "name_cy": w.name_cy, "description": w.description,
+                  "description_cy": w.description_cy, "source": intro, "position": position}  # fmt: skip
         work_area, made = _get_or_create(WorkArea, w.slug, values, update)
         created["work_areas"] += made
         if made or update:
@@ -169,4 +173,11 @@ def load_network(path: Path, *, update: bool = False) -> dict[str, int]:
 def _get_or_create(model: Any, slug: str, values: dict[str, Any], update: bool) -> tuple[Any, bool]:
     if update:
         return model.objects.update_or_create(slug=slug, defaults=values)
-    return model.objects.get_or_create(slug=slug, defaults=values)
+    obj, made = model.objects.get_or_create(slug=slug, defaults=values)
+    # A Welsh text that is still blank is missing, not a staff edit: fill it from the file.
+    missing_welsh = [k for k, v in values.items() if k.endswith("_cy") and v and not getattr(obj, k)]
+    if not made and missing_welsh:
+        for k in missing_welsh:
+            setattr(obj, k, values[k])
+        obj.save(update_fields=missing_welsh)
+    return obj, made

@@ -7,15 +7,22 @@ from . import presenters, queries
 from .forms import MemberFilterForm
 
 
+def _introduction(request: HttpRequest, template: str) -> HttpResponse:
+    """The group as its introduction describes it: today's members and all eleven work areas."""
+    members = list(queries.places(group=queries.NETWORK))
+    return render(request, template, {"members": members, "work_areas": list(queries.work_areas())})
+
+
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    """The Hub's home page: the network, its members and its work areas (routed as `core:home`)."""
-    work_areas = list(queries.work_areas())
-    return render(request, "network/home.html", {
-        "members": list(queries.places(group=queries.NETWORK)),
-        "priorities": [w for w in work_areas if w.kind == "priority"],
-        "work_with_us": [w for w in work_areas if w.kind == "work-with-us"],
-    })  # fmt: skip
+    """The Hub's home page (routed as `core:home`)."""
+    return _introduction(request, "network/home.html")
+
+
+@public
+def about(request: HttpRequest) -> HttpResponse:
+    """The whole of the group's introduction, each figure linked to the claim that checks it (`core:about`)."""
+    return _introduction(request, "network/about.html")
 
 
 @public
@@ -39,15 +46,7 @@ def place(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public
 def work_areas(request: HttpRequest) -> HttpResponse:
-    rows = list(queries.work_areas())
-    return render(
-        request,
-        "network/work_areas.html",
-        {
-            "priorities": [w for w in rows if w.kind == "priority"],
-            "work_with_us": [w for w in rows if w.kind == "work-with-us"],
-        },
-    )
+    return render(request, "network/work_areas.html", {"work_areas": list(queries.work_areas())})
 
 
 @public

@@ -69,7 +69,7 @@ def test_work_areas_list_their_leads(registry: None, client: Client) -> None:
     assert leads["Employment and Welfare reform"] == ["Blackpool"]
     assert body["count"] == 11
     one = get(client, "/api/v1/work-areas/young-people")
-    assert (one["kind"], one["leads"]) == ("work-with-us", [{"slug": "kirklees", "name": "Kirklees"}])
+    assert (one["name_cy"], one["leads"]) == ("Pobl ifanc", [{"slug": "kirklees", "name": "Kirklees"}])
     rows = list(csv.reader(io.StringIO(client.get("/api/v1/work-areas/?format=csv").content.decode())))
-    assert rows[0] == ["slug", "name", "kind", "leads", "description", "url"]
-    assert rows[10][:4] == ["integration", "Integration", "work-with-us", "bradford; norwich"]
+    assert rows[0] == ["slug", "name", "name_cy", "leads", "description", "description_cy", "url"]
+    assert rows[10][:4] == ["integration", "Integration", "Integreiddio", "bradford; norwich"]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,11 +14,42 @@ def page(client: Client, url: str) -> str:
     return response.content.decode()
 
 
-def test_home_in_the_groups_words(registry: None, client: Client) -> None:
+def test_home_shows_every_member_and_all_eleven_work_areas_as_equals(registry: None, client: Client) -> None:
     html = page(client, "/")
     assert "Key Cities are a group of 24 mid-size cities and urban areas across the UK." in html
-    assert "What we offer Britain" in html and "What we do" in html
-    assert 'Wakefield</a> and <a class="govuk-link" href="/members/wolverhampton/">Wolverhampton</a>.' in html
+    assert html.count('class="kc-member-grid__item"') == 24
+    assert html.count('<li class="kc-card">') == 11 + 4  # the work areas, then four things we do
+    assert ">Work with us</h2>" not in html  # an invitation, not a category of work area
+    assert 'href="/about/"' in html
+
+
+def test_about_carries_the_whole_introduction_with_each_figure_linked_to_its_check(
+    registry: None, client: Client
+) -> None:
+    from django.conf import settings
+
+    from keycities.claims.services import load_claims
+
+    load_claims(settings.BASE_DIR / "data" / "claims.yaml")
+    html = page(client, "/about/")
+    for heading in ("Who we are", "What we offer Britain", "What we do", "Partnerships and pilots", "Consultations",
+                    "Raising awareness", "Media", "Ministers and government departments",
+                    "The All-Party Parliamentary Group", "Briefings", "Work with us", "Contact us"):  # fmt: skip
+        assert f">{heading}</h" in html, heading
+    offer = html[html.index('class="govuk-list govuk-list--bullet kc-offer"') :].split("</ul>")[0]
+    assert offer.count("<li>") == 7
+    assert offer.count('href="/claims/') == 3  # fastest growing, goods exporters, manufacturing jobs
+    assert "assumes that each member belonged to the group from 1 January 2018" in html
+    assert len(re.findall(r'href="/members/[a-z]', html)) == 24
+    assert len(re.findall(r'href="/work-areas/[a-z]', html)) == 11
+
+
+def test_home_and_about_in_welsh(registry: None, client: Client) -> None:
+    html = page(client, "/cy/")
+    assert "Llais unedig dros Brydain drefol" in html and "Abertawe" in html and "Casnewydd" in html
+    assert "Pobl ifanc" in html and "Tystiolaeth" in html
+    about = page(client, "/cy/about/")
+    assert "tua 8% o economi’r DU" in about and "8%%" not in about
 
 
 def test_members_list_filters_by_nation_and_region(registry: None, client: Client) -> None:

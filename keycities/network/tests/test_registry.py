@@ -22,17 +22,17 @@ KEY_CITIES = {
 CORE_CITIES = {"belfast", "birmingham", "bristol", "cardiff", "glasgow", "leeds", "liverpool", "manchester",
                "newcastle", "nottingham", "sheffield"}  # fmt: skip
 LEADS = {
-    "employment-and-welfare-reform": ("priority", ["Blackpool"]),
-    "inclusive-growth": ("priority", ["Bournemouth"]),
-    "culture": ("priority", ["Norwich"]),
-    "brexit": ("priority", ["Sunderland"]),
-    "health-and-social-care": ("priority", ["Salford"]),
-    "housing": ("work-with-us", ["Salford"]),
-    "skills": ("work-with-us", ["Bradford"]),
-    "young-people": ("work-with-us", ["Kirklees"]),
-    "transport": ("work-with-us", ["Wolverhampton"]),
-    "integration": ("work-with-us", ["Bradford", "Norwich"]),
-    "environment": ("work-with-us", ["Southampton"]),
+    "employment-and-welfare-reform": ["Blackpool"],
+    "inclusive-growth": ["Bournemouth"],
+    "culture": ["Norwich"],
+    "brexit": ["Sunderland"],
+    "health-and-social-care": ["Salford"],
+    "housing": ["Salford"],
+    "skills": ["Bradford"],
+    "young-people": ["Kirklees"],
+    "transport": ["Wolverhampton"],
+    "integration": ["Bradford", "Norwich"],
+    "environment": ["Southampton"],
 }
 
 
@@ -46,12 +46,11 @@ def test_the_24_members_and_11_core_cities(registry: None) -> None:
     assert not Place.objects.members_of("key-cities", dt.date(2017, 12, 31)).exists()
 
 
-def test_work_areas_and_their_leads_as_the_introduction_splits_them(registry: None) -> None:
-    found = {
-        w.slug: (w.kind, [link.place.name for link in w.lead_links.order_by("position")])
-        for w in WorkArea.objects.all()
-    }
+def test_all_eleven_work_areas_and_their_leads_in_the_introductions_order(registry: None) -> None:
+    found = {w.slug: [link.place.name for link in w.lead_links.order_by("position")] for w in WorkArea.objects.all()}
     assert found == LEADS
+    assert list(WorkArea.objects.values_list("slug", flat=True)) == list(LEADS)
+    assert WorkArea.objects.get(slug="young-people").name_cy == "Pobl ifanc"
     assert WorkArea.objects.get(slug="culture").description == (
         "Maximising the economic impact of the cultural offer of cities."
     )

@@ -1,0 +1,57 @@
+"""Bilingual content: a published text field `x` has a Welsh twin `x_cy` (blank until translated).
+
+Welsh pages show the Welsh text; where none exists yet they show the English, marked as English
+(`lang="en-GB"`, so screen readers pronounce it correctly, and a visible marker on block text), never
+silently. English pages always show the English. See docs/adr/0010-welsh.md.
+
+    {% load bilingual %}
+    <h1 lang="{{ place|bi_lang:'name' }}">{{ place|bi:"name" }}</h1>
+    {{ publication|bi:"summary" }}{% if publication|bi_fallback:"summary" %}…{% endif %}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+WELSH = "cy"
+HTML_LANG = {"en": "en-GB", WELSH: "cy"}
+
+
+def is_welsh(language: str | None = None) -> bool:
+    return (language or get_language() or "").startswith(WELSH)
+
+
+@dataclass(frozen=True)
+class Localised:
+    text: str
+    lang: str  # the HTML language of `text`: "en-GB" or "cy"
+    fallback: bool  # True where Welsh was asked for and only English exists
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __html__(self) -> SafeString:
+        if self.fallback:
+            return format_html('<span lang="{}" class="kc-fallback">{}</span>', self.lang, self.text)
+        return format_html("{}", self.text)
+
+
+def localised(obj: Any, field: str, language: str | None = None) -> Localised:
+    """The text of `obj.field` in the language (default: the active one), with its language."""
+    english = getattr(obj, field, "") or ""
+    if not is_welsh(language):
+        return Localised(str(english), HTML_LANG["en"], False)
+    welsh = getattr(obj, f"{field}_cy", "") or ""
+    if welsh:
+        return Localised(str(welsh), HTML_LANG[WELSH], False)
+    return Localised(str(english), HTML_LANG["en"], bool(english))
+
+
+def localised_text(obj: Any, field: str, language: str | None = None) -> str:
+    """Plain text for emails, CSV, PDF and the API."""
+    return localised(obj, field, language).text
