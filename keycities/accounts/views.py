@@ -1,4 +1,3 @@
-import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -7,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from keycities.core.access import signed_in
-from keycities.core.ratelimit import allow, client_ip
+from keycities.core.ratelimit import allow, client_ip, email_key
 
 HOUR = 3600
 
@@ -15,11 +14,6 @@ HOUR = 3600
 @signed_in
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
-
-
-def email_key(email: str) -> str:
-    """How a rate limit names an email address: its hash, so that the cache never holds the address."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 class PasswordResetView(auth.PasswordResetView):

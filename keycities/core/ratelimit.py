@@ -15,6 +15,7 @@ by a header the client wrote.
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import time
 
@@ -52,6 +53,11 @@ def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
         cache.add(bucket, 1, timeout=window + 1)
         return True
     return count <= limit
+
+
+def email_key(email: str) -> str:
+    """How a rate limit names an email address: its hash, so that the cache never holds the address itself."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
 def forget(scope: str, key: str, *, window: int) -> None:

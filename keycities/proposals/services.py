@@ -12,21 +12,25 @@ from pathlib import Path
 from typing import Any
 
 import holidays
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from keycities.accounts.models import Role, User
+from keycities.core import erasure
+from keycities.core.erasure import ERASED
 from keycities.core.text import one_line
 from keycities.network.models import Place, WorkArea
 
+from . import similarity
 from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, ReferenceCounter, Status
 
 log = logging.getLogger(__name__)
@@ -268,46 +272,101 @@ def withdraw(proposal: Proposal, *, seen: str | None = None) -> Event:
 
 
 # --------------------------------------------------------------------------- personal data
+#
+# A proposal's personal data is its submitter's name, email and organisation, their attachments and what
+# they added, and anything else in it that names them. It is erased when a closed proposal passes the
+# retention period (erase_expired, daily) or when the person asks (core.erasure.erase_person, which
+# calls the finder, eraser and exporter registered below). The proposal itself is kept, anonymised.
 
 
-ERASED = "[erased]"
+def _theirs(person: erasure.Person) -> Any:
+    return Proposal.objects.filter(Q(email__iexact=person.email) | Q(submitted_by_id__in=person.user_ids),
+                                   erased_at__isnull=True)  # fmt: skip
 
 
-def _erase(proposal: Proposal, *, by: Any, why: str) -> None:
+def count_for_person(person: erasure.Person) -> int:
+    return int(_theirs(person).count())
+
+
+def find_person(person: erasure.Person) -> None:
+    for proposal in _theirs(person).prefetch_related("attachments", "events"):
+        person.names.add(proposal.name)
+        person.rows += [proposal, *proposal.attachments.all(), *proposal.events.all()]
+
+
+def _erase(proposal: Proposal, *, by: Any, why: str, needles: list[str], files: list[Any]) -> None:
+    """Erase one proposal's personal data (the caller holds its row lock and the transaction). Attachments' files
+    are added to `files`, to be deleted once the transaction has committed."""
+    needles = sorted({*needles, proposal.name, proposal.email} - {"", ERASED}, key=len, reverse=True)
     for attachment in proposal.attachments.all():
-        attachment.file.delete(save=False)
+        files.append((attachment.file.storage, attachment.file.name))
         attachment.delete()
-    proposal.name = ERASED
-    proposal.email = "erased@invalid"
-    proposal.organisation = ""
+    proposal.title = erasure.redact(proposal.title, needles)
+    proposal.summary = erasure.redact(proposal.summary, needles)
+    proposal.details = erasure.redact(proposal.details, needles)
+    proposal.name, proposal.email, proposal.organisation = ERASED, "erased@invalid", ""
     proposal.submitted_by = None
     proposal.erased_at = timezone.now()
+    # The embedding was made from the text as sent: make it again from what is kept.
+    proposal.embedding = similarity.embed(f"{proposal.title}\n{proposal.summary}") if proposal.embedding else []
     proposal.save()
-    proposal.events.filter(kind=Event.Kind.ADDITION).update(public_answer=ERASED)
+    for event in proposal.events.all():
+        event.note = erasure.redact(event.note, needles)
+        event.public_answer = (
+            ERASED if event.kind == Event.Kind.ADDITION else erasure.redact(event.public_answer, needles)
+        )
+        event.save(update_fields=["note", "public_answer"])
     Event.objects.create(proposal=proposal, kind=Event.Kind.ERASED, by=by, note=why)
+
+
+def erase_for_person(person: erasure.Person, by: Any) -> int:
+    """The person's proposals, erased; and their name or email wherever else a proposal mentions them (a note on
+    someone else's proposal)."""
+    count = 0
+    with disable_auditlog():  # the audit log would keep the erased values as "before"
+        for proposal in _theirs(person).select_for_update():
+            _erase(proposal, by=by, why="Erased at the person's request.", needles=person.needles, files=person.files)
+            count += 1
+        needles = person.needles
+        for event in Event.objects.filter(erasure.contains_any(["note", "public_answer"], needles)):
+            event.note, event.public_answer = (
+                erasure.redact(event.note, needles),
+                erasure.redact(event.public_answer, needles),
+            )
+            event.save(update_fields=["note", "public_answer"])
+        for proposal in Proposal.objects.filter(erasure.contains_any(["title", "summary", "details"], needles)):
+            for name in ("title", "summary", "details"):
+                setattr(proposal, name, erasure.redact(getattr(proposal, name), needles))
+            proposal.save(update_fields=["title", "summary", "details"])
+    return count
 
 
 @transaction.atomic
 def erase_expired(now: dt.datetime | None = None) -> int:
-    """Erase the personal data of proposals closed longer ago than the retention period."""
+    """Erase the personal data of proposals closed longer ago than the retention period, with its audit history."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.PROPOSAL_RETENTION_DAYS)
-    expired = Proposal.objects.filter(status__in=FINISHED, closed_at__lt=cutoff, erased_at__isnull=True)
+    expired = (Proposal.objects.select_for_update()
+               .filter(status__in=FINISHED, closed_at__lt=cutoff, erased_at__isnull=True)
+               .prefetch_related("attachments", "events"))  # fmt: skip
+    files: list[Any] = []
     count = 0
     for proposal in expired:
-        _erase(proposal, by=None, why=f"Retention period of {settings.PROPOSAL_RETENTION_DAYS} days after closing.")
+        person = erasure.Person(email=proposal.email, names={proposal.name},
+                                rows=[proposal, *proposal.attachments.all(), *proposal.events.all()])  # fmt: skip
+        with disable_auditlog():
+            _erase(proposal, by=None, why=f"Retention period of {settings.PROPOSAL_RETENTION_DAYS} days after "
+                                          "closing.", needles=person.needles, files=files)  # fmt: skip
+        erasure.scrub_audit_log(person, only_rows=True)
         count += 1
+    transaction.on_commit(lambda: erasure.delete_files(files))
     return count
 
 
-def person_data(email: str) -> dict[str, Any]:
-    """Everything the Hub holds about the person with this email, as data (a subject access request)."""
-    found = Proposal.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).prefetch_related(
-        "work_areas", "places", "attachments", "events"
-    )
+def export_for_person(person: erasure.Person) -> dict[str, Any]:
+    """The person's proposals, as data (part of a subject access request)."""
+    found = _theirs(person).prefetch_related("work_areas", "places", "attachments", "events")
     return {
-        "email": email.strip(),
-        "exported_at": timezone.now().isoformat(timespec="seconds"),
         "proposals": [{
             "reference": p.reference, "name": p.name, "email": p.email, "organisation": p.organisation,
             "organisation_type": p.get_organisation_type_display(), "title": p.title, "summary": p.summary,
@@ -325,18 +384,11 @@ def person_data(email: str) -> dict[str, Any]:
 
 @transaction.atomic
 def record_export(email: str, *, by: Any) -> dict[str, Any]:
-    data = person_data(email)
-    for proposal in Proposal.objects.filter(reference__in=[p["reference"] for p in data["proposals"]]):
+    """Export a person's data and record that it was exported (in each proposal's history and the audit log)."""
+    data = erasure.export_person(email)
+    for proposal in Proposal.objects.filter(reference__in=[p["reference"] for p in data.get("proposals", [])]):
         Event.objects.create(proposal=proposal, kind=Event.Kind.EXPORTED, by=by,
                              note="Personal data exported on request.")  # fmt: skip
         LogEntry.objects.log_create(proposal, action=LogEntry.Action.ACCESS, force_log=True,
                                     changes={"exported_personal_data": [None, email]})  # fmt: skip
     return data
-
-
-@transaction.atomic
-def erase_person(email: str, *, by: Any) -> int:
-    found = list(Proposal.objects.filter(email__iexact=email.strip(), erased_at__isnull=True))
-    for proposal in found:
-        _erase(proposal, by=by, why="Erased at the person's request.")
-    return len(found)

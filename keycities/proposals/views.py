@@ -16,8 +16,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only
+from keycities.core import erasure
 from keycities.core.access import personal, public, signed_in
 from keycities.core.api import csv_response
 from keycities.core.files import sha256_of
@@ -284,16 +286,20 @@ def attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
 
 @secretariat_only
 def people(request: HttpRequest) -> HttpResponse:
-    """Export or erase one person's data on request."""
+    """Export or erase one person's data on request; erasing asks for confirmation first."""
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if "erase" in request.POST:
-            count = services.erase_person(email, by=request.user)
-            messages.success(request, f"Erased the personal data in {count} proposal{'s' if count != 1 else ''}.")
+            person = erasure.find(email)
+            found = {"accounts": len(person.user_ids), "proposals": services.count_for_person(person)}
+            return render(request, "proposals/people_confirm.html", {"email": email, "found": found})
+        if "confirm-erase" in request.POST:
+            erasure.erase_person(email, by=request.user)
+            messages.success(request, _("The personal data of %(email)s has been erased.") % {"email": email})
             return redirect("proposals:people")
         data = services.record_export(email, by=request.user)
-        response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="personal-data-{dt.date.today()}.json"'
         return response
     return render(request, "proposals/people.html", {"form": form})

@@ -4,6 +4,9 @@ from keycities.tests.access import EVERYONE, Row, expect
 
 ROWS = [
     Row("core:home", EVERYONE),
+    Row("core:about", EVERYONE),
+    Row("switch-language", expect(302, 302, 302, 302, 302), kwargs={"code": "cy"}, query="next=/members/"),
+    Row("switch-language", expect(404, 404, 404, 404, 404), kwargs={"code": "fr"}, label="no such language"),
     Row("core:accessibility", EVERYONE),
     Row("core:privacy", EVERYONE),
     # django-ninja routes the API's root, which has nothing to show: the docs are at /api/v1/docs.
