@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.access import no_store
 from keycities.core.api import error_response
 from keycities.core.ratelimit import client_address, trusted_proxy_count
 
@@ -39,6 +40,23 @@ class TrustedProxyMiddleware:
         meta["REMOTE_ADDR"] = client_address(meta.get("REMOTE_ADDR", ""), meta.pop("HTTP_X_FORWARDED_FOR", ""),
                                              self.proxies)  # fmt: skip
         return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every answer to a signed-in user (a page, an export, the API with a session or a token) is sent with
+    `Cache-Control: private, no-store`: staff pages hold personal data, and no browser cache or proxy may keep
+    a copy. Public pages for anonymous visitors stay cacheable; the few that hold a visitor's own data are
+    marked with core.access.personal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            no_store(response)
+        return response
 
 
 class ApiErrorEnvelopeMiddleware:

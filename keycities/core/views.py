@@ -16,7 +16,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    """Each purpose, its lawful basis and how long the data is kept, with the periods as configured."""
+    return render(request, "core/privacy.html", {
+        "retention_days": settings.PROPOSAL_RETENTION_DAYS, "cooloff_hours": round(settings.AXES_COOLOFF_TIME),
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    })  # fmt: skip
 
 
 @public

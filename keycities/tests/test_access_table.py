@@ -70,12 +70,30 @@ def _encode(body: object) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_view_answers_each_role_as_the_table_says(access_world: World, role: str) -> None:
     got: dict[str, Status] = {}
+    stored: list[str] = []  # answers to a signed-in user that a cache may keep
     for row in rows():
         cache.clear()  # rate limits are tested on their own
         client = Client()
         if role != "anonymous":
             client.force_login(access_world["users"][role])
         with transaction.atomic():  # each request's writes are undone, so rows do not affect each other
-            got[row.id] = observed(request(client, row, access_world))
+            response = request(client, row, access_world)
             transaction.set_rollback(True)
+        got[row.id] = observed(response)
+        if role != "anonymous" and "no-store" not in response.get("Cache-Control", ""):
+            stored.append(row.id)
     assert got == {row.id: row.expect[role] for row in rows()}
+    assert stored == [], "pages for signed-in users must be sent with Cache-Control: no-store"
+
+
+def test_pages_with_a_visitors_own_data_are_never_stored(access_world: World) -> None:
+    client = Client()
+    pages = [client.get("/work-with-us/"), client.get(f"/work-with-us/status/{access_world['token']}/")]
+    client.post("/work-with-us/", {"name": "A", "email": "a@example.org", "organisation_type": "charity",
+                                   "work_areas": ["skills"], "title": "T", "summary": "S", "details": "D",
+                                   "consent": "on"})  # fmt: skip
+    pages += [client.get("/work-with-us/check/"), client.post("/work-with-us/check/"),
+              client.get("/work-with-us/confirmation/")]  # fmt: skip
+    assert [p.status_code for p in pages] == [200, 200, 200, 302, 200]
+    assert all("no-store" in p["Cache-Control"] and "private" in p["Cache-Control"] for p in pages)
+    assert "no-store" not in Client().get("/members/").get("Cache-Control", "")  # public pages may be cached

@@ -145,3 +145,35 @@ def test_the_admin_offers_only_member_places_for_officers(secretariat: User) -> 
     client.force_login(secretariat)
     html = client.get("/admin/accounts/user/add/").content.decode()
     assert ">Bradford</option>" in html and ">Manchester</option>" not in html
+
+
+def test_a_session_ends_after_the_idle_time_and_each_request_starts_it_again(partner: User) -> None:
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST  # SESSION_IDLE_MINUTES
+    client = Client()
+    sign_in(client, "partner", "correct horse battery")
+    session = Session.objects.get()
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    assert client.get("/account/").status_code == 200
+    session.refresh_from_db()
+    assert session.expire_date > timezone.now() + dt.timedelta(minutes=29)  # the request started it again
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))  # idle for 30 minutes
+    response = client.get("/account/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/sign-in/")
+
+
+def test_the_privacy_notice_gives_each_purpose_its_lawful_basis_and_retention(client: Client, registry: None) -> None:
+    html = client.get("/privacy/").content.decode()
+    for purpose in ("proposals", "accounts", "sign-in", "limits", "audit", "consultations", "sessions", "emails"):
+        row = html.split(f'id="{purpose}"')[1].split("</tr>")[0]
+        assert row.count('class="govuk-table__cell"') == 3, purpose  # what, lawful basis, how long
+        assert "article 6(1)" in row or purpose == "emails", purpose
+    assert "Until 730 days after your proposal is closed or withdrawn" in html
+    assert "after 30 minutes without using the Hub" in html and "1 hour after the last failed attempt" in html
+    welsh = client.get("/cy/privacy/").content.decode()
+    assert '<html lang="cy"' in welsh and "Hysbysiad preifatrwydd" in welsh

@@ -302,3 +302,27 @@ def test_a_line_break_in_a_title_is_saved_as_one_line_and_mailed(officer: User, 
     assert all("\n" not in m.subject and "\r" not in m.subject for m in mail.outbox) and len(mail.outbox) == 2
     assert mail.outbox[1].subject.endswith(": Digital skills Bcc: everyone@example.org")
     assert [m.bcc for m in mail.outbox] == [[], []]
+
+
+def test_a_partner_never_sees_reviewers_notes_internal_notes_or_who_reviewed(partner: User, officer: User) -> None:
+    officer.first_name, officer.last_name = "Rita", "Reviewer"
+    officer.save()
+    client = Client()
+    client.force_login(partner)
+    proposal = send(client)
+    services.add_note(proposal, "PRIVATE: their budget looks thin.", by=officer)
+    services.assign(proposal, officer, by=officer)
+    services.transition(proposal, Status.UNDER_REVIEW, by=officer, note="INTERNAL: park until March.")
+    services.transition(proposal, Status.ACCEPTED, by=officer, note="INTERNAL: Bradford will fund it.",
+                        public_answer="We will take this forward with you.")  # fmt: skip
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "We will take this forward with you." in page and "Accepted into the work programme" in page
+    for secret in ("PRIVATE", "INTERNAL", "Rita Reviewer", "officer", "Reviewer assigned", "Private note"):
+        assert secret not in page, secret
+    api = client.get(f"/api/v1/proposals/{proposal.reference}").json()
+    assert api["reviewer"] is None and api["status"] == "accepted"
+    staff = Client()
+    staff.force_login(officer)
+    review = staff.get(proposal.get_absolute_url()).content.decode()
+    assert all(s in review for s in ("PRIVATE", "INTERNAL: park until March.", "Rita Reviewer"))
+    assert staff.get(f"/api/v1/proposals/{proposal.reference}").json()["reviewer"] == "officer"
