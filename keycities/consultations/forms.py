@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from keycities.core.forms import LineField, TextField
 from keycities.network.models import Place, WorkArea
@@ -165,11 +166,11 @@ class SignOffForm(forms.Form):
     member place objects) why they sign off anyway."""
 
     override_reason = TextField(
-        label="Why sign it off despite the objection?",
+        label=_("Why sign it off despite the objection?"),
         required=False,
         max_length=5000,
         rows=4,
-        help_text="This reason is published with the response, beside the names of the places that objected.",
+        help_text=_("This reason is published with the response, beside the names of the places that objected."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
     seen = forms.CharField(widget=forms.HiddenInput, max_length=64)

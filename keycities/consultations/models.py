@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from keycities.network.models import Place, WorkArea
 
@@ -232,11 +233,11 @@ ENDORSING = {Decision.ENDORSE, Decision.ENDORSE_WITH_COMMENTS}
 
 # Where a member place stands on a round, in the order pages list them.
 POSITIONS = {
-    "endorsed": "Endorsed",
-    "endorsed_with_comments": "Endorsed with comments",
-    "abstained": "Abstained",
-    "objected": "Objected",
-    "did_not_respond": "Did not respond",
+    "endorsed": _("Endorsed"),
+    "endorsed_with_comments": _("Endorsed with comments"),
+    "abstained": _("Abstained"),
+    "objected": _("Objected"),
+    "did_not_respond": _("Did not respond"),
 }
 POSITION_OF: dict[str, str] = {Decision.ENDORSE: "endorsed", Decision.ENDORSE_WITH_COMMENTS: "endorsed_with_comments",
                Decision.ABSTAIN: "abstained", Decision.OBJECT: "objected"}  # fmt: skip

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .models import POSITIONS
 
 STAGE_TAGS = {
@@ -154,21 +157,21 @@ def person(user: Any) -> str:
 
 def names(places: Sequence[str]) -> str:
     """'Hull', 'Hull and Kirklees', 'Derby, Hull and Kirklees'."""
-    places = list(places)
+    places = [str(p) for p in places]
     if len(places) <= 1:
         return "".join(places)
-    return f"{', '.join(places[:-1])} and {places[-1]}"
+    return _("%(places)s and %(last)s") % {"places": ", ".join(places[:-1]), "last": places[-1]}
 
 
 def position_rows(positions: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
     """(label, place names) for each position some member place took, in a fixed order."""
-    return [(label, names) for key, label in POSITIONS.items() if (names := positions.get(key))]
+    return [(str(label), names) for key, label in POSITIONS.items() if (names := positions.get(key))]
 
 
 def positions_summary(positions: dict[str, list[str]]) -> str:
     """'12 endorsed, 2 endorsed with comments, 1 objected, 9 did not respond' (empty groups left out)."""
-    parts = [f"{len(names)} {label.lower()}" for label, names in position_rows(positions)]
-    return ", ".join(parts) or "no member places"
+    parts = [f"{len(names)} {str(label).lower()}" for label, names in position_rows(positions)]
+    return ", ".join(parts) or str(_("no member places"))
 
 
 def agreement_statement(positions: dict[str, list[str]]) -> str:
@@ -176,11 +179,16 @@ def agreement_statement(positions: dict[str, list[str]]) -> str:
     total = sum(len(v) for v in positions.values())
     endorsing = len(positions.get("endorsed", [])) + len(positions.get("endorsed_with_comments", []))
     objected = positions.get("objected", [])
+    counts = {"endorsing": endorsing, "total": total, "objected": names(objected)}
     if not total:
-        return "No member places' positions were recorded for this response."
+        return str(_("No member places' positions were recorded for this response."))
     if objected:
-        return (f"{endorsing} of {total} member places endorsed this response; {names(objected)} "
-                f"objected to it.")  # fmt: skip
+        return ngettext("%(endorsing)s of %(total)s member place endorsed this response; %(objected)s objected to it.",
+                        "%(endorsing)s of %(total)s member places endorsed this response; %(objected)s objected to "
+                        "it.", total) % counts  # fmt: skip
     if endorsing == total:
-        return f"All {total} member places endorsed this response."
-    return f"{endorsing} of {total} member places endorsed this response; none objected."
+        return ngettext("The %(total)s member place endorsed this response.",
+                        "All %(total)s member places endorsed this response.", total) % counts  # fmt: skip
+    return ngettext("%(endorsing)s of %(total)s member place endorsed this response; none objected.",
+                    "%(endorsing)s of %(total)s member places endorsed this response; none objected.",
+                    total) % counts  # fmt: skip

@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keycities.accounts.models import Role, User
 from keycities.core.errors import DataFileError
@@ -551,21 +553,23 @@ def sign_off(c: Consultation, *, by: Any, version: int, seen: str | None = None,
     with the secretariat's reason for overriding the objection, and the public pages say who objected."""
     c = _locked(c)
     if c.status != Stage.MEMBER_REVIEW:
-        raise ValidationError("Only a response in member review can be signed off.")
+        raise ValidationError(_("Only a response in member review can be signed off."))
     latest = c.latest_version()
     if latest is None or latest.number != version:
-        raise ValidationError(f"The text has changed since you checked it: version {latest.number if latest else 0} "
-                              "is the newest. Check it again before signing off.")  # fmt: skip
+        raise ValidationError(_("The text has changed since you checked it: version %(number)s is the newest. Check it "
+                                "again before signing off.") % {"number": latest.number if latest else 0})  # fmt: skip
     if seen is not None and seen != decisions_seen(c):
-        raise ValidationError("A member place has recorded or changed its decision since you checked. "
-                              "Check the decisions again before signing off.")  # fmt: skip
+        raise ValidationError(_("A member place has recorded or changed its decision since you checked. Check the "
+                                "decisions again before signing off."))  # fmt: skip
     positions = current_positions(c)
     objected, reason = positions["objected"], override_reason.strip()
     if objected and not reason:
-        raise ValidationError({"override_reason": (
-            f"{presenters.names(objected)} object{'s' if len(objected) == 1 else ''} to this response, so it cannot "
-            "be signed off as agreed. Give the reason the secretariat signs it off despite the objection, or ask the "
-            "lead place to revise it")})  # fmt: skip
+        raise ValidationError({"override_reason": ngettext(
+            "%(places)s objects to this response, so it cannot be signed off as agreed. Give the reason the "
+            "secretariat signs it off despite the objection, or ask the lead place to revise it",
+            "%(places)s object to this response, so it cannot be signed off as agreed. Give the reason the "
+            "secretariat signs it off despite the objection, or ask the lead place to revise it",
+            len(objected)) % {"places": presenters.names(objected)}})  # fmt: skip
     c.status = Stage.SIGNED_OFF
     c.signed_off_at = timezone.now()
     c.signed_off_by = _user(by)

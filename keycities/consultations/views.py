@@ -12,6 +12,7 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import is_staff_member, secretariat_only, staff_only
 from keycities.core.access import public
@@ -379,7 +380,7 @@ def _sign_off(request: HttpRequest, c: Consultation, *, typed: str = "",
     """The confirmation page: the text to be frozen and every member place's position, shown before signing off.
     It carries the version and the decisions shown, so that the sign-off applies to exactly those."""
     if c.status != Stage.MEMBER_REVIEW:
-        messages.error(request, "Only a response in member review can be signed off.")
+        messages.error(request, _("Only a response in member review can be signed off."))
         return redirect("consultations:review", pk=c.pk)
     latest = c.latest_version()
     form = SignOffForm({"version": latest.number if latest else 0, "seen": services.decisions_seen(c),
@@ -443,7 +444,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                                   override_reason=d["override_reason"])  # fmt: skip
             except ValidationError as exc:
                 return _sign_off(request, c, typed=d["override_reason"], refusal=exc)
-            messages.success(request, "Signed off. The text is frozen and the review round is closed.")
+            messages.success(request, _("Signed off. The text is frozen and the review round is closed."))
             return redirect(c.get_absolute_url())
         else:
             raise PermissionDenied("You cannot do that to this response.")

@@ -23,6 +23,7 @@ from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
 from keycities.core import erasure
@@ -133,7 +134,7 @@ def submit(draft: Draft, *, user: Any = None, key: str | None = None, suggestion
             raise
         return Submitted(earlier, "", created=False)
     _emails_on_submission(proposal, token)  # committed: the proposal exists whatever the mail server does
-    for path, *_ in draft.files:
+    for path, *_rest in draft.files:
         path.unlink(missing_ok=True)
     return Submitted(proposal, token, created=True)
 
@@ -177,10 +178,13 @@ def _current(proposal: Proposal, seen: str | None) -> Proposal:
     current = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if seen and current.status != seen:
         last = current.events.filter(kind=Event.Kind.TRANSITION).order_by("-at", "-pk").first()
-        when = f" at {timezone.localtime(last.at):%H:%M}" if last else ""
-        raise ValidationError(f"This proposal changed{when} while you were looking at it: it is now "
-                              f"{current.get_status_display().lower()}. Nothing was changed; check it "
-                              "again.")  # fmt: skip
+        status = current.get_status_display().lower()
+        if last is None:
+            raise ValidationError(_("This proposal changed while you were looking at it: it is now %(status)s. "
+                                    "Nothing was changed; check it again.") % {"status": status})  # fmt: skip
+        raise ValidationError(_("This proposal changed at %(time)s while you were looking at it: it is now "
+                                "%(status)s. Nothing was changed; check it again.")
+                              % {"time": f"{timezone.localtime(last.at):%H:%M}", "status": status})  # fmt: skip
     return current
 
 
