@@ -6,8 +6,8 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from keycities.accounts.auth import API_AUTH
 from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
-from keycities.core.auth import API_AUTH
 from keycities.core.ratelimit import allow, client_ip
 from keycities.network.models import WorkArea
 

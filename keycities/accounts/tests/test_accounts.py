@@ -170,8 +170,8 @@ def test_a_session_ends_after_the_idle_time_and_each_request_starts_it_again(par
 def test_the_privacy_notice_gives_each_purpose_its_lawful_basis_and_retention(client: Client, registry: None) -> None:
     html = client.get("/privacy/").content.decode()
     for purpose in ("proposals", "accounts", "sign-in", "limits", "audit", "consultations", "sessions", "emails"):
-        row = html.split(f'id="{purpose}"')[1].split("</tr>")[0]
-        assert row.count('class="govuk-table__cell"') == 3, purpose  # what, lawful basis, how long
+        row = html.split(f'id="{purpose}"')[1].split("</section>")[0]
+        assert [k in row for k in (">What we keep<", ">Lawful basis<", ">How long<")] == [True] * 3, purpose
         assert "article 6(1)" in row or purpose == "emails", purpose
     assert "Until 730 days after your proposal is closed or withdrawn" in html
     assert "after 30 minutes without using the Hub" in html and "1 hour after the last failed attempt" in html

@@ -73,3 +73,23 @@ def test_registry_api_is_public_and_read_only(client_for, role: str) -> None:  #
     for url in ["/api/v1/places/", "/api/v1/places/hull", "/api/v1/work-areas/", "/api/v1/work-areas/skills"]:
         assert client.get(url).status_code == 200
         assert client.post(url, {}).status_code == 405
+
+
+def test_core_imports_no_domain_app() -> None:
+    """core holds the generic parts; apps depend on it, never the other way round (docs/adr/0020)."""
+    import ast
+    from pathlib import Path
+
+    from django.apps import apps
+
+    core = Path(__file__).resolve().parent.parent
+    domain = tuple(c.name for c in apps.get_app_configs() if c.name.startswith("keycities.") and c.label != "core")
+    found = []
+    for path in core.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])  # fmt: skip
+            found += [f"{path.relative_to(core)}: {n}" for n in names if n.startswith(domain)]
+    assert found == []
