@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 PORT ?= 8000
 
-.PHONY: run test setup browser gettext lint typecheck pytest e2e bench openapi messages clean
+.PHONY: run test setup gettext browser lint typecheck pytest e2e bench openapi messages clean
 
 # Welsh catalogues (one per app, plus keycities/locale for the shared templates), compiled by msgfmt.
 PO_FILES := $(wildcard keycities/locale/cy/LC_MESSAGES/django.po keycities/*/locale/cy/LC_MESSAGES/django.po)

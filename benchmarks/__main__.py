@@ -18,18 +18,20 @@ DOC = ROOT / "docs" / "benchmarks.md"
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    p.add_argument("which", nargs="?", choices=["all", "import", "api", "suggest"], default="all",
+    p.add_argument("which", nargs="?", choices=["all", "import", "api", "suggest", "submissions"], default="all",
                    help="which benchmark to run (default: all)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds the measured load is split into (3)")
+    p.add_argument("--submissions", type=int, default=200, help="proposals sent at the same moment (200)")
     p.add_argument("--keep", action="store_true", help="keep the temporary databases and server logs")
     p.add_argument("--no-write", action="store_true", help=f"do not rewrite {DOC.relative_to(ROOT)}")
     p.add_argument("--profile", action="store_true", help="profile the Hub's import and data endpoint instead")
     args = p.parse_args(argv)
     if not (1 <= args.connections <= 256 and 0 <= args.warmup <= 30 and 1 <= args.duration <= 60
-            and 1 <= args.rounds <= 10 and args.duration / args.rounds >= 1):  # fmt: skip
+            and 1 <= args.rounds <= 10 and args.duration / args.rounds >= 1
+            and 1 <= args.submissions <= 1000):  # fmt: skip
         p.error("keep --connections within 1-256, --warmup within 0-30 s, --duration within 1-60 s and "
                 "--rounds within 1-10, with at least 1 s per round")  # fmt: skip
     return args
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import api_load, importing, machine, report
 
         hub_db = workdir / "hub.sqlite3"
-        imported = api = None
+        imported = api = submitted = None
         if args.which in ("all", "import"):
             imported = importing.run(workdir)
         if args.which in ("all", "api"):
@@ -73,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
             heading("Work-area suggester")
             for line in suggest_bench.run():
                 say(line)
+        if args.which in ("all", "submissions"):
+            from . import submissions
+
+            submitted = submissions.run(workdir, args.submissions)
         described = machine.describe(load_before)
         heading("Machine")
         for k, v in described.items():
             say(f"{k:21} {v}")
         if not args.no_write:
-            report.write(DOC, described, imported, api)
+            report.write(DOC, described, imported, api, submitted)
             say(f"\nwrote {DOC.relative_to(ROOT)} ({time.monotonic() - started:.0f} s in all)")
         return 0
     except BenchmarkError as exc:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .api_load import TARGET_P95_MS, TARGET_RATIO, ApiFigures, ServerFigures
 from .importing import ImportFigures
+from .submissions import SubmissionFigures
 
 HEADER = """# Benchmarks
 
@@ -17,14 +18,29 @@ sits beside a baseline measured in the same run, on the same machine.
 
 ```sh
 apt-get install wrk   # Debian's package; without it the API benchmark uses a slower Python load generator
-make bench            # installs the `bench` extra (DuckDB, Datasette), runs both benchmarks, rewrites this file
+make bench            # installs the `bench` extra (DuckDB, Datasette), runs the benchmarks, rewrites this file
 ```
 
+The submissions benchmark runs on SQLite, and on PostgreSQL too when
+`BENCH_POSTGRES_URL` names a database it may drop and create (its name must
+contain `bench`), e.g.
+`BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/kc_bench make bench`.
+
 `.venv/bin/python -m benchmarks --help` lists the options: run one benchmark
-(`import` or `api`), change the load (`--connections`, `--warmup`,
+(`import`, `api`, `suggest` or `submissions`, with `--submissions N`), change the load (`--connections`, `--warmup`,
 `--duration`, `--rounds`), keep the temporary databases (`--keep`), or print where the
 Hub's time goes (`--profile`, cProfile; does not rewrite this file).
 """
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The file's "## (x) ..." sections by their letter, e.g. {"(a)": "## (a) Import ...\n..."}."""
+    found: dict[str, str] = {}
+    for part in ("\n" + text).split("\n## ")[1:]:
+        key = part.split(" ", 1)[0]
+        if key.startswith("(") and key.endswith(")"):
+            found[key] = "## " + part.rstrip("\n") + "\n"
+    return found
 
 
 def _row(*cells: object) -> str:
@@ -174,10 +190,49 @@ more than {f.connections / (TARGET_P95_MS / 1000):,.0f} req/s.
 """
 
 
-def write(path: Path, machine: dict[str, str], imported: ImportFigures | None, api: ApiFigures | None) -> None:
+def _submissions(f: SubmissionFigures) -> str:
+    rows = "\n".join(
+        _row(d.database, p.name, p.sent, f"**{p.lost}**" if p.lost else "0", f"{p.seconds:.2f}",
+             f"{p.per_second:.1f}", f"**{d.ratio:.2f}×**" if p is d.measured else "1.00× (baseline)")
+        for d in f.results for p in (d.baseline, d.measured)
+    )  # fmt: skip
+    checks = "; ".join(f"{d.database}: {d.references} proposals, {d.distinct} distinct references, "
+                       f"{d.confirmations} confirmation emails" for d in f.results)  # fmt: skip
+    skipped = f"\n{f.skipped}.\n" if f.skipped else ""
+    return f"""## (d) {f.n} proposals sent at the same moment
+
+| database | sent | proposals | lost | seconds | proposals/s | ratio |
+|---|---|---:|---:|---:|---:|---:|
+{rows}
+{skipped}
+Target: 0 lost. A proposal is lost unless its request is answered with the
+redirect to the confirmation page and the proposal is in the database with a
+reference of its own ({checks}).
+
+- The Hub: `{f.command}`, as the README deploys it, on an empty database
+  (`migrate`, `load_network`); mail written to files.
+- {f.n * 2} visitors, each from its own address (sent in `X-Forwarded-For`, as
+  the proxy would), first fill in the form, so that a valid draft waits on
+  "check your answers" in each one's session (not timed). Each worker first
+  loads the work-area model (not timed).
+- Baseline: {f.n} of them send their proposal one after another. Measured: the
+  other {f.n} send theirs at the same moment (one thread each, released by a
+  barrier); seconds run from the release to the last answer. The ratio is
+  proposals a second sent at once over one after another.
+"""
+
+
+def write(path: Path, machine: dict[str, str], imported: ImportFigures | None, api: ApiFigures | None,
+          submissions: SubmissionFigures | None = None) -> None:  # fmt: skip
+    """Rewrite the file with this run's figures; a benchmark not run this time keeps its section from the last run
+    that ran it (its own machine and date are in the git history of this file)."""
+    earlier = _sections(path.read_text()) if path.exists() else {}
     parts = [HEADER, _machine(machine)]
-    if imported is not None:
-        parts.append(_import(imported))
-    if api is not None:
-        parts.append(_api(api))
+    rendered = {"(a)": _import(imported) if imported else None, "(b)": _api(api) if api else None,
+                "(d)": _submissions(submissions) if submissions else None}  # fmt: skip
+    for key, section in rendered.items():
+        if section is not None:
+            parts.append(section)
+        elif key in earlier:
+            parts.append(earlier[key])
     path.write_text("\n".join(p.rstrip("\n") + "\n" for p in parts))

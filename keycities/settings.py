@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address behind the trusted proxies (see core.ratelimit).
+    "keycities.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy headers (docs/adr/0012-content-security-policy.md).
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "keycities.core.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keycities.core.context_processors.site",
+                "keycities.accounts.context_processors.roles",
             ],
         },
     },
@@ -102,8 +106,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     # SQLite: wait for a writer rather than fail at once, and use WAL so that
     # readers never block the writer (the local server and an import at once).
+    # Transactions take the write lock when they begin (BEGIN IMMEDIATE): one that
+    # read first and wrote later could otherwise fail at once with "database is
+    # locked" when another wrote in between, instead of waiting its turn.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,14 +167,26 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "accounts:account"
 LOGOUT_REDIRECT_URL = "core:home"
 
-# Lockout after repeated failed sign-ins (django-axes): five failures for the
-# same username from the same address lock that pair out for an hour.
+# Failed sign-ins (django-axes, with the limits of accounts.lockout), each counted over the last
+# AXES_COOLOFF_HOURS: a username is locked after AXES_FAILURE_LIMIT failures from any addresses; an
+# address after SIGNIN_ADDRESS_FAILURE_LIMIT failures across usernames; and sign-in pauses for
+# everyone after SIGNIN_GLOBAL_FAILURE_LIMIT failures in all. A successful sign-in clears only
+# its own username's failures.
+AXES_HANDLER = "keycities.accounts.lockout.SignInLimits"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGNIN_GLOBAL_FAILURE_LIMIT = env.int("SIGNIN_GLOBAL_FAILURE_LIMIT", default=100)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "keycities.core.ratelimit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins (User.last_login is kept): see the privacy notice
 AXES_VERBOSE = False
+# Password reset requests: per client address, and per email address (beyond which no email is sent,
+# and the page says the same as ever, so that it never tells whether an address has an account).
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=10)
+PASSWORD_RESETS_PER_EMAIL = env.int("PASSWORD_RESETS_PER_EMAIL", default=3)
 
 # Audit trail (django-auditlog): who, when, before and after.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
@@ -235,8 +258,15 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# How many proxies in front of the Hub append the address they received a request from to
+# X-Forwarded-For (nginx's $proxy_add_x_forwarded_for does): rate limits, sign-in lockouts and the
+# audit log key on the address that many entries from the right. One behind BEHIND_PROXY, else none.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0)
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after this many minutes without a request (each request starts the count again).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): everything from the Hub's own origin; the few inline scripts and

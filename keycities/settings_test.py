@@ -10,6 +10,13 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment
 
 from keycities.settings import *  # noqa: F403
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production, rather than SQLite's shared in-memory database: the concurrency tests
+    # run requests in several threads at once, which shared-cache memory databases refuse at once
+    # ("table is locked") where a file waits its turn. One file per test run, so that two runs at once
+    # (two terminals, or CI beside a developer) never share it; pytest-django deletes it at the end.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
+
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

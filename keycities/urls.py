@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from keycities.api import api
+from keycities.core.urls import app_name as core
+from keycities.core.urls import urlpatterns as core_pages
 from keycities.core.views import switch_language
+from keycities.network.views import about, home
 
 admin.site.site_header = "Key Cities Hub administration"
 admin.site.site_title = "Key Cities Hub admin"
@@ -12,7 +15,8 @@ admin.site.index_title = "Registry and records"
 # Pages in English at /… and in Welsh at /cy/… (docs/adr/0010-welsh.md).
 urlpatterns = [
     *i18n_patterns(
-        path("", include("keycities.core.urls")),
+        # The layout's pages, and the home and about pages that describe the network (network.views).
+        path("", include(([path("", home, name="home"), path("about/", about, name="about"), *core_pages], core))),
         path("", include("keycities.network.urls")),
         path("", include("keycities.observatory.urls")),
         path("", include("keycities.claims.urls")),

@@ -15,6 +15,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from keycities.network.queries import member_place_ids
+
 
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", "Secretariat"
@@ -32,7 +34,7 @@ SECRETARIAT_PERMISSIONS: dict[str, set[str] | None] = {
     "observatory": {"view"},  # statistics change only through imports
     "claims": None,
     "proposals": {"view"},  # reviewing happens in the Hub's own pages, where it is recorded
-    "consultations": None,
+    "consultations": {"view"},  # changed only through the Hub's pages, which follow the workflow
     "axes": {"view", "delete"},  # see and clear lockouts
 }
 
@@ -56,6 +58,9 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.MEMBER_OFFICER and not self.place_id:
             raise ValidationError({"place": "A member officer must belong to a member place."})
+        if self.role == Role.MEMBER_OFFICER and self.place_id not in member_place_ids():
+            raise ValidationError({"place": f"{self.place} is not a member of Key Cities today: officers belong "
+                                            "only to member places."})  # fmt: skip
         if self.role != Role.MEMBER_OFFICER and self.place_id:
             raise ValidationError({"place": "Only member officers belong to a place."})
 

@@ -19,7 +19,7 @@ urlpatterns = [
     path(
         "password-reset/",
         public(
-            auth.PasswordResetView.as_view(
+            views.PasswordResetView.as_view(
                 template_name=T + "password_reset.html",
                 email_template_name=T + "email/password_reset.txt",
                 subject_template_name=T + "email/password_reset_subject.txt",

@@ -14,6 +14,7 @@ from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from keycities.core.errors import DataFileError
+from keycities.core.text import one_line
 from keycities.network.models import Group
 from keycities.observatory.aggregation import Store
 from keycities.observatory.models import Dataset, Indicator
@@ -144,7 +145,7 @@ def evaluate_all() -> list[Evaluation]:
 def _notify(claim: Claim, before: Evaluation, now: Evaluation) -> None:
     url = settings.SITE_URL.rstrip("/") + claim.get_absolute_url()
     send_mail(
-        subject=f"Claim verdict changed: {claim.headline}",
+        subject=one_line(f"Claim verdict changed: {claim.headline}"),
         message=(f"The verdict on a published claim has changed after new data.\n\n"
                  f"Claim: “{claim.text}” ({claim.document})\n"
                  f"Was: {before.get_verdict_display()} ({before.summary})\n"

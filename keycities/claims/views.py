@@ -5,7 +5,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from keycities.core.access import public, secretariat_only
+from keycities.accounts.policy import secretariat_only
+from keycities.core.access import public
 
 from . import queries, services
 from .evaluate import evaluate

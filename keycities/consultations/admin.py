@@ -1,51 +1,70 @@
+"""The admin shows consultations, responses and their history, and changes none of them.
+
+Every change to a consultation goes through the Hub's own pages (`services`), where it is checked
+against the workflow and recorded as an `Event`: a status, the frozen text of a signed-off
+response, the member places' positions or the history edited here would bypass both. The
+admin is for looking things up (with each object's audit history)."""
+
+from typing import Any
+
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from .models import Ask, AskUpdate, Comment, Consultation, Document, Event, Review, Section, Version
 
 
-class Audited(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class ReadOnly(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    """Shown, never added, changed or deleted here (superusers included)."""
+
     show_auditlog_history_link = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class DocumentInline(admin.TabularInline):
     model = Document
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_at", "uploaded_by"]
-    readonly_fields = ["original_name", "content_type", "size", "uploaded_at", "uploaded_by"]
+    fields = readonly_fields = ("original_name", "content_type", "size", "uploaded_at", "uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(Audited):
+class ConsultationAdmin(ReadOnly):
     list_display = ["title", "body_name", "closes_on", "lead_place", "status", "round"]
     list_filter = ["status", "body_type", "lead_place", "work_areas"]
     search_fields = ["title", "body_name"]
-    readonly_fields = ["round", "signed_off_at", "signed_off_by", "signed_off_version", "created_at", "created_by"]
     inlines = [DocumentInline]
 
 
 @admin.register(Section)
-class SectionAdmin(Audited):
+class SectionAdmin(ReadOnly):
     list_display = ["consultation", "position", "question", "removed"]
     list_filter = ["removed"]
 
 
 @admin.register(Ask)
-class AskAdmin(Audited):
+class AskAdmin(ReadOnly):
     list_display = ["text", "department", "work_area", "status", "status_on", "consultation"]
     list_filter = ["status", "work_area"]
     search_fields = ["text", "department"]
-
-
-class ReadOnly(admin.ModelAdmin):
-    """History: written only by the Hub's pages, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Version)

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
 
-from . import presenters, queries
+from . import policy, presenters, queries
 from .models import Ask, AskStatus, Consultation
 
 router = Router(tags=["consultations"])
@@ -20,10 +20,27 @@ class QuestionOut(Schema):
     answer: str
 
 
+class PositionsOut(Schema):
+    endorsed: list[str]
+    endorsed_with_comments: list[str]
+    abstained: list[str]
+    objected: list[str]
+    did_not_respond: list[str]
+
+
 class ResponseOut(Schema):
     submitted_on: dt.date | None
     signed_off_version: int | None
-    endorsed_by: list[str] = Field(description="Names of the member places that endorsed the signed-off text.")
+    endorsed_by: list[str] = Field(
+        description="Names of the member places that endorsed the signed-off text, with or without comments."
+    )
+    positions: PositionsOut = Field(
+        description="Where every member place stood on the signed-off text, frozen at sign-off."
+    )
+    objection_overridden: str | None = Field(
+        description="Why the secretariat signed the response off although a "
+        "member place objected; null if none objected."
+    )
     questions: list[QuestionOut]
     government_response_url: str | None
     government_response_on: dt.date | None
@@ -61,6 +78,7 @@ def _out(c: Consultation, today: dt.date) -> dict:
         data = queries.response_data(c)
         response = {
             "submitted_on": c.submitted_on, "signed_off_version": data["version"], "endorsed_by": data["endorsed_by"],
+            "positions": data["positions"], "objection_overridden": data["override_reason"] or None,
             "questions": data["sections"], "government_response_url": c.government_response_url or None,
             "government_response_on": c.government_response_on, "url": c.get_public_url(),
             "docx": f"/consultations/{c.pk}/response.docx", "pdf": f"/consultations/{c.pk}/response.pdf",
@@ -91,11 +109,13 @@ def list_consultations(request: HttpRequest, params: Query[ConsultationParams]) 
     rows = [_out(c, today) for c in found.distinct()]
     if params.format == "csv":
         header = ["id", "title", "body_type", "body_name", "url", "published_on", "closes_on", "days_left",
-                  "work_areas", "lead_place", "stage", "submitted_on", "endorsed_by", "response_url"]  # fmt: skip
+                  "work_areas", "lead_place", "stage", "submitted_on", "endorsed_by", "objected",
+                  "response_url"]  # fmt: skip
         return csv_response("consultations.csv", header, ([
             r["id"], r["title"], r["body_type"], r["body_name"], r["url"], r["published_on"], r["closes_on"],
             r["days_left"], "; ".join(r["work_areas"]), r["lead_place"], r["stage"],
             (r["response"] or {}).get("submitted_on"), "; ".join((r["response"] or {}).get("endorsed_by", [])),
+            "; ".join(((r["response"] or {}).get("positions") or {}).get("objected", [])),
             (r["response"] or {}).get("url")] for r in rows))  # fmt: skip
     return paginate(request, rows, params, lambda r: r)
 
@@ -133,11 +153,7 @@ def _ask(a: Ask) -> dict:
 def list_asks(request: HttpRequest, params: Query[AskParams]) -> HttpResponse | dict:
     """Public. Every policy ask in a published response, with its latest status, filterable by department,
     work area and status."""
-    from django.contrib.auth.models import AnonymousUser
-
-    from keycities.core.access import visible_asks
-
-    asks = queries.ledger(visible_asks(AnonymousUser()), department=params.department, work_area=params.work_area,
+    asks = queries.ledger(policy.published_asks(), department=params.department, work_area=params.work_area,
                           status=params.status)  # fmt: skip
     if params.format == "csv":
         header = list(AskOut.model_fields)

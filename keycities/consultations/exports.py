@@ -1,13 +1,20 @@
 """The signed-off response as DOCX and PDF, in the Key Cities style: the group's name and
-the consultation in brand purple, each question with its answer, and the endorsing members.
+the consultation in brand purple, each question with its answer, and where each member place
+stood (endorsed, endorsed with comments, abstained, objected, did not respond).
 
-Both take `queries.response_data(...)`, a plain dict, so they are tested without a database."""
+Both take `queries.response_data(...)`, a plain dict, so they are tested without a database.
+Stored text may hold characters XML cannot (a vertical tab pasted from Word): they are removed
+before either document is built."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 from xml.sax.saxutils import escape
+
+from keycities.core.text import xml_safe
+
+from .presenters import agreement_statement, position_rows
 
 BRAND = (0x5B, 0x2E, 0x8B)
 BRAND_HEX = "#5b2e8b"
@@ -26,18 +33,12 @@ def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     return facts
 
 
-def _endorsement(data: dict[str, Any]) -> str:
-    names = data["endorsed_by"]
-    if not names:
-        return "No member places have yet endorsed this response."
-    return f"This response is endorsed by {len(names)} member place{'s' if len(names) != 1 else ''} of Key Cities:"
-
-
 def build_docx(data: dict[str, Any]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.shared import Pt, RGBColor
 
+    data = xml_safe(data)
     purple = RGBColor(*BRAND)
     doc = Document()
     doc.core_properties.title = f"{data['group']} response: {data['title']}"
@@ -72,10 +73,12 @@ def build_docx(data: dict[str, Any]) -> bytes:
         for para in (section["answer"] or "No answer.").split("\n\n"):
             doc.add_paragraph(para.strip())
 
-    doc.add_heading("Endorsed by", level=1)
-    doc.add_paragraph(_endorsement(data))
-    for name in data["endorsed_by"]:
-        doc.add_paragraph(name, style="List Bullet")
+    doc.add_heading("Member places", level=1)
+    doc.add_paragraph(agreement_statement(data["positions"]))
+    for label, names in position_rows(data["positions"]):
+        doc.add_heading(f"{label} ({len(names)})", level=2)
+        for name in names:
+            doc.add_paragraph(name, style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -89,6 +92,7 @@ def build_pdf(data: dict[str, Any]) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+    data = xml_safe(data)
     purple = colors.HexColor(BRAND_HEX)
     base = getSampleStyleSheet()
     body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14.5,
@@ -111,10 +115,11 @@ def build_pdf(data: dict[str, Any]) -> bytes:
     for i, section in enumerate(data["sections"], start=1):
         story += [para(f"Question {i}", h2), para(section["question"], question)]
         story += [para(p.strip(), body) for p in (section["answer"] or "No answer.").split("\n\n")]
-    story += [Spacer(1, 4 * mm), para("Endorsed by", h2), para(_endorsement(data), body)]
-    if data["endorsed_by"]:
-        story.append(ListFlowable([ListItem(para(n, body), leftIndent=12) for n in data["endorsed_by"]],
-                                  bulletType="bullet", start="•", leftIndent=12))  # fmt: skip
+    story += [Spacer(1, 4 * mm), para("Member places", h2), para(agreement_statement(data["positions"]), body)]
+    for label, names in position_rows(data["positions"]):
+        story += [para(f"{label} ({len(names)})", question),
+                  ListFlowable([ListItem(para(n, body), leftIndent=12) for n in names], bulletType="bullet",
+                               start="•", leftIndent=12)]  # fmt: skip
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

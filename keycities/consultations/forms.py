@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from keycities.core.forms import LineField, TextField
 from keycities.network.models import Place, WorkArea
 from keycities.observatory.queries import KEY_CITIES
 
@@ -27,6 +29,7 @@ class ConsultationForm(forms.ModelForm):
         model = Consultation
         fields = ["title", "body_type", "body_name", "url", "published_on", "closes_on", "work_areas", "lead_place",
                   "summary"]  # fmt: skip
+        field_classes = {"title": LineField, "body_name": LineField, "summary": TextField}
         widgets = {"body_type": forms.RadioSelect, "work_areas": forms.CheckboxSelectMultiple,
                    "summary": forms.Textarea(attrs={"rows": 4})}  # fmt: skip
         error_messages = {
@@ -62,12 +65,12 @@ class DocumentForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label="Add a question", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+    question = TextField(label="Add a question", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
                                error_messages=_required("Enter the question"))  # fmt: skip
 
 
 class PasteQuestionsForm(forms.Form):
-    questions = forms.CharField(
+    questions = TextField(
         label="Paste several questions", widget=forms.Textarea(attrs={"rows": 8}), max_length=50000,
         help_text="One a line, or numbered (1. … 2. …): a numbered question may run over several lines.",
         error_messages=_required("Paste the questions"))  # fmt: skip
@@ -77,13 +80,13 @@ class AnswersForm(forms.Form):
     """One answer per question, the version the editor started from, and a note."""
 
     base = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    note = forms.CharField(label="What did you change? (optional)", max_length=200, required=False)
+    note = LineField(label="What did you change? (optional)", max_length=200, required=False)
 
     def __init__(self, *args: Any, sections: list[tuple[int, Section, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sections = sections
         for number, section, answer in sections:
-            self.fields[f"answer_{section.pk}"] = forms.CharField(
+            self.fields[f"answer_{section.pk}"] = TextField(
                 label=f"Question {number}", required=False, max_length=50000, initial=answer,
                 widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
 
@@ -127,7 +130,7 @@ class EvidenceForm(forms.Form):
 
 class CommentForm(forms.Form):
     section = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(label="Comment on this answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+    text = TextField(label="Comment on this answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
                            error_messages=_required("Enter your comment"))  # fmt: skip
 
 
@@ -145,7 +148,7 @@ class OpenReviewForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label="Your place’s decision", choices=Decision.choices, widget=forms.RadioSelect,
                                  error_messages=_required("Select your place’s decision"))  # fmt: skip
-    text = forms.CharField(label="Comments, or the reason for objecting", widget=forms.Textarea(attrs={"rows": 4}),
+    text = TextField(label="Comments, or the reason for objecting", widget=forms.Textarea(attrs={"rows": 4}),
                            required=False, max_length=5000,
                            help_text="Needed if you endorse with comments or object.")  # fmt: skip
 
@@ -156,6 +159,21 @@ class ReviewForm(forms.Form):
         if data.get("decision") == Decision.ENDORSE_WITH_COMMENTS and not data.get("text", "").strip():
             self.add_error("text", "Enter your place’s comments")
         return data
+
+
+class SignOffForm(forms.Form):
+    """The secretariat's confirmation of a sign-off: the version and the decisions they were shown, and (while a
+    member place objects) why they sign off anyway."""
+
+    override_reason = TextField(
+        label=_("Why sign it off despite the objection?"),
+        required=False,
+        max_length=5000,
+        rows=4,
+        help_text=_("This reason is published with the response, beside the names of the places that objected."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class SubmittedForm(forms.Form):
@@ -178,9 +196,9 @@ class GovernmentResponseForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    text = forms.CharField(label="The ask", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+    text = TextField(label="The ask", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
                            error_messages=_required("Enter the ask"))  # fmt: skip
-    department = forms.CharField(label="Department", max_length=200, help_text="Who the ask is of, e.g. HM Treasury.",
+    department = LineField(label="Department", max_length=200, help_text="Who the ask is of, e.g. HM Treasury.",
                                  error_messages=_required("Enter the department the ask is of"))  # fmt: skip
     work_area = forms.ModelChoiceField(label="Work area", queryset=WorkArea.objects.all(), to_field_name="slug",
                                        required=False, empty_label="None")  # fmt: skip
@@ -190,7 +208,7 @@ class AskStatusForm(forms.Form):
     ask = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Status", choices=AskStatus.choices)
     on = forms.DateField(label="Date", error_messages=DATE)
-    evidence = forms.CharField(label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    evidence = TextField(label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                max_length=5000, help_text="A link or a quotation that shows the status.")  # fmt: skip
 
     def clean(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from keycities.network.models import Place, WorkArea
 
@@ -75,6 +76,12 @@ class Consultation(models.Model):
                                       related_name="+")  # fmt: skip
     signed_off_version = models.ForeignKey("Version", null=True, blank=True, on_delete=models.PROTECT,
                                            related_name="+")  # fmt: skip
+    positions = models.JSONField(default=dict, blank=True, help_text=(
+        "Each member place's position on the signed-off round, frozen at sign-off: "
+        '{"endorsed": [names], "endorsed_with_comments": [...], "abstained": [...], "objected": [...], '
+        '"did_not_respond": [...]}.'))  # fmt: skip
+    override_reason = models.TextField(blank=True, help_text=(
+        "Why the secretariat signed the response off although a member place objected."))  # fmt: skip
     submitted_on = models.DateField(null=True, blank=True)
     government_response_url = models.URLField(max_length=500, blank=True)
     government_response_on = models.DateField(null=True, blank=True)
@@ -223,6 +230,17 @@ class Decision(models.TextChoices):
 
 
 ENDORSING = {Decision.ENDORSE, Decision.ENDORSE_WITH_COMMENTS}
+
+# Where a member place stands on a round, in the order pages list them.
+POSITIONS = {
+    "endorsed": _("Endorsed"),
+    "endorsed_with_comments": _("Endorsed with comments"),
+    "abstained": _("Abstained"),
+    "objected": _("Objected"),
+    "did_not_respond": _("Did not respond"),
+}
+POSITION_OF: dict[str, str] = {Decision.ENDORSE: "endorsed", Decision.ENDORSE_WITH_COMMENTS: "endorsed_with_comments",
+               Decision.ABSTAIN: "abstained", Decision.OBJECT: "objected"}  # fmt: skip
 
 
 class Review(models.Model):

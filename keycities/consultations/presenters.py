@@ -9,6 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import POSITIONS
+
 STAGE_TAGS = {
     "watching": "govuk-tag--grey",
     "drafting": "govuk-tag--light-blue",
@@ -145,3 +150,45 @@ def person(user: Any) -> str:
     name = user.get_full_name() or user.username
     place = getattr(user, "place", None)
     return f"{name} ({place.name})" if place else name
+
+
+# --------------------------------------------------------------------------- member places' positions
+
+
+def names(places: Sequence[str]) -> str:
+    """'Hull', 'Hull and Kirklees', 'Derby, Hull and Kirklees'."""
+    places = [str(p) for p in places]
+    if len(places) <= 1:
+        return "".join(places)
+    return _("%(places)s and %(last)s") % {"places": ", ".join(places[:-1]), "last": places[-1]}
+
+
+def position_rows(positions: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
+    """(label, place names) for each position some member place took, in a fixed order."""
+    return [(str(label), names) for key, label in POSITIONS.items() if (names := positions.get(key))]
+
+
+def positions_summary(positions: dict[str, list[str]]) -> str:
+    """'12 endorsed, 2 endorsed with comments, 1 objected, 9 did not respond' (empty groups left out)."""
+    parts = [f"{len(names)} {str(label).lower()}" for label, names in position_rows(positions)]
+    return ", ".join(parts) or str(_("no member places"))
+
+
+def agreement_statement(positions: dict[str, list[str]]) -> str:
+    """One sentence on whether the members agreed, that never says 'agreed' when they did not."""
+    total = sum(len(v) for v in positions.values())
+    endorsing = len(positions.get("endorsed", [])) + len(positions.get("endorsed_with_comments", []))
+    objected = positions.get("objected", [])
+    counts = {"endorsing": endorsing, "total": total, "objected": names(objected)}
+    if not total:
+        return str(_("No member places' positions were recorded for this response."))
+    if objected:
+        return ngettext("%(endorsing)s of %(total)s member place endorsed this response; %(objected)s objected to it.",
+                        "%(endorsing)s of %(total)s member places endorsed this response; %(objected)s objected to "
+                        "it.", total) % counts  # fmt: skip
+    if endorsing == total:
+        return ngettext("The %(total)s member place endorsed this response.",
+                        "All %(total)s member places endorsed this response.", total) % counts  # fmt: skip
+    return ngettext("%(endorsing)s of %(total)s member place endorsed this response; none objected.",
+                    "%(endorsing)s of %(total)s member places endorsed this response; none objected.",
+                    total) % counts  # fmt: skip

@@ -19,7 +19,18 @@ from keycities.observatory import queries as observatory
 from keycities.observatory.aggregation import AggregationError, Store, group_figure
 
 from . import services
-from .models import ENDORSING, Ask, Comment, Consultation, ConsultationQuerySet, Evidence, Review, Section, Stage
+from .models import (
+    ENDORSING,
+    POSITIONS,
+    Ask,
+    Comment,
+    Consultation,
+    ConsultationQuerySet,
+    Evidence,
+    Review,
+    Section,
+    Stage,
+)
 
 
 @dataclass
@@ -106,11 +117,11 @@ def review_status(c: Consultation, round: int | None = None) -> ReviewStatus:
     return ReviewStatus(round, reviews, waiting)
 
 
-def endorsing_places(c: Consultation) -> list[Place]:
-    """The members that endorsed the signed-off round."""
-    if not c.is_final:
-        return []
-    return review_status(c).endorsing
+def positions(c: Consultation) -> dict[str, list[str]]:
+    """Where each member place stands: as frozen at sign-off once signed off, the current round's otherwise."""
+    if c.is_final and c.positions:
+        return {key: list(c.positions.get(key, [])) for key in POSITIONS}
+    return services.current_positions(c)
 
 
 def register() -> ConsultationQuerySet:
@@ -152,6 +163,7 @@ def public_stage(c: Consultation) -> str:
 def response_data(c: Consultation) -> dict[str, Any]:
     """The signed-off text and who endorsed it: what the exports and the archive show."""
     version = c.signed_off_version or c.latest_version()
+    found = positions(c) if c.is_final else {key: [] for key in POSITIONS}
     return {
         "group": "Key Cities",
         "title": c.title,
@@ -164,5 +176,7 @@ def response_data(c: Consultation) -> dict[str, Any]:
         "submitted_on": c.submitted_on,
         "version": version.number if version else None,
         "sections": [{"question": s["question"], "answer": s["answer"]} for s in (version.content if version else [])],
-        "endorsed_by": [p.name for p in endorsing_places(c)],
+        "positions": found,
+        "endorsed_by": found["endorsed"] + found["endorsed_with_comments"],
+        "override_reason": c.override_reason,
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import logging
 import re
@@ -22,15 +23,21 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keycities.accounts.models import Role, User
 from keycities.core.errors import DataFileError
 from keycities.core.files import sniff_document
+from keycities.core.text import clean_text, one_line
 from keycities.network.models import Place, WorkArea
 from keycities.observatory.queries import KEY_CITIES
 
+from . import presenters
 from .models import (
     EDITABLE,
+    POSITION_OF,
+    POSITIONS,
     RESTARTS_REVIEW,
     Ask,
     AskStatus,
@@ -73,7 +80,7 @@ def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str
     if not to:
         return
     body = render_to_string(f"consultations/email/{template}.txt", context)
-    send_mail(subject, body, None, list(to), fail_silently=False)
+    send_mail(one_line(subject), body, None, list(to), fail_silently=False)
 
 
 def _event(c: Consultation, kind: str, by: Any, note: str = "") -> Event:
@@ -89,8 +96,8 @@ def _locked(c: Consultation) -> Consultation:
 
 
 def _text(value: str) -> str:
-    """Answers as stored: Unix line ends, no trailing spaces at the end."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    """Answers as stored: Unix line ends, no control characters, no spaces at either end."""
+    return clean_text(value)
 
 
 # --------------------------------------------------------------------------- the register
@@ -199,15 +206,15 @@ def read_csv(data: bytes, name: str) -> list[dict[str, Any]]:
                 message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
                 problems.append(DataFileError(name, message, row=number, column=column))
 
-        check("title", lambda v: v[:300])
+        check("title", lambda v: one_line(v)[:300])
         check("body_type", _body_type)
-        check("body_name", lambda v: v[:200])
+        check("body_name", lambda v: one_line(v)[:200])
         check("url", lambda v: (url(v), v)[1])
         check("published_on", _date)
         check("closes_on", _date)
         check("lead_place", lambda v: _lookup(Place, v, "place"))
         check("work_areas", lambda v: [_lookup(WorkArea, w, "work area") for w in v.split(";") if w.strip()])
-        found["summary"] = row.get("summary", "")
+        found["summary"] = clean_text(row.get("summary", ""))
         if isinstance(found.get("published_on"), dt.date) and isinstance(found.get("closes_on"), dt.date) \
                 and found["closes_on"] < found["published_on"]:  # fmt: skip
             problems.append(DataFileError(name, "is before the date it was published", row=number, column="closes_on"))
@@ -319,6 +326,8 @@ def _begin_change(c: Consultation, *, by: Any) -> None:
         c.signed_off_at = None
         c.signed_off_by = None
         c.signed_off_version = None
+        c.positions = {}
+        c.override_reason = ""
         c.save()
         _event(c, Event.Kind.NEW_ROUND, by, f"The text changed after it was {was}: round {c.round} starts, and "
                                             "members must review it again.")  # fmt: skip
@@ -520,20 +529,64 @@ def send_reminders(c: Consultation, *, by: Any) -> list[Place]:
     return places
 
 
+def current_positions(c: Consultation) -> dict[str, list[str]]:
+    """Where each member place (today's members) stands on the current round."""
+    decisions = {r.place_id: r.decision for r in c.reviews.filter(round=c.round)}
+    positions: dict[str, list[str]] = {key: [] for key in POSITIONS}
+    for place in member_places():
+        positions[POSITION_OF.get(decisions.get(place.pk, ""), "did_not_respond")].append(place.name)
+    return positions
+
+
+def decisions_seen(c: Consultation) -> str:
+    """A fingerprint of the current round's decisions: the sign-off confirmation carries the one it
+    showed, so that a decision recorded meanwhile is never signed over unseen."""
+    rows = sorted(c.reviews.filter(round=c.round).values_list("place_id", "decision", "text"))
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def sign_off(c: Consultation, *, by: Any) -> Consultation:
+def sign_off(c: Consultation, *, by: Any, version: int, seen: str | None = None,
+             override_reason: str = "") -> Consultation:  # fmt: skip
+    """Sign off `version` (the one the secretariat confirmed) and close the round's review. Every member
+    place's position is frozen with it. While a member place objects, the response is signed off only
+    with the secretariat's reason for overriding the objection, and the public pages say who objected."""
     c = _locked(c)
     if c.status != Stage.MEMBER_REVIEW:
-        raise ValidationError("Only a response in member review can be signed off.")
+        raise ValidationError(_("Only a response in member review can be signed off."))
+    latest = c.latest_version()
+    if latest is None or latest.number != version:
+        raise ValidationError(_("The text has changed since you checked it: version %(number)s is the newest. Check it "
+                                "again before signing off.") % {"number": latest.number if latest else 0})  # fmt: skip
+    if seen is not None and seen != decisions_seen(c):
+        raise ValidationError(_("A member place has recorded or changed its decision since you checked. Check the "
+                                "decisions again before signing off."))  # fmt: skip
+    positions = current_positions(c)
+    objected, reason = positions["objected"], override_reason.strip()
+    if objected and not reason:
+        raise ValidationError({"override_reason": ngettext(
+            "%(places)s objects to this response, so it cannot be signed off as agreed. Give the reason the "
+            "secretariat signs it off despite the objection, or ask the lead place to revise it",
+            "%(places)s object to this response, so it cannot be signed off as agreed. Give the reason the "
+            "secretariat signs it off despite the objection, or ask the lead place to revise it",
+            len(objected)) % {"places": presenters.names(objected)}})  # fmt: skip
     c.status = Stage.SIGNED_OFF
     c.signed_off_at = timezone.now()
     c.signed_off_by = _user(by)
-    c.signed_off_version = c.latest_version()
+    c.signed_off_version = latest
+    c.positions = positions
+    c.override_reason = reason if objected else ""
     c.save()
-    assert c.signed_off_version is not None
-    _event(c, Event.Kind.SIGNED_OFF, by, f"Version {c.signed_off_version.number} signed off; the text is frozen.")
-    context = {"consultation": c, "url": absolute(c.get_absolute_url())}
-    emails = officer_emails([c.lead_place_id])
+    note = (f"Version {latest.number} signed off; the text is frozen. Review round {c.round} closed: "
+            f"{presenters.positions_summary(positions)}.")  # fmt: skip
+    if objected:
+        note += f" Signed off despite the objection of {presenters.names(objected)}: {reason}"
+    _event(c, Event.Kind.SIGNED_OFF, by, note)
+    context = {"consultation": c, "url": absolute(c.get_absolute_url()), "positions": positions,
+               "summary": presenters.positions_summary(positions), "objected": presenters.names(objected),
+               "reason": c.override_reason}  # fmt: skip
+    objecting = [p.pk for p in member_places() if p.name in objected]
+    emails = sorted(set(officer_emails([c.lead_place_id, *objecting])))
     transaction.on_commit(lambda: _mail(f"Signed off: Key Cities response to {c.title}", "signed_off", context,
                                         emails))  # fmt: skip
     return c

@@ -12,13 +12,14 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from keycities.core import access
-from keycities.core.access import public, secretariat_only, signed_in
+from keycities.accounts.policy import is_staff_member, secretariat_only, staff_only
+from keycities.core.access import public
 from keycities.core.api import csv_response
 from keycities.core.files import download
 
-from . import exports, presenters, queries, services
+from . import exports, policy, presenters, queries, services
 from .forms import (
     AnswersForm,
     AskForm,
@@ -35,21 +36,13 @@ from .forms import (
     QuestionForm,
     RegisterFilter,
     ReviewForm,
+    SignOffForm,
     SubmittedForm,
 )
 from .models import RESTARTS_REVIEW, Ask, Consultation, Evidence, Section, Stage
 
 EXPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 "pdf": "application/pdf"}  # fmt: skip
-
-
-def _consultation(pk: int) -> Consultation:
-    return get_object_or_404(queries.register(), pk=pk)
-
-
-def _staff(request: HttpRequest) -> None:
-    if not access.is_staff_member(request.user):
-        raise PermissionDenied("This page is for the secretariat and member officers.")
 
 
 def _refuse(form: Form, exc: ValidationError) -> None:
@@ -64,31 +57,34 @@ def open_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [(c, presenters.days_left_text(c.closes_on, today), presenters.urgency_tag(c.closes_on, today),
              queries.public_stage(c)) for c in queries.open_consultations(today)]  # fmt: skip
-    return render(request, "consultations/open.html", {"rows": rows, "staff": access.is_staff_member(request.user),
-                                                       "can_manage": access.can_manage(request.user)})  # fmt: skip
+    return render(request, "consultations/open.html", {"rows": rows, "staff": is_staff_member(request.user),
+                                                       "can_manage": policy.may_manage(request.user)})  # fmt: skip
 
 
 @public
 def archive(request: HttpRequest) -> HttpResponse:
-    return render(request, "consultations/archive.html", {"consultations": queries.published()})
+    rows = [(c, presenters.positions_summary(queries.positions(c))) for c in queries.published()]
+    return render(request, "consultations/archive.html", {"rows": rows})
 
 
 @public
 def published(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _consultation(pk)
-    if not c.is_published:
-        raise Http404
-    asks = c.asks.select_related("work_area")
-    return render(request, "consultations/published.html", {"c": c, "data": queries.response_data(c), "asks": asks,
-                                                            "ask_tags": presenters.ASK_TAGS})  # fmt: skip
+    c = policy.access_published(request.user, pk)
+    data = queries.response_data(c)
+    return render(request, "consultations/published.html", {
+        "c": c, "data": data, "asks": c.asks.select_related("work_area"), "ask_tags": presenters.ASK_TAGS,
+        "agreement": presenters.agreement_statement(data["positions"]),
+        "positions": presenters.position_rows(data["positions"]),
+        "objected": presenters.names(data["positions"]["objected"]),
+    })  # fmt: skip
 
 
 @public
 def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The signed-off response as DOCX or PDF: staff once signed off, everyone once published."""
-    c = _consultation(pk)
-    if fmt not in EXPORT_TYPES or not access.can_download_export(request.user, c):
+    if fmt not in EXPORT_TYPES:
         raise Http404
+    c = policy.access_export(request.user, pk)
     data = queries.response_data(c)
     name = f"key-cities-response-{c.pk}"
     content = exports.build_docx(data) if fmt == "docx" else exports.build_pdf(data)
@@ -100,7 +96,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def _ledger(request: HttpRequest) -> tuple[Any, LedgerFilter]:
     form = LedgerFilter(request.GET or None, departments=queries.departments())
     data = form.cleaned_data if form.is_valid() else {}
-    asks = queries.ledger(access.visible_asks(request.user), department=data.get("department", ""),
+    asks = queries.ledger(policy.visible_asks(request.user), department=data.get("department", ""),
                           work_area=data.get("work_area", ""), status=data.get("status", ""))  # fmt: skip
     return asks, form
 
@@ -110,7 +106,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     asks, form = _ledger(request)
     return render(request, "consultations/ledger.html", {
         "asks": asks, "form": form, "query": request.GET.urlencode(), "ask_tags": presenters.ASK_TAGS,
-        "staff": access.is_staff_member(request.user)})  # fmt: skip
+        "staff": is_staff_member(request.user)})  # fmt: skip
 
 
 @public
@@ -127,9 +123,9 @@ def ledger_csv(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- the register (staff)
 
 
-@signed_in
+@staff_only
 def register(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    policy.access_register(request.user)
     form = RegisterFilter(request.GET or None)
     found = queries.register().order_by("closes_on", "title")
     if form.is_valid():
@@ -142,7 +138,7 @@ def register(request: HttpRequest) -> HttpResponse:
             for c in found.distinct()]  # fmt: skip
     return render(request, "consultations/register.html", {"rows": rows, "form": form,
                                                            "tags": presenters.STAGE_TAGS,
-                                                           "can_manage": access.can_manage(request.user)})  # fmt: skip
+                                                           "can_manage": policy.may_manage(request.user)})  # fmt: skip
 
 
 @secretariat_only
@@ -157,7 +153,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @secretariat_only
 def details(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _consultation(pk)
+    c = policy.access_workspace(request.user, pk)
     form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.update_consultation(c, form.cleaned_data, by=request.user)
@@ -190,9 +186,9 @@ def import_file(request: HttpRequest) -> HttpResponse:
 
 def _roles(request: HttpRequest, c: Consultation) -> dict[str, bool]:
     user = request.user
-    return {"can_draft": access.can_draft(user, c), "can_manage": access.can_manage(user),
-            "can_comment": access.can_comment(user, c), "can_record_review": access.can_record_review(user, c),
-            "can_export": access.can_download_export(user, c)}  # fmt: skip
+    return {"can_draft": policy.may_draft(user, c), "can_manage": policy.may_manage(user),
+            "can_comment": policy.may_comment(user, c), "can_record_review": policy.may_record_review(user, c),
+            "can_export": policy.may_download_export(user, c)}  # fmt: skip
 
 
 def _detail(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
@@ -210,16 +206,15 @@ def _detail(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse
     return render(request, "consultations/detail.html", context)
 
 
-@signed_in
+@staff_only
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    c = _consultation(pk)
+    c = policy.access_workspace(request.user, pk)
     if request.method != "POST":
         return _detail(request, c)
     action = request.POST.get("action")
     user = request.user
     try:
-        if action == "comment" and access.can_comment(user, c):
+        if action == "comment" and policy.may_comment(user, c):
             form = CommentForm(request.POST)
             if not form.is_valid():
                 return _detail(request, c, comment_form=form)
@@ -227,7 +222,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_comment(section, form.cleaned_data["text"], by=user)
             messages.success(request, "Comment added.")
             return redirect(c.get_absolute_url() + f"#section-{section.pk}")
-        if action == "document" and access.can_draft(user, c):
+        if action == "document" and policy.may_draft(user, c):
             dform = DocumentForm(request.POST, request.FILES)
             if not dform.is_valid():
                 return _detail(request, c, document_form=dform)
@@ -237,17 +232,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 dform.add_error("file", exc.messages[0])
                 return _detail(request, c, document_form=dform)
             messages.success(request, "Document attached.")
-        elif action == "start" and access.can_draft(user, c):
+        elif action == "start" and policy.may_draft(user, c):
             services.start_drafting(c, by=user)
             messages.success(request, "Drafting started. Add the consultation’s questions.")
             return redirect("consultations:edit", pk=c.pk)
-        elif action == "submitted" and access.can_manage(user):
+        elif action == "submitted" and policy.may_manage(user):
             sform = SubmittedForm(request.POST)
             if not sform.is_valid():
                 return _detail(request, c, submitted_form=sform)
             services.mark_submitted(c, sform.cleaned_data["submitted_on"], by=user)
             messages.success(request, "Recorded as submitted, and published in the archive.")
-        elif action == "government" and access.can_manage(user):
+        elif action == "government" and policy.may_manage(user):
             gform = GovernmentResponseForm(request.POST)
             if not gform.is_valid():
                 return _detail(request, c, government_form=gform)
@@ -278,11 +273,9 @@ def _edit(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
     return render(request, "consultations/edit.html", context)
 
 
-@signed_in
+@staff_only
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    c = _consultation(pk)
-    if not access.can_draft(request.user, c):
-        raise PermissionDenied("Only officers of the lead place and the secretariat edit the response.")
+    c = policy.access_drafting(request.user, pk)
     if request.method != "POST":
         return _edit(request, c)
     action, user = request.POST.get("action"), request.user
@@ -340,18 +333,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consultations:edit", pk=c.pk)
 
 
-@signed_in
+@staff_only
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    c = _consultation(pk)
+    c = policy.access_workspace(request.user, pk)
     found = list(c.versions.select_related("author__place"))
     return render(request, "consultations/versions.html", {"c": c, "versions": found})
 
 
-@signed_in
+@staff_only
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    c = _consultation(pk)
+    c = policy.access_workspace(request.user, pk)
     try:
         numbers = sorted({int(request.GET["from"]), int(request.GET["to"])})
     except (KeyError, ValueError):
@@ -385,19 +376,40 @@ def _review(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse
     return render(request, "consultations/review.html", context)
 
 
+def _sign_off(request: HttpRequest, c: Consultation, *, typed: str = "",
+              refusal: ValidationError | None = None) -> HttpResponse:  # fmt: skip
+    """The confirmation page: the text to be frozen and every member place's position, shown before signing off.
+    It carries the version and the decisions shown, so that the sign-off applies to exactly those."""
+    if c.status != Stage.MEMBER_REVIEW:
+        messages.error(request, _("Only a response in member review can be signed off."))
+        return redirect("consultations:review", pk=c.pk)
+    latest = c.latest_version()
+    form = SignOffForm({"version": latest.number if latest else 0, "seen": services.decisions_seen(c),
+                        "override_reason": typed})  # fmt: skip
+    form.is_valid()
+    if refusal is not None:
+        form.add_error(None, refusal)
+    positions = services.current_positions(c)
+    return render(request, "consultations/sign_off.html", {
+        "c": c, "latest": latest, "form": form, "error_form": form if form.errors else None,
+        "status": queries.review_status(c), "positions": presenters.position_rows(positions),
+        "objected": presenters.names(positions["objected"]), "agreement": presenters.agreement_statement(positions),
+        "decision_tags": presenters.DECISION_TAGS,
+    })  # fmt: skip
+
+
 def _earlier_rounds(c: Consultation) -> list[queries.ReviewStatus]:
     return [s for r in range(c.round - 1, 0, -1) if (s := queries.review_status(c, r)).reviews]
 
 
-@signed_in
+@staff_only
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    c = _consultation(pk)
+    c = policy.access_workspace(request.user, pk)
     if request.method != "POST":
         return _review(request, c)
     action, user = request.POST.get("action"), request.user
     try:
-        if action == "record" and access.can_record_review(user, c):
+        if action == "record" and policy.may_record_review(user, c):
             form = ReviewForm(request.POST)
             if not form.is_valid():
                 return _review(request, c, review_form=form)
@@ -408,7 +420,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 _refuse(form, exc)
                 return _review(request, c, review_form=form)
             messages.success(request, f"{user.place}’s decision is recorded.")  # type: ignore[union-attr]
-        elif action == "open" and access.can_draft(user, c):
+        elif action == "open" and policy.may_draft(user, c):
             oform = OpenReviewForm(request.POST)
             if not oform.is_valid():
                 return _review(request, c, open_form=oform)
@@ -418,12 +430,22 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 _refuse(oform, exc)
                 return _review(request, c, open_form=oform)
             messages.success(request, "Member review is open; every member place’s officers have been emailed.")
-        elif action == "remind" and access.can_draft(user, c):
+        elif action == "remind" and policy.may_draft(user, c):
             places = services.send_reminders(c, by=user)
             messages.success(request, f"Reminders sent to {len(places)} place{'s' if len(places) != 1 else ''}.")
-        elif action == "sign-off" and access.can_manage(user):
-            services.sign_off(c, by=user)
-            messages.success(request, "Signed off. The text is frozen.")
+        elif action == "sign-off" and policy.may_manage(user):
+            return _sign_off(request, c)
+        elif action == "confirm-sign-off" and policy.may_manage(user):
+            confirmation = SignOffForm(request.POST)
+            if not confirmation.is_valid():
+                return _sign_off(request, c)
+            d = confirmation.cleaned_data
+            try:
+                services.sign_off(c, by=user, version=d["version"], seen=d["seen"],
+                                  override_reason=d["override_reason"])  # fmt: skip
+            except ValidationError as exc:
+                return _sign_off(request, c, typed=d["override_reason"], refusal=exc)
+            messages.success(request, _("Signed off. The text is frozen and the review round is closed."))
             return redirect(c.get_absolute_url())
         else:
             raise PermissionDenied("You cannot do that to this response.")
@@ -432,11 +454,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consultations:review", pk=c.pk)
 
 
-@signed_in
+@staff_only
 def asks(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    c = _consultation(pk)
-    can_update = access.can_update_asks(request.user, c)
+    c = policy.access_workspace(request.user, pk)
+    can_update = policy.may_update_asks(request.user, c)
     ask_form, status_form = AskForm(), None
     if request.method == "POST":
         if not can_update:
@@ -467,15 +488,13 @@ def asks(request: HttpRequest, pk: int) -> HttpResponse:
         "error_form": ask_form if ask_form.errors else status_form})  # fmt: skip
 
 
-@signed_in
+@staff_only
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    c = _consultation(pk)
+    c = policy.access_workspace(request.user, pk)
     return render(request, "consultations/history.html", {"c": c, "events": c.events.select_related("by__place")})
 
 
-@signed_in
+@staff_only
 def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
-    _staff(request)
-    found = get_object_or_404(_consultation(pk).documents, pk=doc)
+    found = policy.access_document(request.user, pk, doc)
     return download(found.file, filename=found.original_name, content_type=found.content_type)

@@ -1,9 +1,17 @@
-"""The one door for permissions.
+"""The one door for permissions: the generic part.
 
-Every view declares who may use it with one of the decorators below, which
-record the rule on the view as `access_rule`; a test walks every URL and
-fails if a view has none. Questions such as "may this user see that?" are
-answered by the `can_*` and `visible_*` functions here, never inline.
+Every routed view declares who may use it with one of the decorators below
+(`public`, `signed_in`, or a gate made with `only(...)`), which record the
+rule on the view as `access_rule`. What a rule means for a given object
+(may this officer see that draft?) is answered by each app's own `policy.py`:
+`access_*` functions that return the object or raise, and `visible_*`
+querysets. Views and the API call those; no view tests a role inline.
+
+This module imports no domain app: it knows "signed in or not", and takes the
+test for anything else as an argument.
+
+Pages behind a sign-in, and pages marked `personal`, are sent with
+`Cache-Control: no-store` so that no browser or proxy keeps a copy of them.
 """
 
 from __future__ import annotations
@@ -15,53 +23,13 @@ from typing import Any, TypeVar, cast
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-
-from keycities.accounts.models import Role
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 View = TypeVar("View", bound=Callable[..., Any])
+UserTest = Callable[[Any], bool]
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
-SECRETARIAT = "secretariat"
-
-
-def is_secretariat(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.role == Role.SECRETARIAT or user.is_superuser))
-
-
-def is_member_officer(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.MEMBER_OFFICER and user.place_id)
-
-
-def is_partner(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.PARTNER)
-
-
-def can_edit_registry(user: Any) -> bool:
-    return is_secretariat(user)
-
-
-def visible_proposals(user: Any) -> Any:
-    """The proposals a user may see: all (secretariat); those routed to their place's work areas or
-    referred to it (member officer); their own (partner); none (anonymous, who use their status link)."""
-    from keycities.proposals.models import Proposal
-
-    if is_secretariat(user):
-        return Proposal.objects.all()
-    if is_member_officer(user):
-        return Proposal.objects.routed_to(user.place)
-    if is_partner(user):
-        return Proposal.objects.filter(submitted_by=user)
-    return Proposal.objects.none()
-
-
-def can_review(user: Any, proposal: Any) -> bool:
-    """Reviewers: the secretariat, and officers of a lead place of the proposal or the place it was referred to."""
-    if is_secretariat(user):
-        return True
-    if not is_member_officer(user):
-        return False
-    return user.place_id in proposal.reviewing_place_ids()
 
 
 def _mark(view: View, rule: str) -> View:
@@ -69,82 +37,60 @@ def _mark(view: View, rule: str) -> View:
     return view
 
 
+def rule_of(view: Any) -> str | None:
+    """The access rule a view declared, or None."""
+    return getattr(view, "access_rule", None)
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """Forbid every cache (browser, proxy) from keeping the response: it holds personal data."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def public(view: View) -> View:
     """Anyone, signed in or not."""
     return _mark(view, PUBLIC)
 
 
+def personal(view: View) -> View:
+    """A public view whose pages hold someone's personal data (a submitter's own answers, reached by
+    their session or their private link): never stored by a cache. Use inside `public`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return no_store(view(request, *args, **kwargs))
+
+    return cast(View, wrapper)
+
+
 def signed_in(view: View) -> View:
-    """Any signed-in user; anonymous visitors are sent to sign in."""
+    """Any signed-in user; anonymous visitors are sent to sign in. Never cached."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
+        return no_store(view(request, *args, **kwargs))
 
     return _mark(cast(View, wrapper), SIGNED_IN)
 
 
-def secretariat_only(view: View) -> View:
-    """The secretariat only: anonymous visitors are sent to sign in, others refused."""
+def only(test: UserTest, rule: str, refusal: str) -> Callable[[View], View]:
+    """A gate for views that only users passing `test` may use: anonymous visitors are sent to sign in,
+    other signed-in users are refused with `refusal`. Apps build their gates with it
+    (`accounts.policy.secretariat_only`)."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_secretariat(request.user):
-            raise PermissionDenied("This page is for the Key Cities secretariat.")
-        return view(request, *args, **kwargs)
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not test(request.user):
+                raise PermissionDenied(refusal)
+            return no_store(view(request, *args, **kwargs))
 
-    return _mark(cast(View, wrapper), SECRETARIAT)
+        return _mark(cast(View, wrapper), rule)
 
-
-# --------------------------------------------------------------------------- consultations
-# Secretariat: everything. Officers of the lead place: draft, open review, send reminders. Any member
-# officer: see the workspace, comment, record their own place's review. Partners and anonymous visitors:
-# the public pages (open consultations, the archive, the asks ledger of published responses).
-
-
-def is_staff_member(user: Any) -> bool:
-    """The secretariat and member officers: the people who work on responses."""
-    return is_secretariat(user) or is_member_officer(user)
-
-
-def can_manage(user: Any) -> bool:
-    """Add, import and edit consultations; sign off; record submission and the government's response."""
-    return is_secretariat(user)
-
-
-def is_lead_officer(user: Any, consultation: Any) -> bool:
-    return is_member_officer(user) and user.place_id == consultation.lead_place_id
-
-
-def can_draft(user: Any, consultation: Any) -> bool:
-    return is_secretariat(user) or is_lead_officer(user, consultation)
-
-
-def can_comment(user: Any, consultation: Any) -> bool:
-    return is_staff_member(user)
-
-
-def can_record_review(user: Any, consultation: Any) -> bool:
-    """A member officer records the review of their own place (the service checks the place is a member)."""
-    return is_member_officer(user)
-
-
-def can_update_asks(user: Any, consultation: Any) -> bool:
-    return can_draft(user, consultation)
-
-
-def visible_asks(user: Any) -> Any:
-    """Staff see every ask; everyone else sees the asks of published responses."""
-    from keycities.consultations.models import Ask, Consultation
-
-    asks = Ask.objects.select_related("consultation", "work_area")
-    return asks if is_staff_member(user) else asks.filter(consultation__in=Consultation.objects.published())
-
-
-def can_download_export(user: Any, consultation: Any) -> bool:
-    """The DOCX and PDF of a signed-off response: staff once signed off, everyone once published."""
-    return consultation.is_published or (consultation.is_final and is_staff_member(user))
+    return decorate

@@ -7,7 +7,6 @@ raised it, is answered as `{"error": {"status", "code", "message", "details"}}`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -22,6 +21,8 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from pydantic import BeforeValidator
+
+from .spreadsheet import SafeWriter
 
 T = TypeVar("T")
 
@@ -152,13 +153,14 @@ class _Echo:
 
 
 def csv_stream(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
-    """A CSV download written row by row, for tables too large to build in memory."""
-    writer = csv.writer(_Echo(), lineterminator="\n")
+    """A CSV download written row by row, for tables too large to build in memory (cells made safe for
+    spreadsheets: core.spreadsheet)."""
+    writer = SafeWriter(_Echo())
 
     def lines() -> Iterable[str]:
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
+            yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -166,10 +168,11 @@ def csv_stream(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """A CSV download (cells made safe for spreadsheets: core.spreadsheet)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer)
     writer.writerow(header)
-    writer.writerows(("" if v is None else v for v in row) for row in rows)
+    writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -11,7 +11,6 @@ is the site's system font stack, so nothing is downloaded either.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -23,6 +22,8 @@ from html import escape
 from typing import Any, Final, NamedTuple
 
 import vl_convert as vlc
+
+from .spreadsheet import SafeWriter
 
 __all__ = [
     "BRAND_COLOUR",
@@ -172,7 +173,7 @@ def _raw(value: float | None) -> str:
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out)
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()

@@ -1,13 +1,10 @@
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from keycities.core import access
 
 # (label, URL name, the URL names that make the item current). Signing in, the account and the
 # tools of signed-in users are reached from the header's account link, so the menu stays on one line.
@@ -60,8 +57,6 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
         "HTML_LANG": HTML_LANG.get(get_language(), "en-GB"),
-        # An error page can be drawn before the authentication middleware has run (a disallowed Host).
-        "is_secretariat": access.is_secretariat(getattr(request, "user", AnonymousUser())),
         "nav_items": _nav(request),
         "languages": _languages(request),
     }

@@ -10,7 +10,9 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.access import no_store
 from keycities.core.api import error_response
+from keycities.core.ratelimit import client_address, trusted_proxy_count
 
 NUL = "\x00"
 JSON_NUL = (b"\x00", b"\\u0000")
@@ -24,6 +26,40 @@ MESSAGES = {
     404: _("There is nothing at this address in the API."),
     405: _("This address does not accept that method."),
 }
+
+
+class TrustedProxyMiddleware:
+    """Put the client's own address in REMOTE_ADDR, from X-Forwarded-For as written by the
+    TRUSTED_PROXY_COUNT proxies in front of the Hub, and drop X-Forwarded-For, so that the rate
+    limits, django-axes and the audit log all see the client and none can be fooled by a forged
+    header (see core.ratelimit). First in MIDDLEWARE."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.proxies = trusted_proxy_count()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        meta["REMOTE_ADDR"] = client_address(meta.get("REMOTE_ADDR", ""), meta.pop("HTTP_X_FORWARDED_FOR", ""),
+                                             self.proxies)  # fmt: skip
+        return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every answer to a signed-in user (a page, an export, the API with a session or a token) is sent with
+    `Cache-Control: private, no-store`: staff pages hold personal data, and no browser cache or proxy may keep
+    a copy. Public pages for anonymous visitors stay cacheable; the few that hold a visitor's own data are
+    marked with core.access.personal."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            no_store(response)
+        return response
 
 
 class ApiErrorEnvelopeMiddleware:

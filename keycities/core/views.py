@@ -11,24 +11,6 @@ from keycities.core.access import public
 from keycities.core.api import error_response
 from keycities.core.middleware import API_PREFIX
 from keycities.core.middleware import MESSAGES as API_MESSAGES
-from keycities.network import queries
-
-
-def _introduction(request: HttpRequest, template: str) -> HttpResponse:
-    """The group as its introduction describes it: today's members and all eleven work areas."""
-    members = list(queries.places(group="key-cities"))
-    return render(request, template, {"members": members, "work_areas": list(queries.work_areas())})
-
-
-@public
-def home(request: HttpRequest) -> HttpResponse:
-    return _introduction(request, "core/home.html")
-
-
-@public
-def about(request: HttpRequest) -> HttpResponse:
-    """The whole of the group's introduction, each figure linked to the claim that checks it."""
-    return _introduction(request, "core/about.html")
 
 
 @public
@@ -38,7 +20,11 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @public
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    """Each purpose, its lawful basis and how long the data is kept, with the periods as configured."""
+    return render(request, "core/privacy.html", {
+        "retention_days": settings.PROPOSAL_RETENTION_DAYS, "cooloff_hours": round(settings.AXES_COOLOFF_TIME),
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    })  # fmt: skip
 
 
 @public

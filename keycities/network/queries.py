@@ -37,3 +37,12 @@ def work_areas() -> QuerySet[WorkArea]:
 
 def groups() -> QuerySet[Group]:
     return Group.objects.all()
+
+
+# The network the Hub serves: its members' officers are the Hub's member officers.
+NETWORK = "key-cities"
+
+
+def member_place_ids(on: dt.date | None = None) -> set[int]:
+    """The ids of the places that are members of the network on a date (today by default)."""
+    return set(Place.objects.members_of(NETWORK, on or dt.date.today()).values_list("pk", flat=True))

@@ -7,6 +7,24 @@ from . import presenters, queries
 from .forms import MemberFilterForm
 
 
+def _introduction(request: HttpRequest, template: str) -> HttpResponse:
+    """The group as its introduction describes it: today's members and all eleven work areas."""
+    members = list(queries.places(group=queries.NETWORK))
+    return render(request, template, {"members": members, "work_areas": list(queries.work_areas())})
+
+
+@public
+def home(request: HttpRequest) -> HttpResponse:
+    """The Hub's home page (routed as `core:home`)."""
+    return _introduction(request, "network/home.html")
+
+
+@public
+def about(request: HttpRequest) -> HttpResponse:
+    """The whole of the group's introduction, each figure linked to the claim that checks it (`core:about`)."""
+    return _introduction(request, "network/about.html")
+
+
 @public
 def members(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET or None)

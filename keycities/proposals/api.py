@@ -6,12 +6,12 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
-from keycities.core import access
+from keycities.accounts.auth import API_AUTH
 from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
-from keycities.core.auth import API_AUTH
 from keycities.core.ratelimit import allow, client_ip
 from keycities.network.models import WorkArea
 
+from . import policy
 from .models import Proposal
 from .suggest import WorkAreaText, suggest
 
@@ -66,7 +66,8 @@ class ProposalOut(Schema):
     reviewer: str | None
 
 
-def _out(p: Proposal) -> dict:
+def _out(p: Proposal, internals: bool) -> dict:
+    """One proposal; who reviews it only for the network's staff (a partner sees their own proposals)."""
     return {
         "reference": p.reference, "title": p.title, "summary": p.summary, "status": p.status,
         "status_label": p.get_status_display(), "work_areas": [w.slug for w in p.work_areas.all()],
@@ -74,13 +75,13 @@ def _out(p: Proposal) -> dict:
         "organisation_type": p.organisation_type, "submitted_at": p.submitted_at,
         "first_response_due": p.first_response_due, "first_response_at": p.first_response_at,
         "referred_to": p.referred_to.slug if p.referred_to else None,
-        "reviewer": p.reviewer.username if p.reviewer else None,
+        "reviewer": (p.reviewer.username if p.reviewer else None) if internals else None,
     }  # fmt: skip
 
 
 def _visible(request: HttpRequest) -> QuerySet[Proposal]:
     return (
-        access.visible_proposals(request.user)
+        policy.visible_proposals(request.user)
         .prefetch_related("work_areas", "places")
         .select_related("referred_to", "reviewer")
     )
@@ -90,7 +91,7 @@ def _visible(request: HttpRequest) -> QuerySet[Proposal]:
             auth=API_AUTH, summary="Proposals you may see")  # fmt: skip
 def list_proposals(request: HttpRequest, page: Query[ListParams]) -> HttpResponse | dict:
     """Signed-in staff only (bearer token or session), with the same access rules as the pages."""
-    rows = [_out(p) for p in _visible(request).order_by("-submitted_at")]
+    rows = [_out(p, policy.sees_internals(request.user, p)) for p in _visible(request).order_by("-submitted_at")]
     if page.format == "csv":
         header = list(ProposalOut.model_fields)
         return csv_response("proposals.csv", header, ([r[k] if not isinstance(r[k], list) else "; ".join(r[k])
@@ -104,4 +105,4 @@ def get_proposal(request: HttpRequest, reference: str) -> dict:
     found = _visible(request).filter(reference=reference).first()
     if found is None:
         raise Http404(f"There is no proposal {reference!r} that you may see.")
-    return _out(found)
+    return _out(found, policy.sees_internals(request.user, found))

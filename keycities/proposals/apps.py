@@ -9,8 +9,13 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from keycities.core import erasure
 
-        auditlog.register(models.Proposal, exclude_fields=["token_hash", "embedding"], m2m_fields={"work_areas"})
+        from . import models, services
+
+        auditlog.register(models.Proposal, exclude_fields=["token_hash", "embedding", "submission_key"],
+                          m2m_fields={"work_areas"})  # fmt: skip
         auditlog.register(models.Event)
         auditlog.register(models.Attachment)
+        erasure.register(finder=services.find_person, eraser=("proposals", services.erase_for_person),
+                         exporter=services.export_for_person)  # fmt: skip

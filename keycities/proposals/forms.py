@@ -7,6 +7,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from keycities.core.files import sniff_document
+from keycities.core.forms import LineField, TextField
 from keycities.network.models import Place, WorkArea
 from keycities.observatory.queries import KEY_CITIES
 
@@ -38,11 +39,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class ProposalForm(forms.Form):
-    name = forms.CharField(label="Your name", max_length=120, error_messages={"required": "Enter your name"})
+    name = LineField(label="Your name", max_length=120, error_messages={"required": "Enter your name"})
     email = forms.EmailField(label="Email address", max_length=254, error_messages={
         "required": "Enter your email address",
         "invalid": "Enter an email address in the correct format, like name@example.com"})  # fmt: skip
-    organisation = forms.CharField(label="Organisation (optional)", max_length=200, required=False)
+    organisation = LineField(label="Organisation (optional)", max_length=200, required=False)
     organisation_type = forms.ChoiceField(label="What kind of organisation is it?", choices=OrganisationType.choices,
                                           widget=forms.RadioSelect,
                                           error_messages={"required": "Select the kind of organisation"})  # fmt: skip
@@ -53,16 +54,16 @@ class ProposalForm(forms.Form):
     places = forms.ModelMultipleChoiceField(label="Which places does it concern? (optional)", required=False,
                                             queryset=Place.objects.none(), to_field_name="slug",
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    title = forms.CharField(label="Title", max_length=150, error_messages={"required": "Enter a title"})
-    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}),
+    title = LineField(label="Title", max_length=150, error_messages={"required": "Enter a title"})
+    summary = TextField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="Up to 100 words.", error_messages={"required": "Enter a summary"})  # fmt: skip
-    details = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
+    details = TextField(label="Details", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
                               error_messages={"required": "Enter the details of your proposal"})  # fmt: skip
     consent = forms.BooleanField(label="I have read the privacy notice and agree to Key Cities using these details "
                                        "to consider my proposal", error_messages={
         "required": "Confirm that you have read the privacy notice"})  # fmt: skip
     # A honeypot: hidden from people, filled in by bots.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = LineField(required=False, label="Leave this field empty")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,7 +85,7 @@ class ProposalForm(forms.Form):
 
 
 class AdditionForm(forms.Form):
-    text = forms.CharField(label="Add information to your proposal", widget=forms.Textarea(attrs={"rows": 5}),
+    text = TextField(label="Add information to your proposal", widget=forms.Textarea(attrs={"rows": 5}),
                            max_length=5000,
                            error_messages={"required": "Enter the information you want to add"})  # fmt: skip
 
@@ -94,11 +95,17 @@ REVIEW_STATUSES = [(s.value, s.label) for s in Status if s not in {Status.RECEIV
 
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label="New status", choices=REVIEW_STATUSES)
+    seen = forms.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        widget=forms.HiddenInput,
+        help_text="The status the reviewer saw when they chose the new one.",
+    )
     referred_to = forms.ModelChoiceField(label="Refer to (for ‘Referred to a member place’)", required=False,
                                          queryset=Place.objects.none(), to_field_name="slug")  # fmt: skip
-    note = forms.CharField(label="Note for reviewers (the reason, if declining)", required=False,
+    note = TextField(label="Note for reviewers (the reason, if declining)", required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    public_answer = forms.CharField(label="Answer to the submitter (optional; emailed to them)", required=False,
+    public_answer = TextField(label="Answer to the submitter (optional; emailed to them)", required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -107,7 +114,7 @@ class TransitionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Private note", widget=forms.Textarea(attrs={"rows": 3}),
+    note = TextField(label="Private note", widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Enter the note"})  # fmt: skip
 
 

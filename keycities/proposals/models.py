@@ -60,14 +60,28 @@ def hash_token(token: str) -> str:
 
 
 class ProposalQuerySet(models.QuerySet["Proposal"]):
-    def routed_to(self, place: Place) -> ProposalQuerySet:
+    def routed_to(self, place: Place | int | None) -> ProposalQuerySet:
         """Proposals in a place's queue: work areas it leads, or referred to it."""
         return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)).distinct()
+
+
+class ReferenceCounter(models.Model):
+    """The last proposal number given in a year. Each submission takes the next one by incrementing the row
+    inside its own transaction, so that simultaneous submissions never get the same reference."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class Proposal(models.Model):
     reference = models.CharField(max_length=20, unique=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False,
+                                      help_text="The draft it was sent from: sending the same draft again finds "
+                                                "this proposal instead of making another.")  # fmt: skip
 
     name = models.CharField(max_length=120)
     email = models.EmailField()

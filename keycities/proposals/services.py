@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 import holidays
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,15 +19,20 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
+from keycities.core import erasure
+from keycities.core.erasure import ERASED
+from keycities.core.text import one_line
 from keycities.network.models import Place, WorkArea
 
-from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, Status
+from . import similarity
+from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, ReferenceCounter, Status
 
 log = logging.getLogger(__name__)
 FIRST_RESPONSE_WORKING_DAYS = 10
@@ -72,48 +78,65 @@ class Draft:
 
 
 def _next_reference(year: int) -> str:
-    prefix = f"KC-{year}-"
-    last = Proposal.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:05d}"
+    """The next reference of the year, taken inside the caller's transaction. The counter row is locked by the
+    UPDATE until the transaction ends (PostgreSQL row lock; SQLite's write lock, taken at BEGIN IMMEDIATE), so
+    two submissions can never read the same number, and a rolled-back submission gives its number back."""
+    if not ReferenceCounter.objects.filter(year=year).exists():
+        prefix = f"KC-{year}-"
+        last = Proposal.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
+        ReferenceCounter.objects.get_or_create(year=year, defaults={"last": int(last.rsplit("-", 1)[1]) if last else 0})
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"KC-{year}-{number:05d}"
 
 
-def submit(draft: Draft, *, user: Any = None, suggestions: list[dict[str, Any]] | None = None,
-           embedding: list[float] | None = None) -> tuple[Proposal, str]:  # fmt: skip
+@dataclass
+class Submitted:
+    proposal: Proposal
+    token: str  # the submitter's private link; empty when the draft had already been sent
+    created: bool
+
+
+def submit(draft: Draft, *, user: Any = None, key: str | None = None, suggestions: list[dict[str, Any]] | None = None,
+           embedding: list[float] | None = None) -> Submitted:  # fmt: skip
     """Save a proposal and its attachments, route it, and email the submitter and the reviewers.
-    Returns the proposal and the token for the submitter's status link."""
+
+    `key` identifies the draft: sending the same draft again (a double click, a resent form, two tabs) returns
+    the proposal it made the first time, and nothing is saved or emailed twice. The reference is the year's next
+    number, allocated in the same transaction, so any number of simultaneous submissions each get their own."""
+    if key and (earlier := Proposal.objects.filter(submission_key=key).first()):
+        return Submitted(earlier, "", created=False)
     token, token_hash = Proposal.new_token()
     now = timezone.now()
-    for _ in range(5):  # two submissions at once may race for a reference number
-        try:
-            with transaction.atomic():
-                proposal = Proposal.objects.create(
-                    reference=_next_reference(timezone.localdate(now).year), token_hash=token_hash,
-                    name=draft.name, email=draft.email, organisation=draft.organisation,
-                    organisation_type=draft.organisation_type, title=draft.title, summary=draft.summary,
-                    details=draft.details, not_sure=draft.not_sure, consent_at=now,
-                    submitted_by=user if getattr(user, "is_authenticated", False) else None,
-                    first_response_due=add_working_days(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
-                    suggestions=suggestions or [], embedding=embedding or [],
-                )  # fmt: skip
-                proposal.work_areas.set(draft.work_areas)
-                proposal.places.set(draft.places)
-                for stored, original, content_type, size, digest in draft.files:
-                    with default_storage.open(stored, "rb") as f:
-                        Attachment.objects.create(proposal=proposal, file=File(f, name=original),
-                                                  original_name=original, content_type=content_type, size=size,
-                                                  sha256=digest)  # fmt: skip
-                Event.objects.create(proposal=proposal, kind=Event.Kind.SUBMITTED, to_status=Status.RECEIVED)
-                saved = proposal
-                break
-        except IntegrityError:
-            continue
-    else:  # pragma: no cover - five collisions in a row
-        raise RuntimeError("Could not allocate a proposal reference")
-    _emails_on_submission(saved, token)  # committed: the proposal exists whatever the mail server does
-    for stored, *_ in draft.files:
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                reference=_next_reference(timezone.localdate(now).year), token_hash=token_hash, submission_key=key,
+                name=one_line(draft.name), email=draft.email.strip(), organisation=one_line(draft.organisation),
+                organisation_type=draft.organisation_type, title=one_line(draft.title), summary=draft.summary,
+                details=draft.details, not_sure=draft.not_sure, consent_at=now,
+                submitted_by=user if getattr(user, "is_authenticated", False) else None,
+                first_response_due=add_working_days(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
+                suggestions=suggestions or [], embedding=embedding or [],
+            )  # fmt: skip
+            proposal.work_areas.set(draft.work_areas)
+            proposal.places.set(draft.places)
+            for stored, original, content_type, size, digest in draft.files:
+                with default_storage.open(stored, "rb") as f:
+                    Attachment.objects.create(proposal=proposal, file=File(f, name=original),
+                                              original_name=original, content_type=content_type, size=size,
+                                              sha256=digest)  # fmt: skip
+            Event.objects.create(proposal=proposal, kind=Event.Kind.SUBMITTED, to_status=Status.RECEIVED)
+    except IntegrityError:
+        # The same draft, sent at the same moment by another request, was saved first.
+        earlier = Proposal.objects.filter(submission_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return Submitted(earlier, "", created=False)
+    _emails_on_submission(proposal, token)  # committed: the proposal exists whatever the mail server does
+    for stored, *_rest in draft.files:
         default_storage.delete(stored)
-    return proposal, token
+    return Submitted(proposal, token, created=True)
 
 
 def status_url(token: str) -> str:
@@ -131,7 +154,7 @@ def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str
     if not to:
         return
     body = render_to_string(f"proposals/email/{template}.txt", context)
-    send_mail(subject, body, None, list(to), fail_silently=False)
+    send_mail(one_line(subject), body, None, list(to), fail_silently=False)
 
 
 def _emails_on_submission(proposal: Proposal, token: str) -> None:
@@ -143,13 +166,33 @@ def _emails_on_submission(proposal: Proposal, token: str) -> None:
 
 
 # --------------------------------------------------------------------------- review
+#
+# Every change locks the proposal's row and checks the state it is in *now*, inside the transaction: a page
+# loaded a minute ago is no authority. A change also names the status its author saw (`seen`); if the
+# proposal has moved on since (the submitter withdrew it while a reviewer was accepting it), the change is
+# refused rather than applied on top. Emails go only once the change has committed.
+
+
+def _current(proposal: Proposal, seen: str | None) -> Proposal:
+    """The proposal as it is now, locked until the transaction ends; refused if it is not in `seen`."""
+    current = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if seen and current.status != seen:
+        last = current.events.filter(kind=Event.Kind.TRANSITION).order_by("-at", "-pk").first()
+        status = current.get_status_display().lower()
+        if last is None:
+            raise ValidationError(_("This proposal changed while you were looking at it: it is now %(status)s. "
+                                    "Nothing was changed; check it again.") % {"status": status})  # fmt: skip
+        raise ValidationError(_("This proposal changed at %(time)s while you were looking at it: it is now "
+                                "%(status)s. Nothing was changed; check it again.")
+                              % {"time": f"{timezone.localtime(last.at):%H:%M}", "status": status})  # fmt: skip
+    return current
 
 
 @transaction.atomic
 def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_answer: str = "",
-               referred_to: Place | None = None) -> Event:  # fmt: skip
+               referred_to: Place | None = None, seen: str | None = None) -> Event:  # fmt: skip
     """Move a proposal to a new status, recording who, when and why; email any public answer."""
-    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = _current(proposal, seen)
     if to not in TRANSITIONS[proposal.status]:
         raise ValidationError(f"A proposal that is {proposal.get_status_display().lower()} cannot become "
                               f"{Status(to).label.lower()}.")  # fmt: skip
@@ -183,6 +226,7 @@ def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_a
 
 @transaction.atomic
 def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
+    proposal = _current(proposal, None)
     proposal.reviewer = reviewer
     proposal.save(update_fields=["reviewer"])
     return Event.objects.create(proposal=proposal, kind=Event.Kind.ASSIGNED, by=by,
@@ -194,24 +238,20 @@ def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
 def add_note(proposal: Proposal, text: str, *, by: Any) -> Event:
     if not text.strip():
         raise ValidationError("Enter the note.")
+    proposal = _current(proposal, None)
     return Event.objects.create(proposal=proposal, kind=Event.Kind.NOTE, by=by, note=text.strip())
 
 
 # --------------------------------------------------------------------------- the submitter
 
 
-def by_token(token: str) -> Proposal | None:
-    from .models import hash_token
-
-    return Proposal.objects.filter(token_hash=hash_token(token), erased_at__isnull=True).first()
-
-
 @transaction.atomic
 def add_information(proposal: Proposal, text: str) -> Event:
-    if proposal.status in FINISHED:
-        raise ValidationError("This proposal is closed; information can no longer be added.")
     if not text.strip():
         raise ValidationError("Enter the information you want to add.")
+    proposal = _current(proposal, None)
+    if proposal.status in FINISHED:
+        raise ValidationError("This proposal is closed; information can no longer be added.")
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.ADDITION, public_answer=text.strip())
     context = {"proposal": proposal, "text": text.strip(),
                "review_url": settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()}  # fmt: skip
@@ -222,7 +262,9 @@ def add_information(proposal: Proposal, text: str) -> Event:
 
 
 @transaction.atomic
-def withdraw(proposal: Proposal) -> Event:
+def withdraw(proposal: Proposal, *, seen: str | None = None) -> Event:
+    """The submitter withdraws their proposal: refused if it is closed, or has changed since they looked."""
+    proposal = _current(proposal, seen)
     if proposal.status in FINISHED:
         raise ValidationError("This proposal is already closed.")
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.TRANSITION, from_status=proposal.status,
@@ -234,46 +276,101 @@ def withdraw(proposal: Proposal) -> Event:
 
 
 # --------------------------------------------------------------------------- personal data
+#
+# A proposal's personal data is its submitter's name, email and organisation, their attachments and what
+# they added, and anything else in it that names them. It is erased when a closed proposal passes the
+# retention period (erase_expired, daily) or when the person asks (core.erasure.erase_person, which
+# calls the finder, eraser and exporter registered below). The proposal itself is kept, anonymised.
 
 
-ERASED = "[erased]"
+def _theirs(person: erasure.Person) -> Any:
+    return Proposal.objects.filter(Q(email__iexact=person.email) | Q(submitted_by_id__in=person.user_ids),
+                                   erased_at__isnull=True)  # fmt: skip
 
 
-def _erase(proposal: Proposal, *, by: Any, why: str) -> None:
+def count_for_person(person: erasure.Person) -> int:
+    return int(_theirs(person).count())
+
+
+def find_person(person: erasure.Person) -> None:
+    for proposal in _theirs(person).prefetch_related("attachments", "events"):
+        person.names.add(proposal.name)
+        person.rows += [proposal, *proposal.attachments.all(), *proposal.events.all()]
+
+
+def _erase(proposal: Proposal, *, by: Any, why: str, needles: list[str], files: list[Any]) -> None:
+    """Erase one proposal's personal data (the caller holds its row lock and the transaction). Attachments' files
+    are added to `files`, to be deleted once the transaction has committed."""
+    needles = sorted({*needles, proposal.name, proposal.email} - {"", ERASED}, key=len, reverse=True)
     for attachment in proposal.attachments.all():
-        attachment.file.delete(save=False)
+        files.append((attachment.file.storage, attachment.file.name))
         attachment.delete()
-    proposal.name = ERASED
-    proposal.email = "erased@invalid"
-    proposal.organisation = ""
+    proposal.title = erasure.redact(proposal.title, needles)
+    proposal.summary = erasure.redact(proposal.summary, needles)
+    proposal.details = erasure.redact(proposal.details, needles)
+    proposal.name, proposal.email, proposal.organisation = ERASED, "erased@invalid", ""
     proposal.submitted_by = None
     proposal.erased_at = timezone.now()
+    # The embedding was made from the text as sent: make it again from what is kept.
+    proposal.embedding = similarity.embed(f"{proposal.title}\n{proposal.summary}") if proposal.embedding else []
     proposal.save()
-    proposal.events.filter(kind=Event.Kind.ADDITION).update(public_answer=ERASED)
+    for event in proposal.events.all():
+        event.note = erasure.redact(event.note, needles)
+        event.public_answer = (
+            ERASED if event.kind == Event.Kind.ADDITION else erasure.redact(event.public_answer, needles)
+        )
+        event.save(update_fields=["note", "public_answer"])
     Event.objects.create(proposal=proposal, kind=Event.Kind.ERASED, by=by, note=why)
+
+
+def erase_for_person(person: erasure.Person, by: Any) -> int:
+    """The person's proposals, erased; and their name or email wherever else a proposal mentions them (a note on
+    someone else's proposal)."""
+    count = 0
+    with disable_auditlog():  # the audit log would keep the erased values as "before"
+        for proposal in _theirs(person).select_for_update():
+            _erase(proposal, by=by, why="Erased at the person's request.", needles=person.needles, files=person.files)
+            count += 1
+        needles = person.needles
+        for event in Event.objects.filter(erasure.contains_any(["note", "public_answer"], needles)):
+            event.note, event.public_answer = (
+                erasure.redact(event.note, needles),
+                erasure.redact(event.public_answer, needles),
+            )
+            event.save(update_fields=["note", "public_answer"])
+        for proposal in Proposal.objects.filter(erasure.contains_any(["title", "summary", "details"], needles)):
+            for name in ("title", "summary", "details"):
+                setattr(proposal, name, erasure.redact(getattr(proposal, name), needles))
+            proposal.save(update_fields=["title", "summary", "details"])
+    return count
 
 
 @transaction.atomic
 def erase_expired(now: dt.datetime | None = None) -> int:
-    """Erase the personal data of proposals closed longer ago than the retention period."""
+    """Erase the personal data of proposals closed longer ago than the retention period, with its audit history."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.PROPOSAL_RETENTION_DAYS)
-    expired = Proposal.objects.filter(status__in=FINISHED, closed_at__lt=cutoff, erased_at__isnull=True)
+    expired = (Proposal.objects.select_for_update()
+               .filter(status__in=FINISHED, closed_at__lt=cutoff, erased_at__isnull=True)
+               .prefetch_related("attachments", "events"))  # fmt: skip
+    files: list[Any] = []
     count = 0
     for proposal in expired:
-        _erase(proposal, by=None, why=f"Retention period of {settings.PROPOSAL_RETENTION_DAYS} days after closing.")
+        person = erasure.Person(email=proposal.email, names={proposal.name},
+                                rows=[proposal, *proposal.attachments.all(), *proposal.events.all()])  # fmt: skip
+        with disable_auditlog():
+            _erase(proposal, by=None, why=f"Retention period of {settings.PROPOSAL_RETENTION_DAYS} days after "
+                                          "closing.", needles=person.needles, files=files)  # fmt: skip
+        erasure.scrub_audit_log(person, only_rows=True)
         count += 1
+    transaction.on_commit(lambda: erasure.delete_files(files))
     return count
 
 
-def person_data(email: str) -> dict[str, Any]:
-    """Everything the Hub holds about the person with this email, as data (a subject access request)."""
-    found = Proposal.objects.filter(email__iexact=email.strip(), erased_at__isnull=True).prefetch_related(
-        "work_areas", "places", "attachments", "events"
-    )
+def export_for_person(person: erasure.Person) -> dict[str, Any]:
+    """The person's proposals, as data (part of a subject access request)."""
+    found = _theirs(person).prefetch_related("work_areas", "places", "attachments", "events")
     return {
-        "email": email.strip(),
-        "exported_at": timezone.now().isoformat(timespec="seconds"),
         "proposals": [{
             "reference": p.reference, "name": p.name, "email": p.email, "organisation": p.organisation,
             "organisation_type": p.get_organisation_type_display(), "title": p.title, "summary": p.summary,
@@ -291,18 +388,11 @@ def person_data(email: str) -> dict[str, Any]:
 
 @transaction.atomic
 def record_export(email: str, *, by: Any) -> dict[str, Any]:
-    data = person_data(email)
-    for proposal in Proposal.objects.filter(reference__in=[p["reference"] for p in data["proposals"]]):
+    """Export a person's data and record that it was exported (in each proposal's history and the audit log)."""
+    data = erasure.export_person(email)
+    for proposal in Proposal.objects.filter(reference__in=[p["reference"] for p in data.get("proposals", [])]):
         Event.objects.create(proposal=proposal, kind=Event.Kind.EXPORTED, by=by,
                              note="Personal data exported on request.")  # fmt: skip
         LogEntry.objects.log_create(proposal, action=LogEntry.Action.ACCESS, force_log=True,
                                     changes={"exported_personal_data": [None, email]})  # fmt: skip
     return data
-
-
-@transaction.atomic
-def erase_person(email: str, *, by: Any) -> int:
-    found = list(Proposal.objects.filter(email__iexact=email.strip(), erased_at__isnull=True))
-    for proposal in found:
-        _erase(proposal, by=by, why="Erased at the person's request.")
-    return len(found)

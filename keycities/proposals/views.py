@@ -3,7 +3,6 @@ confirmation), the submitter's status page, and the reviewers' queue."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -12,24 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keycities.accounts.models import Role, User
-from keycities.core import access
-from keycities.core.access import public, secretariat_only, signed_in
+from keycities.accounts.policy import secretariat_only
+from keycities.core import erasure
+from keycities.core.access import personal, public, signed_in
+from keycities.core.api import csv_response
 from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
 from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place, WorkArea, WorkAreaLead
 
-from . import services, similarity
+from . import policy, services, similarity
 from .forms import (
     MAX_FILES,
     AdditionForm,
@@ -64,6 +64,7 @@ def _keep(upload: UploadedFile, kind: str) -> dict[str, Any]:
 
 
 @public
+@personal
 def start(request: HttpRequest) -> HttpResponse:
     """The form. Valid answers go to the session and on to 'check your answers'; on an error nothing
     typed is lost, and files already accepted are kept."""
@@ -91,7 +92,11 @@ def start(request: HttpRequest) -> HttpResponse:
             # Only now, with the whole form valid, is anything stored.
             request.session[FILES] = kept + [_keep(upload, kind) for upload, kind in checked]
             data = form.cleaned_data
+            # The draft keeps one key however often it is changed, until it is sent: sending it twice finds the
+            # proposal the first sending made (services.submit).
+            key = (request.session.get(DRAFT) or {}).get("key") or uuid.uuid4().hex
             request.session[DRAFT] = {
+                "key": key,
                 **{k: data[k] for k in ("name", "email", "organisation", "organisation_type", "title", "summary",
                                         "details", "not_sure")},
                 "work_areas": [w.slug for w in data["work_areas"]], "places": [p.slug for p in data["places"]],
@@ -128,6 +133,7 @@ def _suggestions(draft: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @public
+@personal
 def check(request: HttpRequest) -> HttpResponse:
     draft = request.session.get(DRAFT)
     if not draft:
@@ -138,17 +144,17 @@ def check(request: HttpRequest) -> HttpResponse:
         if not allow("proposal-submit", client_ip(request), limit=SUBMISSIONS_PER_HOUR, window=3600):
             return render(request, "proposals/rate_limited.html", status=429)
         files = _kept_files(request)
-        proposal, _ = services.submit(services.Draft(
+        sent = services.submit(services.Draft(
             name=draft["name"], email=draft["email"], organisation=draft["organisation"],
             organisation_type=draft["organisation_type"], work_areas=list(WorkArea.objects.filter(slug__in=routed)),
             not_sure=draft["not_sure"], places=list(Place.objects.filter(slug__in=draft["places"])),
             title=draft["title"], summary=draft["summary"], details=draft["details"],
             files=[(f["stored"], f["name"], f["type"], f["size"], f["sha256"]) for f in files],
-        ), user=request.user, suggestions=suggestions,
+        ), user=request.user, key=draft.get("key"), suggestions=suggestions,
            embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
-        for key in (DRAFT, FILES):
-            request.session.pop(key, None)
-        request.session[DONE] = {"reference": proposal.reference, "email": proposal.email}
+        for name in (DRAFT, FILES):
+            request.session.pop(name, None)
+        request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email}
         return redirect("proposals:confirmation")
     names = dict(WorkArea.objects.values_list("slug", "name"))
     return render(request, "proposals/check.html", {
@@ -161,6 +167,7 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@personal
 def confirmation(request: HttpRequest) -> HttpResponse:
     done = request.session.get(DONE)
     if not done:
@@ -169,16 +176,15 @@ def confirmation(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@personal
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """The submitter's page, reached by the unguessable link in their confirmation email."""
-    proposal = services.by_token(token)
-    if proposal is None:
-        raise Http404
+    proposal = policy.access_by_token(token)
     form = AdditionForm(request.POST or None)
     if request.method == "POST":
         try:
             if "withdraw" in request.POST:
-                services.withdraw(proposal)
+                services.withdraw(proposal, seen=request.POST.get("seen") or None)
                 messages.success(request, "Your proposal has been withdrawn.")
                 return redirect("proposals:status", token=token)
             if form.is_valid():
@@ -199,7 +205,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
-    qs = access.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
+    qs = policy.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
     form = QueueFilter(request.GET or None)
     if form.is_valid():
         data = form.cleaned_data
@@ -216,8 +222,8 @@ def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
 
 @signed_in
 def queue(request: HttpRequest) -> HttpResponse:
-    if access.is_partner(request.user):
-        return render(request, "proposals/mine.html", {"proposals": access.visible_proposals(request.user)})
+    if not policy.sees_review_queue(request.user):
+        return render(request, "proposals/mine.html", {"proposals": policy.visible_proposals(request.user)})
     proposals, form = _queue(request)
     today = timezone.localdate()
     return render(request, "proposals/queue.html", {"proposals": proposals, "form": form, "today": today,
@@ -226,46 +232,33 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def export(request: HttpRequest) -> HttpResponse:
-    if not (access.is_secretariat(request.user) or access.is_member_officer(request.user)):
-        raise PermissionDenied
+    policy.access_queue_export(request.user)
     proposals, _ = _queue(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="proposals.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["reference", "title", "status", "work_areas", "organisation", "organisation_type",
-                     "submitted_at", "first_response_due", "first_response_at", "reviewer", "referred_to"])  # fmt: skip
-    for p in proposals:
-        writer.writerow([
-            p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
-            p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
-            p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
-            p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
-        ])  # fmt: skip
-    return response
-
-
-def _visible(request: HttpRequest, reference: str) -> Proposal:
-    proposal = access.visible_proposals(request.user).filter(reference=reference).first()
-    if proposal is None:
-        raise Http404
-    return proposal
+    header = ["reference", "title", "status", "work_areas", "organisation", "organisation_type", "submitted_at",
+              "first_response_due", "first_response_at", "reviewer", "referred_to"]  # fmt: skip
+    return csv_response("proposals.csv", header, ([
+        p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
+        p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
+        p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
+        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
+    ] for p in proposals))  # fmt: skip
 
 
 @signed_in
 def review(request: HttpRequest, reference: str) -> HttpResponse:
-    proposal = _visible(request, reference)
-    reviewer = access.can_review(request.user, proposal)
+    proposal = policy.access_proposal(request.user, reference)
+    reviewer = policy.may_review(request.user, proposal)
     transition_form, note_form = TransitionForm(prefix="t"), NoteForm(prefix="n")
     if request.method == "POST":
-        if not reviewer:
-            raise PermissionDenied("Only reviewers can change a proposal.")
+        proposal = policy.access_for_review(request.user, reference)
         try:
             if "transition" in request.POST:
                 transition_form = TransitionForm(request.POST, prefix="t")
                 if transition_form.is_valid():
                     d = transition_form.cleaned_data
                     services.transition(proposal, d["status"], by=request.user, note=d["note"],
-                                        public_answer=d["public_answer"], referred_to=d["referred_to"])  # fmt: skip
+                                        public_answer=d["public_answer"], referred_to=d["referred_to"],
+                                        seen=d["seen"] or None)  # fmt: skip
                     messages.success(request, f"Status changed to {Status(d['status']).label.lower()}.")
                     return redirect(proposal.get_absolute_url())
             elif "note" in request.POST:
@@ -276,7 +269,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                     return redirect(proposal.get_absolute_url())
             elif "assign" in request.POST:
                 who = request.POST.get("reviewer") or None
-                candidates = _reviewer_candidates(proposal)
+                candidates = policy.eligible_reviewers(proposal)
                 chosen = next((u for u in candidates if str(u.pk) == who), None)
                 if who and chosen is None:
                     messages.error(request, "Choose a reviewer from the list.")
@@ -286,43 +279,39 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                 return redirect(proposal.get_absolute_url())
         except ValidationError as exc:
             transition_form.add_error(None, exc.messages[0])
-    events = proposal.events.select_related("by")
-    similar = similarity.similar(proposal, access.visible_proposals(request.user))
+    internals = policy.sees_internals(request.user, proposal)
+    similar = similarity.similar(proposal, policy.visible_proposals(request.user)) if internals else []
     return render(request, "proposals/review.html", {
-        "proposal": proposal, "events": events, "can_review": reviewer, "transition_form": transition_form,
-        "note_form": note_form, "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
-        "reviewers": _reviewer_candidates(proposal) if reviewer else [], "similar": similar,
-        "suggestions": proposal.suggestions[:3], "today": timezone.localdate(),
+        "proposal": proposal, "events": policy.history_for(request.user, proposal), "internals": internals,
+        "can_review": reviewer, "transition_form": transition_form, "note_form": note_form,
+        "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
+        "reviewers": policy.eligible_reviewers(proposal) if reviewer else [], "similar": similar,
+        "suggestions": proposal.suggestions[:3] if internals else [], "today": timezone.localdate(),
     })  # fmt: skip
-
-
-def _reviewer_candidates(proposal: Proposal) -> list[User]:
-    return list(User.objects.filter(is_active=True).filter(role=Role.SECRETARIAT) |
-                User.objects.filter(is_active=True, role=Role.MEMBER_OFFICER,
-                                    place_id__in=proposal.reviewing_place_ids()))  # fmt: skip
 
 
 @signed_in
 def attachment(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    proposal = _visible(request, reference)
-    found = proposal.attachments.filter(pk=pk).first()
-    if found is None:
-        raise Http404
+    found = policy.access_attachment(request.user, reference, pk)
     return download(found.file, filename=found.original_name, content_type=found.content_type)
 
 
 @secretariat_only
 def people(request: HttpRequest) -> HttpResponse:
-    """Export or erase one person's data on request."""
+    """Export or erase one person's data on request; erasing asks for confirmation first."""
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if "erase" in request.POST:
-            count = services.erase_person(email, by=request.user)
-            messages.success(request, f"Erased the personal data in {count} proposal{'s' if count != 1 else ''}.")
+            person = erasure.find(email)
+            found = {"accounts": len(person.user_ids), "proposals": services.count_for_person(person)}
+            return render(request, "proposals/people_confirm.html", {"email": email, "found": found})
+        if "confirm-erase" in request.POST:
+            erasure.erase_person(email, by=request.user)
+            messages.success(request, _("The personal data of %(email)s has been erased.") % {"email": email})
             return redirect("proposals:people")
         data = services.record_export(email, by=request.user)
-        response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
+        response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="personal-data-{dt.date.today()}.json"'
         return response
     return render(request, "proposals/people.html", {"form": form})

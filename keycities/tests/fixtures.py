@@ -94,3 +94,22 @@ def _mail_through_the_task_queue(django_test_environment: None) -> None:
 def _media_in_a_temporary_directory(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test's uploads go to a directory of its own, never to var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def access_world(registry: None, secretariat: User, officer: User, partner: User) -> dict[str, Any]:
+    """A user per role and the objects the expected-status table refers to (keycities/tests/access.py)."""
+    from keycities.tests.access import tables
+
+    def officer_of(slug: str) -> User:
+        return User.objects.create_user(f"officer-{slug}", f"officer@{slug}.test", "correct horse battery",
+                                        role=Role.MEMBER_OFFICER, place=Place.objects.get(slug=slug))  # fmt: skip
+
+    # Manchester is a Core City, not a member: User.clean refuses this, create_user does not check.
+    users = {"partner": partner, "officer": officer, "other_officer": officer_of("hull"),
+             "outsider": officer_of("manchester"), "secretariat": secretariat}  # fmt: skip
+    world: dict[str, Any] = {"users": users}
+    for table in tables():
+        if hasattr(table, "build"):
+            table.build(world)
+    return world

@@ -111,3 +111,69 @@ def test_admin_edits_are_audited_with_before_and_after(secretariat: User) -> Non
     history = client.get(f"/admin/network/place/{place.pk}/auditlog/")
     assert history.status_code == 200 and "Hull City Council" in history.content.decode()
     assert client.get("/admin/auditlog/logentry/").status_code == 200
+
+
+def test_role_predicates(secretariat: User, officer: User, partner: User) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from keycities.accounts import policy
+
+    table = [(policy.is_secretariat(u), policy.is_member_officer(u), policy.is_partner(u))
+             for u in (secretariat, officer, partner, AnonymousUser())]  # fmt: skip
+    assert table == [(True, False, False), (False, True, False), (False, False, True), (False, False, False)]
+    partner.is_active = False
+    assert not policy.is_partner(partner)
+
+
+def test_officers_belong_only_to_member_places(registry: None) -> None:
+    from keycities.accounts import policy
+
+    outsider = User(username="mcr", email="officer@manchester.test", role=Role.MEMBER_OFFICER,
+                    place=Place.objects.get(slug="manchester"))  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        outsider.full_clean(exclude=["password"])
+    assert "Manchester is not a member of Key Cities today" in str(refused.value)
+    outsider.save()  # an old account, or a place that has since left the network
+    assert not policy.is_member_officer(outsider) and not policy.is_staff_member(outsider)
+    User(username="brad", role=Role.MEMBER_OFFICER, place=Place.objects.get(slug="bradford")).full_clean(
+        exclude=["password"]
+    )
+
+
+def test_the_admin_offers_only_member_places_for_officers(secretariat: User) -> None:
+    client = Client()
+    client.force_login(secretariat)
+    html = client.get("/admin/accounts/user/add/").content.decode()
+    assert ">Bradford</option>" in html and ">Manchester</option>" not in html
+
+
+def test_a_session_ends_after_the_idle_time_and_each_request_starts_it_again(partner: User) -> None:
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST  # SESSION_IDLE_MINUTES
+    client = Client()
+    sign_in(client, "partner", "correct horse battery")
+    session = Session.objects.get()
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    assert client.get("/account/").status_code == 200
+    session.refresh_from_db()
+    assert session.expire_date > timezone.now() + dt.timedelta(minutes=29)  # the request started it again
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))  # idle for 30 minutes
+    response = client.get("/account/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/sign-in/")
+
+
+def test_the_privacy_notice_gives_each_purpose_its_lawful_basis_and_retention(client: Client, registry: None) -> None:
+    html = client.get("/privacy/").content.decode()
+    for purpose in ("proposals", "accounts", "sign-in", "limits", "audit", "consultations", "sessions", "emails"):
+        row = html.split(f'id="{purpose}"')[1].split("</section>")[0]
+        assert [k in row for k in (">What we keep<", ">Lawful basis<", ">How long<")] == [True] * 3, purpose
+        assert "article 6(1)" in row or purpose == "emails", purpose
+    assert "Until 730 days after your proposal is closed or withdrawn" in html
+    assert "after 30 minutes without using the Hub" in html and "1 hour after the last failed attempt" in html
+    welsh = client.get("/cy/privacy/").content.decode()
+    assert '<html lang="cy"' in welsh and "Hysbysiad preifatrwydd" in welsh

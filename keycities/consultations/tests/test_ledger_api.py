@@ -26,7 +26,7 @@ def publish(c: Consultation, lead: User, secretariat: User, hull: User) -> None:
     services.open_review(c, TODAY, by=lead)
     services.record_review(c, hull.place, "endorse", by=hull)  # type: ignore[arg-type]
     services.record_review(c, lead.place, "endorse", by=lead)  # type: ignore[arg-type]
-    services.sign_off(c, by=secretariat)
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
     services.mark_submitted(c, TODAY, by=secretariat)
 
 
@@ -107,6 +107,10 @@ def test_consultations_api(ledger: dict, consultation: Consultation) -> None:  #
     published, still = body["results"]
     assert published["is_open"] is False and published["days_left"] is None
     assert published["response"]["endorsed_by"] == ["Bradford", "Hull"]
+    positions = published["response"]["positions"]
+    assert (positions["endorsed"], positions["objected"], len(positions["did_not_respond"])) == (["Bradford", "Hull"],
+                                                                                               [], 22)  # fmt: skip
+    assert published["response"]["objection_overridden"] is None
     assert published["response"]["questions"] == [{"question": "Do you agree?", "answer": "Yes, with a floor."}]
     assert published["response"]["url"] == f"/consultations/responses/{consultation.pk}/"
     assert still["days_left"] == 30 and still["response"] is None and still["stage"] == "Considering a response"

@@ -19,7 +19,7 @@ from keycities.claims.models import Claim
 from keycities.claims.services import evaluate_all, load_claims
 from keycities.claims.tests.test_claims import CLAIMS_FILE
 from keycities.consultations import queries, services
-from keycities.consultations.models import Consultation, Evidence, Review, Stage
+from keycities.consultations.models import Consultation, Evidence, Review, Stage, Version
 
 from .conftest import QUESTIONS, TODAY, draft, signed_in
 
@@ -98,10 +98,31 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
     lead.post(f"/consultations/{c.pk}/review/", {"action": "record", "decision": "endorse"})
     assert hull.post(f"/consultations/{c.pk}/review/", {"action": "sign-off"}).status_code == 403
     assert lead.post(f"/consultations/{c.pk}/review/", {"action": "sign-off"}).status_code == 403
-    sec.post(f"/consultations/{c.pk}/review/", {"action": "sign-off"})
+
+    # Signing off asks for confirmation, showing every place's position; Wakefield objects, so it needs the
+    # secretariat's reason for overriding the objection.
+    confirm = sec.post(f"/consultations/{c.pk}/review/", {"action": "sign-off"})
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and "Check before signing off" in page
+    assert "3 of 24 member places endorsed this response; Wakefield objected to it." in page
+    assert "Did not respond (20)" in page and "Sign off despite the objection" in page
+    fields = {"action": "confirm-sign-off", "version": "3", "seen": confirm.context["form"].data["seen"]}
+    refused = sec.post(f"/consultations/{c.pk}/review/", {**fields, "override_reason": ""})
+    assert refused.status_code == 200 and "Wakefield objects to this response" in refused.content.decode()
+    c.refresh_from_db()
+    assert c.status == Stage.MEMBER_REVIEW
+    reason = "The floor is set by the Department; the group agreed the rest at its March meeting."
+    with django_capture_on_commit_callbacks(execute=True):
+        sec.post(f"/consultations/{c.pk}/review/", {**fields, "override_reason": reason})
     c.refresh_from_db()
     assert c.status == Stage.SIGNED_OFF and c.signed_off_version.number == 3  # type: ignore[union-attr]
-    assert [p.name for p in queries.endorsing_places(c)] == ["Bradford", "Hull", "Kirklees"]
+    assert c.override_reason == reason
+    assert c.positions["objected"] == ["Wakefield"] and c.positions["endorsed"] == ["Bradford", "Hull"]
+    assert c.positions["endorsed_with_comments"] == ["Kirklees"] and len(c.positions["did_not_respond"]) == 20
+    assert "officer@wakefield.test" in mail.outbox[-1].to and reason in mail.outbox[-1].body
+    # The round is closed: nobody can record or change a decision any more.
+    closed = wakefield.post(f"/consultations/{c.pk}/review/", {"action": "record", "decision": "endorse"})
+    assert "not open for member review" in closed.content.decode()
 
     # Exports: staff only until published.
     docx = lead.get(f"/consultations/{c.pk}/response.docx")
@@ -109,8 +130,11 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
     text = [p.text for p in Docx(io.BytesIO(docx.content)).paragraphs]
     assert "Response to: Skills England: post-16 funding reform" in text
     assert "We strongly support the formula, with the adult skills fund." in text
-    assert text[-4:] == ["This response is endorsed by 3 member places of Key Cities:", "Bradford", "Hull",
-                         "Kirklees"]  # fmt: skip
+    tail = text[text.index("Member places") :]
+    assert tail[:5] == ["Member places", "3 of 24 member places endorsed this response; Wakefield objected to it.",
+                           "Endorsed (2)", "Bradford", "Hull"]  # fmt: skip
+    assert tail[5:9] == ["Endorsed with comments (1)", "Kirklees", "Objected (1)", "Wakefield"]
+    assert tail[9] == "Did not respond (20)" and len(tail) == 30
     pdf = lead.get(f"/consultations/{c.pk}/response.pdf")
     assert pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -129,7 +153,11 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
     assert "Skills England: post-16 funding reform" in archive
     public = Client().get(f"/consultations/responses/{c.pk}/").content.decode()
     assert "We strongly support the formula, with the adult skills fund." in public
-    assert "<li>Bradford</li><li>Hull</li><li>Kirklees</li>" in public and "Wakefield" not in public
+    assert "3 of 24 member places endorsed this response; Wakefield objected to it." in public
+    assert 'Endorsed (2)</dt><dd class="govuk-summary-list__value">Bradford, Hull</dd>' in public
+    assert 'Objected (1)</dt><dd class="govuk-summary-list__value">Wakefield</dd>' in public
+    assert "Wakefield objected to this response. The secretariat signed it off" in public and reason in public
+    assert "agreed by its member places" not in Client().get("/consultations/responses/").content.decode()
     assert Client().get(f"/consultations/{c.pk}/response.docx").status_code == 200
 
     # The text can no longer change.
@@ -199,7 +227,7 @@ def test_editing_a_signed_off_response_starts_a_new_round(
     draft(c, officer, ["Yes."])
     services.open_review(c, TODAY, by=officer)
     services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
-    services.sign_off(c, by=secretariat)
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
     c.refresh_from_db()
     page = signed_in(officer).get(f"/consultations/{c.pk}/edit/").content.decode()
     assert "Saving a change starts round 2" in page and "the sign-off is withdrawn" in page
@@ -210,8 +238,9 @@ def test_editing_a_signed_off_response_starts_a_new_round(
     assert queries.review_status(c).reviews == [] and len(queries.review_status(c).waiting) == 24
     assert [r.place.name for r in queries.review_status(c, 1).reviews] == ["Hull"]  # kept for the record
     assert c.events.filter(kind="new-round").count() == 1
+    assert c.positions == {} and c.override_reason == ""
     with pytest.raises(ValidationError, match="Only a response in member review"):
-        services.sign_off(c, by=secretariat)
+        services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
     assert signed_in(officer).get(f"/consultations/{c.pk}/response.pdf").status_code == 404
 
 
@@ -297,3 +326,33 @@ def test_documents_are_checked_by_content(consultation: Consultation, officer: U
     download = client.get(f"/consultations/{consultation.pk}/documents/{doc.pk}/")
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
     assert consultation.events.filter(kind="document").count() == 1
+
+
+def test_line_breaks_and_control_characters_never_break_emails_or_exports(
+        consultation: Consultation, officer: User, secretariat: User, members: dict[str, User],
+        django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    c = consultation
+    # Stored before the forms cleaned text: a title with a line break, an answer with Word's vertical tab.
+    Consultation.objects.filter(pk=c.pk).update(title="Skills\r\nreform")
+    c.refresh_from_db()
+    services.add_questions(c, ["Do you agree?"], by=officer)
+    services.save_draft(c, {c.sections.get().pk: "x"}, base=2, by=officer)
+    Version.objects.filter(consultation=c).update(content=[{"section": c.sections.get().pk,
+                                                            "question": "Do you\x0c agree?",
+                                                            "answer": "Yes.\x0bWith a floor.\x00"}])  # fmt: skip
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(officer).post(f"/consultations/{c.pk}/review/", {"action": "open",
+                                                                   "deadline": TODAY.isoformat()})  # fmt: skip
+    assert mail.outbox and mail.outbox[0].subject.endswith("Key Cities response to Skills reform")
+    c.refresh_from_db()
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
+    services.mark_submitted(c, TODAY, by=secretariat)
+    from django.test import Client
+
+    for fmt in ("docx", "pdf"):
+        response = Client().get(f"/consultations/{c.pk}/response.{fmt}")
+        assert response.status_code == 200, fmt
+    text = "\n".join(p.text for p in Docx(io.BytesIO(Client().get(f"/consultations/{c.pk}/response.docx").content))
+                     .paragraphs)  # fmt: skip
+    assert "Yes.With a floor." in text and "Response to: Skills\r\nreform" not in text

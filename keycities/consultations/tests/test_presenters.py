@@ -76,7 +76,9 @@ DATA = {
     "sections": [{"question": "Do you agree with the formula?", "answer": "Yes – with a floor for low-skill places.\n\n"
                   "It must reflect “need”, costing £12m."},
                  {"question": "Any other comments?", "answer": ""}],
-    "endorsed_by": ["Bradford", "Hull", "Kirklees"],
+    "endorsed_by": ["Bradford", "Hull", "Kirklees"], "override_reason": "",
+    "positions": {"endorsed": ["Bradford", "Hull"], "endorsed_with_comments": ["Kirklees"], "abstained": [],
+                  "objected": [], "did_not_respond": ["Wakefield"]},
 }  # fmt: skip
 
 
@@ -89,8 +91,9 @@ def test_docx_export_reads_back() -> None:
     q = text.index("Do you agree with the formula?")
     assert text[q - 1] == "Question 1"
     assert text[q + 1 : q + 3] == ["Yes – with a floor for low-skill places.", "It must reflect “need”, costing £12m."]
-    assert text[-4:] == ["This response is endorsed by 3 member places of Key Cities:", "Bradford", "Hull",
-                         "Kirklees"]  # fmt: skip
+    assert text[-9:] == ["Member places", "3 of 4 member places endorsed this response; none objected.",
+                         "Endorsed (2)", "Bradford", "Hull", "Endorsed with comments (1)", "Kirklees",
+                         "Did not respond (1)", "Wakefield"]  # fmt: skip
     title = next(p for p in doc.paragraphs if p.style.name == "Title")
     assert str(title.style.font.color.rgb) == "5B2E8B"
     assert doc.paragraphs[0].runs[0].font.color.rgb == title.style.font.color.rgb
@@ -103,6 +106,44 @@ def test_pdf_export_reads_back() -> None:
     text = "\n".join(page.extract_text() for page in reader.pages)
     for expected in ["Key Cities", "Response to: Post-16 funding reform", "Question 1",
                      "Do you agree with the formula?", "costing £12m", "Question 2", "No answer.",
-                     "This response is endorsed by 3 member places", "Kirklees"]:  # fmt: skip
+                     "3 of 4 member places endorsed this response; none objected.", "Did not respond (1)",
+                     "Wakefield"]:  # fmt: skip
         assert expected in text, expected
     assert reader.metadata is not None and reader.metadata.title == "Key Cities response: Post-16 funding reform"
+
+
+def test_control_characters_never_break_the_exports() -> None:
+    # Pasted from Word: a vertical tab (soft line break), a form feed, a NUL and an escape.
+    dirty = {
+        **DATA,
+        "title": "Funding\x0breform\x00",
+        "sections": [{"question": "Q\x0c1?", "answer": "Line one\x0bline two\x1b[0m and a bell\x07."}],
+    }
+    doc = Docx(io.BytesIO(exports.build_docx(dirty)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Response to: Fundingreform" in text and "Line oneline two[0m and a bell." in text
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(exports.build_pdf(dirty))).pages)
+    assert "Line oneline two" in pdf
+
+
+@pytest.mark.parametrize(("positions", "statement"), [
+    ({"endorsed": ["A", "B"], "did_not_respond": []}, "All 2 member places endorsed this response."),
+    ({"endorsed": ["A"], "endorsed_with_comments": ["B"], "did_not_respond": ["C"]},
+     "2 of 3 member places endorsed this response; none objected."),
+    ({"endorsed": ["A"], "objected": ["B", "C"], "abstained": ["D"]},
+     "1 of 4 member places endorsed this response; B and C objected to it."),
+    ({"did_not_respond": ["A", "B"]}, "0 of 2 member places endorsed this response; none objected."),
+    ({}, "No member places' positions were recorded for this response."),
+])  # fmt: skip
+def test_the_agreement_statement_never_claims_agreement_that_was_not_given(positions: dict, statement: str) -> None:  # type: ignore[type-arg]
+    assert presenters.agreement_statement(positions) == statement
+    assert "agreed" not in statement
+
+
+def test_positions_summary_and_names() -> None:
+    positions = {"endorsed": ["Hull"] * 12, "endorsed_with_comments": ["Derby"] * 2, "abstained": [],
+                 "objected": ["Wakefield"], "did_not_respond": ["Medway"] * 9}  # fmt: skip
+    assert presenters.positions_summary(positions) == ("12 endorsed, 2 endorsed with comments, 1 objected, "
+                                                       "9 did not respond")  # fmt: skip
+    assert [presenters.names(n) for n in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == ["", "A", "A and B",
+                                                                                       "A, B and C"]  # fmt: skip

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from keycities.core import access
 from keycities.tests.fixtures import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -76,17 +75,21 @@ def test_registry_api_is_public_and_read_only(client_for, role: str) -> None:  #
         assert client.post(url, {}).status_code == 405
 
 
-def test_role_predicates(secretariat, officer, partner) -> None:  # type: ignore[no-untyped-def]
-    from django.contrib.auth.models import AnonymousUser
+def test_core_imports_no_domain_app() -> None:
+    """core holds the generic parts; apps depend on it, never the other way round (docs/adr/0020)."""
+    import ast
+    from pathlib import Path
 
-    anonymous = AnonymousUser()
-    table = [(u, access.is_secretariat(u), access.is_member_officer(u), access.is_partner(u))
-             for u in (secretariat, officer, partner, anonymous)]  # fmt: skip
-    assert [row[1:] for row in table] == [
-        (True, False, False),
-        (False, True, False),
-        (False, False, True),
-        (False, False, False),
-    ]
-    partner.is_active = False
-    assert not access.is_partner(partner)
+    from django.apps import apps
+
+    core = Path(__file__).resolve().parent.parent
+    domain = tuple(c.name for c in apps.get_app_configs() if c.name.startswith("keycities.") and c.label != "core")
+    found = []
+    for path in core.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])  # fmt: skip
+            found += [f"{path.relative_to(core)}: {n}" for n in names if n.startswith(domain)]
+    assert found == []

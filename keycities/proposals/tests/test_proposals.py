@@ -18,7 +18,7 @@ from django.utils import timezone
 from keycities.accounts.models import ApiToken, Role, User
 from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place
-from keycities.proposals import services
+from keycities.proposals import policy, services
 from keycities.proposals.models import Event, Proposal, Status
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_a_partner_sends_a_proposal_and_it_is_routed(officer: User, client: Clie
     confirmation, notice = mail.outbox
     assert confirmation.to == ["asha@example.org"] and proposal.reference in confirmation.subject
     token = re.search(r"/work-with-us/status/([^/\s]+)/", confirmation.body).group(1)  # type: ignore[union-attr]
-    assert proposal.token_hash != token and services.by_token(token) == proposal
+    assert proposal.token_hash != token and policy.access_by_token(token) == proposal
     assert notice.to == ["officer@bradford.test", "keycities@wakefield.gov.uk"]  # Bradford leads Skills
     assert Event.objects.filter(proposal=proposal, kind="submitted").count() == 1
 
@@ -299,3 +299,38 @@ def test_suggest_endpoint(registry: None, client: Client) -> None:
         client.post("/api/v1/work-areas/suggest", {"title": "x"}, content_type="application/json")
     assert client.post("/api/v1/work-areas/suggest", {"title": "x"},
                        content_type="application/json").status_code == 429  # fmt: skip
+
+
+def test_a_line_break_in_a_title_is_saved_as_one_line_and_mailed(officer: User, client: Client) -> None:
+    # A crafted post (a text input cannot hold one): the subject lines of the emails must still be one line.
+    proposal = send(client, {**GOOD, "title": "Digital skills\r\nBcc: everyone@example.org", "name": "Asha\nPatel",
+                             "summary": "One\x0btwo\x00."})  # fmt: skip
+    assert (proposal.title, proposal.name, proposal.summary) == ("Digital skills Bcc: everyone@example.org",
+                                                                 "Asha Patel", "One\ntwo.")  # fmt: skip
+    assert all("\n" not in m.subject and "\r" not in m.subject for m in mail.outbox) and len(mail.outbox) == 2
+    assert mail.outbox[1].subject.endswith(": Digital skills Bcc: everyone@example.org")
+    assert [m.bcc for m in mail.outbox] == [[], []]
+
+
+def test_a_partner_never_sees_reviewers_notes_internal_notes_or_who_reviewed(partner: User, officer: User) -> None:
+    officer.first_name, officer.last_name = "Rita", "Reviewer"
+    officer.save()
+    client = Client()
+    client.force_login(partner)
+    proposal = send(client)
+    services.add_note(proposal, "PRIVATE: their budget looks thin.", by=officer)
+    services.assign(proposal, officer, by=officer)
+    services.transition(proposal, Status.UNDER_REVIEW, by=officer, note="INTERNAL: park until March.")
+    services.transition(proposal, Status.ACCEPTED, by=officer, note="INTERNAL: Bradford will fund it.",
+                        public_answer="We will take this forward with you.")  # fmt: skip
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    assert "We will take this forward with you." in page and "Accepted into the work programme" in page
+    for secret in ("PRIVATE", "INTERNAL", "Rita Reviewer", "officer", "Reviewer assigned", "Private note"):
+        assert secret not in page, secret
+    api = client.get(f"/api/v1/proposals/{proposal.reference}").json()
+    assert api["reviewer"] is None and api["status"] == "accepted"
+    staff = Client()
+    staff.force_login(officer)
+    review = staff.get(proposal.get_absolute_url()).content.decode()
+    assert all(s in review for s in ("PRIVATE", "INTERNAL: park until March.", "Rita Reviewer"))
+    assert staff.get(f"/api/v1/proposals/{proposal.reference}").json()["reviewer"] == "officer"

@@ -11,7 +11,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from keycities.accounts.models import ApiToken
+        from .models import ApiToken
 
         found = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token),
                                                                user__is_active=True).first()  # fmt: skip
