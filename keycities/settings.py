@@ -59,7 +59,7 @@ MIDDLEWARE = [
     "keycities.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Content-Security-Policy and Permissions-Policy headers (docs/adr/0011-content-security-policy.md).
+    # Content-Security-Policy and Permissions-Policy headers (docs/adr/0012-content-security-policy.md).
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "keycities.core.middleware.RejectNulMiddleware",
@@ -128,7 +128,7 @@ CACHES = {
 }
 
 # Tasks: one task system, django-tasks with its database backend; `manage.py db_worker` runs them
-# (docs/adr/0010-one-task-system.md). Periodic tasks are enqueued by `manage.py schedule_tasks`.
+# (docs/adr/0011-one-task-system.md). Periodic tasks are enqueued by `manage.py schedule_tasks`.
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

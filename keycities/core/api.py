@@ -16,6 +16,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from django.db import DataError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -76,7 +77,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(OverflowError)
     def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
         # A number too large for the database (SQLite stops at 2**63 - 1): the request's fault, not ours.
-        return error_response(422, "A number in the request is too large.")
+        return error_response(422, gettext("A number in the request is too large."))
 
     @api.exception_handler(DataError)
     def _data(request: HttpRequest, exc: DataError) -> HttpResponse:
@@ -84,7 +85,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         import logging
 
         logging.getLogger("keycities.api").warning("Refused a value from the request: %s", exc)
-        return error_response(422, "A value in the request is out of range.")
+        return error_response(422, gettext("A value in the request is out of range."))
 
     @api.exception_handler(Exception)
     def _server(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -99,10 +100,10 @@ MAX_OFFSET = 1_000_000_000
 
 def _iso_date_only(value: Any) -> Any:
     """Dates in the API are written YYYY-MM-DD; pydantic alone would also read `0` as 1 January 1970."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Write the date as YYYY-MM-DD, e.g. 2024-06-30")
-    if not isinstance(value, str | dt.date):
-        raise ValueError("Write the date as YYYY-MM-DD, e.g. 2024-06-30")
+    if not isinstance(value, str | dt.date) or (
+        isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+    ):
+        raise ValueError(gettext("Write the date as YYYY-MM-DD, e.g. 2024-06-30"))
     return value
 
 

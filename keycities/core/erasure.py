@@ -11,7 +11,8 @@ what the libraries keep about them, which no app owns:
 - sessions that hold their data (a half-finished proposal, the confirmation of one, their sign-in);
 - django-axes' records of their sign-ins and failed attempts;
 - the cache: the password-reset counter for their email;
-- task results and arguments of the task system, when installed (an email queued to them).
+- task results and arguments of the task system, when installed, and emails queued to them and not yet
+  delivered (`core.mail.forget_recipient`).
 
 Everything happens in one transaction; stored files (attachments) are deleted once it has committed.
 `keycities/tests/test_erasure.py` erases a person and then searches every column of every table, the
@@ -149,7 +150,7 @@ def erase_person(email: str, *, by: Any) -> dict[str, int]:
 def scrub_libraries(person: Person) -> dict[str, int]:
     return {"audit log entries": scrub_audit_log(person), "sessions": scrub_sessions(person),
             "sign-in records": scrub_sign_ins(person), "task records": scrub_tasks(person),
-            "cached counters": scrub_cache(person)}  # fmt: skip
+            "queued emails": scrub_queued_email(person), "cached counters": scrub_cache(person)}  # fmt: skip
 
 
 def delete_files(files: Iterable[tuple[Storage, str]]) -> None:
@@ -236,16 +237,23 @@ def scrub_sign_ins(person: Person) -> int:
 def scrub_tasks(person: Person) -> int:
     """Task results and queued tasks (arguments, return values, errors) that mention the person, in the task
     system's database, when it is installed: an email queued to them is not sent after they are erased."""
-    label = "django_tasks_db"  # the task system's database backend, when installed
-    if not apps.is_installed(label):
+    if not apps.is_installed("django_tasks_db"):  # the task system's database backend (its label differs)
         return 0
-    results: Any = apps.get_model(label, "DBTaskResult")
+    results: Any = apps.get_model("django_tasks_database", "DBTaskResult")
     text = [f.name for f in results._meta.get_fields() if isinstance(f, models.TextField | models.CharField)]
     json_fields = [f.name for f in results._meta.get_fields() if isinstance(f, models.JSONField)]
     found = with_json_text(results.objects.all(), json_fields).filter(
         contains_any(text, person.needles, json_fields=json_fields)
     )
     return int(results.objects.filter(pk__in=list(found.values_list("pk", flat=True))).delete()[0])
+
+
+def scrub_queued_email(person: Person) -> int:
+    """Emails to the person not yet delivered (core.mail keeps an email only until the server takes it;
+    the delivery task, given only the row's id, then finds nothing to send)."""
+    from .mail import forget_recipient
+
+    return forget_recipient(person.email)
 
 
 def scrub_cache(person: Person) -> int:

@@ -141,7 +141,7 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request):
             if request.path.startswith(API_PREFIX):
-                return error_response(400, "The request contains a NUL character, which is not allowed.")
+                return error_response(400, str(_("The request contains a NUL character, which is not allowed.")))
             from keycities.core.views import bad_request
 
             return bad_request(request)

@@ -105,7 +105,9 @@ def start(request: HttpRequest) -> HttpResponse:
         request.session[FILES] = kept
         if checked:
             names = ", ".join(Path(u.name or "document").name for u, _ in checked)
-            file_errors.append(f"Attach {names} again: files are kept once the rest of the form is correct")
+            file_errors.append(
+                _("Attach %(names)s again: files are kept once the rest of the form is correct") % {"names": names}
+            )
         for error in file_errors:
             form.add_error(None, error)
     else:

@@ -139,3 +139,14 @@ def test_claims_catch_up_after_an_import_stopped_between_commit_and_announcement
     assert not again.created  # the file is not imported twice...
     assert claim.evaluations.latest().verdict == "does-not-hold"  # ...but the claims are re-evaluated
     assert not Release.objects.filter(announced_at__isnull=True).exists()
+
+
+def test_erasing_a_person_deletes_the_emails_still_queued_to_them() -> None:
+    from keycities.core import erasure
+
+    with override_settings(TASKS=DUMMY):  # the worker has not run: the emails wait in the queue
+        send_mail("Your proposal", "Dear Asha", None, ["Asha Patel <asha@example.org>"])
+        send_mail("Someone else", "Dear Ben", None, ["ben@example.org"])
+    report = erasure.erase_person("asha@example.org", by=None)
+    assert report["queued emails"] == 1
+    assert [q.to for q in QueuedEmail.objects.all()] == [["ben@example.org"]]
