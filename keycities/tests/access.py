@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 
 ROLES = ("anonymous", "partner", "officer", "other_officer", "outsider", "secretariat")
 SIGN_IN = "sign-in"  # a 302 to the sign-in page
@@ -81,8 +82,12 @@ def _resolve(value: Value | None, world: World) -> Mapping[str, Any]:
 
 def url(row: Row, world: World) -> str:
     from django.urls import reverse
+    from django.utils import translation
 
-    return reverse(row.view, kwargs=dict(_resolve(row.kwargs, world))) + (f"?{row.query}" if row.query else "")
+    # The English address, whatever language the last request left active in this thread.
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse(row.view, kwargs=dict(_resolve(row.kwargs, world)))
+    return path + (f"?{row.query}" if row.query else "")
 
 
 def data(row: Row, world: World) -> Mapping[str, Any]:

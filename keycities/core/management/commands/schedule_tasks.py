@@ -31,7 +31,8 @@ class Command(BaseCommand):
             for sig in (signal.SIGINT, signal.SIGTERM):
                 signal.signal(sig, self.stop)
         while self.running:
-            close_old_connections()
+            if options["loop"]:  # a long-running scheduler must not hold a stale connection between checks
+                close_old_connections()
             for name, slot in enqueue_due():
                 self.stdout.write(f"Enqueued {name} for {slot}")
             if not options["loop"]:
