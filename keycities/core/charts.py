@@ -68,6 +68,7 @@ SEQUENTIAL: Final[Mapping[int, tuple[str, ...]]] = {
     5: ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
 }
 MAX_CLASSES: Final = 5
+NARROW_WIDTH: Final = 260  # a line chart's plot on a phone: about 330 px in all, shown at its own size
 MAP_WIDTH: Final = 420
 MAP_HEIGHT: Final = 640
 CENTRAL_MERIDIAN: Final = -2.0
@@ -114,6 +115,10 @@ class Chart:
     numeric_columns: frozenset[int] = field(default=frozenset())  # right-aligned columns
     row_header: int = 0  # the column whose cells are row headers (`<th scope="row">`)
     spec: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # what was rendered
+    # A legend the page writes as text beside the picture (maps): (colour or "outline", label).
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    legend_title: str = ""
+    narrow_svg: str = ""  # the same chart for narrow screens, where there is one
 
     @property
     def header_cells(self) -> list[Cell]:
@@ -274,8 +279,13 @@ def _finish_svg(svg: str, title: str) -> str:
     return f'<svg{attrs}{size} role="img" aria-label="{name}"><title>{name}</title>{body}'
 
 
+# Vega lays text out with its own font metrics; browsers' system fonts can be wider, which clipped the "£"
+# of y-axis labels and the ends of legends. A margin round the chart leaves them room.
+PADDING: Final = {"left": 20, "right": 28, "top": 6, "bottom": 6}
+
+
 def _render(spec: dict[str, Any], unit: str, title: str) -> tuple[dict[str, Any], str]:
-    full = {"$schema": SCHEMA, **spec, "config": _config(unit)}
+    full = {"$schema": SCHEMA, "padding": PADDING, **spec, "config": _config(unit)}
     svg = vlc.vegalite_to_svg(full, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
     return full, _finish_svg(svg, title)
 
@@ -322,6 +332,7 @@ def _line_spec(
     highlight: str | None = None,
     y_title: str | None = None,
     description: str = "",
+    width: int = 640,
 ) -> dict[str, Any]:
     if not series:
         raise ValueError("a line chart needs at least one series")
@@ -333,7 +344,6 @@ def _line_spec(
     names = list(series)
     periods = sorted({p for points in series.values() for p, _ in points}, key=_period_key)
     labels = list(dict.fromkeys(str(p) for p in periods))
-    width = 640
 
     others = [n for n in names if n != highlight]
     colours: dict[str, str] = {n: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, n in enumerate(others)}
@@ -442,6 +452,10 @@ def line_chart(
     )
     spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description)
     full, svg = _render(spec, unit, title)
+    # For phones: the same chart drawn narrow, so that its text is not shrunk to a few pixels.
+    narrow = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description,
+                        width=NARROW_WIDTH)  # fmt: skip
+    _, narrow_svg = _render({**narrow, "height": 240}, unit, title)
     columns = ["Period", *names]
     rows = [[str(p), *(format_value(lookup[n].get(p), unit) for n in names)] for p in periods]
     raw_rows = [[str(p), *(_raw(lookup[n].get(p)) for n in names)] for p in periods]
@@ -455,6 +469,7 @@ def line_chart(
         numeric_columns=frozenset(range(1, len(columns))),
         row_header=0,
         spec=full,
+        narrow_svg=narrow_svg,
     )
 
 
@@ -688,36 +703,6 @@ def _simplify(points: Sequence[tuple[float, float]], tolerance: float) -> list[t
     return [p for p, k in zip(points, keep, strict=True) if k]
 
 
-def _layer_topology(
-    topology: Mapping[str, Any], layer: str, geometries: list[dict[str, Any]], *, width: int, height: int
-) -> dict[str, Any]:
-    """A planar topology of `geometries` only, projected and simplified for a width x height map.
-
-    The arcs the geometries use are projected here (transverse Mercator on 2°W, as the British
-    National Grid) and drawn with Vega's identity projection: planar, so no ring can turn inside
-    out on the sphere once simplified. Each arc is simplified on its own (ends kept), so
-    neighbours still share their borders, to half a pixel: the map looks the same with far
-    fewer points, and the SVG is smaller and quicker to make.
-    """
-    used: set[int] = set()
-    for geometry in geometries:
-        _arc_indexes(geometry.get("arcs", []), used)
-    order = sorted(used)
-    index = {old: new for new, old in enumerate(order)}
-    arcs = [_projected(topology["arcs"][i], topology.get("transform")) for i in order]
-    xs = [p[0] for arc in arcs for p in arc]
-    ys = [p[1] for arc in arcs for p in arc]
-    if xs:
-        km_per_pixel = max((max(xs) - min(xs)) / width, (max(ys) - min(ys)) / height)
-        arcs = [_simplify(arc, km_per_pixel / 2) for arc in arcs]
-    kept = [{**g, "arcs": _renumber(g["arcs"], index)} if "arcs" in g else g for g in geometries]
-    return {
-        "type": "Topology",
-        "arcs": [[[round(x, 3), round(y, 3)] for x, y in arc] for arc in arcs],
-        "objects": {layer: {"type": "GeometryCollection", "geometries": kept}},
-    }
-
-
 def _classes(values: Sequence[float], unit: str) -> tuple[list[tuple[float, float]], list[str]]:
     """Up to five quantile classes (equal values share a class) as (low, high) and their labels."""
     ordered = sorted(values)
@@ -743,6 +728,129 @@ def _classes(values: Sequence[float], unit: str) -> tuple[list[tuple[float, floa
     return bounds, labels
 
 
+# Hue says which way is good; darkness says "more of it" (rank 1, the most, is darkest for ranks).
+# "Higher is better": ColorBrewer YlGnBu (as above). "Higher is worse": ColorBrewer YlOrRd, light to dark,
+# its near-white first step left out. Neither known: greys. All colour-blind safe.
+WORSE: Final[Mapping[int, tuple[str, ...]]] = {
+    1: ("#fd8d3c",),
+    2: ("#feb24c", "#e31a1c"),
+    3: ("#fed976", "#fd8d3c", "#bd0026"),
+    4: ("#fed976", "#feb24c", "#f03b20", "#bd0026"),
+    5: ("#fed976", "#feb24c", "#fd8d3c", "#e31a1c", "#800026"),
+}
+NEUTRAL: Final[Mapping[int, tuple[str, ...]]] = {
+    1: ("#737373",),
+    2: ("#bdbdbd", "#525252"),
+    3: ("#d9d9d9", "#969696", "#525252"),
+    4: ("#d9d9d9", "#bdbdbd", "#737373", "#252525"),
+    5: ("#d9d9d9", "#bdbdbd", "#969696", "#636363", "#252525"),
+}
+MAP_MARGIN: Final = 4
+MAP_UNITS: Final = 2  # map units to a pixel: paths in whole half-pixels
+MAP_TOLERANCE: Final = 0.9  # shapes simplified to within 0.9 pixel at the map's natural size
+
+
+def _palette(n: int, *, higher_is_better: bool | None, unit: str) -> list[str]:
+    """Colours for n classes, lowest value first.
+
+    Darker always means more of what is measured: the higher value, or for a rank the lower number (rank 1
+    is the most). The hue says whether more is good (blue-green) or bad (yellow-red); greys when neither.
+    """
+    if n == 0:
+        return []
+    ranked = unit == "rank"
+    # For a rank, "higher is better" is about the number: a better area has a larger number, so rank 1
+    # (darkest) is the worst.
+    more_is_good = None if higher_is_better is None else (higher_is_better != ranked)
+    table = NEUTRAL if more_is_good is None else (SEQUENTIAL if more_is_good else WORSE)
+    colours = list(table[n])
+    return colours[::-1] if ranked else colours
+
+
+def _short_path(points: Sequence[tuple[int, int]]) -> str:
+    """A closed ring of whole-number points as an SVG path in relative moves ("M10,20l3-2l-1,4z")."""
+    if len(points) < 3:
+        return ""
+    (x, y), out = points[0], [f"M{points[0][0]},{points[0][1]}"]
+    for nx, ny in points[1:]:
+        dx, dy = nx - x, ny - y
+        if dx or dy:
+            out.append(f"l{dx}{'' if dy < 0 else ','}{dy}")
+        x, y = nx, ny
+    return "".join(out) + "z"
+
+
+def _ring(arcs: Sequence[int], projected: Sequence[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
+    points: list[tuple[int, int]] = []
+    for i in arcs:
+        arc = projected[i] if i >= 0 else projected[~i][::-1]
+        points.extend(arc if not points else arc[1:])
+    return points
+
+
+def _polygons(geometry: Mapping[str, Any]) -> list[list[list[int]]]:
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return [geometry["arcs"]]
+    if kind == "MultiPolygon":
+        return list(geometry["arcs"])
+    return []
+
+
+_MAP_SHAPES: dict[tuple[int, str, int | None], tuple[float, float, dict[str, tuple[str, str]]]] = {}
+# (width, height in pixels; code -> (name, path in map units))
+
+
+def _map_shapes(
+    topology: Mapping[str, Any], layer: str, year: int | None
+) -> tuple[float, float, dict[str, tuple[str, str]]]:
+    """(width, height, code -> (name, SVG path)) for the areas of `layer` that existed in `year`.
+
+    Projected (transverse Mercator on 2°W, as the British National Grid) and simplified to half a pixel,
+    each shared border simplified once so neighbours still meet. The shapes depend only on the boundary
+    file, the layer and the year, so they are made once per process.
+    """
+    key = (id(topology), layer, year)
+    if key in _MAP_SHAPES:
+        return _MAP_SHAPES[key]
+    try:
+        collection = topology["objects"][layer]
+    except KeyError:
+        raise ValueError(f"the topology has no object {layer!r}") from None
+    geometries = [g for g in collection["geometries"] if _current(g.get("properties") or {}, year)]
+    used: set[int] = set()
+    for geometry in geometries:
+        _arc_indexes(geometry.get("arcs", []), used)
+    projected = {i: _projected(topology["arcs"][i], topology.get("transform")) for i in sorted(used)}
+    xs = [p[0] for arc in projected.values() for p in arc]
+    ys = [p[1] for arc in projected.values() for p in arc]
+    shapes: dict[str, tuple[str, str]] = {}
+    width = float(MAP_WIDTH)
+    height = float(MAP_HEIGHT)
+    if xs:
+        x0, y1 = min(xs), max(ys)
+        km_per_pixel = max(
+            (max(xs) - x0) / (MAP_WIDTH - 2 * MAP_MARGIN), (y1 - min(ys)) / (MAP_HEIGHT - 2 * MAP_MARGIN)
+        )
+        width = round((max(xs) - x0) / km_per_pixel + 2 * MAP_MARGIN, 1)
+        height = round((y1 - min(ys)) / km_per_pixel + 2 * MAP_MARGIN, 1)
+        # In map units (MAP_UNITS to the pixel), whole numbers: short paths with no decimal points.
+        units = {
+            i: [(round(((x - x0) / km_per_pixel + MAP_MARGIN) * MAP_UNITS),
+                 round(((y1 - y) / km_per_pixel + MAP_MARGIN) * MAP_UNITS))
+                for x, y in _simplify(arc, km_per_pixel * MAP_TOLERANCE)]
+            for i, arc in projected.items()
+        }  # fmt: skip
+        as_list = [units.get(i, []) for i in range(max(units) + 1)]
+        for geometry in geometries:
+            props = geometry.get("properties") or {}
+            code = str(props.get("areacd", ""))
+            parts = [_short_path(_ring(ring, as_list)) for polygon in _polygons(geometry) for ring in polygon]
+            shapes[code] = (str(props.get("areanm", code)), "".join(parts))
+    _MAP_SHAPES[key] = (width, height, shapes)
+    return _MAP_SHAPES[key]
+
+
 def choropleth(
     title: str,
     values: dict[str, float | None],
@@ -760,120 +868,87 @@ def choropleth(
 
     Features carry `areacd` and `areanm` properties. Only areas that existed in `year` are drawn
     (`start` <= year <= `end`); without a year, areas that have ended are left out, so abolished
-    areas never overlap their successors. Darker means higher, or lower when `higher_is_better`
-    is False. Areas without a value are light grey ("No data"); `outline_codes` get a thick dark
-    outline. The table lists the areas with a value, highest first.
+    areas never overlap their successors. Darker means more (for ranks: rank 1); the hue says whether
+    more is better (blue-green) or worse (yellow-red), see `_palette`. Areas without a value are light
+    grey ("No data"); `outline_codes` get a thick dark outline. The legend is `Chart.legend`, for the
+    page to show as text beside the map (so it is never clipped, and reads at any width). The table
+    lists the areas with a value, highest first.
+
+    The SVG is written here rather than by Vega: a map is only paths, and the shapes are made once per
+    process, so a map costs a few milliseconds.
     """
     spec_unit = _unit(unit)
-    try:
-        collection = topology["objects"][layer]
-    except KeyError:
-        raise ValueError(f"the topology has no object {layer!r}") from None
-    geometries = [g for g in collection["geometries"] if _current(g.get("properties") or {}, year)]
+    width, height, shapes = _map_shapes(topology, layer, year)
     value_title = value_title or spec_unit.label
 
     shown: list[tuple[str, str, float]] = []  # code, name, value
-    for g in geometries:
-        props = g.get("properties") or {}
-        v = values.get(props.get("areacd", ""))
+    for code, (name, _) in shapes.items():
+        v = values.get(code)
         if v is not None and _valid(v):
-            shown.append((props["areacd"], str(props.get("areanm", props["areacd"])), v))
+            shown.append((code, name, v))
     shown.sort(key=lambda s: (-s[2], s[1]))
 
     bounds, labels = _classes([v for _, _, v in shown], unit) if shown else ([], [])
-    palette = list(SEQUENTIAL[len(bounds)]) if bounds else []
-    if higher_is_better is False:
-        palette.reverse()
+    palette = _palette(len(bounds), higher_is_better=higher_is_better, unit=unit)
 
-    def klass(v: float | None) -> str:
+    def colour(v: float | None) -> str:
         if v is None or not _valid(v):
-            return NO_DATA
-        for (low, high), text in zip(bounds, labels, strict=True):
+            return NO_DATA_COLOUR
+        for (low, high), c in zip(bounds, palette, strict=True):
             if low <= v <= high:
-                return text
+                return c
         raise AssertionError("every value falls in a class")  # pragma: no cover
 
-    drawn = []
-    any_missing = False
-    for g in geometries:
-        props = dict(g.get("properties") or {})
-        code = props.get("areacd", "")
-        props["class"] = klass(values.get(code))
-        props["outline"] = code in outline_codes
-        any_missing = any_missing or props["class"] == NO_DATA
-        drawn.append({**g, "properties": props})
+    by_colour: dict[str, list[str]] = {}
+    outlined_paths: list[str] = []
+    for code, (_, d) in shapes.items():
+        by_colour.setdefault(colour(values.get(code)), []).append(d)
+        if code in outline_codes:
+            outlined_paths.append(d)
+    any_missing = NO_DATA_COLOUR in by_colour
 
-    domain = [*labels, *([NO_DATA] if any_missing else [])]
-    colours = [*palette, *([NO_DATA_COLOUR] if any_missing else [])]
-    direction = {True: " Darker is better.", False: " Darker is better (lower values).", None: ""}[higher_is_better]
+    legend = [(c, text) for c, text in zip(palette, labels, strict=True)]
+    if any_missing:
+        legend.append((NO_DATA_COLOUR, NO_DATA))
+    ranked = unit == "rank"
+    more_is_good = None if higher_is_better is None else (higher_is_better != ranked)
+    direction = {
+        True: " Darker is more, and more is better.",
+        False: " Darker is more, and more is worse.",
+        None: " Darker is more.",
+    }[more_is_good]
     outlined = sorted(n for c, n, _ in shown if c in outline_codes)
     description = (
-        f"Map: {title}. {len(shown)} of {len(drawn)} areas have a value, in {len(bounds)} classes"
+        f"Map: {title}. {len(shown)} of {len(shapes)} areas have a value, in {len(bounds)} classes"
         f" of {spec_unit.label.lower()}.{direction}" + (f" Outlined: {', '.join(outlined)}." if outlined else "")
     )
-    geo = {
-        "values": _layer_topology(topology, layer, drawn, width=MAP_WIDTH, height=MAP_HEIGHT),
-        "format": {"type": "topojson", "feature": layer},
-    }
-    outline = {"filter": "datum.properties.outline"}
-    spec_layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.4},
-            "encoding": {
-                "color": {
-                    "field": "properties.class",
-                    "type": "nominal",
-                    "scale": {"domain": domain, "range": colours},
-                    "legend": {
-                        "title": value_title,
-                        "orient": "right",
-                        "symbolType": "square",
-                        "symbolSize": 200,
-                        "symbolStrokeColor": SECONDARY_TEXT_COLOUR,
-                        "symbolStrokeWidth": 0.5,
-                        "labelLimit": 0,  # class labels such as "276,274 to 1,183,618" in full
-                    },
-                },
-            },
-        },
-    ]
-    if any(p["properties"]["outline"] for p in drawn):
-        spec_layers += [
-            # A white halo under a dark line: the outline shows on the darkest class too.
-            {
-                "transform": [outline],
-                "mark": {"type": "geoshape", "filled": False, "stroke": "white", "strokeWidth": 3.5},
-            },
-            {
-                "transform": [outline],
-                "mark": {"type": "geoshape", "filled": False, "strokeWidth": 1.6, "strokeJoin": "round"},
-                "encoding": {
-                    "stroke": {
-                        "datum": outline_label,
-                        "type": "nominal",
-                        "scale": {"domain": [outline_label], "range": [TEXT_COLOUR]},
-                        "legend": {
-                            "title": None,
-                            "orient": "right",
-                            "symbolType": "square",
-                            "symbolSize": 200,
-                            "symbolFillColor": "white",
-                            "symbolStrokeWidth": 2,
-                        },
-                    }
-                },
-            },
-        ]
+    box = f"0 0 {width * MAP_UNITS:g} {height * MAP_UNITS:g}"
+    body = [f'<rect width="{width * MAP_UNITS:g}" height="{height * MAP_UNITS:g}" fill="white"/>']
+    # One group per class: the colour is written once, not on each of the ~360 shapes.
+    for c in [*palette, NO_DATA_COLOUR]:
+        if c in by_colour:
+            paths = "".join(f'<path d="{d}"/>' for d in by_colour[c])  # one per area
+            body.append(f'<g fill="{c}" stroke="white" stroke-width="{0.4 * MAP_UNITS:g}">{paths}</g>')
+    if outlined_paths:
+        joined = "".join(outlined_paths)
+        # A white halo under a dark line: the outline shows on the darkest class too.
+        body.append(f'<path d="{joined}" fill="none" stroke="white" stroke-width="{3.5 * MAP_UNITS:g}"/>')
+        line = f'stroke="{TEXT_COLOUR}" stroke-width="{1.6 * MAP_UNITS:g}" stroke-linejoin="round"'
+        body.append(f'<path d="{joined}" fill="none" {line}/>')
+        legend.append(("outline", outline_label))
+    name = escape(title, quote=True)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" width="{width:g}" '
+        f'role="img" aria-label="{name}"><title>{name}</title><desc>{escape(description)}</desc>{"".join(body)}</svg>'
+    )
     spec = {
         "description": description,
-        "width": MAP_WIDTH,
-        "height": MAP_HEIGHT,
-        # Already projected (see _layer_topology); y grows northwards, SVG's downwards.
-        "projection": {"type": "identity", "reflectY": True},
-        "data": geo,
-        "layer": spec_layers,
-    }
-    full, svg = _render(spec, unit, title)
+        "width": width,
+        "height": height,
+        "classes": [{"low": low, "high": high, "label": text, "colour": c}
+                    for (low, high), text, c in zip(bounds, labels, palette, strict=True)],
+        "config": {"font": FONT},
+    }  # fmt: skip
     return Chart(
         svg=svg,
         title=title,
@@ -883,5 +958,7 @@ def choropleth(
         csv=_csv(["area_code", "area_name", "value"], [[code, name, _raw(v)] for code, name, v in shown]),
         numeric_columns=frozenset({2}),
         row_header=0,
-        spec=full,
+        spec=spec,
+        legend=legend,
+        legend_title=value_title,
     )

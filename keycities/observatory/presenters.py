@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .aggregation import GroupFigure
-from .models import Indicator, Release
+from .models import AreaKind, Indicator, Release, kind_of_code
 
 CITATION = "Source: {publisher}, {title}, released {date}; licensed under the {licence}."
 
@@ -62,3 +65,36 @@ OBSERVATION_HEADER = ["indicator", "area_code", "area_name", "period", "value", 
 
 def observation_row(values: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(OBSERVATION_HEADER, values, strict=True))
+
+
+@dataclass
+class RegionRow:
+    rank: int | None
+    code: str
+    name: str
+    value: float | None
+    status: str
+
+
+LEVELS = [
+    (AreaKind.ITL1, _("ITL1: nations and regions")),
+    (AreaKind.ITL2, _("ITL2: groups of counties and city regions")),
+    (AreaKind.ITL3, _("ITL3: counties and groups of local authorities")),
+]
+
+
+def regions_by_level(rows: list[Any]) -> list[tuple[str, list[RegionRow]]]:
+    """Area values for a release published by ITL region only: one ranked list per ITL level (1 = highest),
+    the levels in order; nations, the UK and anything else are left to the comparisons."""
+    out = []
+    for kind, label in LEVELS:
+        found = [r for r in rows if kind_of_code(r.code) == kind]
+        ranked = sorted((r for r in found if r.value is not None), key=lambda r: -r.value)
+        ranks: dict[str, int] = {}
+        for i, r in enumerate(ranked):
+            ranks[r.code] = i + 1 if i == 0 or r.value != ranked[i - 1].value else ranks[ranked[i - 1].code]
+        listed = [RegionRow(ranks.get(r.code), r.code, r.name, r.value, r.status) for r in found]
+        listed.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
+        if listed:
+            out.append((str(label), listed))
+    return out

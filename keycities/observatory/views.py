@@ -3,13 +3,11 @@ charts and renders."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from functools import cache
 from typing import Any
 
-from django.core.cache import cache as django_cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,8 +16,8 @@ from keycities.core.access import public
 from keycities.core.api import csv_response
 from keycities.network.models import Place
 
-from . import catalogue, queries
-from .aggregation import AggregationError, Store
+from . import catalogue, presenters, queries
+from .aggregation import AggregationError, Store, local_periods
 from .forms import CompareForm
 from .models import Aggregation, Indicator
 from .services import DATA_DIR
@@ -79,26 +77,29 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not periods:
         raise Http404
     period = _period(request, periods)
-    try:
-        summary = queries.compare_group(ind, period, store)
-    except AggregationError as exc:
-        summary, summary_error = None, str(exc)
-    else:
-        summary_error = ""
+    summary, summary_error, regions = None, "", []
     rows, releases = queries.area_values(ind, period, store)
     members = {r.code for r in rows if r.member}
-    releases_used = "-".join(str(r.pk) for r in releases)
-    key = "charts:" + hashlib.sha256(f"{ind.slug}:{period}:{releases_used}:{store.periods(ind)}".encode()).hexdigest()
-    built = django_cache.get(key)
-    if built is None:
-        built = {"series": _series_chart(ind, store)}
-        if rows:
-            built["map"] = charts.choropleth(
-                f"{ind.name}, {ind.label_period(period)}, by local authority",
-                {r.code: r.value for r in rows}, topology=_topology(), layer="ltla", outline_codes=members,
-                unit=ind.unit, higher_is_better=ind.higher_is_better, year=period,
-            )  # fmt: skip
-        django_cache.set(key, built, 3600)
+    regions_only = not local_periods(ind, store)
+    if regions_only:
+        # Published for ITL regions and nations only (subnational trade): no member can be compared, so the
+        # page shows what the data does say, the regions, and no group figure or one-dot chart.
+        found, releases = queries.area_values(ind, period, store, local_authorities_only=False)
+        regions = presenters.regions_by_level(found)
+    else:
+        try:
+            summary = queries.compare_group(ind, period, store)
+        except AggregationError as exc:
+            summary_error = str(exc)
+    built: dict[str, charts.Chart] = {}
+    if not regions_only and len(periods) > 1:
+        built["series"] = _series_chart(ind, store)
+    if rows:
+        built["map"] = charts.choropleth(
+            f"{ind.name}, {ind.label_period(period)}, by local authority",
+            {r.code: r.value for r in rows}, topology=_topology(), layer="ltla", outline_codes=members,
+            unit=ind.unit, higher_is_better=ind.higher_is_better, year=period,
+        )  # fmt: skip
     same_dataset = [r for r in queries.releases_of(ind)]
     revision_pairs = _revision_pairs(same_dataset)
     revised = None
@@ -108,6 +109,7 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "observatory/indicator.html", {
         "indicator": ind, "period": period, "periods": periods, "summary": summary, "summary_error": summary_error,
         "rows": rows, "releases": releases, "charts": built, "revised": revised, "all_releases": same_dataset,
+        "regions_only": regions_only, "regions": regions,
     })  # fmt: skip
 
 

@@ -247,14 +247,26 @@ def uk_map(topology: dict[str, Any]) -> charts.Chart:
     )
 
 
+def areas_by_fill(svg: str) -> dict[str, int]:
+    """Fill colour -> number of areas drawn in it (each class is a group of one path per area)."""
+    return {fill: body.count("<path ") for fill, body in re.findall(r'<g fill="([^"]+)"[^>]*>(.*?)</g>', svg)}
+
+
 def test_choropleth_draws_every_current_area(uk_map: charts.Chart, topology: dict[str, Any]) -> None:
     assert_embeddable(uk_map, "Employment rate")
     current = [g for g in topology["objects"]["ltla"]["geometries"] if "end" not in g["properties"]]
-    areas = uk_map.svg.count('stroke="white" stroke-width="0.4"')
-    assert areas == len(current) > 300
+    assert sum(areas_by_fill(uk_map.svg).values()) == len(current) > 300
     width, height = view_box(uk_map.svg)
     assert height > width  # Great Britain and Northern Ireland, Shetland at the top
-    assert "No data" in uk_map.svg
+    assert areas_by_fill(uk_map.svg)[charts.NO_DATA_COLOUR] == len(current) - 3
+    assert ("#dcdcdc", "No data") in uk_map.legend
+
+
+def test_choropleth_is_small_and_its_legend_is_text(uk_map: charts.Chart) -> None:
+    assert len(uk_map.svg) < 90_000  # the whole UK: under 100 KB of the page
+    assert "<text" not in uk_map.svg  # nothing in the picture to be clipped or shrunk
+    assert uk_map.legend_title == "Per cent"
+    assert [label for _, label in uk_map.legend] == ["66.1%", "68.5%", "71.3%", "No data", "Key Cities member"]
 
 
 def test_choropleth_table_lists_areas_with_a_value(uk_map: charts.Chart) -> None:
@@ -270,14 +282,14 @@ def test_choropleth_table_lists_areas_with_a_value(uk_map: charts.Chart) -> None
 
 
 def test_choropleth_outlines_members(uk_map: charts.Chart) -> None:
-    outlined = [layer for layer in uk_map.spec["layer"] if layer.get("transform")]
-    assert len(outlined) == 2  # white halo under a dark line
-    assert "Key Cities member" in uk_map.svg
-    assert len(re.findall(r'stroke="#0b0c0c" stroke-width="1.6"', uk_map.svg)) == 2
+    # A white halo under a dark line, each one path holding both members' outlines.
+    assert uk_map.svg.count('fill="none" stroke="white"') == 1
+    outline = re.search(r'<path d="([^"]+)" fill="none" stroke="#0b0c0c"', uk_map.svg)
+    assert outline is not None and outline.group(1).count("M") >= 2
+    assert ("outline", "Key Cities member") in uk_map.legend
 
 
-def test_choropleth_colours_reverse_when_lower_is_better(topology: dict[str, Any]) -> None:
-    values: dict[str, float | None] = {COVENTRY: 3.0, SWANSEA: 2.0, HARTLEPOOL: 1.0}
+def _three_areas(topology: dict[str, Any], values: dict[str, float | None]) -> dict[str, Any]:
     small = {"type": "Topology", "transform": topology["transform"], "arcs": topology["arcs"]}
     small["objects"] = {
         "ltla": {
@@ -285,14 +297,33 @@ def test_choropleth_colours_reverse_when_lower_is_better(topology: dict[str, Any
             "geometries": [g for g in topology["objects"]["ltla"]["geometries"] if g["properties"]["areacd"] in values],
         }
     }
+    return small
+
+
+def test_choropleth_darker_is_more_and_the_hue_says_whether_that_is_good(topology: dict[str, Any]) -> None:
+    values: dict[str, float | None] = {COVENTRY: 30.0, SWANSEA: 20.0, HARTLEPOOL: 10.0}
+    small = _three_areas(topology, values)
+    kwargs: dict[str, Any] = {"topology": small, "layer": "ltla", "outline_codes": set(), "unit": "score"}
+    good = choropleth("Score", values, higher_is_better=True, **kwargs)
+    bad = choropleth("Score", values, higher_is_better=False, **kwargs)
+    neutral = choropleth("Score", values, higher_is_better=None, **kwargs)
+    # Lowest class first in the legend; the highest value gets the darkest colour of its scale.
+    assert [c for c, _ in good.legend] == list(charts.SEQUENTIAL[3])
+    assert [c for c, _ in bad.legend] == list(charts.WORSE[3])  # a deprivation score: most deprived darkest
+    assert [c for c, _ in neutral.legend] == list(charts.NEUTRAL[3])
+    assert "more is worse" in bad.spec["description"]
+
+
+def test_choropleth_rank_one_is_darkest(topology: dict[str, Any]) -> None:
+    values: dict[str, float | None] = {COVENTRY: 3.0, SWANSEA: 2.0, HARTLEPOOL: 1.0}
+    small = _three_areas(topology, values)
     kwargs: dict[str, Any] = {"topology": small, "layer": "ltla", "outline_codes": set(), "unit": "rank"}
-    higher = choropleth("Rank", values, higher_is_better=True, **kwargs)
-    lower = choropleth("Rank", values, higher_is_better=False, **kwargs)
-    scale = higher.spec["layer"][0]["encoding"]["color"]["scale"]
-    assert scale["domain"] == ["1", "2", "3"]  # no "No data": every area drawn has a value
-    assert lower.spec["layer"][0]["encoding"]["color"]["scale"]["range"] == scale["range"][::-1]
-    assert len(lower.rows) == 3
-    assert lower.svg.count("<path") >= 3
+    # IoD ranks: 1 is the most deprived, and a larger number is better.
+    ranks = choropleth("Rank", values, higher_is_better=True, **kwargs)
+    assert [label for _, label in ranks.legend] == ["1", "2", "3"]  # no "No data": every area has a value
+    assert [c for c, _ in ranks.legend] == list(charts.WORSE[3])[::-1]  # rank 1 (most deprived) darkest red
+    assert len(ranks.rows) == 3
+    assert sum(areas_by_fill(ranks.svg).values()) == 3
 
 
 def test_choropleth_draws_the_areas_of_the_year(topology: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ def test_indicator_page(registry: None, client: Client) -> None:
     html = client.get("/evidence/population/").content.decode()
     assert "6,839,250" in html  # Key Cities, today's members, mid-2024
     assert "Not included: Carlisle." in html
-    assert 'class="govuk-table__row kc-member-row"' in html
+    assert '<tr class="kc-member-row">' in html
     assert "<svg" in html and 'role="img"' in html
     assert "Mid-year population estimates</a>, released 26 September 2025" in html
 
@@ -53,7 +53,7 @@ def test_unknown_indicator_is_404(registry: None, client: Client) -> None:
 
 
 @pytest.mark.parametrize(("url", "queries"), [
-    ("/evidence/", 2), ("/evidence/population/", 15), ("/evidence/places/coventry/", 33),
+    ("/evidence/", 2), ("/evidence/population/", 15), ("/evidence/places/coventry/", 31),
 ])  # fmt: skip
 def test_query_counts_are_pinned(registry: None, client: Client, url: str, queries: int) -> None:
     client.get(url)  # warm the per-process coverage and chart caches
