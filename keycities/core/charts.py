@@ -49,7 +49,7 @@ GRID_COLOUR: Final = "#e1e1e1"
 NO_DATA_COLOUR: Final = "#dcdcdc"
 NO_DATA: Final = "No data"
 FONT: Final = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-LABEL_SIZE: Final = 13
+LABEL_SIZE: Final = 14
 TITLE_SIZE: Final = 14
 
 # Lines that are not highlighted: the Government Analysis Function's categorical palette (chosen
@@ -68,7 +68,6 @@ SEQUENTIAL: Final[Mapping[int, tuple[str, ...]]] = {
     5: ("#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
 }
 MAX_CLASSES: Final = 5
-NARROW_WIDTH: Final = 260  # a line chart's plot on a phone: about 330 px in all, shown at its own size
 MAP_WIDTH: Final = 420
 MAP_HEIGHT: Final = 640
 CENTRAL_MERIDIAN: Final = -2.0
@@ -118,7 +117,6 @@ class Chart:
     # A legend the page writes as text beside the picture (maps): (colour or "outline", label).
     legend: list[tuple[str, str]] = field(default_factory=list)
     legend_title: str = ""
-    narrow_svg: str = ""  # the same chart for narrow screens, where there is one
 
     @property
     def header_cells(self) -> list[Cell]:
@@ -332,7 +330,7 @@ def _line_spec(
     highlight: str | None = None,
     y_title: str | None = None,
     description: str = "",
-    width: int = 640,
+    width: int = 320,
 ) -> dict[str, Any]:
     if not series:
         raise ValueError("a line chart needs at least one series")
@@ -421,7 +419,7 @@ def _line_spec(
     return {
         "description": description,
         "width": width,
-        "height": 320,
+        "height": 240,
         "data": {"values": values},
         "mark": {"type": "line", "point": {"filled": True, "size": 40}, "invalid": "break-paths-show-domains"},
         "encoding": encoding,
@@ -452,10 +450,6 @@ def line_chart(
     )
     spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description)
     full, svg = _render(spec, unit, title)
-    # For phones: the same chart drawn narrow, so that its text is not shrunk to a few pixels.
-    narrow = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description,
-                        width=NARROW_WIDTH)  # fmt: skip
-    _, narrow_svg = _render({**narrow, "height": 240}, unit, title)
     columns = ["Period", *names]
     rows = [[str(p), *(format_value(lookup[n].get(p), unit) for n in names)] for p in periods]
     raw_rows = [[str(p), *(_raw(lookup[n].get(p)) for n in names)] for p in periods]
@@ -469,7 +463,6 @@ def line_chart(
         numeric_columns=frozenset(range(1, len(columns))),
         row_header=0,
         spec=full,
-        narrow_svg=narrow_svg,
     )
 
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, KeysView, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from keycities.network.models import Group, Place, PlaceArea
 
@@ -42,22 +42,29 @@ def period_date(period: int) -> dt.date:
 # --------------------------------------------------------------------------- data access
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """One published figure (a named tuple: pages read tens of thousands of them, and tuples are cheap)."""
+
     value: float | None
     status: str
 
 
 _COVERAGE: dict[str, object] = {}
+# A published release never changes once imported, so each (release, indicator)'s values are read from the
+# database once per process and kept (docs/adr/0027-evidence-pages-speed.md); emptied with the coverage map
+# whenever the set of releases changes. Keyed by the file's checksum as well as the id, so that an id reused
+# (after a rolled-back import) can never return another file's figures.
+_RELEASE_VALUES: dict[tuple[int, str, int], dict[int, dict[str, Value]]] = {}
 
 
 class Store:
     """Reads observations for one computation: which releases hold which
     (indicator, period), and each (release, indicator)'s values, each loaded
-    once. The coverage map is cached per process until a release is added."""
+    once. The coverage map and the values of each release (which never change)
+    are kept per process until a release is added or removed."""
 
     def __init__(self) -> None:
-        self._values: dict[tuple[int, int], dict[int, dict[str, Value]]] = {}
+        self._values = _RELEASE_VALUES
         self._coverage = self._load_coverage()
         self._local: set[tuple[int, int, int]] = _COVERAGE["local"]  # type: ignore[assignment]
         self._memo: dict[object, Any] = {}
@@ -87,7 +94,11 @@ class Store:
                 .values_list("indicator_id", "period", "release_id")
                 .distinct()
             )
-            _COVERAGE.update(version=version, coverage=coverage, local=local)
+            periods: dict[int, list[int]] = {}
+            for indicator_id, period in sorted(coverage):
+                periods.setdefault(indicator_id, []).append(period)
+            _COVERAGE.update(version=version, coverage=coverage, local=local, periods=periods)
+            _RELEASE_VALUES.clear()
         return _COVERAGE["coverage"]  # type: ignore[return-value]
 
     def releases(self, indicator: Indicator, period: int) -> list[Release]:
@@ -95,21 +106,25 @@ class Store:
         return self._coverage.get((indicator.pk, period), [])
 
     def periods(self, indicator: Indicator) -> list[int]:
-        return sorted(p for (i, p) in self._coverage if i == indicator.pk)
+        by_indicator: dict[int, list[int]] = _COVERAGE["periods"]  # type: ignore[assignment]
+        return list(by_indicator.get(indicator.pk, []))
 
     def has_local(self, release: Release, indicator: Indicator, period: int) -> bool:
         """Whether the release has local authority figures for the indicator and period."""
         return (indicator.pk, period, release.pk) in self._local
 
     def values(self, release: Release, indicator: Indicator, period: int) -> dict[str, Value]:
-        key = (release.pk, indicator.pk)
+        key = (release.pk, release.sha256, indicator.pk)
         if key not in self._values:
             by_period: dict[int, dict[str, Value]] = {}
             rows = Observation.objects.filter(release=release, indicator=indicator).values_list(
                 "period", "area__code", "value", "status"
             )
             for p, code, value, status in rows:
-                by_period.setdefault(p, {})[code] = Value(value, status)
+                found = by_period.get(p)
+                if found is None:
+                    found = by_period[p] = {}
+                found[code] = Value(value, status)
             self._values[key] = by_period
         return self._values[key].get(period, {})
 
@@ -192,12 +207,21 @@ Result = tuple[list[MemberFigure], list[Missing], list[Release], str, float | No
 # --------------------------------------------------------------------------- places
 
 
+def _areas(place: Place) -> list[PlaceArea]:
+    """The place's areas (prefetched), as a list kept on the object: `place.areas.all()` builds a new manager
+    on every call, which a profile page would do thousands of times."""
+    found: list[PlaceArea] | None = place.__dict__.get("_aggregation_areas")
+    if found is None:
+        found = place.__dict__["_aggregation_areas"] = list(place.areas.all())
+    return found
+
+
 def _cover_on(place: Place, on: dt.date) -> list[PlaceArea]:
-    return [a for a in place.areas.all() if a.relation == PlaceArea.Relation.COVERS and a.holds_on(on)]
+    return [a for a in _areas(place) if a.relation == PlaceArea.Relation.COVERS and a.holds_on(on)]
 
 
 def _within_note(place: Place, on: dt.date) -> str:
-    inside = [a for a in place.areas.all() if a.relation == PlaceArea.Relation.WITHIN and a.holds_on(on)]
+    inside = [a for a in _areas(place) if a.relation == PlaceArea.Relation.WITHIN and a.holds_on(on)]
     return "".join(
         f" {place.name} lies inside {a.area_name} ({a.area_code}), which is not counted as {place.name}."
         for a in inside
@@ -208,7 +232,8 @@ def resolve_cover(place: Place, period: int, available: Iterable[str]) -> tuple[
     """The area codes that stand for `place` in `period` on a release whose
     figures exist for the `available` codes, with a note when the release's
     geography differs from the cover on the date; or why there are none."""
-    available = set(available)
+    if not isinstance(available, (set, frozenset, dict, KeysView)):
+        available = set(available)  # a set, a dict or its keys are looked up as they are
     on = period_date(period)
     cover = _cover_on(place, on)
     if not cover:
@@ -221,7 +246,7 @@ def resolve_cover(place: Place, period: int, available: Iterable[str]) -> tuple[
     if all(c in available for c in codes):
         return codes, ""
     # The release is on other boundaries: use the place's cover from another date if the release has it.
-    others = [a for a in place.areas.all() if a.relation == PlaceArea.Relation.COVERS and a.area_code not in codes]
+    others = [a for a in _areas(place) if a.relation == PlaceArea.Relation.COVERS and a.area_code not in codes]
     usable = [a for a in others if a.area_code in available]
     if usable:
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in usable)
@@ -237,7 +262,7 @@ def resolve_cover(place: Place, period: int, available: Iterable[str]) -> tuple[
 
 
 def _same_area(place: Place) -> str | None:
-    same = [a.area_code for a in place.areas.all() if a.relation == PlaceArea.Relation.SAME]
+    same = [a.area_code for a in _areas(place) if a.relation == PlaceArea.Relation.SAME]
     return same[0] if same else None
 
 
@@ -246,7 +271,7 @@ def _same_area(place: Place) -> str | None:
 
 def _place_codes(places: Sequence[Place]) -> set[str]:
     """Every area code that can stand for the places, at any date."""
-    return {a.area_code for p in places for a in p.areas.all() if a.relation != PlaceArea.Relation.WITHIN}
+    return {a.area_code for p in places for a in _areas(p) if a.relation != PlaceArea.Relation.WITHIN}
 
 
 def _covering(store: Store, releases: list[Release], indicator: Indicator, period: int,
@@ -297,8 +322,9 @@ def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Valu
                     ) -> tuple[list[tuple[Place, list[str], str, float, float]], list[Missing]]:  # fmt: skip
     """For each place: (place, its codes, note, Σ weight, Σ value × weight) over its areas; or why it is missing."""
     parts, missing = [], []
+    available = values.keys() & weights.keys()
     for place in places:
-        cover = resolve_cover(place, period, set(values) & set(weights))
+        cover = resolve_cover(place, period, available)
         if isinstance(cover, Missing):
             missing.append(cover)
             continue
@@ -405,8 +431,9 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
     if both:
         chosen = both[0]
         nv, dv = store.values(chosen, num, period), store.values(chosen, den, period)
+        available = nv.keys() & dv.keys()
         for place in places:
-            cover = resolve_cover(place, period, set(nv) & set(dv))
+            cover = resolve_cover(place, period, available)
             if isinstance(cover, Missing):
                 missing.append(cover)
                 continue
@@ -459,8 +486,9 @@ def _growth(
         raise AggregationError(f"There are no levels of {level.name} for {period - 1} and {period} in one release.")
     chosen = found[0]
     now, before = store.values(chosen, level, period), store.values(chosen, level, period - 1)
+    available = now.keys() & before.keys()
     for place in places:
-        cover = resolve_cover(place, period, set(now) & set(before))
+        cover = resolve_cover(place, period, available)
         if isinstance(cover, Missing):
             missing.append(cover)
             continue

@@ -16,6 +16,7 @@ from .aggregation import (
     AggregationError,
     AreaFigure,
     GroupFigure,
+    MemberFigure,
     Store,
     _covering,
     area_figure,
@@ -61,9 +62,9 @@ class AreaValue:
     member_slug: str = ""
 
 
-def area_values(ind: Indicator, period: int, store: Store, *, local_authorities_only: bool = True,
-                release: Release | None = None) -> tuple[list[AreaValue], list[Release]]:  # fmt: skip
-    """Every area's value for a period on the newest release (or the one given), ranked (1 = highest)."""
+def _raw_area_values(ind: Indicator, period: int, store: Store, local_authorities_only: bool,
+                     release: Release | None) -> tuple[dict[str, tuple[float | None, str]], list[Release]]:  # fmt: skip
+    """Area code -> (value, status) for a period on the newest release (or the one given), and that release."""
     if ind.aggregation == Aggregation.RATIO and ind.derived and ind.numerator and ind.denominator:
         las = store.memo("local-authority-codes",
                          lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
@@ -71,7 +72,7 @@ def area_values(ind: Indicator, period: int, store: Store, *, local_authorities_
                 and (release is None or r.pk == release.pk)]  # fmt: skip
         both = _covering(store, both, ind.numerator, period, las) if local_authorities_only else both
         if not both:
-            return [], []
+            return {}, []
         chosen = both[0]
         nv, dv = store.values(chosen, ind.numerator, period), store.values(chosen, ind.denominator, period)
         raw: dict[str, tuple[float | None, str]] = {}
@@ -87,9 +88,18 @@ def area_values(ind: Indicator, period: int, store: Store, *, local_authorities_
             candidates = _covering(store, candidates, ind, period, las)
         latest = candidates[0] if candidates else None
         if latest is None:
-            return [], []
+            return {}, []
         raw = {code: (v.value, v.status) for code, v in store.values(latest, ind, period).items()}
         releases = [latest]
+    return raw, releases
+
+
+def area_values(ind: Indicator, period: int, store: Store, *, local_authorities_only: bool = True,
+                release: Release | None = None) -> tuple[list[AreaValue], list[Release]]:  # fmt: skip
+    """Every area's value for a period on the newest release (or the one given), ranked (1 = highest)."""
+    raw, releases = _raw_area_values(ind, period, store, local_authorities_only, release)
+    if not releases:
+        return [], []
     names = store.memo("area-names", lambda: dict(Area.objects.values_list("code", "name")))
     las = store.memo(
         "local-authority-codes", lambda: set(Area.objects.local_authorities().values_list("code", flat=True))
@@ -241,12 +251,7 @@ def place_profile(place: Place, store: Store | None = None) -> list[ProfileRow]:
             prev, _, _, _, _, _, _ = figure_for_places(ind, ps[-2], [place], store=store)
             if prev:
                 row.previous_period, row.previous_value = ps[-2], prev[0].value
-        values, _ = area_values(ind, period, store)
-        ranked = [v for v in values if v.rank is not None]
-        row.of_all = len(ranked)
-        mine = [v for v in ranked if v.member_slug == place.slug]
-        if len(mine) == 1 and len(members) == 1 and len(members[0].areas) == 1:
-            row.rank_all = mine[0].rank
+        row.rank_all, row.of_all = _rank_among_local_authorities(ind, period, store, members)
         try:
             group = group_figure(KEY_CITIES, ind, period, as_of=dt.date.today(), store=store)
             member_values = sorted((m.value for m in group.members if m.value is not None), reverse=True)
@@ -262,6 +267,23 @@ def place_profile(place: Place, store: Store | None = None) -> list[ProfileRow]:
             row.uk = uk.value if uk else None
         rows.append(row)
     return rows
+
+
+def _rank_among_local_authorities(ind: Indicator, period: int, store: Store, members: list[MemberFigure]
+                                  ) -> tuple[int | None, int]:  # fmt: skip
+    """(the place's rank among local authorities, as `area_values` ranks them, or None when the place is not
+    one local authority; how many are ranked), counted without building and sorting every area's row."""
+    raw, _ = _raw_area_values(ind, period, store, True, None)
+    las = store.memo("local-authority-codes",
+                     lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
+    ranked = [v for code, (v, _) in raw.items() if v is not None and code in las]
+    rank = None
+    # A place standing for itself: one area, its own (not another boundary that contains it).
+    if len(members) == 1 and len(members[0].areas) == 1 and not members[0].note:
+        mine = raw.get(members[0].areas[0], (None, ""))[0]
+        if mine is not None and members[0].areas[0] in las:
+            rank = 1 + sum(1 for v in ranked if v > mine)
+    return rank, len(ranked)
 
 
 # --------------------------------------------------------------------------- revisions
