@@ -48,6 +48,7 @@ def test_line_chart_is_drawn_at_a_size_phones_can_read(registry: None, client: C
     # Shrunk to a 345 px phone screen, its 14 px labels stay above 10 px.
     assert svg is not None and float(svg.group(1)) * 10 / 14 <= 345
 
+
 def test_trade_by_region_is_not_a_member_comparison(tmp_path: Path, goods_extract: Path,  # noqa: F811
                                                     client: Client) -> None:  # fmt: skip
     prepare(tmp_path, ["K02000001", "E92000001"])
