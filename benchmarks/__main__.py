@@ -18,12 +18,13 @@ DOC = ROOT / "docs" / "benchmarks.md"
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    p.add_argument("which", nargs="?", choices=["all", "import", "api", "suggest", "submissions"], default="all",
-                   help="which benchmark to run (default: all)")  # fmt: skip
+    p.add_argument("which", nargs="?", choices=["all", "import", "api", "pages", "suggest", "submissions"],
+                   default="all", help="which benchmark to run (default: all)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
     p.add_argument("--rounds", type=int, default=3, help="alternating rounds the measured load is split into (3)")
+    p.add_argument("--page-duration", type=float, default=8.0, help="seconds of measured load per page (8)")
     p.add_argument("--submissions", type=int, default=200, help="proposals sent at the same moment (200)")
     p.add_argument("--keep", action="store_true", help="keep the temporary databases and server logs")
     p.add_argument("--no-write", action="store_true", help=f"do not rewrite {DOC.relative_to(ROOT)}")
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import api_load, importing, machine, report
 
         hub_db = workdir / "hub.sqlite3"
-        imported = api = submitted = None
+        imported = api = pages = submitted = None
         if args.which in ("all", "import"):
             imported = importing.run(workdir)
         if args.which in ("all", "api"):
@@ -69,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
                 importing.prepare_database(hub_db)
             api = api_load.run(workdir, hub_db, connections=args.connections, warmup=args.warmup,
                                duration=args.duration, rounds=args.rounds)  # fmt: skip
+        if args.which in ("all", "pages"):
+            from . import pages as pages_bench
+
+            if not hub_db.exists():
+                say("Preparing a database with every bundled file imported (not timed) ...")
+                importing.prepare_database(hub_db)
+            pages = pages_bench.run(workdir, hub_db, warmup=min(args.warmup, 3.0), duration=args.page_duration)
         if args.which in ("all", "suggest"):
             from . import suggest as suggest_bench
 
@@ -84,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         for k, v in described.items():
             say(f"{k:21} {v}")
         if not args.no_write:
-            report.write(DOC, described, imported, api, submitted)
+            report.write(DOC, described, imported, api, submitted, pages)
             say(f"\nwrote {DOC.relative_to(ROOT)} ({time.monotonic() - started:.0f} s in all)")
         return 0
     except BenchmarkError as exc:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .api_load import TARGET_P95_MS, TARGET_RATIO, ApiFigures, ServerFigures
 from .importing import ImportFigures
+from .pages import PagesFigures
 from .submissions import SubmissionFigures
 
 HEADER = """# Benchmarks
@@ -21,15 +22,15 @@ apt-get install wrk   # Debian's package; without it the API benchmark uses a sl
 make bench            # installs the `bench` extra (DuckDB, Datasette), runs the benchmarks, rewrites this file
 ```
 
-The submissions benchmark runs on SQLite, and on PostgreSQL too when
+The evidence pages and submissions benchmarks run on SQLite, and on PostgreSQL too when
 `BENCH_POSTGRES_URL` names a database it may drop and create (its name must
 contain `bench`), e.g.
 `BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/kc_bench make bench`.
 
 `.venv/bin/python -m benchmarks --help` lists the options: run one benchmark
-(`import`, `api`, `suggest` or `submissions`, with `--submissions N`), change the load (`--connections`, `--warmup`,
-`--duration`, `--rounds`), keep the temporary databases (`--keep`), or print where the
-Hub's time goes (`--profile`, cProfile; does not rewrite this file).
+(`import`, `api`, `pages`, `suggest` or `submissions`, with `--submissions N`), change the load
+(`--connections`, `--warmup`, `--duration`, `--rounds`, `--page-duration`), keep the temporary
+databases (`--keep`), or print where the Hub's time goes (`--profile`, cProfile; does not rewrite this file).
 """
 
 
@@ -222,14 +223,55 @@ reference of its own ({checks}).
 """
 
 
+def _pages(f: PagesFigures) -> str:
+    def target(page: object, value: float, limit: float | None, unit: str) -> str:
+        if limit is None:
+            return ""
+        return f" ({'met' if value < limit else '**not met**'}: < {limit:,g} {unit})"
+
+    rows = []
+    for d in f.results:
+        b = d.baseline
+        rows.append(_row(d.database, b.name, f"{b.html_bytes:,}", f"{b.first_ms:.0f}", f"{b.load.p50_ms:.1f}",
+                         f"{b.load.p95_ms:.1f}", "1.00×", f"{b.load.requests:,}"))  # fmt: skip
+        for p in d.pages:
+            rows.append(_row(d.database, p.name, f"{p.html_bytes:,}" + target(p, p.html_bytes, p.target_bytes, "bytes"),
+                             f"{p.first_ms:.0f}", f"{p.load.p50_ms:.1f}",
+                             f"**{p.load.p95_ms:.1f}**" + target(p, p.load.p95_ms, p.target_ms, "ms"),
+                             f"**{d.ratio(p):.2f}×**", f"{p.load.requests:,}"))  # fmt: skip
+    skipped = f"\n{f.skipped}.\n" if f.skipped else ""
+    tool = f.results[0].baseline.load.tool if f.results else ""
+    return f"""## (e) Evidence pages
+
+| database | page | HTML bytes | first request ms | p50 ms | p95 ms | p95 / baseline | requests |
+|---|---|---:|---:|---:|---:|---:|---:|
+{chr(10).join(rows)}
+{skipped}
+Targets (issue 9): place profile p95 < 150 ms; indicator page p95 < 200 ms and HTML < 200 KB.
+
+- The Hub: `{f.command}` with production settings (`DEBUG=0`, static files from `collectstatic`), on a
+  database with the member registry and every bundled file imported (PostgreSQL: `migrate`, `load_network`,
+  `import_statistics` into `BENCH_POSTGRES_URL`, dropped afterwards).
+- Every request carries a query parameter unique to it (`{f.results[0].pages[0].path if f.results else ""}&_bench=...`),
+  so nothing keyed by the address answers it. The pages have no page or chart cache; each worker keeps the
+  coverage map and the values of each imported release it has read (a release never changes;
+  `docs/adr/0027-evidence-pages-speed.md`). "First request" is one request to a freshly started server
+  (one of its two workers), before any load: the cost of reading those from the database.
+- Load: {tool}, {f.connections} concurrent connections (one per worker: latency, not queueing),
+  {f.warmup:g} s warm-up, then {f.duration:g} s per page, one page at a time. The baseline is the
+  accessibility statement: the same layout and middleware with no data, measured the same way in the same run.
+"""
+
+
 def write(path: Path, machine: dict[str, str], imported: ImportFigures | None, api: ApiFigures | None,
-          submissions: SubmissionFigures | None = None) -> None:  # fmt: skip
+          submissions: SubmissionFigures | None = None, pages: PagesFigures | None = None) -> None:  # fmt: skip
     """Rewrite the file with this run's figures; a benchmark not run this time keeps its section from the last run
     that ran it (its own machine and date are in the git history of this file)."""
     earlier = _sections(path.read_text()) if path.exists() else {}
     parts = [HEADER, _machine(machine)]
     rendered = {"(a)": _import(imported) if imported else None, "(b)": _api(api) if api else None,
-                "(d)": _submissions(submissions) if submissions else None}  # fmt: skip
+                "(d)": _submissions(submissions) if submissions else None,
+                "(e)": _pages(pages) if pages else None}  # fmt: skip
     for key, section in rendered.items():
         if section is not None:
             parts.append(section)

@@ -35,6 +35,7 @@ __all__ = [
     "choropleth",
     "format_value",
     "line_chart",
+    "sparkline",
     "to_png",
 ]
 
@@ -954,4 +955,36 @@ def choropleth(
         spec=spec,
         legend=legend,
         legend_title=value_title,
+    )
+
+
+# --- sparkline -----------------------------------------------------------------------------------
+
+SPARK_WIDTH: Final = 96
+SPARK_HEIGHT: Final = 24
+
+
+def sparkline(points: Sequence[tuple[Period, float | None]], *, unit: str) -> str:
+    """A small trend line (no axes) for a table cell, as inline SVG, or "" with fewer than two values.
+
+    Drawn here rather than by Vega: a profile shows dozens, each a few hundred bytes. It is one image
+    whose name says the first and last values; the table beside it has the figures.
+    """
+    valued = [(p, float(v)) for p, v in points if v is not None and _valid(v)]
+    if len(valued) < 2:
+        return ""
+    values = [v for _, v in valued]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (SPARK_WIDTH - 4) / (len(valued) - 1)
+    xy = [(2 + i * step, SPARK_HEIGHT - 3 - (v - low) / span * (SPARK_HEIGHT - 6)) for i, (_, v) in enumerate(valued)]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    (first_p, first_v), (last_p, last_v) = valued[0], valued[-1]
+    name = escape(f"{first_p}: {format_value(first_v, unit)}; {last_p}: {format_value(last_v, unit)}", quote=True)
+    x, y = xy[-1]
+    return (
+        f'<svg class="kc-spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" '
+        f'height="{SPARK_HEIGHT}" role="img" aria-label="{name}"><title>{name}</title>'
+        f'<polyline points="{line}" fill="none" stroke="{BRAND_COLOUR}" stroke-width="1.5" '
+        f'stroke-linejoin="round"/><circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{BRAND_COLOUR}"/></svg>'
     )

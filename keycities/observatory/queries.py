@@ -100,12 +100,13 @@ def area_values(ind: Indicator, period: int, store: Store, *, local_authorities_
     raw, releases = _raw_area_values(ind, period, store, local_authorities_only, release)
     if not releases:
         return [], []
-    names = store.memo("area-names", lambda: dict(Area.objects.values_list("code", "name")))
     las = store.memo(
         "local-authority-codes", lambda: set(Area.objects.local_authorities().values_list("code", flat=True))
     )
     members = store.memo("member-area-codes", member_area_codes)
     codes = [c for c in raw if c in las] if local_authorities_only else list(raw)
+    # The names of these areas only: the area table also holds some 22,000 small areas.
+    names = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
     rows = [AreaValue(c, names[c], raw[c][0], raw[c][1], member=members.get(c, ("", ""))[1],
                       member_slug=members.get(c, ("", ""))[0]) for c in codes]  # fmt: skip
     ranked = sorted((r for r in rows if r.value is not None), key=lambda r: -(r.value or 0))

@@ -14,10 +14,10 @@ from django.shortcuts import render
 from keycities.core import charts
 from keycities.core.access import public
 from keycities.core.api import csv_response
-from keycities.network.models import Place
+from keycities.network.models import Place, PlaceArea
 
 from . import catalogue, presenters, queries
-from .aggregation import AggregationError, Store, local_periods
+from .aggregation import AggregationError, Store, figure_for_places, local_periods
 from .forms import CompareForm
 from .models import Aggregation, Indicator
 from .services import DATA_DIR
@@ -45,14 +45,34 @@ def _period(request: HttpRequest, available: list[int]) -> int:
 
 @public
 def catalogue_page(request: HttpRequest) -> HttpResponse:
+    """Every indicator with figures, by theme; `q` (words in the name or definition) and `theme` narrow the
+    list, from a plain GET form (no JavaScript needed)."""
     store = Store()
+    query = request.GET.get("q", "").strip()[:100]
+    theme = request.GET.get("theme", "")
+    words = query.lower().split()
     topics: dict[str, list[dict[str, Any]]] = {}
+    themes: list[str] = []
+    total = 0
     for ind in queries.indicators():
         periods = store.periods(queries.source_indicator(ind))
         if not periods:
             continue
-        topics.setdefault(ind.topic, []).append({"indicator": ind, "first": periods[0], "latest": periods[-1]})
-    return render(request, "observatory/catalogue.html", {"topics": topics})
+        total += 1
+        if ind.topic not in themes:
+            themes.append(ind.topic)
+        text = f"{ind.name} {ind.definition} {ind.slug} {ind.topic}".lower()
+        if (theme and ind.topic != theme) or any(w not in text for w in words):
+            continue
+        topics.setdefault(ind.topic, []).append({
+            "indicator": ind, "first": periods[0], "latest": periods[-1],
+            "regions_only": not local_periods(ind, store),
+        })  # fmt: skip
+    shown = sum(len(items) for items in topics.values())
+    return render(request, "observatory/catalogue.html", {
+        "topics": topics, "themes": themes, "query": query, "theme": theme if theme in themes else "",
+        "shown": shown, "total": total, "filtered": bool(query or theme),
+    })  # fmt: skip
 
 
 def _series_chart(ind: Indicator, store: Store) -> charts.Chart:
@@ -133,13 +153,42 @@ def indicator_series_csv(request: HttpRequest, slug: str) -> HttpResponse:
                         headers={"Content-Disposition": f'attachment; filename="{ind.slug}-series.csv"'})  # fmt: skip
 
 
+TREND_PERIODS = 12  # the trend line in a profile shows up to the last twelve periods
+
+
+def _trend(row: queries.ProfileRow, place: Place, store: Store) -> str:
+    """A sparkline of the place's last periods, or "" where there is no trend to draw."""
+    ind = row.indicator
+    if row.period is None or row.value is None:
+        return ""
+    wanted = [p for p in queries.periods(ind, store) if p <= row.period][-TREND_PERIODS:]
+    if len(wanted) < 2:
+        return ""
+    covers = [a for a in place.areas.all() if a.relation == PlaceArea.Relation.COVERS]
+    if len(covers) == 1 and not covers[0].start and not covers[0].end and not row.note:
+        # One area, the same throughout: its published series, as the indicator page reads it.
+        points = [(p, v) for p, v in queries.area_series(ind, covers[0].area_code, store) if p in wanted]
+    else:
+        points = []
+        for period in wanted:
+            try:
+                members, *_ = figure_for_places(ind, period, [place], store=store)
+            except AggregationError:
+                continue
+            points.append((period, members[0].value if members else None))
+    return charts.sparkline(points, unit=ind.unit)
+
+
 @public
 def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
     place = Place.objects.prefetch_related("areas").filter(slug=slug).first()
     if place is None:
         raise Http404
-    rows = queries.place_profile(place)
-    return render(request, "observatory/place_profile.html", {"place": place, "rows": rows})
+    store = Store()
+    themes: dict[str, list[dict[str, Any]]] = {}
+    for row in queries.place_profile(place, store):
+        themes.setdefault(row.indicator.topic, []).append({"row": row, "trend": _trend(row, place, store)})
+    return render(request, "observatory/place_profile.html", {"place": place, "themes": themes})
 
 
 @public

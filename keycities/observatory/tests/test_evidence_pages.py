@@ -63,3 +63,51 @@ def test_trade_by_region_is_not_a_member_comparison(tmp_path: Path, goods_extrac
         assert level in html
         assert re.search(rf"{area} <span class=\"kc-muted\">[A-Z0-9]+</span></th><td [^>]*>{value}", html), area
     assert "Over time" not in html  # one year: no one-dot chart
+
+
+# --------------------------------------------------------------------------- item 8: pages people would rather read
+
+
+def test_member_page_shows_headline_figures_and_links_the_profile(registry: None, client: Client) -> None:
+    html = client.get("/members/coventry/").content.decode()
+    headlines = re.search(r'<dl class="kc-headlines">(.*?)</dl>', html, re.S)
+    assert headlines is not None
+    assert "Population</a>, 2024" in headlines.group(1) and "369,026" in headlines.group(1)
+    assert 'href="/evidence/places/coventry/"' in html
+
+
+def test_profile_is_grouped_by_theme_with_trends_and_ranks(registry: None, client: Client) -> None:
+    html = client.get("/evidence/places/coventry/").content.decode()
+    themes = re.findall(r'<h2 class="govuk-heading-l" id="theme-\d+">([^<]+)</h2>', html)
+    assert "People" in themes and len(themes) == len(set(themes)) > 1
+    population = html[html.index(">Population</a>") :]
+    population = population[: population.index("</tr>")]
+    assert "369,026" in population
+    assert '<svg class="kc-spark"' in population  # a trend line, named by its first and last values
+    assert re.search(r'aria-label="\d{4}: [\d,]+; 2024: 369,026"', population)
+    assert re.search(r"\d+ of \d+ areas", population)
+
+
+def test_catalogue_is_searched_and_filtered_without_javascript(registry: None, client: Client) -> None:
+    every = client.get("/evidence/").content.decode()
+    pay = client.get("/evidence/?q=weekly+pay").content.decode()
+    assert "Median weekly pay" in pay and ">Population</a>" not in pay
+    assert re.search(r"1 indicator of \d+", pay)
+    people = client.get("/evidence/?theme=People").content.decode()
+    assert ">Population</a>" in people and "Median weekly pay" not in people
+    assert '<option value="People">People</option>' in every
+    assert "No indicator matches" in client.get("/evidence/?q=zzzz").content.decode()
+
+
+def test_compare_shows_the_result_above_the_form(registry: None, client: Client) -> None:
+    html = client.get("/evidence/compare/?indicator=population&groups=key-cities&places=hull").content.decode()
+    assert 0 < html.index('id="result"') < html.index('<form method="get" novalidate>')
+
+
+@pytest.mark.parametrize(("role", "sees_queue"), [("anonymous", False), ("partner", False), ("secretariat", True)])
+def test_work_area_links_evidence_consultations_and_proposals(client_for, role: str,  # type: ignore[no-untyped-def]
+                                                              sees_queue: bool) -> None:  # fmt: skip
+    html = client_for(role).get("/work-areas/housing/").content.decode()
+    assert 'href="/evidence/house-price-to-earnings/"' in html
+    assert 'href="/consultations/responses/"' in html
+    assert ('href="/proposals/?work_area=housing"' in html) is sees_queue

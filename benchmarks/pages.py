@@ -1,0 +1,141 @@
+"""Benchmark (e): the evidence pages under gunicorn with production settings, no page cache.
+
+The Hub runs as the README deploys it (`gunicorn keycities.wsgi -w 2`, `DEBUG=0`) on a database with the
+member registry (`load_network`) and every bundled file imported, on SQLite and, when BENCH_POSTGRES_URL
+names a database it may drop and create, on PostgreSQL too. Each page is asked for with a query parameter
+the page ignores, unique to every request, so that nothing keyed by the address can answer it: every
+request builds its page. The pages keep no cache of their own; what a worker process keeps between
+requests is the coverage map and each imported release's values (a release never changes once imported;
+docs/adr/0027-evidence-pages-speed.md), so the first request to each worker after a start or an import
+reads them from the database: that figure is reported too ("first request").
+
+The baseline, measured in the same run with the same load, is the accessibility statement: a page of the
+same layout with no data, i.e. what any page costs through the same middleware, templates and server.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import loadgen
+from .api_load import _get, free_port, server
+from .common import MANAGE, ROOT, BenchmarkError, child_env, heading, hub_env, ratio, say
+
+BASELINE = ("layout, no data (baseline)", "/accessibility/?x=1")
+# (name, address, p95 target in ms, HTML target in bytes)
+PAGES = [
+    ("place profile (Coventry)", "/evidence/places/coventry/?x=1", 150.0, None),
+    ("place profile (Tees Valley, 5 areas)", "/evidence/places/tees-valley/?x=1", 150.0, None),
+    ("indicator page (GVA per head, map)", "/evidence/gva-per-head/?x=1", 200.0, 200_000),
+    ("indicator page (IMD score, map)", "/evidence/imd-average-score/?x=1", 200.0, 200_000),
+]
+UNIQUE = "_bench"
+CONNECTIONS = 2  # one request at a time for each of gunicorn's two workers: latency, not queueing
+
+
+@dataclass
+class PageFigures:
+    name: str
+    path: str
+    html_bytes: int
+    first_ms: float
+    load: loadgen.LoadResult
+    target_ms: float | None
+    target_bytes: int | None
+
+
+@dataclass
+class DatabasePages:
+    database: str
+    baseline: PageFigures
+    pages: list[PageFigures]
+
+    def ratio(self, page: PageFigures) -> float:
+        return ratio(page.load.p95_ms, self.baseline.load.p95_ms)
+
+
+@dataclass
+class PagesFigures:
+    command: str
+    connections: int
+    warmup: float
+    duration: float
+    results: list[DatabasePages]
+    skipped: str = ""
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, str(MANAGE), *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration: float) -> DatabasePages:
+    heading(f"(e) Evidence pages on {label}")
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    base = f"http://127.0.0.1:{port}"
+    with server("gunicorn (Hub)", cmd, env, base + BASELINE[1], workdir / f"pages-{label.lower()}.log"):
+        measured = []
+        for name, path, target_ms, target_bytes in [(*BASELINE, None, None), *PAGES]:
+            began = time.perf_counter()
+            status, body = _get(base + path)
+            first = (time.perf_counter() - began) * 1000
+            if status != 200:
+                raise BenchmarkError(f"{path} answered {status}")
+            if warmup > 0:
+                loadgen.run(base + path, connections=CONNECTIONS, seconds=warmup, unique=UNIQUE)
+            load = loadgen.run(base + path, connections=CONNECTIONS, seconds=duration, unique=UNIQUE)
+            if load.errors:
+                raise BenchmarkError(f"{name}: {load.errors} of {load.requests} requests failed")
+            say(f"  {name:38} {len(body):9,} bytes   first {first:7.1f} ms   p50 {load.p50_ms:6.1f} ms   "
+                f"p95 {load.p95_ms:6.1f} ms   ({load.requests:,} requests)")  # fmt: skip
+            measured.append(PageFigures(name, path, len(body), first, load, target_ms, target_bytes))
+    result = DatabasePages(label, measured[0], measured[1:])
+    for page in result.pages:
+        met = "" if page.target_ms is None else (" met" if page.load.p95_ms < page.target_ms else " NOT met")
+        size = "" if page.target_bytes is None else (
+            f"; HTML {page.html_bytes:,} bytes (target < {page.target_bytes:,}: "
+            f"{'met' if page.html_bytes < page.target_bytes else 'NOT met'})")  # fmt: skip
+        say(f"  {page.name}: p95 {page.load.p95_ms:.1f} ms = {result.ratio(page):.2f}x the baseline "
+            f"(target < {page.target_ms:g} ms:{met}){size}")  # fmt: skip
+    return result
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    from .submissions import _recreate
+
+    _recreate(url)
+    env = child_env({**hub_env(Path("/nonexistent")), "DATABASE_URL": url})
+    say("Preparing PostgreSQL: migrate, load_network, import_statistics (not timed) ...")
+    _manage(env, "migrate", "--no-input", "-v0")
+    _manage(env, "load_network")
+    _manage(env, "import_statistics")
+    return env
+
+
+def run(workdir: Path, hub_db: Path, *, warmup: float, duration: float) -> PagesFigures:
+    """`hub_db`: an SQLite database with every bundled file imported (the import benchmark's)."""
+    env = child_env(hub_env(hub_db))
+    say("Preparing: load_network on the imported database, collectstatic (production serves hashed static "
+        "file names) (not timed) ...")  # fmt: skip
+    _manage(env, "load_network")
+    _manage(env, "collectstatic", "--no-input", "-v0")
+    results = [_one("SQLite", env, workdir, warmup, duration)]
+    postgres = os.environ.get("BENCH_POSTGRES_URL", "")
+    skipped = ""
+    if postgres:
+        from .submissions import _drop
+
+        try:
+            results.append(_one("PostgreSQL", _postgres_env(postgres), workdir, warmup, duration))
+        finally:
+            _drop(postgres)
+    else:
+        skipped = "PostgreSQL skipped: set BENCH_POSTGRES_URL to a database the benchmark may drop and create"
+        say(skipped)
+    return PagesFigures("gunicorn keycities.wsgi -w 2", CONNECTIONS, warmup, duration, results, skipped)
