@@ -47,6 +47,26 @@ class PageFigures:
     load: loadgen.LoadResult
     target_ms: float | None
     target_bytes: int | None
+    cpu_ms: float  # the server's CPU time per request (all its processes and threads)
+
+
+def _cpu_seconds(pidfile: Path) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and its workers, from /proc."""
+    try:
+        master = int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if master in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 @dataclass
@@ -77,7 +97,8 @@ def _manage(env: dict[str, str], *args: str) -> None:
 def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration: float) -> DatabasePages:
     heading(f"(e) Evidence pages on {label}")
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    pidfile = workdir / f"gunicorn-{label.lower()}.pid"
+    cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "-p", str(pidfile)]
     base = f"http://127.0.0.1:{port}"
     with server("gunicorn (Hub)", cmd, env, base + BASELINE[1], workdir / f"pages-{label.lower()}.log"):
         measured = []
@@ -89,12 +110,15 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
                 raise BenchmarkError(f"{path} answered {status}")
             if warmup > 0:
                 loadgen.run(base + path, connections=CONNECTIONS, seconds=warmup, unique=UNIQUE)
+            cpu_before = _cpu_seconds(pidfile)
             load = loadgen.run(base + path, connections=CONNECTIONS, seconds=duration, unique=UNIQUE)
+            cpu_ms = (_cpu_seconds(pidfile) - cpu_before) * 1000 / max(1, load.requests)
             if load.errors:
                 raise BenchmarkError(f"{name}: {load.errors} of {load.requests} requests failed")
             say(f"  {name:38} {len(body):9,} bytes   first {first:7.1f} ms   p50 {load.p50_ms:6.1f} ms   "
-                f"p95 {load.p95_ms:6.1f} ms   ({load.requests:,} requests)")  # fmt: skip
-            measured.append(PageFigures(name, path, len(body), first, load, target_ms, target_bytes))
+                f"p95 {load.p95_ms:6.1f} ms   server CPU {cpu_ms:6.1f} ms/request   ({load.requests:,} requests, "
+                f"load average {os.getloadavg()[0]:.2f})")  # fmt: skip
+            measured.append(PageFigures(name, path, len(body), first, load, target_ms, target_bytes, cpu_ms))
     result = DatabasePages(label, measured[0], measured[1:])
     for page in result.pages:
         met = "" if page.target_ms is None else (" met" if page.load.p95_ms < page.target_ms else " NOT met")
@@ -102,7 +126,8 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
             f"; HTML {page.html_bytes:,} bytes (target < {page.target_bytes:,}: "
             f"{'met' if page.html_bytes < page.target_bytes else 'NOT met'})")  # fmt: skip
         say(f"  {page.name}: p95 {page.load.p95_ms:.1f} ms = {result.ratio(page):.2f}x the baseline "
-            f"(target < {page.target_ms:g} ms:{met}){size}")  # fmt: skip
+            f"(target < {page.target_ms:g} ms:{met}); server CPU {page.cpu_ms:.1f} ms/request = "
+            f"{ratio(page.cpu_ms, result.baseline.cpu_ms):.2f}x the baseline's{size}")  # fmt: skip
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .api_load import TARGET_P95_MS, TARGET_RATIO, ApiFigures, ServerFigures
+from .common import ratio
 from .importing import ImportFigures
 from .pages import PagesFigures
 from .submissions import SubmissionFigures
@@ -233,18 +234,20 @@ def _pages(f: PagesFigures) -> str:
     for d in f.results:
         b = d.baseline
         rows.append(_row(d.database, b.name, f"{b.html_bytes:,}", f"{b.first_ms:.0f}", f"{b.load.p50_ms:.1f}",
-                         f"{b.load.p95_ms:.1f}", "1.00×", f"{b.load.requests:,}"))  # fmt: skip
+                         f"{b.load.p95_ms:.1f}", "1.00×", f"{b.cpu_ms:.1f}", "1.00×",
+                         f"{b.load.requests:,}"))  # fmt: skip
         for p in d.pages:
             rows.append(_row(d.database, p.name, f"{p.html_bytes:,}" + target(p, p.html_bytes, p.target_bytes, "bytes"),
                              f"{p.first_ms:.0f}", f"{p.load.p50_ms:.1f}",
                              f"**{p.load.p95_ms:.1f}**" + target(p, p.load.p95_ms, p.target_ms, "ms"),
-                             f"**{d.ratio(p):.2f}×**", f"{p.load.requests:,}"))  # fmt: skip
+                             f"**{d.ratio(p):.2f}×**", f"{p.cpu_ms:.1f}", f"{ratio(p.cpu_ms, b.cpu_ms):.2f}×",
+                             f"{p.load.requests:,}"))  # fmt: skip
     skipped = f"\n{f.skipped}.\n" if f.skipped else ""
     tool = f.results[0].baseline.load.tool if f.results else ""
     return f"""## (e) Evidence pages
 
-| database | page | HTML bytes | first request ms | p50 ms | p95 ms | p95 / baseline | requests |
-|---|---|---:|---:|---:|---:|---:|---:|
+| database | page | HTML bytes | first ms | p50 ms | p95 ms | p95 / base | server CPU ms | CPU / base | requests |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|
 {chr(10).join(rows)}
 {skipped}
 Targets (issue 9): place profile p95 < 150 ms; indicator page p95 < 200 ms and HTML < 200 KB.
@@ -256,10 +259,13 @@ Targets (issue 9): place profile p95 < 150 ms; indicator page p95 < 200 ms and H
   so nothing keyed by the address answers it. The pages have no page or chart cache; each worker keeps the
   coverage map and the values of each imported release it has read (a release never changes;
   `docs/adr/0027-evidence-pages-speed.md`). "First request" is one request to a freshly started server
-  (one of its two workers), before any load: the cost of reading those from the database.
+  (one of its two workers), before any load ("first ms"): the cost of reading those from the database.
 - Load: {tool}, {f.connections} concurrent connections (one per worker: latency, not queueing),
   {f.warmup:g} s warm-up, then {f.duration:g} s per page, one page at a time. The baseline is the
   accessibility statement: the same layout and middleware with no data, measured the same way in the same run.
+- "Server CPU" is the CPU time (user and system, every thread) gunicorn's processes used during the measured
+  load, over the requests answered: less swayed than latency by other work on a shared machine, whose load
+  average is under Machine.
 """
 
 
