@@ -77,24 +77,25 @@ class RegionRow:
 
 
 LEVELS = [
-    (AreaKind.ITL1, _("ITL1: nations and regions")),
-    (AreaKind.ITL2, _("ITL2: groups of counties and city regions")),
-    (AreaKind.ITL3, _("ITL3: counties and groups of local authorities")),
+    ((AreaKind.UK, AreaKind.NATION), _("The UK and its nations")),
+    ((AreaKind.ITL1,), _("ITL1: nations and regions")),
+    ((AreaKind.ITL2,), _("ITL2: groups of counties and city regions")),
+    ((AreaKind.ITL3,), _("ITL3: counties and groups of local authorities")),
 ]
 
 
 def regions_by_level(rows: list[Any]) -> list[tuple[str, list[RegionRow]]]:
     """Area values for a release published by ITL region only: one ranked list per ITL level (1 = highest),
-    the levels in order; nations, the UK and anything else are left to the comparisons."""
+    the UK and its nations first, then the levels in order; anything else (Extra-regio) is left out."""
     out = []
-    for kind, label in LEVELS:
-        found = [r for r in rows if kind_of_code(r.code) == kind]
+    for kinds, label in LEVELS:
+        found = [r for r in rows if kind_of_code(r.code) in kinds]
         ranked = sorted((r for r in found if r.value is not None), key=lambda r: -r.value)
         ranks: dict[str, int] = {}
-        for i, r in enumerate(ranked):
+        for i, r in enumerate(ranked if AreaKind.UK not in kinds else []):  # the UK and England: not a ranking
             ranks[r.code] = i + 1 if i == 0 or r.value != ranked[i - 1].value else ranks[ranked[i - 1].code]
         listed = [RegionRow(ranks.get(r.code), r.code, r.name, r.value, r.status) for r in found]
-        listed.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
+        listed.sort(key=lambda r: (r.rank is None, r.rank or 0, -(r.value or 0), r.name))
         if listed:
             out.append((str(label), listed))
     return out

@@ -57,11 +57,12 @@ def test_trade_by_region_is_not_a_member_comparison(tmp_path: Path, goods_extrac
     assert "Key Cities compared" not in html
     assert "no data to no data" not in html
     assert "not for local authorities, so no member’s figure" in html
-    for level, area, value in [("ITL1: nations and regions", "North East", "£11,978m"),
+    for level, area, value in [("The UK and its nations", "United Kingdom", "£434,123m"),
+                               ("ITL1: nations and regions", "North East", "£11,978m"),
                                ("ITL2: groups of counties and city regions", "Tees Valley and Durham", "£6,198m"),
                                ("ITL3: counties and groups of local authorities", "Coventry", "£3,291m")]:  # fmt: skip
         assert level in html
-        assert re.search(rf"{area} <span class=\"kc-muted\">[A-Z0-9]+</span></th><td [^>]*>{value}", html), area
+        assert re.search(rf"{area} <span class=\"kc-muted\">[A-Z0-9]+</span></th><td class=\"n\">{value}", html), area
     assert "Over time" not in html  # one year: no one-dot chart
 
 
