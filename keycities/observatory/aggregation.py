@@ -109,6 +109,10 @@ class Store:
         by_indicator: dict[int, list[int]] = _COVERAGE["periods"]  # type: ignore[assignment]
         return list(by_indicator.get(indicator.pk, []))
 
+    def holds(self, release: Release, indicator: Indicator, period: int) -> bool:
+        """Whether the release has the indicator for the period (by id: comparing models is slow)."""
+        return any(r.pk == release.pk for r in self._coverage.get((indicator.pk, period), ()))
+
     def has_local(self, release: Release, indicator: Indicator, period: int) -> bool:
         """Whether the release has local authority figures for the indicator and period."""
         return (indicator.pk, period, release.pk) in self._local
@@ -424,7 +428,7 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
     members: list[MemberFigure] = []
     missing: list[Missing] = []
     # From the parts, in one release that has both.
-    both = [r for r in store.releases(num, period) if r in store.releases(den, period)]
+    both = [r for r in store.releases(num, period) if store.holds(r, den, period)]
     if release is not None:
         both = [r for r in both if r.pk == release.pk]
     both = _covering(store, both, num, period, _place_codes(places))
@@ -478,7 +482,7 @@ def _growth(
     assert level is not None
     members: list[MemberFigure] = []
     missing: list[Missing] = []
-    found = [r for r in store.releases(level, period) if r in store.releases(level, period - 1)]
+    found = [r for r in store.releases(level, period) if store.holds(r, level, period - 1)]
     if release is not None:
         found = [r for r in found if r.pk == release.pk]
     found = _covering(store, found, level, period, _place_codes(places))

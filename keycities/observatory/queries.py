@@ -68,7 +68,7 @@ def _raw_area_values(ind: Indicator, period: int, store: Store, local_authoritie
     if ind.aggregation == Aggregation.RATIO and ind.derived and ind.numerator and ind.denominator:
         las = store.memo("local-authority-codes",
                          lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
-        both = [r for r in store.releases(ind.numerator, period) if r in store.releases(ind.denominator, period)
+        both = [r for r in store.releases(ind.numerator, period) if store.holds(r, ind.denominator, period)
                 and (release is None or r.pk == release.pk)]  # fmt: skip
         both = _covering(store, both, ind.numerator, period, las) if local_authorities_only else both
         if not both:
