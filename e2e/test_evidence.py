@@ -47,3 +47,22 @@ def test_evidence_journey(site: str, page: Page) -> None:
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("figure svg")).to_be_visible()
     assert_accessible(page)
+
+
+def test_evidence_reads_on_a_phone(site: str, page: Page) -> None:
+    """At 375 px the ranked table keeps its value column on screen and chart text stays readable."""
+    load_extracts()
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(site + "/evidence/employment-rate/")
+    value = page.locator("table.kc-ranked thead th").last
+    expect(value).to_have_text("Value")
+    box = value.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 375
+    # The line chart is drawn small enough that its 14 px labels are shown at 10 px or more.
+    chart = page.locator("figure.kc-chart svg").first
+    natural = float(chart.get_attribute("width") or 0)
+    shown = chart.bounding_box()
+    assert shown is not None and natural > 0 and 14 * shown["width"] / natural >= 10
+    # The map's legend is text beside the picture, not inside it.
+    expect(page.locator(".kc-legend")).to_contain_text("Key Cities member")
+    assert_accessible(page)
