@@ -857,6 +857,7 @@ def choropleth(
     year: int | None = None,
     value_title: str | None = None,
     outline_label: str = "Key Cities member",
+    no_data_label: str = NO_DATA,
 ) -> Chart:
     """A map of the areas in `topology`'s object `layer`, coloured by value in up to five classes.
 
@@ -903,7 +904,7 @@ def choropleth(
 
     legend = [(c, text) for c, text in zip(palette, labels, strict=True)]
     if any_missing:
-        legend.append((NO_DATA_COLOUR, NO_DATA))
+        legend.append((NO_DATA_COLOUR, no_data_label))
     ranked = unit == "rank"
     more_is_good = None if higher_is_better is None else (higher_is_better != ranked)
     direction = {

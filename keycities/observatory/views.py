@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from keycities.core import charts
 from keycities.core.access import public
@@ -119,6 +120,7 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
             f"{ind.name}, {ind.label_period(period)}, by local authority",
             {r.code: r.value for r in rows}, topology=_topology(), layer="ltla", outline_codes=members,
             unit=ind.unit, higher_is_better=ind.higher_is_better, year=period,
+            outline_label=gettext("Key Cities member"), no_data_label=gettext("No data"),
         )  # fmt: skip
     same_dataset = [r for r in queries.releases_of(ind)]
     revision_pairs = _revision_pairs(same_dataset)
