@@ -131,7 +131,7 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "observatory/indicator.html", {
         "indicator": ind, "period": period, "periods": periods, "summary": summary, "summary_error": summary_error,
         "rows": rows, "releases": releases, "charts": built, "revised": revised, "all_releases": same_dataset,
-        "regions_only": regions_only, "regions": regions,
+        "regions_only": regions_only, "regions": regions, "provisional": any(r.status == "provisional" for r in rows),
     })  # fmt: skip
 
 
