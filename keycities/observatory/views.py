@@ -187,9 +187,14 @@ def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
     if place is None:
         raise Http404
     store = Store()
-    themes: dict[str, list[dict[str, Any]]] = {}
+    # Per theme: the indicators with a figure for the place, then those without (and why), apart.
+    themes: dict[str, dict[str, list[Any]]] = {}
     for row in queries.place_profile(place, store):
-        themes.setdefault(row.indicator.topic, []).append({"row": row, "trend": _trend(row, place, store)})
+        theme = themes.setdefault(row.indicator.topic, {"rows": [], "missing": []})
+        if row.reason:
+            theme["missing"].append(row)
+        else:
+            theme["rows"].append({"row": row, "trend": _trend(row, place, store)})
     return render(request, "observatory/place_profile.html", {"place": place, "themes": themes})
 
 

@@ -112,3 +112,11 @@ def test_work_area_links_evidence_consultations_and_proposals(client_for, role: 
     assert 'href="/evidence/house-price-to-earnings/"' in html
     assert 'href="/consultations/responses/"' in html
     assert ('href="/proposals/?work_area=housing"' in html) is sees_queue
+
+
+def test_profile_puts_indicators_without_a_figure_apart_with_the_reason(registry: None, client: Client) -> None:
+    html = client.get("/evidence/places/carlisle/").content.decode()
+    details = re.search(r'<details class="govuk-details">\s*<summary[^>]*><span[^>]*>(\d+) indicators? without a '
+                        r"figure for Carlisle, and why</span>.*?</details>", html, re.S)  # fmt: skip
+    assert details is not None and int(details.group(1)) > 0
+    assert "Carlisle had no statistical area of its own" in details.group(0)
