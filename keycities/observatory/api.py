@@ -53,7 +53,7 @@ class DataFilters(Schema):
     area: str | None = None
     group: str | None = None
     period: int | None = Field(None, ge=1000, le=3000, description="A year.")
-    release: int | None = None
+    release: int | None = Field(None, ge=1, le=2**31 - 1, description="A release id, as listed by /indicators/{slug}.")
 
 
 @router.get("/data", response={200: Page[ObservationOut], **ERRORS}, summary="Observations")
@@ -107,7 +107,7 @@ class AggregateParams(Schema):
     indicator: str
     period: int | None = Field(None, ge=1000, le=3000, description="A year.")
     as_of: IsoDate | None = None
-    release: int | None = None
+    release: int | None = Field(None, ge=1, le=2**31 - 1, description="A release id, as listed by /indicators/{slug}.")
 
 
 @router.get("/groups/{slug}/aggregate", response={200: AggregateOut, **ERRORS}, summary="A group's figure")
