@@ -20,7 +20,6 @@ not wipe the guesses others made at their username from elsewhere.
 from __future__ import annotations
 
 import ipaddress
-
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
