@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -18,11 +19,13 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only
 from keycities.core import erasure
 from keycities.core.access import personal, public, signed_in
+from keycities.core.bilingual import localised_text
 from keycities.core.api import csv_response
 from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
@@ -77,7 +80,7 @@ def start(request: HttpRequest) -> HttpResponse:
         uploads = request.FILES.getlist("attachments")
         checked = []
         if len(kept) + len(uploads) > MAX_FILES:
-            file_errors.append(f"Attach up to {MAX_FILES} files")
+            file_errors.append(_("Attach up to %(count)s files") % {"count": MAX_FILES})
         else:
             for upload in uploads:
                 kind, error = check_upload(upload)
@@ -150,18 +153,20 @@ def check(request: HttpRequest) -> HttpResponse:
             not_sure=draft["not_sure"], places=list(Place.objects.filter(slug__in=draft["places"])),
             title=draft["title"], summary=draft["summary"], details=draft["details"],
             files=[(f["stored"], f["name"], f["type"], f["size"], f["sha256"]) for f in files],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         ), user=request.user, key=draft.get("key"), suggestions=suggestions,
            embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
         for name in (DRAFT, FILES):
             request.session.pop(name, None)
         request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email}
         return redirect("proposals:confirmation")
-    names = dict(WorkArea.objects.values_list("slug", "name"))
+    names = {w.slug: localised_text(w, "name") for w in WorkArea.objects.all()}
     return render(request, "proposals/check.html", {
-        "draft": draft, "files": _kept_files(request), "suggestions": suggestions[:3],
+        "draft": draft, "files": _kept_files(request),
+        "suggestions": [{**s, "name": names.get(s["slug"], s["name"])} for s in suggestions[:3]],
         "work_area_names": [names[s] for s in draft["work_areas"]],
         "routed_names": [names[s] for s in routed],
-        "place_names": list(Place.objects.filter(slug__in=draft["places"]).values_list("name", flat=True)),
+        "place_names": [localised_text(p, "name") for p in Place.objects.filter(slug__in=draft["places"])],
         "organisation_type": dict(ProposalForm.base_fields["organisation_type"].choices)[draft["organisation_type"]],  # type: ignore[attr-defined]
     })  # fmt: skip
 
@@ -185,11 +190,11 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         try:
             if "withdraw" in request.POST:
                 services.withdraw(proposal, seen=request.POST.get("seen") or None)
-                messages.success(request, "Your proposal has been withdrawn.")
+                messages.success(request, _("Your proposal has been withdrawn."))
                 return redirect("proposals:status", token=token)
             if form.is_valid():
                 services.add_information(proposal, form.cleaned_data["text"])
-                messages.success(request, "Thank you. The information has been added to your proposal.")
+                messages.success(request, _("Thank you. The information has been added to your proposal."))
                 return redirect("proposals:status", token=token)
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
@@ -259,23 +264,23 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                     services.transition(proposal, d["status"], by=request.user, note=d["note"],
                                         public_answer=d["public_answer"], referred_to=d["referred_to"],
                                         seen=d["seen"] or None)  # fmt: skip
-                    messages.success(request, f"Status changed to {Status(d['status']).label.lower()}.")
+                    messages.success(request, _("Status changed to %(status)s.") % {"status": Status(d["status"]).label.lower()})
                     return redirect(proposal.get_absolute_url())
             elif "note" in request.POST:
                 note_form = NoteForm(request.POST, prefix="n")
                 if note_form.is_valid():
                     services.add_note(proposal, note_form.cleaned_data["note"], by=request.user)
-                    messages.success(request, "Note added.")
+                    messages.success(request, _("Note added."))
                     return redirect(proposal.get_absolute_url())
             elif "assign" in request.POST:
                 who = request.POST.get("reviewer") or None
                 candidates = policy.eligible_reviewers(proposal)
                 chosen = next((u for u in candidates if str(u.pk) == who), None)
                 if who and chosen is None:
-                    messages.error(request, "Choose a reviewer from the list.")
+                    messages.error(request, _("Choose a reviewer from the list."))
                     return redirect(proposal.get_absolute_url())
                 services.assign(proposal, chosen, by=request.user)
-                messages.success(request, "Reviewer updated.")
+                messages.success(request, _("Reviewer updated."))
                 return redirect(proposal.get_absolute_url())
         except ValidationError as exc:
             transition_form.add_error(None, exc.messages[0])
@@ -284,7 +289,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "proposals/review.html", {
         "proposal": proposal, "events": policy.history_for(request.user, proposal), "internals": internals,
         "can_review": reviewer, "transition_form": transition_form, "note_form": note_form,
-        "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
+        "allowed": [str(s) for s in TRANSITIONS[proposal.status]],
         "reviewers": policy.eligible_reviewers(proposal) if reviewer else [], "similar": similar,
         "suggestions": proposal.suggestions[:3] if internals else [], "today": timezone.localdate(),
     })  # fmt: skip
