@@ -5,8 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
 from keycities.core.files import sniff_document
@@ -54,31 +53,33 @@ class LocalisedChoice(forms.ModelChoiceField):
 
 
 class ProposalForm(forms.Form):
-    name = LineField(label=gettext_lazy("Your name"), max_length=120, error_messages={"required": gettext_lazy("Enter your name")})
-    email = forms.EmailField(label=gettext_lazy("Email address"), max_length=254, error_messages={
-        "required": gettext_lazy("Enter your email address"),
-        "invalid": gettext_lazy("Enter an email address in the correct format, like name@example.com")})  # fmt: skip
-    organisation = LineField(label=gettext_lazy("Organisation (optional)"), max_length=200, required=False)
-    organisation_type = forms.ChoiceField(label=gettext_lazy("What kind of organisation is it?"), choices=OrganisationType.choices,
-                                          widget=forms.RadioSelect,
-                                          error_messages={"required": gettext_lazy("Select the kind of organisation")})  # fmt: skip
-    work_areas = LocalisedChoices(label=gettext_lazy("Which work areas is it about?"), required=False,
+    name = LineField(label=_("Your name"), max_length=120, error_messages={"required": _("Enter your name")})
+    email = forms.EmailField(label=_("Email address"), max_length=254, error_messages={
+        "required": _("Enter your email address"),
+        "invalid": _("Enter an email address in the correct format, like name@example.com")})  # fmt: skip
+    organisation = LineField(label=_("Organisation (optional)"), max_length=200, required=False)
+    organisation_type = forms.ChoiceField(label=_("What kind of organisation is it?"),
+                                          choices=OrganisationType.choices, widget=forms.RadioSelect,
+                                          error_messages={
+                                              "required": _("Select the kind of organisation")})  # fmt: skip
+    work_areas = LocalisedChoices(label=_("Which work areas is it about?"), required=False,
                                                 queryset=WorkArea.objects.all(), to_field_name="slug",
                                                 widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    not_sure = forms.BooleanField(label=gettext_lazy("Not sure"), required=False)
-    places = LocalisedChoices(label=gettext_lazy("Which places does it concern? (optional)"), required=False,
+    not_sure = forms.BooleanField(label=_("Not sure"), required=False)
+    places = LocalisedChoices(label=_("Which places does it concern? (optional)"), required=False,
                                             queryset=Place.objects.none(), to_field_name="slug",
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    title = LineField(label=gettext_lazy("Title"), max_length=150, error_messages={"required": gettext_lazy("Enter a title")})
-    summary = TextField(label=gettext_lazy("Summary"), widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text=gettext_lazy("Up to 100 words."), error_messages={"required": gettext_lazy("Enter a summary")})  # fmt: skip
-    details = TextField(label=gettext_lazy("Details"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
-                              error_messages={"required": gettext_lazy("Enter the details of your proposal")})  # fmt: skip
-    consent = forms.BooleanField(label=gettext_lazy("I have read the privacy notice and agree to Key Cities using "
+    title = LineField(label=_("Title"), max_length=150, error_messages={"required": _("Enter a title")})
+    summary = TextField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}),
+                        help_text=_("Up to 100 words."),
+                        error_messages={"required": _("Enter a summary")})  # fmt: skip
+    details = TextField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
+                              error_messages={"required": _("Enter the details of your proposal")})  # fmt: skip
+    consent = forms.BooleanField(label=_("I have read the privacy notice and agree to Key Cities using "
                                                     "these details to consider my proposal"), error_messages={
-        "required": gettext_lazy("Confirm that you have read the privacy notice")})  # fmt: skip
+        "required": _("Confirm that you have read the privacy notice")})  # fmt: skip
     # A honeypot: hidden from people, filled in by bots.
-    website = LineField(required=False, label=gettext_lazy("Leave this field empty"))
+    website = LineField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,7 +88,8 @@ class ProposalForm(forms.Form):
     def clean_summary(self) -> str:
         summary: str = self.cleaned_data["summary"].strip()
         if words(summary) > MAX_SUMMARY_WORDS:
-            raise forms.ValidationError(_("Summary must be 100 words or fewer (it has %(count)s)") % {"count": words(summary)})
+            raise forms.ValidationError(_("Summary must be 100 words or fewer (it has %(count)s)")
+                                        % {"count": words(summary)})  # fmt: skip
         return summary
 
     def clean(self) -> dict[str, Any]:
@@ -100,27 +102,27 @@ class ProposalForm(forms.Form):
 
 
 class AdditionForm(forms.Form):
-    text = TextField(label=gettext_lazy("Add information to your proposal"), widget=forms.Textarea(attrs={"rows": 5}),
+    text = TextField(label=_("Add information to your proposal"), widget=forms.Textarea(attrs={"rows": 5}),
                            max_length=5000,
-                           error_messages={"required": gettext_lazy("Enter the information you want to add")})  # fmt: skip
+                           error_messages={"required": _("Enter the information you want to add")})  # fmt: skip
 
 
 REVIEW_STATUSES = [(s.value, s.label) for s in Status if s not in {Status.RECEIVED, Status.WITHDRAWN}]
 
 
 class TransitionForm(forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=REVIEW_STATUSES)
+    status = forms.ChoiceField(label=_("New status"), choices=REVIEW_STATUSES)
     seen = forms.ChoiceField(
         choices=Status.choices,
         required=False,
         widget=forms.HiddenInput,
         help_text="The status the reviewer saw when they chose the new one.",
     )
-    referred_to = LocalisedChoice(label=gettext_lazy("Refer to (for ‘Referred to a member place’)"), required=False,
+    referred_to = LocalisedChoice(label=_("Refer to (for ‘Referred to a member place’)"), required=False,
                                          queryset=Place.objects.none(), to_field_name="slug")  # fmt: skip
-    note = TextField(label=gettext_lazy("Note for reviewers (the reason, if declining)"), required=False,
+    note = TextField(label=_("Note for reviewers (the reason, if declining)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    public_answer = TextField(label=gettext_lazy("Answer to the submitter (optional; emailed to them)"), required=False,
+    public_answer = TextField(label=_("Answer to the submitter (optional; emailed to them)"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -129,19 +131,19 @@ class TransitionForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = TextField(label=gettext_lazy("Private note"), widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": gettext_lazy("Enter the note")})  # fmt: skip
+    note = TextField(label=_("Private note"), widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("Enter the note")})  # fmt: skip
 
 
 class QueueFilter(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any status")), *Status.choices])
+    status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Status.choices])
     work_area = forms.ModelChoiceField(required=False, queryset=WorkArea.objects.all(), to_field_name="slug",
-                                       empty_label=gettext_lazy("Any work area"))  # fmt: skip
-    overdue = forms.BooleanField(required=False, label=gettext_lazy("Only overdue"))
-    mine = forms.BooleanField(required=False, label=gettext_lazy("Only assigned to me"))
+                                       empty_label=_("Any work area"))  # fmt: skip
+    overdue = forms.BooleanField(required=False, label=_("Only overdue"))
+    mine = forms.BooleanField(required=False, label=_("Only assigned to me"))
 
 
 class PersonForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("The person’s email address"), error_messages={
-        "required": gettext_lazy("Enter the email address"),
-        "invalid": gettext_lazy("Enter an email address in the correct format")})  # fmt: skip
+    email = forms.EmailField(label=_("The person’s email address"), error_messages={
+        "required": _("Enter the email address"),
+        "invalid": _("Enter an email address in the correct format")})  # fmt: skip

@@ -22,8 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
@@ -155,7 +154,7 @@ def review_url(proposal: Proposal) -> str:
 
 
 def and_list(names: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C", in the active language."""
+    """The names as a list in prose ("A", "A and B", "A, B and C"), in the active language."""
     names = list(names)
     if len(names) < 2:
         return "".join(names)
@@ -191,8 +190,12 @@ def _emails_on_submission(proposal: Proposal, token: str) -> None:
                "work_area_names": and_list([localised_text(w, "name") for w in proposal.work_areas.all()])},
               [proposal.email])  # fmt: skip
     with translation.override(settings.LANGUAGE_CODE):
-        _mail(_("New proposal %(reference)s: %(title)s") % {"reference": proposal.reference, "title": proposal.title},
-              "new_proposal", _reviewer_context(proposal), [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL])
+        _mail(
+            _("New proposal %(reference)s: %(title)s") % {"reference": proposal.reference, "title": proposal.title},
+            "new_proposal",
+            _reviewer_context(proposal),
+            [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL],
+        )
 
 
 # --------------------------------------------------------------------------- review
@@ -224,8 +227,10 @@ def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_a
     """Move a proposal to a new status, recording who, when and why; email any public answer."""
     proposal = _current(proposal, seen)
     if to not in TRANSITIONS[proposal.status]:
-        raise ValidationError(_("A proposal that is %(status)s cannot become %(to)s.")
-                              % {"status": proposal.get_status_display().lower(), "to": Status(to).label.lower()})
+        raise ValidationError(
+            _("A proposal that is %(status)s cannot become %(to)s.")
+            % {"status": proposal.get_status_display().lower(), "to": Status(to).label.lower()}
+        )
     if to == Status.DECLINED and not (note.strip() or public_answer.strip()):
         raise ValidationError(_("Give the reason for declining."))
     if to == Status.REFERRED:
@@ -252,8 +257,10 @@ def _answer(proposal: Proposal, answer: str) -> None:
     """Email a reviewer's answer to the submitter, in the language they wrote in. The link to their status page
     is not kept (only its hash is), so the email names the reference instead."""
     with translation.override(proposal.language):
-        subject = _("Your proposal %(reference)s: %(status)s") % {"reference": proposal.reference,
-                                                                  "status": proposal.get_status_display()}
+        subject = _("Your proposal %(reference)s: %(status)s") % {
+            "reference": proposal.reference,
+            "status": proposal.get_status_display(),
+        }
         _mail(subject, "answer", {"proposal": proposal, "answer": answer}, [proposal.email])
 
 

@@ -18,15 +18,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only
 from keycities.core import erasure
 from keycities.core.access import personal, public, signed_in
-from keycities.core.bilingual import localised_text
 from keycities.core.api import csv_response
+from keycities.core.bilingual import localised_text
 from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
 from keycities.core.tasks import UPLOADS_DIR
@@ -264,7 +263,8 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                     services.transition(proposal, d["status"], by=request.user, note=d["note"],
                                         public_answer=d["public_answer"], referred_to=d["referred_to"],
                                         seen=d["seen"] or None)  # fmt: skip
-                    messages.success(request, _("Status changed to %(status)s.") % {"status": Status(d["status"]).label.lower()})
+                    status = Status(d["status"]).label.lower()
+                    messages.success(request, _("Status changed to %(status)s.") % {"status": status})
                     return redirect(proposal.get_absolute_url())
             elif "note" in request.POST:
                 note_form = NoteForm(request.POST, prefix="n")
