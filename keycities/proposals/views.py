@@ -117,7 +117,26 @@ def start(request: HttpRequest) -> HttpResponse:
         chosen = request.GET.get("work_area")
         form = ProposalForm(initial=draft or ({"work_areas": [chosen]} if chosen else None))
     return render(request, "proposals/form.html", {"form": form, "kept": _kept_files(request),
-                                                   "work_areas": _work_areas_with_leads()})  # fmt: skip
+                                                   "work_areas": _work_areas_with_leads(),
+                                                   "word_count_i18n": word_count_i18n()})  # fmt: skip
+
+
+PLURAL_RULES = ("zero", "one", "two", "few", "many", "other")  # every CLDR category, Welsh uses all six
+
+
+def word_count_i18n() -> list[tuple[str, str]]:
+    """The messages GOV.UK Frontend's character count shows as words are typed, in the page's language, as
+    `data-i18n.*` attributes (`%{count}` is the component's placeholder). Only English's "one" differs."""
+    count = {"count": "%{count}"}
+    under, over = _("You have %(count)s words remaining") % count, _("You have %(count)s words too many") % count
+    attributes = [("words-at-limit", _("You have 0 words remaining"))]
+    for rule in PLURAL_RULES:
+        one = rule == "one"
+        attributes.append(
+            (f"words-under-limit.{rule}", _("You have %(count)s word remaining") % count if one else under)
+        )
+        attributes.append((f"words-over-limit.{rule}", _("You have %(count)s word too many") % count if one else over))
+    return attributes
 
 
 def _work_areas_with_leads() -> QuerySet[WorkArea]:
