@@ -207,3 +207,16 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal.reference}: {self.get_kind_display()}"
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    """A status's label in the active language (the value itself if it is not a status)."""
+    return str(Status(value).label) if value in Status.values else value

@@ -101,6 +101,8 @@ def test_the_submitter_is_emailed_in_welsh_and_reviewers_are_told(officer: User,
     (answer,) = mail.outbox
     assert answer.subject == f"Eich cynnig {proposal.reference}: Wedi’i dderbyn i’r rhaglen waith"
     assert "Statws eich cynnig" in answer.body and "Byddwn yn bwrw ymlaen â hyn." in answer.body
+    status = client.get(f"/cy/work-with-us/status/{token}/").content.decode()
+    assert "Newidiwyd y statws i ‘Wedi’i dderbyn i’r rhaglen waith’." in status
 
 
 def test_reviewers_see_the_language_on_the_review_page_and_queue(officer: User, client: Client,
