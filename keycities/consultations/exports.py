@@ -9,6 +9,9 @@ before either document is built."""
 from __future__ import annotations
 
 import io
+import logging
+from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,7 +23,40 @@ from keycities.core.text import xml_safe
 
 from .presenters import agreement_statement, position_rows
 
+log = logging.getLogger(__name__)
+
 BRAND = (0x5B, 0x2E, 0x8B)
+# DejaVu Sans has every letter Welsh uses; the PDF standard fonts (Helvetica) have no ŵ or ŷ. `make setup` installs
+# it (Debian's fonts-dejavu-core).
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "italic": "DejaVuSans-Oblique.ttf",
+              "boldItalic": "DejaVuSans-BoldOblique.ttf"}  # fmt: skip
+HELVETICA = {"normal": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
+             "boldItalic": "Helvetica-BoldOblique"}  # fmt: skip
+
+
+@cache
+def pdf_fonts(font_dir: Path = FONT_DIR) -> dict[str, str]:
+    """The PDF's font names by style: DejaVu Sans, registered once per process as the family "KC-Sans" (so that
+    <b> in a paragraph finds its bold); Helvetica, without ŵ and ŷ, only where DejaVu Sans is not installed."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    normal, bold = font_dir / FONT_FILES["normal"], font_dir / FONT_FILES["bold"]
+    if not (normal.exists() and bold.exists()):
+        log.warning("DejaVu Sans is not in %s: PDFs use Helvetica, which cannot show ŵ or ŷ", font_dir)
+        return HELVETICA
+    names = {}
+    for style, file in FONT_FILES.items():
+        path = font_dir / file
+        if not path.exists():  # the slanted faces are in fonts-dejavu-extra
+            path = bold if "bold" in style else normal
+        names[style] = f"KC-Sans-{style}"
+        pdfmetrics.registerFont(TTFont(names[style], str(path)))
+    pdfmetrics.registerFontFamily("KC-Sans", **names)
+    return names
+
+
 BRAND_HEX = "#5b2e8b"
 STRAP = gettext_lazy("A united voice for urban Britain")
 
@@ -98,18 +134,19 @@ def build_pdf(data: dict[str, Any]) -> bytes:
     from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     data = xml_safe(data)
+    fonts = pdf_fonts()
     purple = colors.HexColor(BRAND_HEX)
     base = getSampleStyleSheet()
-    body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14.5,
+    body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName=fonts["normal"], fontSize=10.5, leading=14.5,
                           alignment=TA_LEFT, spaceAfter=6)  # fmt: skip
-    brand = ParagraphStyle("kc-brand", parent=body, fontName="Helvetica-Bold", fontSize=20, leading=24,
+    brand = ParagraphStyle("kc-brand", parent=body, fontName=fonts["bold"], fontSize=20, leading=24,
                            textColor=purple, spaceAfter=0)  # fmt: skip
-    strap = ParagraphStyle("kc-strap", parent=body, fontName="Helvetica-Oblique", textColor=purple, spaceAfter=14)
-    title = ParagraphStyle("kc-title", parent=body, fontName="Helvetica-Bold", fontSize=17, leading=21,
+    strap = ParagraphStyle("kc-strap", parent=body, fontName=fonts["italic"], textColor=purple, spaceAfter=14)
+    title = ParagraphStyle("kc-title", parent=body, fontName=fonts["bold"], fontSize=17, leading=21,
                            textColor=purple, spaceAfter=10)  # fmt: skip
-    h2 = ParagraphStyle("kc-h2", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16, textColor=purple,
+    h2 = ParagraphStyle("kc-h2", parent=body, fontName=fonts["bold"], fontSize=13, leading=16, textColor=purple,
                         spaceBefore=10, spaceAfter=4)  # fmt: skip
-    question = ParagraphStyle("kc-question", parent=body, fontName="Helvetica-Bold")
+    question = ParagraphStyle("kc-question", parent=body, fontName=fonts["bold"])
 
     def para(text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
@@ -124,13 +161,13 @@ def build_pdf(data: dict[str, Any]) -> bytes:
     for label, names in position_rows(data["positions"]):
         story += [para(f"{label} ({len(names)})", question),
                   ListFlowable([ListItem(para(n, body), leftIndent=12) for n in names], bulletType="bullet",
-                               start="•", leftIndent=12)]  # fmt: skip
+                               start="•", leftIndent=12, bulletFontName=fonts["normal"])]  # fmt: skip
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFillColor(purple)
         canvas.rect(0, A4[1] - 6 * mm, A4[0], 6 * mm, stroke=0, fill=1)
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(fonts["normal"], 8)
         canvas.setFillColor(colors.HexColor("#505a5f"))
         canvas.drawString(20 * mm, 10 * mm, (_("%(group)s response to %(title)s") % data)[:110])
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, _("Page %(number)s") % {"number": doc.page})

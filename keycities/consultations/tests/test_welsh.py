@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import translation
 from docx import Document as Docx
@@ -20,6 +22,14 @@ from .conftest import QUESTIONS, TODAY, signed_in
 from .test_presenters import DATA
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A request to a /cy/ page leaves Welsh active in the thread: later tests expect the Hub's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
                 "Tachwedd", "Rhagfyr"]  # fmt: skip
@@ -72,3 +82,17 @@ def test_the_exports_labels_follow_the_language() -> None:
     for expected in ["Ymateb i: Post-16 funding reform", "Cwestiwn 2", "Dim ateb.", "Dyddiad cau: 31 Mawrth 2026",
                      "Tudalen 1"]:  # fmt: skip
         assert expected in pdf, expected
+
+
+def test_pdfs_show_every_welsh_letter() -> None:
+    """The PDF standard fonts have no ŵ or ŷ: the export embeds DejaVu Sans (installed by `make setup`)."""
+    welsh = {**DATA, "title": "Gŵyl y Dŷ Opera: ymgynghoriad", "lead_place": "Abertawe",
+             "sections": [{"question": "A ydych yn cytuno â’r cynllun?", "answer": "Ydym. Mae’r ŵyl yn dŷ i bawb: "
+                           "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ."}]}  # fmt: skip
+    with translation.override("cy"):
+        reader = PdfReader(io.BytesIO(exports.build_pdf(welsh)))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Ymateb i: Gŵyl y Dŷ Opera: ymgynghoriad" in text
+    assert "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ." in text
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"} <= fonts, fonts  # embedded: ŵ and ŷ show
