@@ -310,8 +310,16 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
         "can_review": reviewer, "transition_form": transition_form, "note_form": note_form,
         "allowed": [str(s) for s in TRANSITIONS[proposal.status]],
         "reviewers": policy.eligible_reviewers(proposal) if reviewer else [], "similar": similar,
-        "suggestions": proposal.suggestions[:3] if internals else [], "today": timezone.localdate(),
+        "suggestions": _named(proposal.suggestions[:3]) if internals else [], "today": timezone.localdate(),
     })  # fmt: skip
+
+
+def _named(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Suggestions as stored (with the English names of their time), named in the page's language."""
+    names = {
+        w.slug: localised_text(w, "name") for w in WorkArea.objects.filter(slug__in=[s["slug"] for s in suggestions])
+    }
+    return [{**s, "name": names.get(s["slug"], s["name"])} for s in suggestions]
 
 
 @signed_in

@@ -124,6 +124,7 @@ def test_reviewers_see_the_language_on_the_review_page_and_queue(officer: User, 
     # A Welsh-speaking reviewer sees the same in Welsh.
     cymraeg = staff.get(f"/cy/proposals/{proposal.reference}/").content.decode()
     assert '<strong class="govuk-tag govuk-tag--blue">Cymraeg</strong>' in cymraeg and "Hanes" in cymraeg
+    assert "Sgiliau (" in cymraeg  # the suggested work areas, by their Welsh names
 
 
 def test_an_english_proposal_stays_english(officer: User, client: Client,
