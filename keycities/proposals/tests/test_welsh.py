@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import translation
 
 from keycities.accounts.models import User
+from keycities.network.models import WorkArea
 from keycities.proposals import services
 from keycities.proposals.models import Language, Proposal, Status
 
@@ -124,7 +125,11 @@ def test_reviewers_see_the_language_on_the_review_page_and_queue(officer: User, 
     # A Welsh-speaking reviewer sees the same in Welsh.
     cymraeg = staff.get(f"/cy/proposals/{proposal.reference}/").content.decode()
     assert '<strong class="govuk-tag govuk-tag--blue">Cymraeg</strong>' in cymraeg and "Hanes" in cymraeg
-    assert "Sgiliau (" in cymraeg  # the suggested work areas, by their Welsh names
+    suggested = re.search(r"Awgrymwyd</dt><dd class=\"govuk-summary-list__value\">([^<]*)<", cymraeg).group(1)  # type: ignore[union-attr]
+    welsh_names = dict(WorkArea.objects.values_list("slug", "name_cy"))
+    assert [n.rsplit(" (", 1)[0] for n in suggested.split("), ")] == [
+        welsh_names[x["slug"]] for x in proposal.suggestions[:3]
+    ]
 
 
 def test_an_english_proposal_stays_english(officer: User, client: Client,
