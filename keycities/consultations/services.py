@@ -132,7 +132,8 @@ def update_consultation(c: Consultation, data: dict[str, Any], *, by: Any) -> Co
         c.work_areas.set(data["work_areas"])
         changed.append("work_areas")
     if changed:
-        labels = [str(getattr(Consultation._meta.get_field(k), "verbose_name", k)).lower() for k in changed]
+        with translation.override(settings.LANGUAGE_CODE):  # the history is written in the Hub's language
+            labels = [str(getattr(Consultation._meta.get_field(k), "verbose_name", k)).lower() for k in changed]
         _event(c, Event.Kind.EDITED, by, "Changed: " + ", ".join(labels) + ".")
     return c
 
@@ -165,7 +166,9 @@ def _date(value: str) -> dt.date:
 def _body_type(value: str) -> str:
     wanted = value.strip().lower()
     for choice in BodyType:
-        if wanted in {choice.value, choice.label.lower()}:
+        with translation.override(settings.LANGUAGE_CODE):  # the file's words are English, whoever imports it
+            label = str(choice.label).lower()
+        if wanted in {choice.value, label}:
             return choice.value
     raise ValueError(_("must be one of: %(values)s") % {"values": ", ".join(c.value for c in BodyType)})
 
@@ -332,7 +335,8 @@ def _begin_change(c: Consultation, *, by: Any) -> None:
     if c.status not in EDITABLE:
         raise ValidationError(_("This response has been submitted to government; it can no longer be changed."))
     if c.status in RESTARTS_REVIEW:
-        was = Stage(c.status).label.lower()
+        with translation.override(settings.LANGUAGE_CODE):  # the history is written in the Hub's language
+            was = str(Stage(c.status).label).lower()
         c.round += 1
         c.status = Stage.DRAFTING
         c.review_deadline = None
