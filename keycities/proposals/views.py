@@ -258,12 +258,12 @@ def export(request: HttpRequest) -> HttpResponse:
     policy.access_queue_export(request.user)
     proposals, _ = _queue(request)
     header = ["reference", "title", "status", "work_areas", "organisation", "organisation_type", "submitted_at",
-              "first_response_due", "first_response_at", "reviewer", "referred_to"]  # fmt: skip
+              "first_response_due", "first_response_at", "reviewer", "referred_to", "language"]  # fmt: skip
     return csv_response("proposals.csv", header, ([
         p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
         p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
         p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
-        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
+        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "", p.language,
     ] for p in proposals))  # fmt: skip
 
 

@@ -122,6 +122,8 @@ def test_reviewers_see_the_language_on_the_review_page_and_queue(officer: User, 
     assert "answer them in Welsh" in review
     queue = staff.get("/proposals/").content.decode()
     assert proposal.reference in queue and '<strong class="govuk-tag govuk-tag--blue">Welsh</strong>' in queue
+    rows = staff.get("/proposals/export.csv").content.decode().splitlines()
+    assert rows[0].endswith(",language") and rows[1].startswith(proposal.reference) and rows[1].endswith(",cy")
     # A Welsh-speaking reviewer sees the same in Welsh.
     cymraeg = staff.get(f"/cy/proposals/{proposal.reference}/").content.decode()
     assert '<strong class="govuk-tag govuk-tag--blue">Cymraeg</strong>' in cymraeg and "Hanes" in cymraeg
