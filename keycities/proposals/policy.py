@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
 from keycities.accounts.policy import is_member_officer, is_partner, is_secretariat, is_staff_member, officer_place_id
@@ -57,7 +58,7 @@ def access_for_review(user: Any, reference: str) -> Proposal:
     """The proposal, for a change (status, note, assignment): 404 if not visible, 403 if not a reviewer."""
     proposal = access_proposal(user, reference)
     if not may_review(user, proposal):
-        raise PermissionDenied("Only reviewers can change a proposal.")
+        raise PermissionDenied(_("Only reviewers can change a proposal."))
     return proposal
 
 
@@ -82,7 +83,7 @@ def may_export_queue(user: Any) -> bool:
 
 def access_queue_export(user: Any) -> None:
     if not may_export_queue(user):
-        raise PermissionDenied("The CSV of the queue is for reviewers.")
+        raise PermissionDenied(_("The CSV of the queue is for reviewers."))
 
 
 def sees_review_queue(user: Any) -> bool:
