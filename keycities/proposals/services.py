@@ -161,6 +161,27 @@ def and_list(names: Sequence[str]) -> str:
     return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
+def routing(proposal: Proposal) -> str:
+    """Where the proposal has gone, in a sentence for its submitter (in the active language): the member
+    places that lead its work areas, or the place it was referred to, and always the secretariat."""
+    if proposal.referred_to_id:
+        return _("Your proposal has been referred to %(place)s, and the Key Cities secretariat follows it.") % {
+            "place": localised_text(proposal.referred_to, "name")}  # fmt: skip
+    leads = []
+    for work_area in proposal.work_areas.all():
+        places = [localised_text(link.place, "name") for link in work_area.lead_links.all()]
+        if places:
+            leads.append(_("%(places)s (%(work_area)s)") % {"places": and_list(places),
+                                                             "work_area": localised_text(work_area, "name")})  # fmt: skip
+    if not leads:
+        return _("You were not sure which work area it belongs to: the Key Cities secretariat will send it to the "
+                 "member city that leads the right one.")  # fmt: skip
+    return _("Your proposal has gone to %(leads)s, which lead its work areas, and to the Key Cities secretariat.") % {
+        "leads": and_list(leads)} if len(leads) > 1 else _(
+        "Your proposal has gone to %(leads)s, which leads its work area, and to the Key Cities secretariat.") % {
+        "leads": leads[0]}  # fmt: skip
+
+
 def reviewers_of(proposal: Proposal) -> list[str]:
     """Emails of the officers of the proposal's lead places (or the place it was referred to)."""
     return sorted(User.objects.filter(role=Role.MEMBER_OFFICER, place_id__in=proposal.reviewing_place_ids(),
@@ -187,7 +208,7 @@ def _emails_on_submission(proposal: Proposal, token: str) -> None:
     with translation.override(proposal.language):
         _mail(_("Your proposal to Key Cities: %(reference)s") % {"reference": proposal.reference}, "confirmation",
               {"proposal": proposal, "status_url": status_url(token, proposal.language),
-               "work_area_names": and_list([localised_text(w, "name") for w in proposal.work_areas.all()])},
+               "routing": routing(proposal)},
               [proposal.email])  # fmt: skip
     with translation.override(settings.LANGUAGE_CODE):
         _mail(

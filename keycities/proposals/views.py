@@ -176,7 +176,8 @@ def check(request: HttpRequest) -> HttpResponse:
            embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
         for name in (DRAFT, FILES):
             request.session.pop(name, None)
-        request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email}
+        request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email,
+                                 "routing": services.routing(sent.proposal)}  # fmt: skip
         return redirect("proposals:confirmation")
     names = {w.slug: localised_text(w, "name") for w in WorkArea.objects.all()}
     return render(request, "proposals/check.html", {
@@ -206,7 +207,10 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     form = AdditionForm(request.POST or None)
     if request.method == "POST":
         try:
-            if "withdraw" in request.POST:
+            if "withdraw" in request.POST:  # asks first: withdrawing cannot be undone
+                return render(request, "proposals/withdraw_confirm.html", {
+                    "proposal": proposal, "token": token, "seen": request.POST.get("seen", "")})  # fmt: skip
+            if "confirm-withdraw" in request.POST:
                 services.withdraw(proposal, seen=request.POST.get("seen") or None)
                 messages.success(request, _("Your proposal has been withdrawn."))
                 return redirect("proposals:status", token=token)
@@ -220,7 +224,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
                                                             Event.Kind.ADDITION}]  # fmt: skip
     return render(request, "proposals/status.html", {
         "proposal": proposal, "events": events, "form": form, "token": token,
-        "finished": proposal.status in FINISHED,
+        "finished": proposal.status in FINISHED, "routing": services.routing(proposal),
     })  # fmt: skip
 
 

@@ -201,7 +201,10 @@ def test_status_page_add_information_and_withdraw(registry: None, client: Client
     with committed():
         client.post(url, {"text": "We now have a second college on board."})
     assert "second college" in client.get(url).content.decode()
-    client.post(url, {"withdraw": "1"})
+    asked = client.post(url, {"withdraw": "1", "seen": "received"}).content.decode()
+    assert "Are you sure you want to withdraw your proposal?" in asked and 'name="confirm-withdraw"' in asked
+    assert Proposal.objects.get().status == Status.RECEIVED  # nothing happens before confirmation
+    client.post(url, {"confirm-withdraw": "1", "seen": "received"})
     proposal = Proposal.objects.get()
     assert proposal.status == Status.WITHDRAWN and proposal.closed_at
     assert "Add information" not in client.get(url).content.decode()
@@ -337,3 +340,19 @@ def test_a_partner_never_sees_reviewers_notes_internal_notes_or_who_reviewed(par
     review = staff.get(proposal.get_absolute_url()).content.decode()
     assert all(s in review for s in ("PRIVATE", "INTERNAL: park until March.", "Rita Reviewer"))
     assert staff.get(f"/api/v1/proposals/{proposal.reference}").json()["reviewer"] == "officer"
+
+
+def test_the_submitter_is_told_who_has_their_proposal(registry: None, client: Client) -> None:
+    proposal = send(client, {**GOOD, "work_areas": ["skills", "transport"]})
+    told = ("Your proposal has gone to Bradford (Skills) and Wolverhampton (Transport), which lead its work areas, "
+            "and to the Key Cities secretariat.")  # fmt: skip
+    assert told in " ".join(client.get("/work-with-us/confirmation/").content.decode().split())
+    assert told in " ".join(mail.outbox[0].body.split())
+    token = re.search(r"/work-with-us/status/([^/\s]+)/", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    assert told in " ".join(client.get(f"/work-with-us/status/{token}/").content.decode().split())
+    Proposal.objects.filter(pk=proposal.pk).update(referred_to=Place.objects.get(slug="hull"))
+    page = " ".join(client.get(f"/work-with-us/status/{token}/").content.decode().split())
+    assert "Your proposal has been referred to Hull, and the Key Cities secretariat follows it." in page
+    Proposal.objects.filter(pk=proposal.pk).update(referred_to=None)
+    proposal.work_areas.clear()  # no work area chosen, and none suggested with confidence
+    assert services.routing(proposal).startswith("You were not sure which work area it belongs to")
