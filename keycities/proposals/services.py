@@ -171,8 +171,8 @@ def routing(proposal: Proposal) -> str:
     for work_area in proposal.work_areas.all():
         places = [localised_text(link.place, "name") for link in work_area.lead_links.all()]
         if places:
-            leads.append(_("%(places)s (%(work_area)s)") % {"places": and_list(places),
-                                                             "work_area": localised_text(work_area, "name")})  # fmt: skip
+            name = localised_text(work_area, "name")
+            leads.append(_("%(places)s (%(work_area)s)") % {"places": and_list(places), "work_area": name})
     if not leads:
         return _("You were not sure which work area it belongs to: the Key Cities secretariat will send it to the "
                  "member city that leads the right one.")  # fmt: skip
