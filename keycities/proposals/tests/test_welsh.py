@@ -86,10 +86,8 @@ def test_the_submitter_is_emailed_in_welsh_and_reviewers_are_told(officer: User,
     assert confirmation.subject == f"Eich cynnig i Key Cities: {proposal.reference}"
     assert confirmation.body.startswith("Annwyl Siân Owen,")
     assert f"Eich cyfeirnod yw {proposal.reference}." in confirmation.body
-    assert (
-        "Mae eich cynnig wedi mynd at Bradford (Sgiliau), sy’n arwain ei faes gwaith, ac at ysgrifenyddiaeth Key Cities."
-        in confirmation.body
-    )
+    routed = "Mae eich cynnig wedi mynd at Bradford (Sgiliau), sy’n arwain ei faes gwaith, ac at ysgrifenyddiaeth"
+    assert routed in confirmation.body
     assert f"erbyn {welsh_date(proposal.first_response_due)}." in confirmation.body
     token = re.search(r"/cy/work-with-us/status/([^/\s]+)/", confirmation.body).group(1)  # type: ignore[union-attr]
 
