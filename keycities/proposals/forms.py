@@ -135,12 +135,34 @@ class NoteForm(forms.Form):
                            error_messages={"required": _("Enter the note")})  # fmt: skip
 
 
+# The queue's sort orders: the key in the address, the fields it orders by (the most urgent first by default).
+QUEUE_ORDER = {
+    "due": ("first_response_due", "pk"),
+    "-due": ("-first_response_due", "-pk"),
+    "sent": ("submitted_at", "pk"),
+    "-sent": ("-submitted_at", "-pk"),
+    "status": ("status", "first_response_due", "pk"),
+    "-status": ("-status", "first_response_due", "pk"),
+    "reviewer": ("reviewer__last_name", "reviewer__first_name", "reviewer__username", "first_response_due", "pk"),
+    "-reviewer": ("-reviewer__last_name", "-reviewer__first_name", "-reviewer__username", "first_response_due", "pk"),
+}
+
+
 class QueueFilter(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", _("Any status")), *Status.choices])
     work_area = forms.ModelChoiceField(required=False, queryset=WorkArea.objects.all(), to_field_name="slug",
                                        empty_label=_("Any work area"))  # fmt: skip
+    place = forms.ModelChoiceField(required=False, queryset=Place.objects.none(), to_field_name="slug",
+                                   label=_("Routed to"), empty_label=_("Any place"))  # fmt: skip
     overdue = forms.BooleanField(required=False, label=_("Only overdue"))
     mine = forms.BooleanField(required=False, label=_("Only assigned to me"))
+    unassigned = forms.BooleanField(required=False, label=_("Only without a reviewer"))
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in QUEUE_ORDER])
+
+    def __init__(self, *args: Any, places: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if places is not None:  # the secretariat choose among the places proposals are routed to
+            self.fields["place"].queryset = places
 
 
 class PersonForm(forms.Form):

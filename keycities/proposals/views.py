@@ -15,13 +15,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from keycities.accounts.policy import secretariat_only
+from keycities.accounts.policy import is_secretariat, secretariat_only
 from keycities.core import erasure
 from keycities.core.access import personal, public, signed_in
 from keycities.core.api import csv_response
@@ -30,10 +31,12 @@ from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
 from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place, WorkArea, WorkAreaLead
+from keycities.network.queries import member_place_ids
 
 from . import policy, services, similarity
 from .forms import (
     MAX_FILES,
+    QUEUE_ORDER,
     AdditionForm,
     NoteForm,
     PersonForm,
@@ -44,6 +47,7 @@ from .forms import (
 )
 from .models import FINISHED, OPEN, TRANSITIONS, Event, Proposal, Status
 
+QUEUE_PAGE = 50  # proposals per page of the queue
 DRAFT, FILES, DONE = "proposal_draft", "proposal_files", "proposal_done"
 SUBMISSIONS_PER_HOUR = 5
 MAX_REQUEST_BYTES = 35 * 1024 * 1024
@@ -232,19 +236,27 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
-    qs = policy.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
-    form = QueueFilter(request.GET or None)
+    lead_places = Prefetch("work_areas", queryset=WorkArea.objects.prefetch_related("lead_links__place"))
+    qs = policy.visible_proposals(request.user).prefetch_related(lead_places).select_related("reviewer", "referred_to")
+    places = Place.objects.filter(pk__in=member_place_ids()).order_by("name") if is_secretariat(request.user) else None
+    form = QueueFilter(request.GET or None, places=places)
+    order = QUEUE_ORDER["due"]
     if form.is_valid():
         data = form.cleaned_data
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["work_area"]:
             qs = qs.filter(work_areas=data["work_area"])
+        if data["place"]:
+            qs = qs.routed_to(data["place"])
         if data["overdue"]:
             qs = qs.filter(status__in=OPEN, first_response_at__isnull=True, first_response_due__lt=timezone.localdate())
         if data["mine"]:
             qs = qs.filter(reviewer=request.user)
-    return qs.order_by("first_response_due", "pk"), form
+        if data["unassigned"]:
+            qs = qs.filter(reviewer__isnull=True)
+        order = QUEUE_ORDER.get(data["sort"] or "due", order)
+    return qs.order_by(*order), form
 
 
 @signed_in
@@ -252,9 +264,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not policy.sees_review_queue(request.user):
         return render(request, "proposals/mine.html", {"proposals": policy.visible_proposals(request.user)})
     proposals, form = _queue(request)
-    today = timezone.localdate()
-    return render(request, "proposals/queue.html", {"proposals": proposals, "form": form, "today": today,
-                                                    "query": request.GET.urlencode()})  # fmt: skip
+    page = Paginator(proposals, QUEUE_PAGE).get_page(request.GET.get("page"))
+    current = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or "due"
+    sorts = {}  # each sortable column: the address that sorts by it (reversed if it is the order now), aria-sort
+    for key in ("sent", "status", "due", "reviewer"):
+        query = request.GET.copy()
+        query["sort"] = f"-{key}" if current == key else key
+        query.pop("page", None)
+        aria = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+        sorts[key] = {"href": "?" + query.urlencode(), "aria": aria}
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
+    return render(request, "proposals/queue.html", {
+        "proposals": page, "page": page, "form": form, "today": timezone.localdate(), "sorts": sorts,
+        "query": without_page.urlencode(),
+    })  # fmt: skip
 
 
 @signed_in

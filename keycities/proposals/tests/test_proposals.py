@@ -356,3 +356,24 @@ def test_the_submitter_is_told_who_has_their_proposal(registry: None, client: Cl
     Proposal.objects.filter(pk=proposal.pk).update(referred_to=None)
     proposal.work_areas.clear()  # no work area chosen, and none suggested with confidence
     assert services.routing(proposal).startswith("You were not sure which work area it belongs to")
+
+
+def test_the_queue_shows_where_each_proposal_went_and_sorts_and_filters(secretariat: User, client_for) -> None:  # type: ignore[no-untyped-def]
+    skills = send(Client())
+    transport = send(Client(), {**GOOD, "work_areas": ["transport"], "title": "Bus lanes"})
+    Proposal.objects.filter(pk=skills.pk).update(first_response_due=timezone.localdate() + dt.timedelta(days=40))
+    client = client_for("secretariat")
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', client.get("/proposals/").content.decode(), re.S)[1:]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+    assert cells[0].startswith(transport.reference) and "Wolverhampton" in cells[0]  # due sooner: first
+    assert cells[1].startswith(skills.reference) and "Bradford" in cells[1]
+    later_first = client.get("/proposals/?sort=-due").content.decode()
+    assert later_first.index(skills.reference) < later_first.index(transport.reference)
+    assert 'aria-sort="descending"' in later_first
+    only_bradford = client.get("/proposals/?place=bradford").content.decode()
+    assert skills.reference in only_bradford and transport.reference not in only_bradford
+    assert "1 proposal." in only_bradford
+    unassigned = client.get("/proposals/?unassigned=on").content.decode()
+    assert skills.reference in unassigned and transport.reference in unassigned
+    # An officer's queue has no "routed to" filter: it is their place's queue.
+    assert 'name="place"' not in client_for("officer").get("/proposals/").content.decode()
