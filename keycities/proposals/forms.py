@@ -162,7 +162,7 @@ class QueueFilter(forms.Form):
     def __init__(self, *args: Any, places: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if places is not None:  # the secretariat choose among the places proposals are routed to
-            self.fields["place"].queryset = places
+            self.fields["place"].queryset = places  # type: ignore[attr-defined]
 
 
 class PersonForm(forms.Form):
