@@ -206,11 +206,12 @@ def load(indicators_file: Path = INDICATORS_FILE, sources_file: Path = SOURCES_F
                               options=_tuples(dict(s.options)), format=s.format))  # fmt: skip
     keys = [s.key for s in sources]
     if len(set(keys)) != len(keys):
-        raise DataFileError(sources_file, f"names a source more than once: {sorted({k for k in keys if keys.count(k) > 1})}")
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        raise DataFileError(sources_file, f"names a source more than once: {', '.join(twice)}")
     datasets = {slug: d.model_dump(exclude_defaults=False) for slug, d in src_data.datasets.items()}
-    for d in datasets.values():
-        if not d["description"]:
-            del d["description"]
+    for values in datasets.values():
+        if not values["description"]:
+            del values["description"]
     extra: dict[str, str | tuple[str, int]] = {
         code: a.name if a.end_year is None else (a.name, a.end_year) for code, a in src_data.areas.extra.items()
     }
