@@ -114,14 +114,14 @@ def _check_rows(path: Path, rows: list[Row]) -> None:
         seen[key] = row.line
 
 
-def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
-    """Map each code to an area id. Unknown local authority, region and nation
-    codes are refused; ITL regions and city regions, which the ONS area list
-    does not hold, are registered from the file with the name it gives."""
-    ids = dict(Area.objects.values_list("code", "id"))
+def _areas_to_register(path: Path, rows: Iterable[Row], known: Iterable[str]) -> dict[str, str]:
+    """The codes to register from the file, with their names. Unknown local authority, region and nation
+    codes are refused; ITL regions and city regions, which the ONS area list does not hold, are registered
+    from the file with the name it gives."""
+    known = set(known)
     to_register: dict[str, str] = {}
     for row in rows:
-        if row.area_code in ids or row.area_code in to_register:
+        if row.area_code in known or row.area_code in to_register:
             continue
         if kind_of_code(row.area_code) in REGISTERED_FROM_FILES or row.area_code == "UK":
             if not row.area_name:
@@ -129,6 +129,13 @@ def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
             to_register[row.area_code] = row.area_name
         else:
             raise DataFileError(path, f"unknown area code {row.area_code!r}", row=row.line, column="area code")
+    return to_register
+
+
+def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
+    """Map each code to an area id, registering the areas the file may add (`_areas_to_register`)."""
+    ids = dict(Area.objects.values_list("code", "id"))
+    to_register = _areas_to_register(path, rows, ids)
     for code, name in to_register.items():
         ids[code] = Area.objects.create(code=code, name=name, kind=kind_of_code(code)).id
     return ids
@@ -148,6 +155,7 @@ def read_source(source: Source, path: Path) -> list[Row]:
     for row in rows:
         if row.indicator not in indicators:
             raise DataFileError(path, f"indicator {row.indicator!r} is not in the catalogue", row=row.line)
+    _areas_to_register(path, rows, Area.objects.values_list("code", flat=True))  # refuses unknown areas
     return rows
 
 
