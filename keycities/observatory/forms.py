@@ -48,7 +48,7 @@ class ReleaseUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         datasets = catalogue.DATASETS
         self.fields["source"].choices = [("", "")] + [  # type: ignore[attr-defined]
-            (s.key, f"{datasets[s.dataset]['title']} — {s.key} ({s.format}; {_('last bundled')} {s.release_date})")
+            (s.key, f"{datasets[s.dataset]['title']} — {s.key} ({s.format}, {s.release_date})")
             for s in catalogue.SOURCES
         ]
 

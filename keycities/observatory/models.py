@@ -9,6 +9,7 @@ shown.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AreaKind(models.TextChoices):
@@ -230,12 +231,12 @@ class ReleaseUpload(models.Model):
     default storage's temporary uploads (`core.tasks.UPLOADS_DIR`) until then."""
 
     class State(models.TextChoices):
-        CHECKING = "checking", "Being checked"
-        READY = "ready", "Checked: ready to publish"
-        REFUSED = "refused", "Refused"
-        PUBLISHING = "publishing", "Being published"
-        PUBLISHED = "published", "Published"
-        DISCARDED = "discarded", "Discarded"
+        CHECKING = "checking", _("Being checked")
+        READY = "ready", _("Checked: ready to publish")
+        REFUSED = "refused", _("Refused")
+        PUBLISHING = "publishing", _("Being published")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
 
     source = models.CharField(max_length=60, help_text="The source's key in data/catalogue/sources.yaml.")
     release_date = models.DateField(help_text="The date the publisher released this vintage.")
