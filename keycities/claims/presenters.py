@@ -17,7 +17,7 @@ def judged_twice(latest: dict[str, Any], then: dict[str, Any] | None) -> str:
     def marked(text: str, marginal: bool) -> str:
         return _("%(verdict)s (marginal)") % {"verdict": text} if marginal else text
 
-    period = f" ({then['period']} data)" if then.get("period") else ""
+    period = " " + _("(%(year)s data)") % {"year": then["period"]} if then.get("period") else ""
     first = {
         Verdict.HOLDS: _("Held when published%(period)s"),
         Verdict.DOES_NOT_HOLD: _("Did not hold when published%(period)s"),
