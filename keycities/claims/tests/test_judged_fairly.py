@@ -9,17 +9,28 @@ raw ONS workbook (regional GDP by local authority, May 2022) without the Hub's i
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from keycities.claims.models import Claim
 from keycities.claims.services import evaluate_all, evaluate_claim, load_claims
 from keycities.claims.tests.test_claims import CLAIMS_FILE, MEMBERS_2021_CODES, latest, table_by_hand
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    """The sentences are translated: read them in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
+
 
 ECONOMY = "Economy: over £135bn a year"
 GROWTH = "Some of the fastest growing local economies"
@@ -183,3 +194,22 @@ def test_growth_windows_are_for_ranks_and_editable_by_staff(seeded: dict[str, Cl
     growth = seeded[GROWTH]
     page = client_for("secretariat").get(f"/claims/{growth.pk}/edit/").content.decode()
     assert 'name="growth_windows"' in page and 'value="5, 10"' in page
+
+
+def test_a_claim_published_after_a_release_is_judged_on_the_releases_of_its_day(seeded: dict[str, Claim]) -> None:
+    """A document of 1 January 2023 had the May 2022 workbook: the as-published check uses it, and its latest
+    period (2020), exactly as the latest check does while no newer release of the dataset is bundled."""
+    claim = seeded[ECONOMY]
+    claim.document.published_on = dt.date(2023, 1, 1)
+    claim.document.save()
+    claim.refresh_from_db()
+    e = evaluate_claim(claim)
+    assert e.as_published is not None
+    assert e.as_published["working"]["basis"] == "The releases published on or before 1 January 2023."
+    assert (e.as_published["period"], e.as_published["figure"]) == (2020, e.figure)
+    assert e.judged_twice == "Held when published (2020 data); on the latest data (2020) it holds."
+    # The day before the workbook: reckoned with its lag (17 months after the end of 2020), 2019 was out.
+    claim.document.published_on = dt.date(2022, 5, 29)
+    claim.document.save()
+    claim.refresh_from_db()
+    assert evaluate_claim(claim).as_published["period"] == 2019  # type: ignore[index]
