@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import shutil
 import tempfile
 import uuid
@@ -35,6 +36,8 @@ from keycities.core.tasks import UPLOADS_DIR
 from . import catalogue, services
 from .importers.base import Row, Source
 from .models import Area, Observation, Release, ReleaseUpload
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # the largest bundled file (the IoD workbook) is under 5 MB
 LISTED = 200  # changed values kept for the preview (the largest changes); the counts are always complete
@@ -168,6 +171,10 @@ def check(upload_id: int) -> str:
             diff["areas_to_register"] = unknown
     except DataFileError as exc:
         return _refuse(upload, str(exc))
+    except Exception as exc:  # a file no reader foresaw must not leave the upload "being checked" for ever
+        log.exception("Checking upload %s (%s) failed", upload_id, upload.file_name)
+        return _refuse(upload, f"{upload.file_name} could not be read as {source.format}: {type(exc).__name__}: "
+                               f"{exc}")  # fmt: skip
     ReleaseUpload.objects.filter(pk=upload_id, state=ReleaseUpload.State.CHECKING).update(
         state=ReleaseUpload.State.READY, diff=diff, error="", progress=f"Checked: {len(rows):,} values"
     )

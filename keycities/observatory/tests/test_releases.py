@@ -293,3 +293,17 @@ def test_the_upload_form_says_what_is_missing(client_for: Any, data: dict[str, s
         response = client_for("secretariat").post("/evidence/releases/", {**data, "file": f})
     assert response.status_code == 200 and error in response.content.decode()
     assert not ReleaseUpload.objects.exists()
+
+
+def test_a_file_no_reader_foresaw_is_refused_not_left_checking(
+    client_for: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    def broken_reader(source: Any, path: Path) -> Any:
+        raise KeyError("Table 1")
+
+    monkeypatch.setattr(services, "read_source", broken_reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_as(client_for("secretariat"), revised_pay(tmp_path))
+    upload = ReleaseUpload.objects.get()
+    assert upload.state == "refused"
+    assert upload.error == "gross-median-weekly-pay.csv could not be read as ons-csv: KeyError: 'Table 1'"
