@@ -65,6 +65,12 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         """Proposals in a place's queue: work areas it leads, or referred to it."""
         return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)).distinct()
 
+    def for_place(self, place: Place | int | None) -> ProposalQuerySet:
+        """Proposals a place's officers may read: those in its queue, and those that name it as a place involved
+        (which they read but do not review)."""
+        return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)
+                           | models.Q(places=place)).distinct()  # fmt: skip
+
 
 class Language(models.TextChoices):
     """The language a proposal was written in, which is the language its submitter is answered in."""

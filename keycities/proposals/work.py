@@ -17,7 +17,7 @@ from .models import OPEN
 
 def _awaiting(user: Any) -> Any:
     """Open proposals the user reviews that have had no first response yet, the most overdue first."""
-    return (policy.visible_proposals(user).filter(status__in=OPEN, first_response_at__isnull=True)
+    return (policy.reviewable_proposals(user).filter(status__in=OPEN, first_response_at__isnull=True)
             .order_by("first_response_due", "pk"))  # fmt: skip
 
 

@@ -76,7 +76,7 @@ def test_the_exports_labels_follow_the_language() -> None:
     with translation.override("cy"):
         doc = [p.text for p in Docx(io.BytesIO(exports.build_docx(DATA))).paragraphs]
         pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(exports.build_pdf(DATA))).pages)
-    assert doc[0] == "Key Cities\nLlais unedig i Brydain drefol"
+    assert doc[0] == "Key Cities\nLlais unedig dros Brydain drefol"
     assert "Ymateb i: Post-16 funding reform" in doc and "Ymgynghoriad gan: Department for Education" in doc
     assert "Dyddiad cau: 31 Mawrth 2026" in doc and "Cwestiwn 1" in doc and "Lleoedd sy’n aelodau" in doc
     for expected in ["Ymateb i: Post-16 funding reform", "Cwestiwn 2", "Dim ateb.", "Dyddiad cau: 31 Mawrth 2026",

@@ -216,7 +216,7 @@ def test_status_page_add_information_and_withdraw(registry: None, client: Client
 def test_who_sees_which_proposals(client_for, role: str, sees: list[str] | None) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     send(client)
-    send(client, {**GOOD, "work_areas": ["transport"], "title": "Bus lanes"})
+    send(client, {**GOOD, "work_areas": ["transport"], "places": ["kirklees"], "title": "Bus lanes"})
     viewer = client_for(role)
     response = viewer.get("/proposals/")
     if sees is None:
@@ -283,7 +283,7 @@ def test_secretariat_exports_and_erases_a_persons_data(secretariat: User, client
 
 def test_api_with_a_token_follows_the_same_rules(officer: User, client: Client) -> None:
     send(Client())
-    send(Client(), {**GOOD, "work_areas": ["transport"], "title": "Bus lanes"})
+    send(Client(), {**GOOD, "work_areas": ["transport"], "places": ["kirklees"], "title": "Bus lanes"})
     _, key = ApiToken.issue(officer, "test")
     body = client.get("/api/v1/proposals/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert [r["work_areas"] for r in body["results"]] == [["skills"]]
@@ -377,3 +377,19 @@ def test_the_queue_shows_where_each_proposal_went_and_sorts_and_filters(secretar
     assert skills.reference in unassigned and transport.reference in unassigned
     # An officer's queue has no "routed to" filter: it is their place's queue.
     assert 'name="place"' not in client_for("officer").get("/proposals/").content.decode()
+
+
+def test_a_place_named_in_a_proposal_reads_it_but_neither_reviews_it_nor_sees_notes(officer: User) -> None:
+    hull = User.objects.create_user("hull", "officer@hull.test", "x", role=Role.MEMBER_OFFICER,
+                                    place=Place.objects.get(slug="hull"))  # fmt: skip
+    proposal = send(Client(), {**GOOD, "places": ["hull"]})
+    services.add_note(proposal, "Bradford's private view.", by=officer)
+    client = Client()
+    client.force_login(hull)
+    page = client.get(f"/proposals/{proposal.reference}/").content.decode()
+    assert proposal.title in page and "Bradford&#x27;s private view." not in page and "private view" not in page
+    assert 'name="transition"' not in page
+    assert proposal.reference in client.get("/proposals/").content.decode()
+    refused = client.post(f"/proposals/{proposal.reference}/", {"transition": "1", "t-status": "under-review"})
+    assert refused.status_code == 403
+    assert not policy.may_review(hull, proposal) and policy.may_review(officer, proposal)
