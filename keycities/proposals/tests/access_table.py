@@ -88,8 +88,12 @@ ROWS = [
         data={"note": "1", "n-note": "Private."},
         label="a private note on the partner's own proposal",
     ),
-    Row("proposals:review", expect(SIGN_IN, 404, 200, 200, 200, outsider=404), kwargs=ref("named_proposal"),
-        label="a proposal naming Hull"),
+    Row(
+        "proposals:review",
+        expect(SIGN_IN, 404, 200, 200, 200, outsider=404),
+        kwargs=ref("named_proposal"),
+        label="a proposal naming Hull",
+    ),
     Row(
         "proposals:review",
         expect(SIGN_IN, 404, 302, 403, 302, outsider=404),
