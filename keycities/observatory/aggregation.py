@@ -362,8 +362,11 @@ def _suppressed(place: Place, codes: Sequence[str], period: int, *values: dict[s
     return Missing(place.slug, place.name, reason % args)
 
 
+Parts = list[tuple[Place, list[str], str, float, float]]
+
+
 def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Value], weights: dict[str, Value],
-                    ctx: Context) -> tuple[list[tuple[Place, list[str], str, float, float]], list[Missing]]:  # fmt: skip
+                    ctx: Context) -> tuple[Parts, list[Missing]]:  # fmt: skip
     """For each place: (place, its codes, note, Σ weight, Σ value × weight) over its areas; or why it is missing."""
     parts, missing = [], []
     for place in places:
@@ -460,8 +463,9 @@ def figure_for_places(
         if data[codes[0]].value is None:
             missing.append(_suppressed(place, codes, period, data))
         else:
-            members.append(MemberFigure(place.slug, place.name, codes, data[codes[0]].value, note=note,
-                                        nation=place.nation))
+            members.append(
+                MemberFigure(place.slug, place.name, codes, data[codes[0]].value, note=note, nation=place.nation)
+            )
     return members, missing, releases, "Cannot be combined: the members' range and median are shown.", None, None, None
 
 
@@ -551,8 +555,9 @@ def _growth(
         if n is None or b is None or b == 0:
             missing.append(_suppressed(place, codes, period, now, before))
             continue
-        members.append(MemberFigure(place.slug, place.name, codes, 100 * (n / b - 1), n, b, note=note,
-                                    nation=place.nation))
+        members.append(
+            MemberFigure(place.slug, place.name, codes, 100 * (n / b - 1), n, b, note=note, nation=place.nation)
+        )
     n_total = sum(m.numerator or 0 for m in members)
     b_total = sum(m.denominator or 0 for m in members)
     value = 100 * (n_total / b_total - 1) if members and b_total else None

@@ -31,7 +31,8 @@ REQUIRED = ("areacd", "areanm", "indicator", "period", "observation")
 # ONS status markers: x = not available, c = confidential (suppressed), u = low reliability.
 STATUS = {"": "", "x": "suppressed", "c": "suppressed", "u": "unreliable", "p": "provisional", "z": "suppressed"}
 # A blank value keeps the publisher's marker in its note, so that the reason can be given (as the workbooks do).
-MARKER_NOTES = {"x": "[x] not available", "c": "[c] confidential", "u": "[u] low reliability", "z": "[z] not applicable"}
+MARKER_NOTES = {"x": "[x] not available", "c": "[c] confidential", "u": "[u] low reliability",
+                "z": "[z] not applicable"}  # fmt: skip
 
 
 def _note(marker: str, notes: str) -> str:
