@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from keycities.network.models import Group, Nation, Place, PlaceArea
 
-from .models import Aggregation, Area, Indicator, Observation, Release
+from .models import LOCAL_AUTHORITY_KINDS, Aggregation, Area, Indicator, Observation, Release
 
 T = TypeVar("T")
 
@@ -82,8 +82,14 @@ class Store:
                     coverage.setdefault((indicator_id, period), []).append(releases[release_id])
             for found in coverage.values():
                 found.sort(key=lambda r: (r.release_date, r.imported_at), reverse=True)
-            _COVERAGE.update(version=version, coverage=coverage)
+            local = set(Observation.objects.filter(release_id__in=version, area__kind__in=LOCAL_AUTHORITY_KINDS)
+                        .values_list("indicator_id", "period").distinct())  # fmt: skip
+            _COVERAGE.update(version=version, coverage=coverage, local=local)
         return _COVERAGE["coverage"]  # type: ignore[return-value]
+
+    def has_local(self, indicator: Indicator, period: int) -> bool:
+        """Whether some release publishes local authority figures of the indicator for the period."""
+        return (indicator.pk, period) in _COVERAGE["local"]  # type: ignore[operator]
 
     def releases(self, indicator: Indicator, period: int) -> list[Release]:
         """Releases holding the indicator for the period, newest first."""
@@ -113,10 +119,7 @@ def local_periods(indicator: Indicator, store: Store) -> list[int]:
     """The periods for which some release publishes local authority figures (for a derived indicator, its
     numerator's); a year published only for ITL regions is left out."""
     source = indicator.numerator if indicator.derived and indicator.numerator else indicator
-    las = store.memo("local-authority-codes",
-                     lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
-    return [p for p in store.periods(source)
-            if any(las & store.values(r, source, p).keys() for r in store.releases(source, p))]  # fmt: skip
+    return [p for p in store.periods(source) if store.has_local(source, p)]
 
 
 def latest_local_period(indicator: Indicator, store: Store) -> int | None:

@@ -1,11 +1,12 @@
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -32,9 +33,10 @@ def _indicator(slug: str) -> Indicator:
 
 @router.get("/indicators/", response={200: Page[IndicatorOut], **ERRORS}, summary="Indicators")
 def list_indicators(request: HttpRequest, page: Query[ListParams]) -> HttpResponse | dict:
-    """Every indicator: unit, how it may be aggregated, definition, and the span of periods held."""
+    """Every indicator: unit, how it may be aggregated, definition, and the span of periods served (the years with
+    local authority figures, as its page shows them)."""
     store = Store()
-    rows = [presenters.indicator(i, store.periods(queries.source_indicator(i))) for i in queries.indicators()]
+    rows = [presenters.indicator(i, queries.periods(i, store)) for i in queries.indicators()]
     if page.format == "csv":
         header = [k for k in rows[0] if k != "releases"] if rows else []
         return csv_response("indicators.csv", header, ([r[k] for k in header] for r in rows))
@@ -45,7 +47,7 @@ def list_indicators(request: HttpRequest, page: Query[ListParams]) -> HttpRespon
 def get_indicator(request: HttpRequest, slug: str) -> dict:
     ind = _indicator(slug)
     store = Store()
-    return presenters.indicator(ind, store.periods(queries.source_indicator(ind)), list(queries.releases_of(ind)))
+    return presenters.indicator(ind, queries.periods(ind, store), list(queries.releases_of(ind)))
 
 
 class DataFilters(Schema):
@@ -53,13 +55,20 @@ class DataFilters(Schema):
     area: str | None = None
     group: str | None = None
     period: int | None = Field(None, ge=1000, le=3000, description="A year.")
-    release: int | None = None
+    release: int | None = Field(None, description="One release (vintage) by its id: every row it publishes.")
+    releases: Literal["preferred", "all"] = Field(
+        "preferred",
+        description="`preferred` (the default): one row per area and period, from the newest release that "
+        "publishes it. `all`: every vintage's row, each with its release.",
+    )
 
 
 @router.get("/data", response={200: Page[ObservationOut], **ERRORS}, summary="Observations")
 def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListParams]) -> HttpResponseBase | dict:
-    """Published values of one indicator, each with its release. `area` takes one or more GSS codes separated
-    by commas; `group` keeps the areas of the group's members today; `release` picks one vintage."""
+    """Published values of one indicator, each with its release: by default one row per area and period, from
+    the newest release that publishes that area for that period (the preferred release); `release` picks one
+    vintage and `releases=all` returns every vintage. `area` takes one or more GSS codes separated by commas;
+    `group` keeps the areas of the group's members today."""
     key = "api-data:" + hashlib.sha256(f"{_data_version()}|{request.get_full_path()}".encode()).hexdigest()
     if page.format == "json" and (cached := cache.get(key)) is not None:
         return HttpResponse(cached, content_type="application/json")
@@ -83,6 +92,10 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
         qs = qs.filter(period=filters.period)
     if filters.release is not None:
         qs = qs.filter(release_id=filters.release)
+    elif filters.releases == "preferred":
+        newest_first = [F("release__release_date").desc(), F("release__imported_at").desc(), F("release_id").desc()]
+        qs = qs.annotate(vintage=Window(RowNumber(), partition_by=[F("area_id"), F("period")],
+                                        order_by=newest_first)).filter(vintage=1)  # fmt: skip
     rows = qs.order_by("area__code", "period", "release_id").values_list(*presenters.OBSERVATION_FIELDS)
     if page.format == "csv":
         return csv_stream(f"{ind.slug}.csv", presenters.OBSERVATION_HEADER, rows.iterator(chunk_size=5000))

@@ -82,5 +82,6 @@ def test_data_pages_are_cached_until_a_release_is_imported(registry: None, clien
     revised = tmp_path / "population-count.json"
     revised.write_text(path.read_text().replace("369026", "369027"), encoding="utf-8")
     services.import_source(source, path=revised, release_date=dt.date(2026, 9, 25))
-    values = [r["value"] for r in client.get(url).json()["results"]]
-    assert values == [369026.0, 369027.0]  # both vintages, each with its release; no stale page
+    assert [r["value"] for r in client.get(url).json()["results"]] == [369027.0]  # the newest vintage; no stale page
+    values = [r["value"] for r in client.get(url + "&releases=all").json()["results"]]
+    assert values == [369026.0, 369027.0]  # both vintages, each with its release

@@ -1,0 +1,211 @@
+"""Evidence a Minister can rely on (ADR 0025): shares of the geography the members are in, one release per
+series or a marked break, the true reason for every missing member, and one row per area and period from
+`/api/v1/data`. Every expected figure is recomputed here from the extract files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from keycities.network.models import Place
+from keycities.observatory import catalogue, queries, services
+from keycities.observatory.aggregation import Store, Value, _suppressed, group_figure
+from keycities.observatory.models import Release
+from keycities.observatory.tests.conftest import DATA
+from keycities.observatory.tests.test_aggregation import ALL_CODES, TODAY, csv_values, population
+
+pytestmark = pytest.mark.django_db
+
+WELSH = ["W06000022", "W06000011"]  # Newport, Swansea
+ENGLISH = [c for c in ALL_CODES if c not in WELSH]
+CORE_CITIES = ["N09000003", "E08000025", "E06000023", "W06000015", "S12000049", "E08000035", "E08000012",
+               "E08000003", "E08000021", "E06000018", "E08000019"]  # fmt: skip
+
+
+def release_of(dataset: str) -> Release:
+    return Release.objects.get(dataset__slug=dataset)
+
+
+# --------------------------------------------------------------------------- shares follow geography
+
+
+def test_a_group_across_nations_gets_a_uk_share_and_each_nation_its_own_members_share(registry: None) -> None:
+    summary = queries.compare_group(queries.indicator("population"), 2024, Store(), as_of=TODAY)  # type: ignore[arg-type]
+    found = {c.name: c for c in summary.comparisons}
+    pop = population(2024)
+    uk = 100 * sum(pop[c] for c in ALL_CODES) / pop["K02000001"]
+    england = 100 * sum(pop[c] for c in ENGLISH) / pop["E92000001"]
+    wales = 100 * sum(pop[c] for c in WELSH) / pop["W92000004"]
+    assert found["United Kingdom"].share == pytest.approx(uk)
+    assert found["United Kingdom"].share_label == f"Key Cities: {uk:.1f}% of the UK’s population"
+    assert found["England"].share == pytest.approx(england)
+    assert found["England"].share_label == f"English members: {england:.1f}% of England’s population"
+    assert found["Wales"].share == pytest.approx(wales)  # not Key Cities' 6.8 million over Wales's 3.2 million
+    assert found["Wales"].share_label == f"Welsh members: {wales:.1f}% of Wales’s population"
+    assert found["Scotland"].share is None and found["Scotland"].share_label == ""  # no Scottish members
+    assert found["Core Cities"].share is None  # another group is not a geography the members are in
+    assert all(c.share is None or c.share < 100 for c in summary.comparisons)
+
+
+def test_the_indicator_page_labels_the_shares(registry: None, client: Client) -> None:
+    html = client.get("/evidence/population/").content.decode()
+    england = 100 * sum(population(2024)[c] for c in ENGLISH) / population(2024)["E92000001"]
+    assert f"English members: {england:.1f}% of England’s population" in html
+    assert "of it)" not in html
+
+
+# --------------------------------------------------------------------------- one release per series
+
+
+@pytest.fixture
+def gdp_2021(registry: None) -> None:
+    """The ITL workbook (GDP and population for ITL regions, to 2021) and the April 2025 GDP per head file's
+    2021 rows for the same areas as the session's extract."""
+    services.import_source(catalogue.source("ons-gdp-itl"))
+    services.import_source(catalogue.source("els-gdp-per-head"), path=DATA / "gdp-per-head-2021-extract.csv")
+
+
+def test_gdp_per_head_2021_uses_the_newest_release_that_covers_the_members(gdp_2021: None) -> None:
+    fig = group_figure("key-cities", "gdp-per-head", 2021, as_of=TODAY)
+    per_head = csv_values("gdp-per-head-2021-extract.csv", "Gross domestic product per head at current market price",
+                          "2021")  # fmt: skip
+    pop = population(2021)
+    by_hand = sum(per_head[c] * pop[c] for c in ALL_CODES) / sum(pop[c] for c in ALL_CODES)
+    assert fig.value == pytest.approx(by_hand, rel=1e-12)
+    assert fig.releases[0].dataset.slug == "ons-regional-gdp-els"  # not the ITL workbook, which has no districts
+    assert [m.slug for m in fig.missing] == ["carlisle"]
+    assert not any("other boundaries" in m.reason for m in fig.missing if m.slug != "carlisle")
+
+
+def test_a_release_that_stops_earlier_says_not_yet_published(registry: None) -> None:
+    la_workbook = release_of("ons-regional-gdp-la")  # 1998 to 2020
+    fig = group_figure("key-cities", "population", 2021, as_of=TODAY, release=la_workbook)
+    coventry = next(m for m in fig.missing if m.slug == "coventry")
+    assert coventry.reason == (
+        "Regional gross domestic product (GDP): local authorities (Office for National Statistics, released 30 May "
+        "2022) does not yet publish E08000026 for 2021: its latest figure is for 2020."
+    )
+
+
+def test_a_publisher_that_does_not_cover_a_nation_says_so(registry: None) -> None:
+    fig = group_figure("core-cities", "employment-rate", 2023, as_of=TODAY)
+    belfast = next(m for m in fig.missing if m.slug == "belfast")
+    assert belfast.reason == (
+        "LI01 Regional labour market: local indicators (Office for National Statistics, released 16 April 2024) "
+        "does not cover Northern Ireland: it publishes figures for England, Wales and Scotland only."
+    )
+    rate, pop = csv_values("employment-extract.csv", "Employment rate", "2023"), population(2023)
+    counted = [c for c in CORE_CITIES if c != "N09000003"]
+    assert fig.value == pytest.approx(sum(rate[c] * pop[c] for c in counted) / sum(pop[c] for c in counted))
+
+
+@pytest.mark.parametrize(("note", "says"), [
+    ("[c] confidential", "suppressed by the publisher as confidential (“c”)"),
+    ("[u] low reliability", "suppressed by the publisher as unreliable (“u”)"),
+    ("[x] not available", "marked not available by the publisher (“x”)"),
+    ("", "blank in this release, with no reason given"),
+])  # fmt: skip
+def test_a_suppressed_figure_gives_the_publishers_marker(note: str, says: str) -> None:
+    place = Place(slug="hull", name="Hull")
+    missing = _suppressed(place, ["E06000010"], 2023, {"E06000010": Value(None, "suppressed", note)})
+    assert missing.reason == f"The figure for E06000010 in 2023 is {says}."
+
+
+def test_core_cities_population_series_marks_the_change_of_release(registry: None) -> None:
+    ind = queries.indicator("population")
+    points = {p.period: p for p in queries.group_series(ind, "core-cities", Store(), as_of=TODAY)}  # type: ignore[arg-type]
+    assert points[2017].value == sum(population(2017)[c] for c in CORE_CITIES)
+    assert points[2016].release.dataset.slug == "ons-regional-gdp-la"  # type: ignore[union-attr]
+    assert points[2017].release.dataset.slug == "ons-population-estimates"  # type: ignore[union-attr]
+    assert points[2017].break_reason == (
+        "From 2017 the figures come from Mid-year population estimates (26 September 2025); before, from Regional "
+        "gross domestic product (GDP): local authorities (30 May 2022)."
+    )
+    assert [p for p, point in points.items() if point.is_break] == [2017]
+
+
+def test_the_series_csv_says_where_it_breaks(registry: None, client: Client) -> None:
+    rows = list(csv.DictReader(io.StringIO(client.get("/evidence/population/series.csv").content.decode())))
+    by_period = {r["period"]: r for r in rows}
+    assert by_period["2017"]["break"].startswith("Key Cities: From 2017 the figures come from Mid-year population")
+    assert "Core Cities: From 2017" in by_period["2017"]["break"]
+    assert by_period["2018"]["break"] == ""
+    assert float(by_period["2018"]["Core Cities"]) == sum(population(2018)[c] for c in CORE_CITIES)
+
+
+# --------------------------------------------------------------------------- /api/v1/data
+
+
+def test_data_returns_one_row_per_area_and_period_by_default(registry: None, client: Client) -> None:
+    url = "/api/v1/data?indicator=population&group=key-cities&period=2020&limit=100"
+    preferred = client.get(url).json()
+    every = client.get(url + "&releases=all").json()
+    pairs = [(r["area_code"], r["period"]) for r in preferred["results"]]
+    assert len(pairs) == len(set(pairs)) == preferred["count"]
+    assert every["count"] > preferred["count"]  # both vintages of the same areas
+    pop = population(2020)
+    for row in preferred["results"]:
+        if row["area_code"] in pop:  # the newer release publishes it: its figure, not the 2022 workbook's
+            assert (row["release_dataset"], row["value"]) == ("ons-population-estimates", pop[row["area_code"]])
+        else:  # Carlisle (E07000028) is only in the 2022 workbook
+            assert (row["area_code"], row["release_dataset"]) == ("E07000028", "ons-regional-gdp-la")
+    la = release_of("ons-regional-gdp-la").pk
+    one = client.get(f"{url}&release={la}").json()
+    assert {r["release_id"] for r in one["results"]} == {la}
+    assert one["count"] == every["count"] - len(pop.keys() & {r["area_code"] for r in preferred["results"]})
+
+
+# --------------------------------------------------------------------------- words and numbers
+
+
+def test_profile_changes_in_rates_are_in_percentage_points(registry: None) -> None:
+    rows = {r.indicator.slug: r for r in queries.place_profile(Place.objects.get(slug="coventry"), as_of=TODAY)}
+    rate = rows["employment-rate"]
+    now = csv_values("employment-extract.csv", "Employment rate", "2023")["E08000026"]
+    before = csv_values("employment-extract.csv", "Employment rate", "2022")["E08000026"]
+    exact = Decimal(str(now)) - Decimal(str(before))
+    assert rate.change == float(exact)  # no float artefacts
+    sign = "+" if exact > 0 else "−" if exact < 0 else ""
+    assert rate.change_text == f"{sign}{abs(exact):.1f} pp"
+    pop = rows["population"]
+    grew = population(2024)["E08000026"] - population(2023)["E08000026"]
+    pct = 100 * grew / population(2023)["E08000026"]
+    assert pop.change_text == f"+{grew:,.0f} (+{pct:.1f}%)"
+
+
+def test_pages_take_the_membership_date(registry: None, client: Client) -> None:
+    default = client.get("/evidence/population/").content.decode()
+    assert "membership as of" in default and "(today, the default" in default
+    dated = client.get("/evidence/population/?as_of=2020-06-30").content.decode()
+    assert "membership as of 30 June 2020." in dated
+    assert 'value="2020-06-30"' in dated
+    profile = client.get("/evidence/places/coventry/?as_of=2020-06-30").content.decode()
+    assert "Ranks among members use the members on 30 June 2020." in profile
+    compare = client.get("/evidence/compare/?indicator=population&groups=key-cities&as_of=2020-06-30")
+    assert "Groups use their members on 30 June 2020 throughout" in compare.content.decode()
+
+
+def test_membership_date_changes_the_members_ranked(registry: None) -> None:
+    from keycities.network.models import Membership
+
+    Membership.objects.filter(place__slug="preston", group__slug="key-cities").update(end=dt.date(2020, 12, 31))
+    coventry = Place.objects.get(slug="coventry")
+    today = {r.indicator.slug: r for r in queries.place_profile(coventry, as_of=TODAY)}["population"]
+    earlier = {r.indicator.slug: r for r in queries.place_profile(coventry, as_of=dt.date(2020, 6, 30))}["population"]
+    assert (today.of_members, earlier.of_members) == (22, 23)
+
+
+def test_indicators_list_years_actually_served(gdp_2021: None, client: Client) -> None:
+    """The ITL workbook has GVA for 2021 for regions only; the pages serve local authority years (to 2020)."""
+    body = client.get("/api/v1/indicators/?limit=200").json()
+    found = {i["slug"]: i for i in body["results"]}
+    assert (found["gva"]["first_period"], found["gva"]["latest_period"]) == (1998, 2020)
+    served = json.loads((DATA / "population-extract.json").read_text())["xDomainNumb"]
+    assert found["population"]["latest_period"] == max(served)
+    assert "1998–2020" in client.get("/evidence/").content.decode()
