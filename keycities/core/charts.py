@@ -90,6 +90,7 @@ UNITS: Final[Mapping[str, _Unit]] = {
     "ratio": _Unit(2, "", "", "Ratio"),
     "score": _Unit(1, "", "", "Score"),
     "rank": _Unit(0, "", "", "Rank"),
+    "index-2019": _Unit(1, "", "", "Index, 2019 = 100"),
 }
 
 

@@ -441,8 +441,13 @@ def figure_for_places(
         total_weight = sum(m.numerator or 0 for m in members)
         value = sum((m.value or 0) * (m.numerator or 0) for m in members) / total_weight if members else None
         year = indicator.weight.label_period(wperiod)
-        method = (f"Each member's rate weighted by its {indicator.weight.name.lower()} ({year}). The rate is a share "
-                  f"of {indicator.base or 'its base'}.")  # fmt: skip
+        if indicator.unit == "%":
+            method = (f"Each member's rate weighted by its {indicator.weight.name.lower()} ({year}). The rate is a "
+                      f"share of {indicator.base or 'its base'}.")  # fmt: skip
+        else:  # a score or an average rank is an average over people, not a share of them
+            method = (f"Each member's {indicator.name.split(':')[-1].strip().lower()} weighted by its "
+                      f"{indicator.weight.name.lower()} ({year}): an average over its {indicator.base or 'base'}, "
+                      "not a share of them.")  # fmt: skip
         return members, missing, releases, method, value, None, total_weight
 
     # Not combinable: each member's own published value; no group value.

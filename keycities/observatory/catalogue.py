@@ -344,8 +344,7 @@ PRODUCT_TAXES = (
 )
 INDEX_2019 = (
     "An index of the area against its own 2019 level, so it shows change over time, not how areas compare; it "
-    "cannot be combined across areas from the published tables. The values are index points (2019 = 100), shown "
-    "with the unit 'ratio' because the Hub has no index unit."
+    "cannot be combined across areas from the published tables. The values are index points (2019 = 100)."
 )
 INDICATORS.extend([
     IndicatorDef("vat-on-products", "VAT on products", "Economy", "£m", "sum",
@@ -358,11 +357,11 @@ INDICATORS.extend([
     IndicatorDef("subsidies-on-products", "Subsidies on products", "Economy", "£m", "sum",
                  "Subsidies paid per unit of a good or service produced or sold, at current prices, £ million; "
                  "subtracted from gross value added to reach GDP.", None, caveats=PRODUCT_TAXES),
-    IndicatorDef("gva-implied-deflator", "GVA implied deflator (2019 = 100)", "Economy", "ratio", "not-combinable",
+    IndicatorDef("gva-implied-deflator", "GVA implied deflator (2019 = 100)", "Economy", "index-2019", "not-combinable",
                  "Index of the prices of what the area produces: whole-economy gross value added at current prices "
                  "divided by GVA in chained volume measures, with 2019 = 100. ONS uses it to take price changes out "
                  "of GDP.", None, caveats=INDEX_2019),
-    IndicatorDef("gdp-cvm-index", "GDP volume index (2019 = 100)", "Economy", "ratio", "not-combinable",
+    IndicatorDef("gdp-cvm-index", "GDP volume index (2019 = 100)", "Economy", "index-2019", "not-combinable",
                  "GDP in chained volume measures (price changes removed) as an index of the area's own 2019 level: "
                  "90 means real GDP 10% below 2019.", None, caveats=INDEX_2019),
     IndicatorDef("gdp-per-head-real-growth", "Real GDP per head growth", "Productivity", "%", "not-combinable",

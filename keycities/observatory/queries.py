@@ -104,11 +104,20 @@ def area_values(ind: Indicator, period: int, store: Store, *, local_authorities_
     codes = [c for c in raw if c in las] if local_authorities_only else list(raw)
     rows = [AreaValue(c, names[c], raw[c][0], raw[c][1], member=members.get(c, ("", ""))[1],
                       member_slug=members.get(c, ("", ""))[0]) for c in codes]  # fmt: skip
-    ranked = sorted((r for r in rows if r.value is not None), key=lambda r: -(r.value or 0))
-    for i, row in enumerate(ranked):
-        row.rank = i + 1 if i == 0 or row.value != ranked[i - 1].value else ranked[i - 1].rank
+    if is_published_rank(ind):  # the rank as published (1 = most deprived for the IoD), never ranked again
+        for row in rows:
+            row.rank = round(row.value) if row.value is not None else None
+    else:
+        ranked = sorted((r for r in rows if r.value is not None), key=lambda r: -(r.value or 0))
+        for i, row in enumerate(ranked):
+            row.rank = i + 1 if i == 0 or row.value != ranked[i - 1].value else ranked[i - 1].rank
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
     return rows, releases
+
+
+def is_published_rank(ind: Indicator) -> bool:
+    """A rank the publisher gives (the IoD's ranks of districts), as opposed to a value the Hub ranks."""
+    return ind.unit == Unit.RANK and ind.aggregation == Aggregation.NOT_COMBINABLE
 
 
 def member_area_codes(group: str = KEY_CITIES, on: dt.date | None = None) -> dict[str, tuple[str, str]]:
@@ -364,7 +373,7 @@ def place_profile(place: Place, store: Store | None = None, *, as_of: dt.date | 
             prev, _, _, _, _, _, _ = figure_for_places(ind, ps[-2], [place], store=store)
             if prev:
                 row.previous_period, row.previous_value = ps[-2], prev[0].value
-        if ind.unit == Unit.RANK:  # no rank of a rank
+        if is_published_rank(ind):  # no rank of a rank
             rows.append(_comparators(row, ind, place, period, store))
             continue
         values, _releases = area_values(ind, period, store)

@@ -209,3 +209,37 @@ def test_indicators_list_years_actually_served(gdp_2021: None, client: Client) -
     served = json.loads((DATA / "population-extract.json").read_text())["xDomainNumb"]
     assert found["population"]["latest_period"] == max(served)
     assert "1998–2020" in client.get("/evidence/").content.decode()
+
+
+@pytest.fixture
+def iod(registry: None) -> None:
+    services.import_source(catalogue.source("mhclg-iod-2019"))
+
+
+def test_iod_ranks_are_shown_as_published_and_welsh_members_are_not_covered(iod: None) -> None:
+    store = Store()
+    published = queries.indicator("imd-rank-average-score")
+    rows, _releases = queries.area_values(published, 2019, store)  # type: ignore[arg-type]
+    assert all(r.rank == round(r.value) for r in rows if r.value is not None)  # the rank as published
+    assert rows[0].rank == 1 and rows[0].name == "Blackpool"  # 1 = most deprived
+    profile = {r.indicator.slug: r for r in queries.place_profile(Place.objects.get(slug="coventry"), store,
+                                                                   as_of=TODAY)}  # fmt: skip
+    assert (profile["imd-rank-average-score"].rank_all, profile["imd-rank-average-score"].rank_members) == (None, None)
+    score = profile["imd-average-score"]
+    assert score.rank_all == profile["imd-rank-average-score"].value  # the Hub's ranking of scores agrees
+    fig = group_figure("key-cities", "imd-average-score", 2019, as_of=TODAY, store=store)
+    assert "not a share" in fig.method and "The rate is a share" not in fig.method
+    assert {m.slug: m.reason for m in fig.missing if m.slug in ("newport", "swansea")} == dict.fromkeys(
+        ("newport", "swansea"),
+        "English indices of deprivation 2019: local authority district summaries (Ministry of Housing, Communities "
+        "and Local Government, released 26 September 2019) does not cover Wales: it publishes figures for England "
+        "only.",
+    )
+
+
+def test_indices_say_their_unit(registry: None, client: Client) -> None:
+    body = client.get("/api/v1/indicators/gdp-cvm-index").json()
+    assert body["unit"] == "index-2019"
+    from keycities.observatory.models import Unit
+
+    assert Unit("index-2019").label == "index, 2019 = 100"
