@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from keycities.core.charts import exact_difference, format_change
+from keycities.core.charts import exact_difference, format_change, format_value
 from keycities.network.models import Group, Place, PlaceArea
 
 from .aggregation import (
@@ -291,6 +291,31 @@ def member_shares(ind: Indicator, kc: GroupFigure, area: str, value: float | Non
     return share, share_label(area, share, ind, kc.group_name)
 
 
+def other_totals(name: str, ind: Indicator, period: int, release: Release, store: Store, value: float | None) -> str:
+    """Where another release publishes a different total for the comparator, say so and why: the page's (and the
+    claims') total is always on the release the members' figures come from."""
+    if ind.derived or value is None:
+        return ""
+    said = []
+    for other in store.releases(ind, period):
+        if other.pk == release.pk:
+            continue
+        data = store.values(other, ind, period)
+        for code in COMPARATOR_AREAS[name]:
+            found = data.get(code)
+            if found and found.value is not None and found.value != value:
+                extra = _(", including Extra-Regio") if code == "UK" else ""
+                said.append(f"{format_value(found.value, ind.unit)} ({other.dataset.title}, "
+                            f"{other.release_date:%-d %B %Y}{extra})")  # fmt: skip
+                break
+    if not said:
+        return ""
+    return _(
+        ". Other releases publish %(totals)s: another vintage of the figures, so this page (and every claim) "
+        "uses the total from the release the members’ figures come from."
+    ) % {"totals": "; ".join(said)}
+
+
 def compare_group(ind: Indicator, period: int, store: Store, *, as_of: dt.date | None = None) -> IndicatorSummary:
     """Key Cities against the UK, England, Wales, Scotland and the Core Cities, as values and shares of the
     geography the members are in."""
@@ -303,7 +328,8 @@ def compare_group(ind: Indicator, period: int, store: Store, *, as_of: dt.date |
             comparisons.append(Comparison(name, None, "not published in this release"))
             continue
         share, label = member_shares(ind, kc, name, found.value)
-        comparisons.append(Comparison(name, found.value, found.method, share, label))
+        how = found.method + other_totals(name, ind, period, release, store, found.value)
+        comparisons.append(Comparison(name, found.value, how, share, label))
     try:
         core = group_figure(CORE_CITIES, ind, period, as_of=as_of or dt.date.today(), store=store)
         value = core.value if core.value is not None else core.median

@@ -243,3 +243,20 @@ def test_indices_say_their_unit(registry: None, client: Client) -> None:
     from keycities.observatory.models import Unit
 
     assert Unit("index-2019").label == "index, 2019 = 100"
+
+
+def test_uk_totals_on_the_page_say_why_they_differ_from_data(gdp_2021: None, client: Client) -> None:
+    """The page's (and claims') UK total is on the members' release; the ITL release's own total differs."""
+    from keycities.core.charts import format_value
+    from keycities.observatory.aggregation import area_figure
+
+    store, ind = Store(), queries.indicator("gva")
+    summary = queries.compare_group(ind, 2020, store, as_of=TODAY)  # type: ignore[arg-type]
+    uk = next(c for c in summary.comparisons if c.name == "United Kingdom")
+    claims_total = area_figure("United Kingdom", ind, 2020, summary.key_cities.releases[0], store)  # type: ignore[arg-type]
+    assert uk.value == claims_total.value  # type: ignore[union-attr]
+    published = client.get("/api/v1/data?indicator=gva&area=UK&period=2020").json()["results"]
+    assert len(published) == 1 and published[0]["release_dataset"] == "ons-regional-gdp-itl"
+    assert published[0]["value"] != uk.value
+    assert f"Other releases publish {format_value(published[0]['value'], '£m')} (Regional gross domestic product " \
+           "(GDP): all ITL regions, 25 April 2023, including Extra-Regio)" in uk.how  # fmt: skip
