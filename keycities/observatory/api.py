@@ -18,7 +18,7 @@ from keycities.network.models import Group
 from . import presenters, queries
 from .aggregation import AggregationError, Store, group_figure
 from .models import Area, Indicator, Observation, Release
-from .schemas import AggregateOut, IndicatorDetailOut, IndicatorOut, ObservationOut
+from .schemas import AggregateOut, IndicatorDetailOut, IndicatorOut, ObservationOut, SeriesOut
 
 router = Router(tags=["observatory"])
 ERRORS = {400: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope}
@@ -142,6 +142,35 @@ def aggregate(request: HttpRequest, slug: str, params: Query[AggregateParams]) -
     except AggregationError as exc:
         raise HttpError(404, str(exc)) from exc
     return presenters.aggregate(figure)
+
+
+class SeriesParams(Schema):
+    indicator: str
+    as_of: IsoDate | None = Field(None, description="Membership date (default: today), used for every period.")
+    format: Literal["json", "csv"] = "json"
+
+
+@router.get("/groups/{slug}/series", response={200: SeriesOut, **ERRORS}, summary="A group's series, with breaks")
+def series(request: HttpRequest, slug: str, params: Query[SeriesParams]) -> HttpResponseBase | dict:
+    """The group's figure for every period with local authority figures (the median of the members where the
+    measure cannot be combined), each from the newest release that covers it, with the members counted. A point
+    whose release, members counted or areas differ from the period before is a break (`is_break`, with
+    `break_reason`): read the change across it as a change of basis, not growth. `format=csv` for CSV."""
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404(f"There is no group {slug!r}.")
+    ind = _indicator(params.indicator)
+    as_of = params.as_of or dt.date.today()
+    points = queries.group_series(ind, group.slug, Store(), as_of=as_of)
+    rows = [presenters.series_point(p) for p in points]
+    if params.format == "csv":
+        cells = ([" ".join(v) if isinstance(v, list) else v for v in r.values()] for r in rows)
+        return csv_response(f"{group.slug}-{ind.slug}-series.csv", presenters.SERIES_HEADER, cells)
+    return {
+        "group": group.slug, "group_name": group.name, "indicator": ind.slug, "unit": ind.unit, "as_of": as_of,
+        "value_kind": "median of the members" if ind.aggregation == "not-combinable" else "group figure",
+        "points": rows,
+    }  # fmt: skip
 
 
 # ---------------------------------------------------------------- bulk download

@@ -260,3 +260,16 @@ def test_uk_totals_on_the_page_say_why_they_differ_from_data(gdp_2021: None, cli
     assert published[0]["value"] != uk.value
     assert f"Other releases publish {format_value(published[0]['value'], '£m')} (Regional gross domestic product " \
            "(GDP): all ITL regions, 25 April 2023, including Extra-Regio)" in uk.how  # fmt: skip
+
+
+def test_series_api_marks_breaks(registry: None, client: Client) -> None:
+    body = client.get("/api/v1/groups/core-cities/series?indicator=population&as_of=2026-11-26").json()
+    points = {p["period"]: p for p in body["points"]}
+    assert points[2018]["value"] == sum(population(2018)[c] for c in CORE_CITIES)
+    assert points[2018]["release_dataset"] == "ons-population-estimates" and not points[2018]["is_break"]
+    assert points[2017]["is_break"] and points[2017]["break_reason"].startswith("From 2017 the figures come from")
+    assert len(points[2018]["members_counted"]) == 11 and body["value_kind"] == "group figure"
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/api/v1/groups/core-cities/series?indicator=population&format=csv").content.decode())))  # fmt: skip
+    assert [r["period"] for r in rows if r["is_break"] == "True"] == ["2017"]
+    assert client.get("/api/v1/groups/nobody/series?indicator=population").status_code == 404
