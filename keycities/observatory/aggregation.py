@@ -342,6 +342,47 @@ def _weights(store: Store, indicator: Indicator, period: int,
     return None
 
 
+# A weight the bundled data may not hold (no population by age loaded) -> the weight used instead, said so.
+WEIGHT_FALLBACK = {"population-16-64": "population"}
+
+
+def _nearest_weights(store: Store, indicator: Indicator, period: int,
+                     codes: set[str]) -> tuple[dict[str, Value], dict[str, int], list[Release]] | None:  # fmt: skip
+    """Each area's weight from the nearest year that has it (the year itself, else the closest, an earlier year
+    before a later one), from the release covering most of `codes` (the newest among equals). Returns the weights,
+    the year each came from and the releases used."""
+    years = sorted(store.periods(indicator), key=lambda y: (abs(y - period), y > period))
+    merged: dict[str, Value] = {}
+    year_of: dict[str, int] = {}
+    used: list[Release] = []
+    for year in years:
+        found = sorted(store.releases(indicator, year), reverse=True,
+                       key=lambda r: (len(codes & store.values(r, indicator, year).keys()), r.release_date,
+                                      r.imported_at))  # fmt: skip
+        for release in found:
+            fresh = {c: v for c, v in store.values(release, indicator, year).items() if c not in merged}
+            if fresh:
+                merged.update(fresh)
+                year_of.update(dict.fromkeys(fresh, year))
+                if codes & fresh.keys() and release not in used:
+                    used.append(release)
+        if codes <= merged.keys():
+            break
+    return (merged, year_of, used) if merged else None
+
+
+def _years_said(weight: Indicator, period: int, years: Sequence[int]) -> str:
+    """Which years' weights were used: "mid-2023"; "2021; 2022 for areas without 2021 figures"; "2022, the
+    nearest year with figures to 2023"."""
+    found = sorted(set(years))
+    others = " and ".join(weight.label_period(y) for y in found if y != period)
+    if found == [period] or not found:
+        return weight.label_period(period) if found else ""
+    if period in found:
+        return f"{weight.label_period(period)}; {others} for areas without {period} figures"
+    return f"{others}, the nearest year{'s' if len(found) > 1 else ''} with figures to {period}"
+
+
 def _total(codes: Sequence[str], values: dict[str, Value]) -> float | None:
     parts = [values[c].value for c in codes]
     if any(v is None for v in parts):
@@ -428,11 +469,17 @@ def figure_for_places(
         return members, missing, releases, "Sum of the members' values (counts add up).", value, None, None
 
     if agg == Aggregation.WEIGHTED_MEAN and indicator.weight:
-        weights = _weights(store, indicator.weight, period, set(data))
+        weight, fallback = indicator.weight, ""
+        if not store.periods(weight) and weight.slug in WEIGHT_FALLBACK:
+            instead = WEIGHT_FALLBACK[weight.slug]
+            weight = store.memo(("indicator", instead), lambda: Indicator.objects.get(slug=instead))
+            fallback = (f" The Hub holds no {indicator.weight.name.lower()}, so the {weight.name.lower()} stands in; "
+                        f"this approximates the group's rate.")  # fmt: skip
+        weights = _nearest_weights(store, weight, period, set(data))
         if weights is None:
-            raise AggregationError(f"There is no {indicator.weight.name.lower()} for {period} or earlier to weight by.")
-        wvalues, wperiod, wrelease = weights
-        releases.append(wrelease)
+            raise AggregationError(f"There is no {weight.name.lower()} to weight by.")
+        wvalues, year_of, wreleases = weights
+        releases += wreleases
         parts, missing = _weighted_parts(places, period, data, wvalues, ctx)
         members = [
             MemberFigure(p.slug, p.name, codes, vw / w, numerator=w, note=note, nation=p.nation)
@@ -440,13 +487,13 @@ def figure_for_places(
         ]
         total_weight = sum(m.numerator or 0 for m in members)
         value = sum((m.value or 0) * (m.numerator or 0) for m in members) / total_weight if members else None
-        year = indicator.weight.label_period(wperiod)
+        year = _years_said(weight, period, [year_of[c] for m in members for c in m.areas]) or str(period)
         if indicator.unit == "%":
-            method = (f"Each member's rate weighted by its {indicator.weight.name.lower()} ({year}). The rate is a "
-                      f"share of {indicator.base or 'its base'}.")  # fmt: skip
+            method = (f"Each member's rate weighted by its {weight.name.lower()} ({year}). The rate is a "
+                      f"share of {indicator.base or 'its base'}.{fallback}")  # fmt: skip
         else:  # a score or an average rank is an average over people, not a share of them
             method = (f"Each member's {indicator.name.split(':')[-1].strip().lower()} weighted by its "
-                      f"{indicator.weight.name.lower()} ({year}): an average over its {indicator.base or 'base'}, "
+                      f"{weight.name.lower()} ({year}): an average over its {indicator.base or 'base'}, "
                       "not a share of them.")  # fmt: skip
         return members, missing, releases, method, value, None, total_weight
 

@@ -780,3 +780,54 @@ SOURCES.extend([
            path="ons/subnational-trade-2022/subnationaltradeinservices2022.xlsx", read=trade.read,
            release_date="2025-02-06", indicators=TRADE_COLUMNS["services"], options=TRADE_OPTIONS),
 ])  # fmt: skip
+
+# ----------------------------------------------------------------------------------------------------------------
+# Population by age (ADR 0025 and issue 9 item 11): residents aged 16 to 64, the base of the employment,
+# inactivity and claimant rates, from Census 2021 (England and Wales) and the mid-2022 estimates (UK).
+# Appended as one block, leaving the entries above untouched.
+from .importers import population_age  # noqa: E402
+
+INDICATORS.append(
+    IndicatorDef("population-16-64", "Population aged 16 to 64", "People", "persons", "sum",
+                 "Residents aged 16 to 64: the sum of the single years of age 16 to 64 published by ONS (Census 2021 "
+                 "for England and Wales; mid-year estimates by single year of age). The base of the employment, "
+                 "economic inactivity and claimant rates.", None,
+                 caveats="Ages are published for 2021 (Census) and mid-2022 only in the bundled data. Census 2021 "
+                 "figures are protected by small perturbations, so they may differ from other Census tables by a "
+                 "few people."),
+)  # fmt: skip
+WEIGHTED_BY_AGE = (
+    "The group figure weights each member's rate by its residents aged 16 to 64, the population the rate is a "
+    "share of. Ages are held for 2021 (Census, England and Wales) and mid-2022 (UK) only; every other year uses "
+    "the nearest of those years, and each figure's method says which."
+)
+for _ind in INDICATORS:
+    if _ind.slug in ("employment-rate", "economic-inactivity-rate", "claimant-rate"):
+        INDICATORS[INDICATORS.index(_ind)] = IndicatorDef(**{**_ind.__dict__, "weight": "population-16-64",
+                                                             "caveats": WEIGHTED_BY_AGE})  # fmt: skip
+DATASETS.update({
+    "ons-census-2021-age": {
+        "title": "Census 2021: age by single year of age (TS007)", "publisher": ONS,
+        "source_url": "https://www.nomisweb.co.uk/sources/census_2021_bulk",
+        "geography": "Local authorities in England and Wales on 2021 boundaries", "licence": OGL,
+        "description": "Usual residents on Census Day, 21 March 2021, by single year of age (Nomis bulk file "
+        "census2021-ts007). The Hub sums ages 16 to 64.",
+    },
+    "ons-population-estimates-by-age": {
+        "title": "Mid-year population estimates by single year of age and sex", "publisher": ONS,
+        "source_url": "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
+        "populationestimates/datasets/populationestimatesforukenglandandwalesscotlandandnorthernireland",
+        "geography": "UK, nations, regions, counties and local authorities on April 2023 boundaries", "licence": OGL,
+        "description": "Sheet MYE2 - Persons of the mid-2022 workbook. The Hub sums ages 16 to 64.",
+    },
+})  # fmt: skip
+AGE_OPTIONS: dict[str, object] = {"indicator": "population-16-64", "age_from": 16, "age_to": 64}
+SOURCES.extend([
+    Source(key="ons-census-2021-age", dataset="ons-census-2021-age",
+           path="ons/population-by-age/census2021-ts007-ltla.csv", read=population_age.read_census,
+           release_date="2022-11-02", options={**AGE_OPTIONS, "period": 2021}),
+    Source(key="ons-mye-2022-age", dataset="ons-population-estimates-by-age",
+           path="ons/population-by-age/mye22final.xlsx", read=population_age.read_mye,
+           release_date="2024-03-26", options={**AGE_OPTIONS, "period": 2022, "sheet": "MYE2 - Persons",
+                    "skip_geographies": ("Metropolitan County",)}),
+])  # fmt: skip

@@ -13,7 +13,7 @@ def test_indicators_list_and_detail(registry: None, client: Client) -> None:
     found = {i["slug"]: i for i in body["results"]}
     assert found["population"]["latest_period"] == 2024 and found["population"]["first_period"] == 1998  # GDP tables
     assert found["gdp-per-head"]["numerator"] == "gdp" and found["gdp-per-head"]["denominator"] == "population"
-    assert found["employment-rate"]["weight"] == "population"
+    assert found["employment-rate"]["weight"] == "population-16-64"
     assert found["median-weekly-pay"]["aggregation"] == "not-combinable"
     detail = client.get("/api/v1/indicators/median-weekly-pay").json()
     assert [r["dataset"] for r in detail["releases"]] == ["ons-ashe-pay"]

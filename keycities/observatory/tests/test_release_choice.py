@@ -273,3 +273,79 @@ def test_series_api_marks_breaks(registry: None, client: Client) -> None:
         client.get("/api/v1/groups/core-cities/series?indicator=population&format=csv").content.decode())))  # fmt: skip
     assert [r["period"] for r in rows if r["is_break"] == "True"] == ["2017"]
     assert client.get("/api/v1/groups/nobody/series?indicator=population").status_code == 404
+
+
+# --------------------------------------------------------------------------- the right base for rates
+
+
+def ages_16_to_64_census() -> dict[str, float]:
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "data/ons/population-by-age/census2021-ts007-ltla.csv"
+    with path.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    return {r["geography code"]: float(sum(int(r[f"Age: Aged {a} years; measures: Value"]) for a in range(16, 65)))
+            for r in rows}  # fmt: skip
+
+
+def ages_16_to_64_mye() -> dict[str, float]:
+    from django.conf import settings
+    from openpyxl import load_workbook
+
+    wb = load_workbook(settings.BASE_DIR / "data/ons/population-by-age/mye22final.xlsx", read_only=True)
+    rows = list(wb["MYE2 - Persons"].iter_rows(values_only=True))
+    header = list(rows[7])
+    columns = [header.index(str(a)) for a in range(16, 65)]
+    return {r[0]: float(sum(r[c] for c in columns)) for r in rows[8:] if r[0]}
+
+
+@pytest.fixture
+def ages(registry: None) -> None:
+    services.sync_catalogue()
+    services.import_source(catalogue.source("ons-census-2021-age"))
+    services.import_source(catalogue.source("ons-mye-2022-age"))
+
+
+def test_rates_are_weighted_by_residents_aged_16_to_64(ages: None) -> None:
+    rate = csv_values("employment-extract.csv", "Employment rate", "2023")
+    base = ages_16_to_64_mye()  # mid-2022, the nearest year with ages to 2023
+    fig = group_figure("key-cities", "employment-rate", 2023, as_of=TODAY)
+    assert fig.value == pytest.approx(sum(rate[c] * base[c] for c in ALL_CODES) / sum(base[c] for c in ALL_CODES))
+    assert "weighted by its population aged 16 to 64 (2022, the nearest year with figures to 2023)" in fig.method
+    by_total = sum(rate[c] * population(2023)[c] for c in ALL_CODES) / sum(population(2023)[c] for c in ALL_CODES)
+    assert fig.value != pytest.approx(by_total, abs=1e-6)  # the base matters
+    assert {r.dataset.slug for r in fig.releases} == {"ons-local-labour-market", "ons-population-estimates-by-age"}
+
+
+def test_without_ages_for_an_area_the_nearest_year_stands_in(ages: None) -> None:
+    """Census 2021 covers England and Wales: Glasgow's 2021 weight comes from mid-2022, and the method says so."""
+    from keycities.observatory.aggregation import _nearest_weights
+
+    store, ind = Store(), queries.indicator("population-16-64")
+    weights, year_of, _releases = _nearest_weights(store, ind, 2021, {"E08000026", "S12000049"})  # type: ignore[arg-type,misc]
+    assert (weights["E08000026"].value, year_of["E08000026"]) == (ages_16_to_64_census()["E08000026"], 2021)
+    assert (weights["S12000049"].value, year_of["S12000049"]) == (ages_16_to_64_mye()["S12000049"], 2022)
+    from keycities.observatory.aggregation import _years_said
+
+    said = _years_said(ind, 2021, list(year_of.values()))  # type: ignore[arg-type]
+    assert said == "2021; 2022 for areas without 2021 figures"
+
+
+def test_population_aged_16_to_64_is_imported_from_both_files(ages: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from keycities.core.errors import DataFileError
+    from keycities.observatory.models import Observation
+
+    def held(code: str, period: int) -> float | None:
+        found = Observation.objects.filter(indicator__slug="population-16-64", area__code=code, period=period)
+        return found.values_list("value", flat=True).first()
+
+    assert held("E08000026", 2021) == ages_16_to_64_census()["E08000026"]  # Coventry, Census 2021
+    assert held("K02000001", 2022) == ages_16_to_64_mye()["K02000001"]  # the UK, mid-2022
+    assert held("S12000049", 2022) == ages_16_to_64_mye()["S12000049"]  # Glasgow
+    assert held("E11000007", 2022) is None  # metropolitan counties are left out
+    source = catalogue.source("ons-census-2021-age")
+    lines = (services.DATA_DIR / source.path).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    wrong = tmp_path / "census.csv"
+    wrong.write_text(lines[0] + lines[1].replace("2021", "2022", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match="expected 2021"):
+        list(source.read(wrong, source))
