@@ -21,6 +21,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
@@ -387,7 +388,12 @@ def _total(codes: Sequence[str], values: dict[str, Value]) -> float | None:
     parts = [values[c].value for c in codes]
     if any(v is None for v in parts):
         return None
-    return float(sum(v for v in parts if v is not None))
+    return exact_sum(v for v in parts if v is not None)
+
+
+def exact_sum(values: Iterable[float]) -> float:
+    """A sum of published figures without binary float artefacts (4.1 + 16.2 is 20.3, not 20.299999999999997)."""
+    return float(sum((Decimal(repr(v)) for v in values), Decimal(0)))
 
 
 def _suppressed(place: Place, codes: Sequence[str], period: int, *values: dict[str, Value]) -> Missing:
@@ -465,7 +471,7 @@ def figure_for_places(
                 missing.append(_suppressed(place, codes, period, data))
             else:
                 members.append(MemberFigure(place.slug, place.name, codes, total, note=note, nation=place.nation))
-        value = float(sum(m.value for m in members if m.value is not None)) if members else None
+        value = exact_sum(m.value for m in members if m.value is not None) if members else None
         return members, missing, releases, "Sum of the members' values (counts add up).", value, None, None
 
     if agg == Aggregation.WEIGHTED_MEAN and indicator.weight:

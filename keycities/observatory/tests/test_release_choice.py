@@ -349,3 +349,10 @@ def test_population_aged_16_to_64_is_imported_from_both_files(ages: None, tmp_pa
     wrong.write_text(lines[0] + lines[1].replace("2021", "2022", 1), encoding="utf-8")
     with pytest.raises(DataFileError, match="expected 2021"):
         list(source.read(wrong, source))
+
+
+def test_sums_have_no_float_artefacts() -> None:
+    from keycities.observatory.aggregation import exact_sum
+
+    assert exact_sum([4.1, 16.2]) == 20.3 != 4.1 + 16.2
+    assert exact_sum([0.1, 0.2]) == 0.3
