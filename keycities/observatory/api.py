@@ -92,7 +92,7 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
         qs = qs.filter(period=filters.period)
     if filters.release is not None:
         qs = qs.filter(release_id=filters.release)
-    elif filters.releases == "preferred":
+    elif filters.releases == "preferred" and _vintages_overlap(ind, filters.period):
         newest_first = [F("release__release_date").desc(), F("release__imported_at").desc(), F("release_id").desc()]
         qs = qs.annotate(vintage=Window(RowNumber(), partition_by=[F("area_id"), F("period")],
                                         order_by=newest_first)).filter(vintage=1)  # fmt: skip
@@ -108,6 +108,13 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
 
 
 DATA_CACHE_SECONDS = 3600
+
+
+def _vintages_overlap(ind: Indicator, period: int | None) -> bool:
+    """Whether two releases hold the indicator for the period (any period): only then is there a choice to make."""
+    store = Store()
+    periods = [period] if period is not None else store.periods(ind)
+    return any(len(store.releases(ind, p)) > 1 for p in periods)
 
 
 def _data_version() -> tuple[int, int | None]:
