@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keycities.network.models import Group, Nation, Place, PlaceArea
 
@@ -208,7 +210,8 @@ def _within_note(place: Place, on: dt.date) -> str:
 
 
 NATION_LETTERS = {Nation.ENGLAND: "E", Nation.WALES: "W", Nation.SCOTLAND: "S", Nation.NORTHERN_IRELAND: "N"}
-LETTER_NATIONS = {letter: nation for nation, letter in NATION_LETTERS.items()}
+NATION_NAMES = {"E": gettext_lazy("England"), "W": gettext_lazy("Wales"), "S": gettext_lazy("Scotland"),
+                "N": gettext_lazy("Northern Ireland")}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -223,11 +226,11 @@ class Context:
 def _release_name(release: Release) -> str:
     return _("%(title)s (%(publisher)s, released %(date)s)") % {
         "title": release.dataset.title, "publisher": release.dataset.publisher,
-        "date": f"{release.release_date:%-d %B %Y}"}  # fmt: skip
+        "date": date_format(release.release_date, "j F Y")}  # fmt: skip
 
 
 def _nation_list(letters: Iterable[str]) -> str:
-    names = [str(LETTER_NATIONS[c].label) for c in sorted(letters, key="EWSN".index)]
+    names = [str(NATION_NAMES[c]) for c in sorted(letters, key="EWSN".index)]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" and ") + names[-1]
 
 
@@ -245,7 +248,8 @@ def _why_missing(place: Place, codes: Sequence[str], period: int, ctx: Context) 
     letter = NATION_LETTERS.get(place.nation, "")  # type: ignore[call-overload]
     if nations and letter not in nations:
         return _("%(release)s does not cover %(nation)s: it publishes figures for %(covered)s only.") % {
-            "release": name, "nation": place.get_nation_display(), "covered": _nation_list(nations)}  # fmt: skip
+            "release": name, "nation": NATION_NAMES.get(letter, place.nation),
+            "covered": _nation_list(nations)}  # fmt: skip
     if not nations:
         return _("%(release)s publishes no local authority figures, only larger areas, so %(place)s has no figure "
                  "of its own.") % {"release": name, "place": place.name}  # fmt: skip

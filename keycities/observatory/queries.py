@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from keycities.core.charts import exact_difference, format_change, format_value
@@ -152,15 +153,20 @@ def _names(slugs: Iterable[str], names: dict[str, str]) -> str:
     return ", ".join(names.get(s, s) for s in sorted(slugs, key=lambda s: names.get(s, s)))
 
 
+def _release_dated(release: Release) -> str:
+    return f"{release.dataset.title} ({date_format(release.release_date, 'j F Y')})"
+
+
 def mark_breaks(points: list[SeriesPoint]) -> list[SeriesPoint]:
     """Set each point's break reason where the release, the boundaries or the members covered differ from the
     point before (ADR 0025)."""
     for before, now in itertools.pairwise(points):
         reasons = []
         if before.release and now.release and before.release.pk != now.release.pk:
-            reasons.append(_("From %(period)s the figures come from %(new)s; before, from %(old)s.") % {
-                "period": now.period, "new": f"{now.release.dataset.title} ({now.release.release_date:%-d %B %Y})",
-                "old": f"{before.release.dataset.title} ({before.release.release_date:%-d %B %Y})"})  # fmt: skip
+            reasons.append(
+                _("From %(period)s the figures come from %(new)s; before, from %(old)s.")
+                % {"period": now.period, "new": _release_dated(now.release), "old": _release_dated(before.release)}
+            )
         names = {**before.names, **now.names}
         if joined := now.areas.keys() - before.areas.keys():
             reasons.append(_("%(names)s counted from %(period)s.") % {"names": _names(joined, names),
@@ -306,7 +312,7 @@ def other_totals(name: str, ind: Indicator, period: int, release: Release, store
             if found and found.value is not None and found.value != value:
                 extra = _(", including Extra-Regio") if code == "UK" else ""
                 said.append(f"{format_value(found.value, ind.unit)} ({other.dataset.title}, "
-                            f"{other.release_date:%-d %B %Y}{extra})")  # fmt: skip
+                            f"{date_format(other.release_date, 'j F Y')}{extra})")  # fmt: skip
                 break
     if not said:
         return ""
