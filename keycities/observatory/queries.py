@@ -367,6 +367,7 @@ class ProfileRow:
     reason: str = ""
     release: Release | None = None
     note: str = ""
+    change_break: str = ""  # why the change from the year before is not growth alone (another release, areas)
 
     @property
     def change(self) -> float | None:
@@ -402,9 +403,12 @@ def place_profile(place: Place, store: Store | None = None, *, as_of: dt.date | 
             row.note = members[0].note
         row.release = releases[0] if releases else None
         if len(ps) > 1:
-            prev, _, _, _, _, _, _ = figure_for_places(ind, ps[-2], [place], store=store)
+            prev, _, prev_releases, _, _, _, _ = figure_for_places(ind, ps[-2], [place], store=store)
             if prev:
                 row.previous_period, row.previous_value = ps[-2], prev[0].value
+                now = _point(period, members, row.value, releases)
+                before = _point(ps[-2], prev, prev[0].value, prev_releases)
+                row.change_break = mark_breaks([before, now])[1].break_reason
         if is_published_rank(ind):  # no rank of a rank
             rows.append(_comparators(row, ind, place, period, store))
             continue

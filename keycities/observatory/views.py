@@ -173,7 +173,7 @@ def place_profile_csv(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [
         [r.indicator.slug, r.indicator.unit, r.period, r.value, r.previous_period, r.previous_value, r.change,
          r.rank_all, r.of_all, r.rank_members, r.of_members, r.region, r.uk, str(r.release) if r.release else "",
-         r.reason or r.note]
+         " ".join(t for t in (r.reason or r.note, r.change_break) if t)]
         for r in queries.place_profile(place, as_of=_as_of(request)[0])
     ]  # fmt: skip
     return csv_response(f"{place.slug}-profile.csv", header, rows)

@@ -356,3 +356,16 @@ def test_sums_have_no_float_artefacts() -> None:
 
     assert exact_sum([4.1, 16.2]) == 20.3 != 4.1 + 16.2
     assert exact_sum([0.1, 0.2]) == 0.3
+
+
+def test_profile_marks_a_change_across_releases(ages: None) -> None:
+    rows = {r.indicator.slug: r for r in queries.place_profile(Place.objects.get(slug="coventry"), as_of=TODAY)}
+    base = rows["population-16-64"]
+    now, before = ages_16_to_64_mye()["E08000026"], ages_16_to_64_census()["E08000026"]
+    assert (base.period, base.value, base.previous_value) == (2022, now, before)
+    assert base.change_text == f"+{now - before:,.0f} (+{100 * (now - before) / before:.1f}%)"
+    assert base.change_break == (
+        "From 2022 the figures come from Mid-year population estimates by single year of age and sex (26 March "
+        "2024); before, from Census 2021: age by single year of age (TS007) (2 November 2022)."
+    )
+    assert rows["population"].change_break == ""  # one release for both years
