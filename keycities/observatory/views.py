@@ -203,6 +203,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 )
     query = request.GET.copy()
     query["format"] = "csv"
-    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or dt.date.today()
-    return render(request, "observatory/compare.html",
-                  {"form": form, "chart": chart, "csv_url": f"?{query.urlencode()}", "as_of": as_of})  # fmt: skip
+    chosen = form.cleaned_data.get("as_of") if form.is_valid() else None
+    context = {"form": form, "chart": chart, "csv_url": f"?{query.urlencode()}", "as_of": chosen or dt.date.today(),
+               "as_of_given": bool(chosen)}  # fmt: skip
+    return render(request, "observatory/compare.html", context)

@@ -189,6 +189,9 @@ def test_pages_take_the_membership_date(registry: None, client: Client) -> None:
     assert "Ranks among members use the members on 30 June 2020." in profile
     compare = client.get("/evidence/compare/?indicator=population&groups=key-cities&as_of=2020-06-30")
     assert "Groups use their members on 30 June 2020 throughout" in compare.content.decode()
+    assert "That is today, the default." not in compare.content.decode()
+    plain = client.get("/evidence/compare/?indicator=population&groups=key-cities").content.decode()
+    assert "That is today, the default." in plain
 
 
 def test_membership_date_changes_the_members_ranked(registry: None) -> None:
