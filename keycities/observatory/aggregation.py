@@ -426,6 +426,10 @@ def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Valu
     for place in places:
         cover = resolve_cover(place, period, set(values) & set(weights), ctx)
         if isinstance(cover, Missing):
+            rate_only = resolve_cover(place, period, values)
+            if not isinstance(rate_only, Missing):  # the rate is published; its weight is not held
+                said = _("The Hub holds no weight for %(areas)s to combine its figure with the others’.")
+                cover = Missing(place.slug, place.name, said % {"areas": ", ".join(rate_only[0])})
             missing.append(cover)
             continue
         codes, note = cover

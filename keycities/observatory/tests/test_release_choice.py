@@ -372,3 +372,18 @@ def test_profile_marks_a_change_across_releases(ages: None) -> None:
         "2024); before, from Census 2021: age by single year of age (TS007) (2 November 2022)."
     )
     assert rows["population"].change_break == ""  # one release for both years
+
+
+def test_a_member_without_a_weight_says_so(registry: None) -> None:
+    from keycities.observatory.aggregation import Context, _weighted_parts
+    from keycities.observatory.models import Indicator
+
+    hull = Place.objects.get(slug="hull")
+    rate = {"E06000010": Value(csv_values("employment-extract.csv", "Employment rate", "2023")["E06000010"], "")}
+    store = Store()
+    ctx = Context(store, release_of("ons-local-labour-market"), Indicator.objects.get(slug="employment-rate"))
+    parts, missing = _weighted_parts([hull], 2023, rate, {}, ctx)
+    assert (
+        parts == []
+        and missing[0].reason == "The Hub holds no weight for E06000010 to combine its figure with the others’."
+    )
