@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from keycities.core.errors import DataFileError
 
-from .importers import deprivation, ons_csv, ons_json, ons_workbook, trade
+from .importers import deprivation, ons_csv, ons_json, ons_workbook, population_age, trade
 from .importers.base import Row, Source
 
 CATALOGUE_DIR = Path(settings.BASE_DIR) / "data" / "catalogue"
@@ -41,6 +41,8 @@ FORMATS: dict[str, Callable[[Path, Source], Iterator[Row]]] = {
     "mhclg-iod-workbook": deprivation.read_iod,
     "wimd-csv": deprivation.read_wimd,
     "ons-trade-workbook": trade.read,
+    "ons-census-age-csv": population_age.read_census,
+    "ons-mye-age-workbook": population_age.read_mye,
 }
 
 
@@ -75,7 +77,7 @@ class IndicatorIn(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9-]+$", max_length=50)
     name: str = Field(min_length=1, max_length=150)
     topic: str = Field(min_length=1, max_length=60)
-    unit: Literal["persons", "£m", "£", "%", "ratio", "score", "rank"]
+    unit: Literal["persons", "£m", "£", "%", "ratio", "index-2019", "score", "rank"]
     aggregation: Literal["sum", "ratio", "weighted-mean", "growth", "not-combinable"]
     definition: str = Field(min_length=1)
     higher_is_better: bool | None

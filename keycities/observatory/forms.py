@@ -16,6 +16,8 @@ class CompareForm(forms.Form):
     )  # fmt: skip
     groups = forms.ModelMultipleChoiceField(queryset=Group.objects.all(), to_field_name="slug", required=False,
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    as_of = forms.DateField(required=False, label=_("Members on"), help_text=_("Today if left blank."),
+                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     places = forms.ModelMultipleChoiceField(queryset=Place.objects.order_by("name"), to_field_name="slug",
                                             required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
 

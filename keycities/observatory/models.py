@@ -111,6 +111,7 @@ class Unit(models.TextChoices):
     RATIO = "ratio", "ratio"
     SCORE = "score", "score"
     RANK = "rank", "rank"
+    INDEX_2019 = "index-2019", "index, 2019 = 100"
 
 
 class Indicator(models.Model):

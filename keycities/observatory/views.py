@@ -3,6 +3,7 @@ charts and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.cache import cache as django_cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from keycities.core import charts
 from keycities.core.access import public
@@ -37,6 +39,14 @@ def _get_indicator(slug: str) -> Indicator:
     return found
 
 
+def _as_of(request: HttpRequest) -> tuple[dt.date, bool]:
+    """The membership date asked for (`?as_of=YYYY-MM-DD`), and whether it was asked for; today by default."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", "")), True
+    except ValueError:
+        return dt.date.today(), False
+
+
 def _period(request: HttpRequest, available: list[int]) -> int:
     try:
         wanted = int(request.GET.get("period", ""))
@@ -50,25 +60,26 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     store = Store()
     topics: dict[str, list[dict[str, Any]]] = {}
     for ind in queries.indicators():
-        periods = store.periods(queries.source_indicator(ind))
+        periods = queries.periods(ind, store)  # the years its pages serve
         if not periods:
             continue
         topics.setdefault(ind.topic, []).append({"indicator": ind, "first": periods[0], "latest": periods[-1]})
     return render(request, "observatory/catalogue.html", {"topics": topics})
 
 
-def _series_chart(ind: Indicator, store: Store) -> charts.Chart:
-    series = {
-        "Key Cities": queries.group_series(ind, queries.KEY_CITIES, store),
-        "Core Cities": queries.group_series(ind, queries.CORE_CITIES, store),
+def _series_chart(ind: Indicator, store: Store, as_of: dt.date) -> charts.Chart:
+    named = {
+        "Key Cities": queries.group_series(ind, queries.KEY_CITIES, store, as_of=as_of),
+        "Core Cities": queries.group_series(ind, queries.CORE_CITIES, store, as_of=as_of),
     }
     uk = queries.area_series(ind, "K02000001", store)
-    if any(v is not None for _, v in uk):
-        series["United Kingdom"] = uk
+    if any(p.value is not None for p in uk):
+        named["United Kingdom"] = uk
+    series, breaks = queries.chart_series(named)
     combined = ind.aggregation != Aggregation.NOT_COMBINABLE
     what = "" if combined else " (median of the members)"
-    return charts.line_chart(f"{ind.name}{what}, Key Cities (today's members) compared", series, unit=ind.unit,
-                             highlight="Key Cities")  # fmt: skip
+    return charts.line_chart(f"{ind.name}{what}, Key Cities (members on {as_of:%-d %B %Y}) compared", series,
+                             unit=ind.unit, highlight="Key Cities", breaks=breaks)  # fmt: skip
 
 
 @public
@@ -79,19 +90,23 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not periods:
         raise Http404
     period = _period(request, periods)
+    as_of, as_of_given = _as_of(request)
     try:
-        summary = queries.compare_group(ind, period, store)
+        summary = queries.compare_group(ind, period, store, as_of=as_of)
     except AggregationError as exc:
         summary, summary_error = None, str(exc)
     else:
         summary_error = ""
-    rows, releases = queries.area_values(ind, period, store)
+    rows, releases = queries.area_values(ind, period, store, as_of=as_of)
     members = {r.code for r in rows if r.member}
     releases_used = "-".join(str(r.pk) for r in releases)
-    key = "charts:" + hashlib.sha256(f"{ind.slug}:{period}:{releases_used}:{store.periods(ind)}".encode()).hexdigest()
+    key = (
+        "charts:"
+        + hashlib.sha256(f"{ind.slug}:{period}:{as_of}:{releases_used}:{store.periods(ind)}".encode()).hexdigest()
+    )
     built = django_cache.get(key)
     if built is None:
-        built = {"series": _series_chart(ind, store)}
+        built = {"series": _series_chart(ind, store, as_of)}
         if rows:
             built["map"] = charts.choropleth(
                 f"{ind.name}, {ind.label_period(period)}, by local authority",
@@ -108,7 +123,13 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "observatory/indicator.html", {
         "indicator": ind, "period": period, "periods": periods, "summary": summary, "summary_error": summary_error,
         "rows": rows, "releases": releases, "charts": built, "revised": revised, "all_releases": same_dataset,
+        "as_of": as_of, "as_of_given": as_of_given, "series_csv": _series_csv_url(ind, as_of if as_of_given else None),
     })  # fmt: skip
+
+
+def _series_csv_url(ind: Indicator, as_of: dt.date | None) -> str:
+    url = reverse("observatory:indicator-series-csv", args=[ind.slug])
+    return f"{url}?as_of={as_of:%Y-%m-%d}" if as_of else url
 
 
 def _revision_pairs(releases: list[Any]) -> list[tuple[Any, Any]]:
@@ -126,7 +147,7 @@ def _revision_pairs(releases: list[Any]) -> list[tuple[Any, Any]]:
 @public
 def indicator_series_csv(request: HttpRequest, slug: str) -> HttpResponse:
     ind = _get_indicator(slug)
-    chart = _series_chart(ind, Store())
+    chart = _series_chart(ind, Store(), _as_of(request)[0])
     return HttpResponse(chart.csv, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{ind.slug}-series.csv"'})  # fmt: skip
 
@@ -136,8 +157,10 @@ def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
     place = Place.objects.prefetch_related("areas").filter(slug=slug).first()
     if place is None:
         raise Http404
-    rows = queries.place_profile(place)
-    return render(request, "observatory/place_profile.html", {"place": place, "rows": rows})
+    as_of, as_of_given = _as_of(request)
+    rows = queries.place_profile(place, as_of=as_of)
+    return render(request, "observatory/place_profile.html",
+                  {"place": place, "rows": rows, "as_of": as_of, "as_of_given": as_of_given})  # fmt: skip
 
 
 @public
@@ -145,13 +168,13 @@ def place_profile_csv(request: HttpRequest, slug: str) -> HttpResponse:
     place = Place.objects.prefetch_related("areas").filter(slug=slug).first()
     if place is None:
         raise Http404
-    header = ["indicator", "unit", "period", "value", "previous_period", "previous_value", "rank_all_las", "of_las",
-              "rank_members", "of_members", "region", "uk", "release", "note"]  # fmt: skip
+    header = ["indicator", "unit", "period", "value", "previous_period", "previous_value", "change", "rank_all_las",
+              "of_las", "rank_members", "of_members", "region", "uk", "release", "note"]  # fmt: skip
     rows = [
-        [r.indicator.slug, r.indicator.unit, r.period, r.value, r.previous_period, r.previous_value, r.rank_all,
-         r.of_all, r.rank_members, r.of_members, r.region, r.uk, str(r.release) if r.release else "",
-         r.reason or r.note]
-        for r in queries.place_profile(place)
+        [r.indicator.slug, r.indicator.unit, r.period, r.value, r.previous_period, r.previous_value, r.change,
+         r.rank_all, r.of_all, r.rank_members, r.of_members, r.region, r.uk, str(r.release) if r.release else "",
+         " ".join(t for t in (r.reason or r.note, r.change_break) if t)]
+        for r in queries.place_profile(place, as_of=_as_of(request)[0])
     ]  # fmt: skip
     return csv_response(f"{place.slug}-profile.csv", header, rows)
 
@@ -162,14 +185,16 @@ def compare(request: HttpRequest) -> HttpResponse:
     chart = None
     if form.is_valid():
         ind: Indicator = form.cleaned_data["indicator"]
+        as_of = form.cleaned_data.get("as_of") or dt.date.today()
         store = Store()
-        series: dict[str, list[tuple[int | str, float | None]]] = {}
+        named: dict[str, list[queries.SeriesPoint]] = {}
         for group in form.cleaned_data["groups"]:
-            series[group.name] = list(queries.group_series(ind, group.slug, store))
+            named[group.name] = queries.group_series(ind, group.slug, store, as_of=as_of)
         for place in form.cleaned_data["places"]:
-            series[place.name] = list(_place_series(ind, place, store))
-        if series:
-            chart = charts.line_chart(f"{ind.name}: comparison", series, unit=ind.unit)
+            named[place.name] = queries.place_series(ind, place, store)
+        if named:
+            series, breaks = queries.chart_series(named)
+            chart = charts.line_chart(f"{ind.name}: comparison", series, unit=ind.unit, breaks=breaks)
             if request.GET.get("format") == "csv":
                 return HttpResponse(
                     chart.csv,
@@ -178,19 +203,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 )
     query = request.GET.copy()
     query["format"] = "csv"
-    return render(
-        request, "observatory/compare.html", {"form": form, "chart": chart, "csv_url": f"?{query.urlencode()}"}
-    )
-
-
-def _place_series(ind: Indicator, place: Place, store: Store) -> list[tuple[int | str, float | None]]:
-    from .aggregation import figure_for_places
-
-    out: list[tuple[int | str, float | None]] = []
-    for period in queries.periods(ind, store):
-        try:
-            members, _, _, _, _, _, _ = figure_for_places(ind, period, [place], store=store)
-        except AggregationError:
-            continue
-        out.append((period, members[0].value if members else None))
-    return out
+    chosen = form.cleaned_data.get("as_of") if form.is_valid() else None
+    context = {"form": form, "chart": chart, "csv_url": f"?{query.urlencode()}", "as_of": chosen or dt.date.today(),
+               "as_of_given": bool(chosen)}  # fmt: skip
+    return render(request, "observatory/compare.html", context)

@@ -37,6 +37,7 @@ ROWS = [
     Row("api:get_indicator", EVERYONE, kwargs={"slug": "population"}),
     Row("api:data", EVERYONE, query="indicator=population&area=E08000026&period=2024"),
     Row("api:aggregate", EVERYONE, kwargs={"slug": "key-cities"}, query="indicator=population&period=2024"),
+    Row("api:series", EVERYONE, kwargs={"slug": "core-cities"}, query="indicator=population"),
     Row("api:download", EVERYONE, kwargs={"table": "releases"}),
     Row("api:datapackage", EVERYONE),
 ]
