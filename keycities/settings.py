@@ -164,7 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "accounts:account"
+LOGIN_REDIRECT_URL = "core:my-work"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Failed sign-ins (django-axes, with the limits of accounts.lockout), each counted over the last

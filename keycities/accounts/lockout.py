@@ -19,6 +19,7 @@ not wipe the guesses others made at their username from elsewhere.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
@@ -33,12 +34,22 @@ def _failures(attempts: QuerySet[AccessAttempt]) -> int:
     return int(attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0)
 
 
+def _address(request: Any) -> str | None:
+    """The request's client address as django-axes recorded it, if it is an address at all (a sign-in made by
+    code, such as a test client's force_login, has none: "unknown", which PostgreSQL's inet type refuses)."""
+    address = getattr(request, "axes_ip_address", None)
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
 class SignInLimits(AxesDatabaseHandler):
     def counts(self, request: Any, credentials: dict[str, Any] | None = None) -> tuple[int, int, int]:
         """(this username's, this address's, everyone's) failures within the cool-off window."""
         recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
         username = get_client_username(request, credentials)
-        address = getattr(request, "axes_ip_address", None)
+        address = _address(request)
         return (_failures(recent.filter(username=username)) if username else 0,
                 _failures(recent.filter(ip_address=address)) if address else 0,
                 _failures(recent))  # fmt: skip
@@ -55,6 +66,6 @@ class SignInLimits(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         if not username:
             return 0
-        mine = AccessAttempt.objects.filter(username=username, ip_address=getattr(request, "axes_ip_address", None))
+        mine = AccessAttempt.objects.filter(username=username, ip_address=_address(request))
         count, _ = mine.delete()
         return int(count)

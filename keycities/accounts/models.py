@@ -14,14 +14,16 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keycities.network.queries import member_place_ids
 
 
 class Role(models.TextChoices):
-    SECRETARIAT = "secretariat", "Secretariat"
-    MEMBER_OFFICER = "member_officer", "Member officer"
-    PARTNER = "partner", "Partner"
+    SECRETARIAT = "secretariat", gettext_lazy("Secretariat")
+    MEMBER_OFFICER = "member_officer", gettext_lazy("Member officer")
+    PARTNER = "partner", gettext_lazy("Partner")
 
 
 # What the secretariat may do in the admin, by app: everything in the apps they
@@ -57,12 +59,12 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.role == Role.MEMBER_OFFICER and not self.place_id:
-            raise ValidationError({"place": "A member officer must belong to a member place."})
+            raise ValidationError({"place": _("A member officer must belong to a member place.")})
         if self.role == Role.MEMBER_OFFICER and self.place_id not in member_place_ids():
-            raise ValidationError({"place": f"{self.place} is not a member of Key Cities today: officers belong "
-                                            "only to member places."})  # fmt: skip
+            raise ValidationError({"place": _("%(place)s is not a member of Key Cities today: officers belong only "
+                                              "to member places.") % {"place": self.place}})  # fmt: skip
         if self.role != Role.MEMBER_OFFICER and self.place_id:
-            raise ValidationError({"place": "Only member officers belong to a place."})
+            raise ValidationError({"place": _("Only member officers belong to a place.")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The secretariat are the staff: they use the admin. Nobody else does.
@@ -91,7 +93,7 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        return str(Role(self.role).label)
 
 
 class ApiToken(models.Model):

@@ -8,7 +8,9 @@ role says. `User.clean` refuses to give an officer a place outside the network.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from django.utils.translation import gettext_lazy as _
 
 from keycities.core.access import only
 from keycities.network.queries import member_place_ids
@@ -49,5 +51,7 @@ def officer_place_id(user: Any) -> int | None:
 
 
 # Gates for whole views.
-secretariat_only = only(is_secretariat, SECRETARIAT, "This page is for the Key Cities secretariat.")
-staff_only = only(is_staff_member, STAFF, "This page is for the secretariat and officers of member places.")
+secretariat_only = only(is_secretariat, SECRETARIAT, cast(str, _("This page is for the Key Cities secretariat.")))
+staff_only = only(
+    is_staff_member, STAFF, cast(str, _("This page is for the secretariat and officers of member places."))
+)

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
 
@@ -19,6 +19,8 @@ class ReadingOut(Schema):
 class EvaluationOut(Schema):
     verdict: str
     verdict_label: str
+    marginal: bool = Field(description="The verdict would flip within the rounding of the published figures.")
+    judged_twice: str = Field(description="Both verdicts in one sentence: when published, and on the latest data.")
     figure: float | None
     comparator: float | None
     period: int | None
@@ -26,6 +28,10 @@ class EvaluationOut(Schema):
     releases: list[dict[str, Any]]
     evaluated_at: dt.datetime
     working: dict[str, Any]
+    as_published: dict[str, Any] | None = Field(
+        description="The same check on the data available when the claim was published: verdict, marginal, "
+        "figure, comparator, period, summary, working (with `basis`: which releases and why), releases."
+    )
 
 
 class ClaimOut(Schema):
@@ -35,11 +41,13 @@ class ClaimOut(Schema):
     document: str
     document_slug: str
     published: str
+    published_on: dt.date | None
     comparison: str
     indicator: str | None
     group: str
     membership_date: dt.date
     period: int | None
+    growth_windows: list[int]
     reading: ReadingOut | None
     target: float | None
     comparator_area: str | None
@@ -51,12 +59,15 @@ class ClaimOut(Schema):
 def list_claims(request: HttpRequest, page: Query[ListParams]) -> HttpResponse | dict:
     rows = [presenters.claim(c, queries.latest(c)) for c in queries.claims()]
     if page.format == "csv":
-        header = ["id", "headline", "text", "document", "verdict", "figure", "comparator", "period", "summary",
-                  "evaluated_at"]  # fmt: skip
+        header = ["id", "headline", "text", "document", "verdict", "marginal", "figure", "comparator", "period",
+                  "summary", "evaluated_at", "verdict_when_published", "marginal_when_published",
+                  "period_when_published", "summary_when_published", "judged_twice"]  # fmt: skip
         return csv_response("claims.csv", header, (
             [r["id"], r["headline"], r["text"], r["document"], *(
-                [e["verdict"], e["figure"], e["comparator"], e["period"], e["summary"], e["evaluated_at"]]
-                if (e := r["evaluation"]) else [""] * 6)] for r in rows))  # fmt: skip
+                [e["verdict"], e["marginal"], e["figure"], e["comparator"], e["period"], e["summary"],
+                 e["evaluated_at"], *([p["verdict"], p["marginal"], p["period"], p["summary"]]
+                                      if (p := e["as_published"]) else [""] * 4), e["judged_twice"]]
+                if (e := r["evaluation"]) else [""] * 12)] for r in rows))  # fmt: skip
     return paginate(request, rows, page, lambda r: r)
 
 

@@ -2,19 +2,33 @@
 
 Pure reads: this module computes a `Result`; `services.evaluate_claim` stores
 it. Everything it reads comes through the observatory's public functions.
+
+Every claim is judged twice (docs/adr/0026-releases-without-code.md):
+
+- **on the latest data**: the newest release of the claim's dataset, its latest period (or the claim's);
+- **on the data available when it was published**: only the releases published on or before the claim's
+  document's date (`VintageStore`). Where no bundled release is that old, the period is the latest one that
+  had been published by then, reckoned from the publisher's lag in the oldest bundled release, and the
+  figures come from the oldest bundled release that holds it; the working says so.
+
+A verdict that would flip within the rounding of the published figures is *marginal*. A rank cut-off counts
+every area tied at it, and says so. Ranks use the rate as published; growth for "fastest growing" is judged
+over the claim's windows (e.g. 5 and 10 years) from the published chained volume levels, never one year.
+The working names every substitution (an area standing for a member under another name).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from keycities.core.charts import format_value
-from keycities.network.models import Place
+from keycities.network.models import Place, PlaceArea
 from keycities.observatory import queries
 from keycities.observatory.aggregation import AggregationError, GroupFigure, Store, area_figure, group_figure
-from keycities.observatory.models import Indicator, Release
+from keycities.observatory.models import Aggregation, Area, Indicator, Release
 
 from .models import Claim, Comparison, Reading, Verdict
 
@@ -28,10 +42,45 @@ class Result:
     period: int | None = None
     releases: list[Release] = field(default_factory=list)
     working: dict[str, Any] = field(default_factory=dict)
+    marginal: bool = False
+    as_published: Result | None = None  # the same check on the data available when the claim was published
 
     @property
     def signature(self) -> str:
-        return ",".join(str(r.pk) for r in sorted(self.releases, key=lambda r: r.pk))
+        ids = ",".join(str(r.pk) for r in sorted(self.releases, key=lambda r: r.pk))
+        if self.as_published is None:
+            return ids
+        return f"{ids}|{self.as_published.signature}"
+
+    def stored(self) -> dict[str, Any]:
+        """What an Evaluation keeps of a result (the as-published one is kept whole, as JSON)."""
+        return {
+            "verdict": self.verdict, "figure": self.figure, "comparator": self.comparator, "period": self.period,
+            "summary": self.summary, "working": self.working, "marginal": self.marginal,
+            "releases": [release_record(r) for r in self.releases],
+        }  # fmt: skip
+
+
+def release_record(r: Release) -> dict[str, Any]:
+    return {"id": r.pk, "dataset": r.dataset.slug, "title": r.dataset.title, "publisher": r.dataset.publisher,
+            "release_date": r.release_date.isoformat(), "licence": r.dataset.licence}  # fmt: skip
+
+
+class VintageStore(Store):
+    """The observatory's data as it stood on a date: only the releases published on or before it."""
+
+    def __init__(self, on: dt.date) -> None:
+        super().__init__()
+        self.on = on
+
+    def releases(self, indicator: Indicator, period: int) -> list[Release]:
+        return [r for r in super().releases(indicator, period) if r.release_date <= self.on]
+
+    def periods(self, indicator: Indicator) -> list[int]:
+        return [p for p in super().periods(indicator) if self.releases(indicator, p)]
+
+
+# --------------------------------------------------------------------------- readings and rounding
 
 
 def reading_holds(reading: Reading, value: float, target: float, *, percentage: bool = False,
@@ -57,30 +106,113 @@ def reading_holds(reading: Reading, value: float, target: float, *, percentage: 
     return abs(value - target) <= width, f"within {_number(reading.tolerance_percent or 0)}% of {_n(target)}"
 
 
+def _minus(text: str) -> str:
+    """A minus sign, not a hyphen, before a negative number."""
+    return text.replace("-", "−", 1) if text.startswith(("-", "£-")) else text
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def rounding_unit(values: list[float]) -> float:
+    """The step the published values are rounded to: 1 for whole numbers, 0.1 for one decimal place..."""
+    decimals = 0
+    for v in values:
+        text = f"{v:.6f}".rstrip("0")
+        decimals = max(decimals, len(text.split(".")[1]) if "." in text else 0)
+    return 10.0**-decimals
+
+
+def flips(holds: Callable[[float], bool], value: float, uncertainty: float) -> bool:
+    """Whether the verdict would differ anywhere within ±uncertainty of the value (checked at both ends and at
+    the reading's edges, which is where it can change)."""
+    ok = holds(value)
+    return any(holds(v) != ok for v in (value - uncertainty, value + uncertainty))
+
+
+def _rounding_text(uncertainty: float, n: int, unit: float, fmt: Callable[[float], str]) -> str:
+    return (f"±{fmt(uncertainty)}: the {n} published figure{'s' if n != 1 else ''} it adds up "
+            f"{'are' if n != 1 else 'is'} each rounded to {_number(unit)}")  # fmt: skip
+
+
+# --------------------------------------------------------------------------- which data
+
+
+def _dataset_ok(claim: Claim) -> Callable[[Release], bool]:
+    return lambda r: not claim.dataset_id or r.dataset_id == claim.dataset_id
 
 
 def _choose(claim: Claim, ind: Indicator, store: Store) -> tuple[int, Release | None]:
     """The period and release a claim is checked on: its dataset's newest release if it names one."""
     source = queries.source_indicator(ind)
-    periods = store.periods(source)
-    if claim.dataset_id:
-        periods = [p for p in periods if any(r.dataset_id == claim.dataset_id for r in store.releases(source, p))]
+    ok = _dataset_ok(claim)
+    periods = [p for p in store.periods(source) if any(ok(r) for r in store.releases(source, p))]
+    where = f" in {claim.dataset}" if claim.dataset_id else ""
     if claim.period is not None:
         if claim.period not in periods:
-            raise AggregationError(f"There are no figures for {ind.name} in {claim.period}"
-                                   + (f" in {claim.dataset}." if claim.dataset_id else "."))  # fmt: skip
+            raise AggregationError(f"There are no figures for {ind.name} in {claim.period}{where}.")
         period = claim.period
     elif periods:
         period = periods[-1]
     else:
-        raise AggregationError(f"There are no figures for {ind.name}" +
-                               (f" in {claim.dataset}." if claim.dataset_id else "."))  # fmt: skip
+        raise AggregationError(f"There are no figures for {ind.name}{where}.")
     release = None
     if claim.dataset_id:
-        release = next(r for r in store.releases(source, period) if r.dataset_id == claim.dataset_id)
+        release = next(r for r in store.releases(source, period) if ok(r))
     return period, release
+
+
+def period_end(ind: Indicator, year: int) -> dt.date:
+    """The last day a period's figure is about: mid-year estimates end on 30 June, ASHE in April."""
+    if ind.period_label.startswith("mid-"):
+        return dt.date(year, 6, 30)
+    if ind.period_label.startswith("April"):
+        return dt.date(year, 4, 30)
+    return dt.date(year, 12, 31)
+
+
+def _months(days: int) -> int:
+    return round(days / 30.44)
+
+
+def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tuple[int, Release, str]:
+    """When no bundled release is as old as the claim: the period that had been published by `on`, reckoned
+    from the publisher's lag in the oldest bundled release, and the oldest release that holds it."""
+    source = queries.source_indicator(ind)
+    ok = _dataset_ok(claim)
+    held = {p: [r for r in store.releases(source, p) if ok(r)] for p in store.periods(source)}
+    held = {p: rs for p, rs in held.items() if rs}
+    if not held:
+        raise AggregationError(f"There are no figures for {ind.name}.")
+    first = min((r for rs in held.values() for r in rs), key=lambda r: (r.release_date, r.pk))
+    last = max(p for p, rs in held.items() if first in rs)
+    lag = first.release_date - period_end(ind, last)
+    when = f"{on:%-d %B %Y}"
+    if claim.period is not None:
+        period = claim.period
+        if period not in held:
+            raise AggregationError(f"There are no figures for {ind.name} in {period}.")
+        how = f"the claim's own period, {ind.label_period(period)}"
+    else:
+        then = [p for p in held if period_end(ind, p) + lag <= on]
+        if not then:
+            raise AggregationError(
+                f"No bundled release of {first.dataset.title} is as old as {when}, and the bundled figures begin "
+                f"with {ind.label_period(min(held))}, later than anything published by then.")  # fmt: skip
+        period = max(then)
+        how = (f"{ind.label_period(period)}, the latest period published by then, reckoned from the oldest bundled "
+               f"release ({first.release_date:%-d %B %Y}), which came {_months(lag.days)} months after the end of "
+               f"{ind.label_period(last)}")  # fmt: skip
+    release = min(held[period], key=lambda r: (r.release_date, r.pk))
+    note = (
+        f"No release of {first.dataset.title} from before {when} is bundled. Judged on {how}; the figures are "
+        f"from the release of {release.release_date:%-d %B %Y}, so they include any revisions made since."
+    )
+    return period, release, note
+
+
+# --------------------------------------------------------------------------- the working
 
 
 def _group_working(fig: GroupFigure) -> dict[str, Any]:
@@ -105,7 +237,39 @@ def _group_working(fig: GroupFigure) -> dict[str, Any]:
             for m in fig.members
         ],
         "missing": [{"name": m.name, "reason": m.reason} for m in fig.missing],
+        "substitutions": substitutions(fig),
     }
+
+
+def substitutions(fig: GroupFigure) -> list[str]:
+    """Every member counted through an area under another name, with what that area brings to the total."""
+    places = {p.slug: p for p in Place.objects.filter(slug__in=[m.slug for m in fig.members]).prefetch_related("areas")}
+    unit, out = fig.indicator.unit, []
+    summed = fig.indicator.aggregation == Aggregation.SUM and fig.value
+    for m in fig.members:
+        place = places.get(m.slug)
+        if place is None:
+            continue
+        spans = {a.area_code: a for a in place.areas.all() if a.relation != PlaceArea.Relation.WITHIN}
+        used = [spans[c] for c in m.areas if c in spans]
+        # A successor or other stand-in (another name and a start date or a note), or a place of several areas.
+        others = [a for a in used if a.area_name != place.name and (a.start or a.note)]
+        if not others and len(used) < 2:
+            continue
+        names = ", ".join(f"{a.area_name} ({a.area_code})" for a in used)
+        text = f"{place.name} is represented by {names}"
+        if len(others) == 1 and others[0].start:
+            text += f", its successor from {others[0].start:%-d %B %Y}"
+        notes = " ".join(a.note.rstrip(".") + "." for a in others if a.note)
+        text += f". {notes}" if notes else "."
+        if len(used) > 1:
+            text += f" Their figures are added together for {place.name}."
+        elif summed and m.value is not None and fig.value:
+            text += (f" No bundled release separates {place.name} from the rest of it, so all of its "
+                     f"{format_value(m.value, unit)} ({100 * m.value / fig.value:.1f}% of the group's total) is "
+                     f"counted for {place.name}.")  # fmt: skip
+        out.append(text)
+    return out
 
 
 def _possessive(name: str) -> str:
@@ -122,8 +286,49 @@ def _missing_note(fig: GroupFigure) -> str:
     return note
 
 
+MARGINAL = " Marginal: within the rounding of the published figures ({}) the verdict would flip."
+
+
+# --------------------------------------------------------------------------- evaluating
+
+
 def evaluate(claim: Claim, store: Store | None = None) -> Result:
+    """The claim on the latest data, with `as_published`: the same check on the data available when its
+    document was published."""
     store = store or Store()
+    result = evaluate_on(claim, store)
+    if claim.comparison != Comparison.NOT_CHECKABLE:
+        result.as_published = evaluate_when_published(claim, store)
+    return result
+
+
+def evaluate_when_published(claim: Claim, store: Store) -> Result:
+    on = claim.document.published_on if claim.document_id else None
+    if on is None:
+        why = "The date the claim was published is not known, so the data available then cannot be told."
+        return Result(Verdict.CANNOT_CHECK, why, working={"reason": why})
+    if claim.comparison == Comparison.MEMBER_COUNT or claim.indicator is None:
+        result = evaluate_on(claim, store)  # membership is a date, not data
+        result.working["basis"] = f"The members on {claim.membership_date:%-d %B %Y}, as the claim states."
+        return result
+    vintage = VintageStore(on)
+    source = queries.source_indicator(claim.indicator)
+    ok = _dataset_ok(claim)
+    if any(ok(r) for p in vintage.periods(source) for r in vintage.releases(source, p)):
+        result = evaluate_on(claim, vintage)
+        result.working["basis"] = f"The releases published on or before {on:%-d %B %Y}."
+        return result
+    try:
+        period, release, note = _period_then(claim, claim.indicator, store, on)
+    except AggregationError as exc:
+        return Result(Verdict.CANNOT_CHECK, str(exc), working={"reason": str(exc), "basis": str(exc)})
+    result = evaluate_on(claim, store, period=period, release=release)
+    result.working["basis"] = note
+    return result
+
+
+def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, release: Release | None = None) -> Result:
+    """The claim's check on the data in `store`; `period` and `release` fix which figures (else: `_choose`)."""
     if claim.comparison == Comparison.NOT_CHECKABLE:
         return Result(Verdict.CANNOT_CHECK, claim.not_checkable_reason,
                       working={"reason": claim.not_checkable_reason})  # fmt: skip
@@ -146,7 +351,8 @@ def evaluate(claim: Claim, store: Store | None = None) -> Result:
     ind = claim.indicator
     assert ind is not None
     try:
-        period, release = _choose(claim, ind, store)
+        if period is None:
+            period, release = _choose(claim, ind, store)
         if claim.comparison == Comparison.RANK:
             return _rank(claim, ind, period, release, reading, store)
         fig = group_figure(claim.group, ind, period, as_of=claim.membership_date, release=release, store=store)
@@ -158,14 +364,25 @@ def evaluate(claim: Claim, store: Store | None = None) -> Result:
                       period=period, releases=fig.releases, working=working)  # fmt: skip
     unit = ind.unit
     figure_text = format_value(fig.value, unit)
+    fmt = lambda v: format_value(v, unit)  # noqa: E731
+    parts = [m.value for m in fig.members if m.value is not None]
+    # Rounding: a sum of n published figures (one per area), each rounded to `step`, is uncertain by n × step / 2.
+    step = rounding_unit(parts)
+    n_published = sum(len(m.areas) for m in fig.members if m.value is not None)
+    uncertainty = n_published * step / 2 if ind.aggregation == Aggregation.SUM else 0.0
+    if uncertainty:
+        working["rounding"] = _rounding_text(uncertainty, n_published, step, fmt)
 
     if claim.comparison == Comparison.NUMBER:
-        ok, test = reading_holds(reading, fig.value, claim.target or 0, fmt=lambda v: format_value(v, unit))
+        target = claim.target or 0
+        ok, test = reading_holds(reading, fig.value, target, fmt=fmt)
+        marginal = flips(lambda v: reading_holds(reading, v, target)[0], fig.value, uncertainty)
         working["test"] = f"{figure_text} is {'' if ok else 'not '}{test}"
         summary = (f"{_possessive(fig.group_name)} {ind.name} in {ind.label_period(period)} was {figure_text}; "
                    f"“{reading.word} {format_value(claim.target, unit)}” needs {test}.")  # fmt: skip
+        summary += MARGINAL.format(working.get("rounding", "")) if marginal else ""
         return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary + _missing_note(fig), fig.value,
-                      claim.target, period, fig.releases, working)  # fmt: skip
+                      claim.target, period, fig.releases, working, marginal)  # fmt: skip
 
     if claim.comparison in {Comparison.SHARE_OF_UK, Comparison.AREA}:
         name = "United Kingdom" if claim.comparison == Comparison.SHARE_OF_UK else claim.comparator_area
@@ -177,29 +394,133 @@ def evaluate(claim: Claim, store: Store | None = None) -> Result:
                           fig.value, None, period, fig.releases, working)  # fmt: skip
         working["comparator"] = {"name": name, "value": other.value, "value_text": format_value(other.value, unit),
                                  "how": other.method}  # fmt: skip
+        # The comparator's rounding: one published figure, or the sum of its local authorities.
+        n_other = int(other.code.split()[2]) if other.code.startswith("sum of ") else 1
+        other_uncertainty = n_other * step / 2 if ind.aggregation == Aggregation.SUM else 0.0
         if claim.comparison == Comparison.AREA:
-            ok, test = reading_holds(reading, fig.value, other.value, fmt=lambda v: format_value(v, unit))
+            ok, test = reading_holds(reading, fig.value, other.value, fmt=fmt)
+            gap = uncertainty + other_uncertainty
+            marginal = flips(lambda v: reading_holds(reading, v, other.value or 0)[0], fig.value, gap)
             working["test"] = f"{figure_text} is {'' if ok else 'not '}{test}"
             summary = (f"{_possessive(fig.group_name)} {ind.name} in {ind.label_period(period)} was {figure_text}; "
                        f"{_possessive(name)} was {format_value(other.value, unit)} ({other.method}).")  # fmt: skip
+            summary += MARGINAL.format(f"±{fmt(gap)}") if marginal else ""
             return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary + _missing_note(fig), fig.value,
-                          other.value, period, fig.releases, working)  # fmt: skip
+                          other.value, period, fig.releases, working, marginal)  # fmt: skip
         share = 100 * fig.value / other.value
-        ok, test = reading_holds(reading, share, claim.target or 0, percentage=True)
+        target = claim.target or 0
+        ok, test = reading_holds(reading, share, target, percentage=True)
+        share_uncertainty = share * (uncertainty / fig.value + other_uncertainty / other.value)
+        marginal = flips(lambda v: reading_holds(reading, v, target, percentage=True)[0], share, share_uncertainty)
         working["share"] = share
         working["test"] = f"{share:.1f}% is {'' if ok else 'not '}{test}"
         summary = (f"{_possessive(fig.group_name)} {ind.name} in {ind.label_period(period)} was {figure_text}, "
                    f"{share:.1f}% of the UK's {format_value(other.value, unit)} ({other.method}); “{reading.word} "
-                   f"{_number(claim.target or 0)}%” needs {test}.")  # fmt: skip
+                   f"{_number(target)}%” needs {test}.")  # fmt: skip
+        summary += MARGINAL.format(f"±{share_uncertainty:.3f} percentage points") if marginal else ""
         return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary + _missing_note(fig), share,
-                      claim.target, period, fig.releases, working)  # fmt: skip
+                      claim.target, period, fig.releases, working, marginal)  # fmt: skip
     raise ValueError(f"Unknown comparison {claim.comparison!r}")
+
+
+# --------------------------------------------------------------------------- ranks
+
+
+@dataclass
+class Ranked:
+    """One ranking of local authorities: each area's value and how far rounding could move it."""
+
+    values: dict[str, float]
+    uncertainty: dict[str, float]
+    how: str
+    what: str  # e.g. "real GDP growth from 2010 to 2015"
+    releases: list[Release]
+    fmt: Callable[[float], str]
+
+
+def _published_ranking(ind: Indicator, period: int, release: Release | None, store: Store) -> Ranked:
+    """The rate as the publisher publishes it (never rebuilt from rounded levels where it is published)."""
+    rows, releases = queries.area_values(ind, period, store, release=release)
+    values = {r.code: r.value for r in rows if r.value is not None}
+    half = rounding_unit(list(values.values())) / 2
+    how = (f"Ranked on {ind.name} as published" if not ind.derived
+           else f"Ranked on {ind.name}, computed from its published parts (it is not published)")  # fmt: skip
+    return Ranked(
+        values,
+        dict.fromkeys(values, half),
+        how + f" in {releases[0] if releases else 'no release'}.",
+        f"{ind.name} in {ind.label_period(period)}",
+        releases,
+        lambda v: _minus(format_value(v, ind.unit)),
+    )
+
+
+def _window_ranking(ind: Indicator, period: int, years: int, release: Release | None, store: Store) -> Ranked:
+    """Growth over `years` years to `period`, from the published levels of one release (e.g. GDP in chained
+    volume measures): level in `period` ÷ level `years` earlier − 1. ONS publishes annual rates only."""
+    level = ind.numerator
+    assert level is not None
+    start = period - years
+    both = [r for r in store.releases(level, period) if r in store.releases(level, start)
+            and (release is None or r.dataset_id == release.dataset_id)]  # fmt: skip
+    if not both:
+        raise AggregationError(f"No release holds {level.name} for both {start} and {period}.")
+    chosen = both[0]
+    now, before = store.values(chosen, level, period), store.values(chosen, level, start)
+    las = store.memo("local-authority-codes",
+                     lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
+    values, uncertainty = {}, {}
+    half = rounding_unit([v.value for v in now.values() if v.value is not None]) / 2
+    for code in las & now.keys() & before.keys():
+        n, b = now[code].value, before[code].value
+        if n is None or not b:
+            continue
+        values[code] = 100 * (n / b - 1)
+        uncertainty[code] = 100 * (n / b) * (half / n + half / b) if n else 0.0
+    how = (f"Real growth from {start} to {period}: {level.name} in {period} ÷ {level.name} in {start} − 1, from "
+           f"the published levels in {chosen} (ONS publishes annual rates only, so a {years}-year rate is computed "
+           "from the levels, not by chaining rounded annual rates).")  # fmt: skip
+    return Ranked(values, uncertainty, how, f"real growth over {years} years ({start} to {period})", [chosen],
+                  lambda v: f"{v:+.1f}%".replace("-", "−"))  # fmt: skip
+
+
+def _rank_within(ranked: Ranked, top: int, members: dict[str, str], reading: Reading,
+                 target: float) -> dict[str, Any]:  # fmt: skip
+    """Members among the top `top`: every area tied at the cut-off is counted, and the count is tried at both
+    ends of the rounding (marginal if the verdict flips)."""
+    ordered = sorted(ranked.values.items(), key=lambda kv: (-kv[1], kv[0]))
+    ranks: dict[str, int] = {}
+    for i, (code, value) in enumerate(ordered):
+        ranks[code] = i + 1 if i == 0 or value != ordered[i - 1][1] else ranks[ordered[i - 1][0]]
+    cutoff = ordered[min(top, len(ordered)) - 1][1] if ordered else 0.0
+    inside = [(c, v) for c, v in ordered if v >= cutoff]
+    tied = [c for c, v in ordered if v == cutoff]
+    tie_note = ""
+    if len(inside) > top:
+        tie_note = (f"{len(tied)} areas tie at rank {ranks[tied[0]]} ({ranked.fmt(cutoff)}), so the top {top} holds "
+                    f"{len(inside)} areas: every tied area is counted.")  # fmt: skip
+    places = sorted({members[c] for c, _ in inside if c in members})
+    ok, test = reading_holds(reading, float(len(places)), target)
+    # Rounding: an area is surely inside if it stays above the cut-off whatever the rounding, possibly inside if
+    # it could reach it.
+    u_cut = max((ranked.uncertainty.get(c, 0.0) for c in tied), default=0.0)
+    surely = {members[c] for c, v in ordered if c in members and v - ranked.uncertainty.get(c, 0.0) >= cutoff + u_cut
+              and ranks[c] <= top}  # fmt: skip
+    possibly = {members[c] for c, v in ordered if c in members and v + ranked.uncertainty.get(c, 0.0) >= cutoff - u_cut}
+    marginal = any(reading_holds(reading, float(len(s)), target)[0] != ok for s in (surely, possibly))
+    return {
+        "what": ranked.what, "how": ranked.how, "ranked_areas": len(ordered), "top": top,
+        "cutoff": cutoff, "cutoff_text": ranked.fmt(cutoff), "tie_note": tie_note, "places": places, "ok": ok,
+        "test": f"{len(places)} members is {'' if ok else 'not '}{test}", "marginal": marginal,
+        "marginal_note": (f"Within rounding, between {len(surely)} and {len(possibly)} members could be in the top "
+                          f"{top}, and the verdict would flip." if marginal else ""),
+        "top_areas": [{"rank": ranks[c], "name": "", "code": c, "value": v, "value_text": ranked.fmt(v),
+                       "member": members.get(c, "")} for c, v in inside],
+    }  # fmt: skip
 
 
 def _rank(claim: Claim, ind: Indicator, period: int, release: Release | None, reading: Reading,
           store: Store) -> Result:  # fmt: skip
-    rows, releases = queries.area_values(ind, period, store, release=release)
-    ranked = [r for r in rows if r.rank is not None]
     top = claim.rank_within or 0
     members = {
         a.area_code: p.name
@@ -207,21 +528,36 @@ def _rank(claim: Claim, ind: Indicator, period: int, release: Release | None, re
         for a in p.areas.all()
         if a.relation == "covers"
     }
-    inside = [r for r in ranked if r.rank is not None and r.rank <= top and r.code in members]
-    places = sorted({members[r.code] for r in inside})
-    ok, test = reading_holds(reading, float(len(places)), claim.target or 0)
+    windows = claim.windows if ind.aggregation == Aggregation.GROWTH and ind.numerator else []
+    rankings = ([_window_ranking(ind, period, w, release, store) for w in windows] if windows
+                else [_published_ranking(ind, period, release, store)])  # fmt: skip
+    names = store.memo("area-names", lambda: dict(Area.objects.values_list("code", "name")))
+    parts = []
+    for ranked in rankings:
+        part = _rank_within(ranked, top, members, reading, claim.target or 0)
+        for a in part["top_areas"]:
+            a["name"] = names.get(a["code"], a["code"])
+        parts.append(part)
+    ok = all(p["ok"] for p in parts)
+    marginal = any(p["marginal"] for p in parts)
+    releases = list({r.pk: r for ranked in rankings for r in ranked.releases}.values())
+    sentences = []
+    for p in parts:
+        n = len(p["places"])
+        sentences.append(f"{n} {claim.group.name} member{'s' if n != 1 else ''} ({', '.join(p['places']) or 'none'}) "
+                         f"{'are' if n != 1 else 'is'} among the top {top} of {p['ranked_areas']} local authorities "
+                         f"by {p['what']}" + (f" ({p['tie_note']})" if p["tie_note"] else ""))  # fmt: skip
+    _, test = reading_holds(reading, 0.0, claim.target or 0)
+    summary = "; ".join(sentences) + f". The claim needs {test}" + (" in each." if len(parts) > 1 else ".")
+    summary += "".join(f" {p['marginal_note']}" for p in parts if p["marginal_note"])
     working = {
         "reading": {"word": reading.word, "explanation": reading.explanation},
         "indicator": ind.name, "unit": ind.unit, "period": period, "group": claim.group.name,
-        "membership_date": claim.membership_date.isoformat(), "ranked_areas": len(ranked), "top": top,
-        "top_areas": [{"rank": r.rank, "name": r.name, "code": r.code, "value": r.value,
-                       "value_text": format_value(r.value, ind.unit), "member": members.get(r.code, "")}
-                      for r in ranked[:top]],
-        "test": f"{len(places)} members is {'' if ok else 'not '}{test}",
+        "membership_date": claim.membership_date.isoformat(), "windows": windows, "rankings": parts,
+        # The first ranking, as before, for readers of the working that know one ranking only.
+        "ranked_areas": parts[0]["ranked_areas"], "top": top, "top_areas": parts[0]["top_areas"],
+        "test": "; ".join(f"{p['what']}: {p['test']}" for p in parts),
     }  # fmt: skip
-    summary = (f"{len(places)} {claim.group.name} member{'s' if len(places) != 1 else ''} "
-               f"({', '.join(places) or 'none'}) {'are' if len(places) != 1 else 'is'} among the top {top} of "
-               f"{len(ranked)} local authorities by {ind.name} in {ind.label_period(period)}; the claim "
-               f"needs {test}.")  # fmt: skip
-    return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary, float(len(places)), claim.target,
-                  period, releases, working)  # fmt: skip
+    figure = float(min(len(p["places"]) for p in parts))
+    return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary, figure, claim.target, period, releases,
+                  working, marginal)  # fmt: skip

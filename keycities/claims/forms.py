@@ -7,11 +7,13 @@ class ClaimForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["document", "headline", "text", "comparison", "indicator", "dataset", "group", "membership_date",
-                  "period", "reading", "target", "comparator_area", "rank_within", "not_checkable_reason"]  # fmt: skip
+                  "period", "reading", "target", "comparator_area", "rank_within", "growth_windows",
+                  "not_checkable_reason"]  # fmt: skip
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "not_checkable_reason": forms.Textarea(attrs={"rows": 3}),
             "membership_date": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"text": "The sentence as published", "membership_date": "Membership on",
-                  "period": "Year (blank for the latest)", "reading": "How the words are read"}  # fmt: skip
+                  "period": "Year (blank for the latest)", "reading": "How the words are read",
+                  "growth_windows": "Growth over how many years (for a rank by growth)"}  # fmt: skip

@@ -10,6 +10,7 @@ each verdict shows the reading it used.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -90,6 +91,13 @@ class Claim(models.Model):
     target = models.FloatField(null=True, blank=True, help_text="The number claimed, in the indicator's unit.")
     comparator_area = models.CharField(max_length=40, blank=True, help_text="For 'area': e.g. Scotland.")
     rank_within = models.PositiveSmallIntegerField(null=True, blank=True, help_text="For 'rank': the top N areas.")
+    growth_windows = models.CharField(
+        max_length=40, blank=True, validators=[RegexValidator(r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
+                                                              "Give years as whole numbers separated by commas.")],
+        help_text="For a rank by growth: judge growth over these numbers of years, e.g. '5, 10' (real growth "
+        "over 5 and over 10 years, from the published chained volume levels), never a single year. Blank: "
+        "the published annual rate.",
+    )  # fmt: skip
     not_checkable_reason = models.TextField(blank=True, help_text="What is missing to check it.")
 
     class Meta:
@@ -100,6 +108,11 @@ class Claim(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim", args=[self.pk])
+
+    @property
+    def windows(self) -> list[int]:
+        """The growth windows in years, e.g. [5, 10]."""
+        return sorted({int(w) for w in self.growth_windows.replace(" ", "").split(",") if w.isdigit()})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -115,6 +128,10 @@ class Claim(models.Model):
             errors["comparator_area"] = "Name the area the group is compared with."
         if self.comparison == Comparison.RANK and not self.rank_within:
             errors["rank_within"] = "Enter how many top areas count."
+        if self.growth_windows and self.comparison != Comparison.RANK:
+            errors["growth_windows"] = "Growth windows apply to a rank only."
+        elif self.growth_windows and any(w < 1 or w > 30 for w in self.windows):
+            errors["growth_windows"] = "Each window is between 1 and 30 years."
         if self.comparison == Comparison.NOT_CHECKABLE and not self.not_checkable_reason.strip():
             errors["not_checkable_reason"] = "Say what is missing to check the claim."
         if errors:
@@ -140,7 +157,14 @@ class Evaluation(models.Model):
     summary = models.TextField()
     working = models.JSONField(default=dict)
     releases = models.JSONField(default=list, help_text="The releases used: id, dataset, title, date.")
-    signature = models.CharField(max_length=200, help_text="Release ids used, to tell evaluations apart.")
+    marginal = models.BooleanField(default=False, help_text="The verdict would flip within the rounding of the "
+                                   "published figures.")  # fmt: skip
+    as_published = models.JSONField(
+        null=True, blank=True,
+        help_text="The same check on the data available when the claim was published: verdict, figure, period, "
+        "summary, working, releases.",
+    )  # fmt: skip
+    signature = models.CharField(max_length=400, help_text="Release ids used, to tell evaluations apart.")
     changed = models.BooleanField(default=False, help_text="The verdict differs from the one before.")
     acknowledged = models.BooleanField(default=False, help_text="Staff have seen the change.")
 
@@ -150,3 +174,11 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim}: {self.get_verdict_display()}"
+
+    @property
+    def judged_twice(self) -> str:
+        """Both verdicts in one sentence (when published, and on the latest data)."""
+        from .presenters import judged_twice
+
+        return judged_twice({"verdict": self.verdict, "period": self.period, "marginal": self.marginal},
+                            self.as_published)  # fmt: skip

@@ -2,27 +2,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Claim, Evaluation
+from django.utils.translation import gettext as _
+
+from .models import Claim, Evaluation, Verdict
 
 TAGS = {"holds": "govuk-tag--green", "does-not-hold": "govuk-tag--red", "cannot-check": "govuk-tag--grey"}
+
+
+def judged_twice(latest: dict[str, Any], then: dict[str, Any] | None) -> str:
+    """Both verdicts in one sentence: "Held when published (2015 data); on the latest data (2020) it does not"."""
+    if then is None:
+        return ""
+
+    def marked(text: str, marginal: bool) -> str:
+        return _("%(verdict)s (marginal)") % {"verdict": text} if marginal else text
+
+    period = " " + _("(%(year)s data)") % {"year": then["period"]} if then.get("period") else ""
+    first = {
+        Verdict.HOLDS: _("Held when published%(period)s"),
+        Verdict.DOES_NOT_HOLD: _("Did not hold when published%(period)s"),
+    }.get(then["verdict"], _("Could not be checked on the data available when published")) % {"period": period}
+    period = f" ({latest['period']})" if latest.get("period") else ""
+    second = {
+        Verdict.HOLDS: _("on the latest data%(period)s it holds"),
+        Verdict.DOES_NOT_HOLD: _("on the latest data%(period)s it does not"),
+    }.get(latest["verdict"], _("on the latest data it cannot be checked")) % {"period": period}
+    return f"{marked(first, bool(then.get('marginal')))}; {marked(second, bool(latest.get('marginal')))}."
 
 
 def evaluation(e: Evaluation | None) -> dict[str, Any] | None:
     if e is None:
         return None
     return {
-        "verdict": e.verdict, "verdict_label": e.get_verdict_display(), "figure": e.figure,
+        "verdict": e.verdict, "verdict_label": e.get_verdict_display(), "marginal": e.marginal, "figure": e.figure,
         "comparator": e.comparator, "period": e.period, "summary": e.summary, "releases": e.releases,
-        "evaluated_at": e.evaluated_at, "working": e.working,
+        "evaluated_at": e.evaluated_at, "working": e.working, "as_published": e.as_published,
+        "judged_twice": e.judged_twice,
     }  # fmt: skip
 
 
 def claim(c: Claim, latest: Evaluation | None) -> dict[str, Any]:
     return {
         "id": c.pk, "headline": c.headline, "text": c.text, "document": c.document.title,
-        "document_slug": c.document.slug, "published": c.document.published, "comparison": c.comparison,
+        "document_slug": c.document.slug, "published": c.document.published,
+        "published_on": c.document.published_on, "comparison": c.comparison,
         "indicator": c.indicator.slug if c.indicator else None, "group": c.group.slug,
-        "membership_date": c.membership_date, "period": c.period,
+        "membership_date": c.membership_date, "period": c.period, "growth_windows": c.windows,
         "reading": {"word": c.reading.word, "explanation": c.reading.explanation} if c.reading else None,
         "target": c.target, "comparator_area": c.comparator_area or None, "url": c.get_absolute_url(),
         "evaluation": evaluation(latest),

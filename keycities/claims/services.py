@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 from typing import Any, Literal
@@ -10,6 +11,7 @@ from typing import Any, Literal
 import yaml
 from django.conf import settings
 from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,7 +21,7 @@ from keycities.network.models import Group
 from keycities.observatory.aggregation import Store
 from keycities.observatory.models import Dataset, Indicator
 
-from .evaluate import evaluate
+from .evaluate import evaluate, release_record
 from .models import Claim, Document, Evaluation, Reading
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class ClaimIn(_Strict):
     target: float | None = None
     comparator_area: str = ""
     rank_within: int | None = None
+    growth_windows: str = ""
     not_checkable_reason: str = ""
 
 
@@ -92,7 +95,7 @@ def load_claims(path: Path) -> int:
                 indicator=_get(Indicator, c.indicator, path) if c.indicator else None,
                 dataset=_get(Dataset, c.dataset, path) if c.dataset else None, period=c.period,
                 reading=Reading.objects.get(word=c.reading) if c.reading else None, target=c.target,
-                comparator_area=c.comparator_area, rank_within=c.rank_within,
+                comparator_area=c.comparator_area, rank_within=c.rank_within, growth_windows=c.growth_windows,
                 not_checkable_reason=c.not_checkable_reason,
             )  # fmt: skip
             try:
@@ -114,9 +117,12 @@ def _get(model: Any, slug: str, path: Path) -> Any:
 def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
     """Evaluate and keep the result when the data or the answer changed; notify on a changed verdict."""
     result = evaluate(claim, store)
+    then = result.as_published.stored() if result.as_published else None
     latest = claim.evaluations.order_by("-evaluated_at", "-pk").first()
-    same = latest is not None and (latest.signature, latest.verdict, latest.figure, latest.summary) == (
-        result.signature, result.verdict, result.figure, result.summary)  # fmt: skip
+    same = latest is not None and (latest.signature, latest.verdict, latest.figure, latest.summary, latest.marginal,
+                                   latest.as_published) == (
+        result.signature, result.verdict, result.figure, result.summary, result.marginal,
+        _as_json(then))  # fmt: skip
     if same:
         assert latest is not None
         return latest
@@ -124,9 +130,7 @@ def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
     evaluation = Evaluation.objects.create(
         claim=claim, verdict=result.verdict, figure=result.figure, comparator=result.comparator,
         period=result.period, summary=result.summary, working=result.working,
-        releases=[{"id": r.pk, "dataset": r.dataset.slug, "title": r.dataset.title, "publisher": r.dataset.publisher,
-                   "release_date": r.release_date.isoformat(), "licence": r.dataset.licence}
-                  for r in result.releases],
+        releases=[release_record(r) for r in result.releases], marginal=result.marginal, as_published=then,
         signature=result.signature, changed=changed,
     )  # fmt: skip
     if changed:
@@ -135,10 +139,16 @@ def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
     return evaluation
 
 
+def _as_json(value: Any) -> Any:
+    """The value as a JSONField gives it back (tuples become lists, keys strings), to compare with a stored one."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
+
+
 def evaluate_all() -> list[Evaluation]:
     store = Store()
     claims = Claim.objects.select_related("indicator__numerator", "indicator__denominator", "indicator__weight",
                                           "group", "reading", "dataset", "document")  # fmt: skip
+    # One store for every claim: each release is read once, whichever claims and evaluations use it.
     return [evaluate_claim(c, store) for c in claims]
 
 

@@ -143,7 +143,7 @@ class AskParams(ListParams):
 
 def _ask(a: Ask) -> dict:
     return {"id": a.pk, "ask": a.text, "department": a.department, "work_area": a.work_area.slug if a.work_area
-            else None, "status": a.status, "status_label": AskStatus(a.status).label, "status_on": a.status_on,
+            else None, "status": a.status, "status_label": str(AskStatus(a.status).label), "status_on": a.status_on,
             "evidence": a.evidence, "consultation_id": a.consultation_id, "consultation": a.consultation.title,
             "response_url": a.consultation.get_public_url()}  # fmt: skip
 

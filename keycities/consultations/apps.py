@@ -9,9 +9,12 @@ class ConsultationsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from keycities.core import work as my_work
+
+        from . import models, work
 
         auditlog.register(models.Consultation, m2m_fields={"work_areas"})
         for model in (models.Document, models.Section, models.Version, models.Evidence, models.Comment,
                       models.Review, models.Ask, models.AskUpdate, models.Event):  # fmt: skip
             auditlog.register(model)
+        my_work.register(provider=work.sections, nav=work.NAV)

@@ -9,27 +9,68 @@ before either document is built."""
 from __future__ import annotations
 
 import io
+import logging
+from functools import cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from django.template.defaultfilters import date as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keycities.core.text import xml_safe
 
 from .presenters import agreement_statement, position_rows
 
+log = logging.getLogger(__name__)
+
 BRAND = (0x5B, 0x2E, 0x8B)
+# DejaVu Sans has every letter Welsh uses; the PDF standard fonts (Helvetica) have no ŵ or ŷ. `make setup` installs
+# it (Debian's fonts-dejavu-core).
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf", "italic": "DejaVuSans-Oblique.ttf",
+              "boldItalic": "DejaVuSans-BoldOblique.ttf"}  # fmt: skip
+HELVETICA = {"normal": "Helvetica", "bold": "Helvetica-Bold", "italic": "Helvetica-Oblique",
+             "boldItalic": "Helvetica-BoldOblique"}  # fmt: skip
+
+
+@cache
+def pdf_fonts(font_dir: Path = FONT_DIR) -> dict[str, str]:
+    """The PDF's font names by style: DejaVu Sans, registered once per process as the family "KC-Sans" (so that
+    <b> in a paragraph finds its bold); Helvetica, without ŵ and ŷ, only where DejaVu Sans is not installed."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    normal, bold = font_dir / FONT_FILES["normal"], font_dir / FONT_FILES["bold"]
+    if not (normal.exists() and bold.exists()):
+        log.warning("DejaVu Sans is not in %s: PDFs use Helvetica, which cannot show ŵ or ŷ", font_dir)
+        return HELVETICA
+    names = {}
+    for style, file in FONT_FILES.items():
+        path = font_dir / file
+        if not path.exists():  # the slanted faces are in fonts-dejavu-extra
+            path = bold if "bold" in style else normal
+        names[style] = f"KC-Sans-{style}"
+        pdfmetrics.registerFont(TTFont(names[style], str(path)))
+    pdfmetrics.registerFontFamily("KC-Sans", **names)
+    return names
+
+
 BRAND_HEX = "#5b2e8b"
-STRAP = "A united voice for urban Britain"
+STRAP = gettext_lazy("A united voice for urban Britain")
 
 
 def _date(value: Any) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
+    """The date in the active language (the labels follow the language the document is downloaded in)."""
+    return str(format_date(value, "j F Y")) if value else ""
 
 
 def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
-    facts = [("Consultation by", data["body"]), ("Closing date", _date(data["closes_on"])),
-             ("Lead member", data["lead_place"])]  # fmt: skip
+    facts = [(_("Consultation by"), data["body"]), (_("Closing date"), _date(data["closes_on"])),
+             (_("Lead member"), data["lead_place"])]  # fmt: skip
     if data.get("submitted_on"):
-        facts.append(("Submitted", _date(data["submitted_on"])))
+        facts.append((_("Submitted"), _date(data["submitted_on"])))
     return facts
 
 
@@ -41,7 +82,7 @@ def build_docx(data: dict[str, Any]) -> bytes:
     data = xml_safe(data)
     purple = RGBColor(*BRAND)
     doc = Document()
-    doc.core_properties.title = f"{data['group']} response: {data['title']}"
+    doc.core_properties.title = _("%(group)s response: %(title)s") % data
     doc.core_properties.author = data["group"]
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
@@ -56,24 +97,24 @@ def build_docx(data: dict[str, Any]) -> bytes:
     run.font.size = Pt(20)
     run.font.color.rgb = purple
     brand.add_run().add_break(WD_BREAK.LINE)
-    strap = brand.add_run(STRAP)
+    strap = brand.add_run(str(STRAP))
     strap.italic = True
     strap.font.color.rgb = purple
 
-    doc.add_heading(f"Response to: {data['title']}", level=0)
+    doc.add_heading(_("Response to: %(title)s") % data, level=0)
     for label, value in _facts(data):
         p = doc.add_paragraph()
         p.add_run(f"{label}: ").bold = True
         p.add_run(value)
 
     for i, section in enumerate(data["sections"], start=1):
-        doc.add_heading(f"Question {i}", level=2)
+        doc.add_heading(_("Question %(number)s") % {"number": i}, level=2)
         q = doc.add_paragraph()
         q.add_run(section["question"]).bold = True
-        for para in (section["answer"] or "No answer.").split("\n\n"):
+        for para in (section["answer"] or _("No answer.")).split("\n\n"):
             doc.add_paragraph(para.strip())
 
-    doc.add_heading("Member places", level=1)
+    doc.add_heading(_("Member places"), level=1)
     doc.add_paragraph(agreement_statement(data["positions"]))
     for label, names in position_rows(data["positions"]):
         doc.add_heading(f"{label} ({len(names)})", level=2)
@@ -93,46 +134,47 @@ def build_pdf(data: dict[str, Any]) -> bytes:
     from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
     data = xml_safe(data)
+    fonts = pdf_fonts()
     purple = colors.HexColor(BRAND_HEX)
     base = getSampleStyleSheet()
-    body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName="Helvetica", fontSize=10.5, leading=14.5,
+    body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName=fonts["normal"], fontSize=10.5, leading=14.5,
                           alignment=TA_LEFT, spaceAfter=6)  # fmt: skip
-    brand = ParagraphStyle("kc-brand", parent=body, fontName="Helvetica-Bold", fontSize=20, leading=24,
+    brand = ParagraphStyle("kc-brand", parent=body, fontName=fonts["bold"], fontSize=20, leading=24,
                            textColor=purple, spaceAfter=0)  # fmt: skip
-    strap = ParagraphStyle("kc-strap", parent=body, fontName="Helvetica-Oblique", textColor=purple, spaceAfter=14)
-    title = ParagraphStyle("kc-title", parent=body, fontName="Helvetica-Bold", fontSize=17, leading=21,
+    strap = ParagraphStyle("kc-strap", parent=body, fontName=fonts["italic"], textColor=purple, spaceAfter=14)
+    title = ParagraphStyle("kc-title", parent=body, fontName=fonts["bold"], fontSize=17, leading=21,
                            textColor=purple, spaceAfter=10)  # fmt: skip
-    h2 = ParagraphStyle("kc-h2", parent=body, fontName="Helvetica-Bold", fontSize=13, leading=16, textColor=purple,
+    h2 = ParagraphStyle("kc-h2", parent=body, fontName=fonts["bold"], fontSize=13, leading=16, textColor=purple,
                         spaceBefore=10, spaceAfter=4)  # fmt: skip
-    question = ParagraphStyle("kc-question", parent=body, fontName="Helvetica-Bold")
+    question = ParagraphStyle("kc-question", parent=body, fontName=fonts["bold"])
 
     def para(text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
-    story: list[Any] = [para(data["group"], brand), para(STRAP, strap),
-                        para(f"Response to: {data['title']}", title)]  # fmt: skip
+    story: list[Any] = [para(data["group"], brand), para(str(STRAP), strap),
+                        para(_("Response to: %(title)s") % data, title)]  # fmt: skip
     story += [Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", body) for label, value in _facts(data)]
     for i, section in enumerate(data["sections"], start=1):
-        story += [para(f"Question {i}", h2), para(section["question"], question)]
-        story += [para(p.strip(), body) for p in (section["answer"] or "No answer.").split("\n\n")]
-    story += [Spacer(1, 4 * mm), para("Member places", h2), para(agreement_statement(data["positions"]), body)]
+        story += [para(_("Question %(number)s") % {"number": i}, h2), para(section["question"], question)]
+        story += [para(p.strip(), body) for p in (section["answer"] or _("No answer.")).split("\n\n")]
+    story += [Spacer(1, 4 * mm), para(_("Member places"), h2), para(agreement_statement(data["positions"]), body)]
     for label, names in position_rows(data["positions"]):
         story += [para(f"{label} ({len(names)})", question),
                   ListFlowable([ListItem(para(n, body), leftIndent=12) for n in names], bulletType="bullet",
-                               start="•", leftIndent=12)]  # fmt: skip
+                               start="•", leftIndent=12, bulletFontName=fonts["normal"])]  # fmt: skip
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFillColor(purple)
         canvas.rect(0, A4[1] - 6 * mm, A4[0], 6 * mm, stroke=0, fill=1)
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(fonts["normal"], 8)
         canvas.setFillColor(colors.HexColor("#505a5f"))
-        canvas.drawString(20 * mm, 10 * mm, f"{data['group']} response to {data['title']}"[:110])
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.drawString(20 * mm, 10 * mm, (_("%(group)s response to %(title)s") % data)[:110])
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, _("Page %(number)s") % {"number": doc.page})
         canvas.restoreState()
 
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                      bottomMargin=20 * mm, title=f"{data['group']} response: {data['title']}",
+                      bottomMargin=20 * mm, title=_("%(group)s response: %(title)s") % data,
                       author=data["group"]).build(story, onFirstPage=footer, onLaterPages=footer)  # fmt: skip
     return out.getvalue()

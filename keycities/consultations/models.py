@@ -23,19 +23,19 @@ from keycities.network.models import Place, WorkArea
 
 
 class BodyType(models.TextChoices):
-    UK_GOVERNMENT = "uk-government", "UK Government department"
-    WELSH_GOVERNMENT = "welsh-government", "Welsh Government"
-    COMMITTEE = "committee", "Parliamentary committee"
-    OTHER = "other", "Other"
+    UK_GOVERNMENT = "uk-government", _("UK Government department")
+    WELSH_GOVERNMENT = "welsh-government", _("Welsh Government")
+    COMMITTEE = "committee", _("Parliamentary committee")
+    OTHER = "other", _("Other")
 
 
 class Stage(models.TextChoices):
-    WATCHING = "watching", "Watching"
-    DRAFTING = "drafting", "Drafting"
-    MEMBER_REVIEW = "member-review", "Member review"
-    SIGNED_OFF = "signed-off", "Signed off"
-    SUBMITTED = "submitted", "Submitted"
-    GOVERNMENT_RESPONSE = "government-response", "Government response published"
+    WATCHING = "watching", _("Watching")
+    DRAFTING = "drafting", _("Drafting")
+    MEMBER_REVIEW = "member-review", _("Member review")
+    SIGNED_OFF = "signed-off", _("Signed off")
+    SUBMITTED = "submitted", _("Submitted")
+    GOVERNMENT_RESPONSE = "government-response", _("Government response published")
 
 
 STAGES = list(Stage)
@@ -58,16 +58,16 @@ class ConsultationQuerySet(models.QuerySet["Consultation"]):
 
 class Consultation(models.Model):
     title = models.CharField(max_length=300)
-    body_type = models.CharField("Type of body", max_length=20, choices=BodyType.choices)
-    body_name = models.CharField("Body", max_length=200, help_text="e.g. 'Department for Education'.")
-    url = models.URLField("Link", max_length=500, help_text="The consultation's page.")
-    published_on = models.DateField("Published")
-    closes_on = models.DateField("Closing date")
+    body_type = models.CharField(_("Type of body"), max_length=20, choices=BodyType.choices)
+    body_name = models.CharField(_("Body"), max_length=200, help_text=_("e.g. 'Department for Education'."))
+    url = models.URLField(_("Link"), max_length=500, help_text=_("The consultation's page."))
+    published_on = models.DateField(_("Published"))
+    closes_on = models.DateField(_("Closing date"))
     work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="consultations")
     lead_place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="consultations_led",
-                                   help_text="The member place whose officers draft the response.")  # fmt: skip
+                                   help_text=_("The member place whose officers draft the response."))  # fmt: skip
     status = models.CharField(max_length=20, choices=Stage.choices, default=Stage.WATCHING)
-    summary = models.TextField(blank=True, help_text="What it is about, for members.")
+    summary = models.TextField(blank=True, help_text=_("What it is about, for members."))
 
     round = models.PositiveSmallIntegerField(default=1, help_text="The draft-review-sign-off cycle.")
     review_deadline = models.DateField(null=True, blank=True)
@@ -188,8 +188,8 @@ class Evidence(models.Model):
     """A link from a section to a live figure: a group figure for an indicator, or a published claim."""
 
     class Kind(models.TextChoices):
-        FIGURE = "figure", "A group figure from the evidence base"
-        CLAIM = "claim", "A published claim"
+        FIGURE = "figure", _("A group figure from the evidence base")
+        CLAIM = "claim", _("A published claim")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -223,10 +223,10 @@ class Comment(models.Model):
 
 
 class Decision(models.TextChoices):
-    ENDORSE = "endorse", "Endorse"
-    ENDORSE_WITH_COMMENTS = "endorse-with-comments", "Endorse with comments"
-    ABSTAIN = "abstain", "Abstain"
-    OBJECT = "object", "Object"
+    ENDORSE = "endorse", _("Endorse")
+    ENDORSE_WITH_COMMENTS = "endorse-with-comments", _("Endorse with comments")
+    ABSTAIN = "abstain", _("Abstain")
+    OBJECT = "object", _("Object")
 
 
 ENDORSING = {Decision.ENDORSE, Decision.ENDORSE_WITH_COMMENTS}
@@ -263,12 +263,12 @@ class Review(models.Model):
 
 
 class AskStatus(models.TextChoices):
-    NO_REPLY = "no-reply", "No reply"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    ACCEPTED = "accepted", "Accepted"
-    PARTLY_ACCEPTED = "partly-accepted", "Partly accepted"
-    REJECTED = "rejected", "Rejected"
-    IMPLEMENTED = "implemented", "Implemented"
+    NO_REPLY = "no-reply", _("No reply")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly-accepted", _("Partly accepted")
+    REJECTED = "rejected", _("Rejected")
+    IMPLEMENTED = "implemented", _("Implemented")
 
 
 class Ask(models.Model):
@@ -312,24 +312,24 @@ class Event(models.Model):
     """Everything that happens to a consultation, in order: its history page."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Added"
-        IMPORTED = "imported", "Imported from a file"
-        EDITED = "edited", "Details edited"
-        STATUS = "status", "Status changed"
-        DOCUMENT = "document", "Document attached"
-        QUESTIONS = "questions", "Questions changed"
-        VERSION = "version", "Response saved"
-        NEW_ROUND = "new-round", "New draft round"
-        EVIDENCE = "evidence", "Evidence changed"
-        COMMENT = "comment", "Comment"
-        REVIEW_OPENED = "review-opened", "Member review opened"
-        REVIEW = "review", "Review recorded"
-        REMINDER = "reminder", "Reminders sent"
-        SIGNED_OFF = "signed-off", "Signed off"
-        SUBMITTED = "submitted", "Submitted"
-        GOVERNMENT_RESPONSE = "government-response", "Government response recorded"
-        ASK = "ask", "Ask recorded"
-        ASK_STATUS = "ask-status", "Ask status changed"
+        CREATED = "created", _("Added")
+        IMPORTED = "imported", _("Imported from a file")
+        EDITED = "edited", _("Details edited")
+        STATUS = "status", _("Status changed")
+        DOCUMENT = "document", _("Document attached")
+        QUESTIONS = "questions", _("Questions changed")
+        VERSION = "version", _("Response saved")
+        NEW_ROUND = "new-round", _("New draft round")
+        EVIDENCE = "evidence", _("Evidence changed")
+        COMMENT = "comment", _("Comment")
+        REVIEW_OPENED = "review-opened", _("Member review opened")
+        REVIEW = "review", _("Review recorded")
+        REMINDER = "reminder", _("Reminders sent")
+        SIGNED_OFF = "signed-off", _("Signed off")
+        SUBMITTED = "submitted", _("Submitted")
+        GOVERNMENT_RESPONSE = "government-response", _("Government response recorded")
+        ASK = "ask", _("Ask recorded")
+        ASK_STATUS = "ask-status", _("Ask status changed")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -15,12 +15,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keycities.accounts.policy import is_member_officer, is_secretariat, is_staff_member, officer_place_id
 
 from .models import Ask, Consultation, Document
 
-STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
+STAFF_REFUSAL = gettext_lazy("This page is for the secretariat and officers of member places.")
 
 
 def visible_consultations(user: Any) -> Any:
@@ -81,7 +83,7 @@ def access_workspace(user: Any, pk: int) -> Consultation:
 def access_drafting(user: Any, pk: int) -> Consultation:
     consultation = access_workspace(user, pk)
     if not may_draft(user, consultation):
-        raise PermissionDenied("Only officers of the lead place and the secretariat edit the response.")
+        raise PermissionDenied(_("Only officers of the lead place and the secretariat edit the response."))
     return consultation
 
 

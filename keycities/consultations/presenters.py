@@ -36,10 +36,10 @@ def days_left(closes_on: dt.date, today: dt.date) -> int:
 def days_left_text(closes_on: dt.date, today: dt.date) -> str:
     n = days_left(closes_on, today)
     if n < 0:
-        return "Closed"
+        return _("Closed")
     if n == 0:
-        return "Closes today"
-    return f"{n} day{'s' if n != 1 else ''} left"
+        return _("Closes today")
+    return ngettext("%(count)s day left", "%(count)s days left", n) % {"count": n}
 
 
 def urgency_tag(closes_on: dt.date, today: dt.date) -> str:
@@ -135,18 +135,23 @@ def compare(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Sectio
 def diff_summary(diffs: list[SectionDiff]) -> str:
     changed = [d for d in diffs if d.changed]
     if not changed:
-        return "The two versions are the same."
+        return _("The two versions are the same.")
+    phrases = {
+        "changed": lambda n: ngettext("%(count)s question changed", "%(count)s questions changed", n),
+        "added": lambda n: ngettext("%(count)s question added", "%(count)s questions added", n),
+        "removed": lambda n: ngettext("%(count)s question removed", "%(count)s questions removed", n),
+    }
     parts = []
-    for state in ("changed", "added", "removed"):
+    for state, phrase in phrases.items():
         n = sum(1 for d in changed if d.state == state)
         if n:
-            parts.append(f"{n} question{'s' if n != 1 else ''} {state}")
+            parts.append(phrase(n) % {"count": n})
     return ", ".join(parts).capitalize() + "."
 
 
 def person(user: Any) -> str:
     if user is None:
-        return "the Hub"
+        return _("the Hub")
     name = user.get_full_name() or user.username
     place = getattr(user, "place", None)
     return f"{name} ({place.name})" if place else name

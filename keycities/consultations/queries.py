@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keycities.claims import queries as claims
 from keycities.core.charts import format_value
@@ -50,24 +51,28 @@ def evidence_view(e: Evidence, store: Store) -> EvidenceView:
     if e.kind == Evidence.Kind.FIGURE:
         ind = observatory.indicator(e.indicator)
         if ind is None:
-            return EvidenceView(e, e.indicator, problem="This indicator is no longer in the evidence base.")
+            return EvidenceView(e, e.indicator, problem=_("This indicator is no longer in the evidence base."))
         try:
             fig = group_figure(e.group, ind, as_of=timezone.localdate(), store=store)
         except (AggregationError, Group.DoesNotExist) as exc:  # no data, or a group since removed
-            return EvidenceView(e, ind.name, problem=str(exc) or "No figure is available.", url=ind.get_absolute_url())
-        value = format_value(fig.value, ind.unit) if fig.value is not None else "cannot be combined for a group"
-        included = f"{len(fig.members)} of {len(fig.members) + len(fig.missing)} members included"
+            return EvidenceView(e, ind.name, problem=str(exc) or _("No figure is available."),
+                                url=ind.get_absolute_url())  # fmt: skip
+        value = format_value(fig.value, ind.unit) if fig.value is not None else _("cannot be combined for a group")
+        included = _("%(included)s of %(total)s members included") % {
+            "included": len(fig.members), "total": len(fig.members) + len(fig.missing)}  # fmt: skip
         return EvidenceView(e, f"{ind.name}, {fig.group_name}", value=value,
                             detail=f"{ind.label_period(fig.period)}; {fig.method.rstrip('.')}; {included}.",
                             sources=[r.citation for r in fig.releases], url=ind.get_absolute_url())  # fmt: skip
     claim = claims.claims().filter(pk=e.claim_id).first() if e.claim_id else None
     if claim is None:
-        return EvidenceView(e, f"Claim {e.claim_id}", problem="This claim is no longer in the register.")
+        return EvidenceView(e, _("Claim %(number)s") % {"number": e.claim_id},
+                            problem=_("This claim is no longer in the register."))  # fmt: skip
     latest = claims.latest(claim)
     if latest is None:
-        return EvidenceView(e, claim.headline, value="not yet checked", url=claim.get_absolute_url())
-    sources = [f"Source: {r['publisher']}, {r['title']}, released {r['release_date']}; licensed under the "
-               f"{r['licence']}." for r in latest.releases]  # fmt: skip
+        return EvidenceView(e, claim.headline, value=_("not yet checked"), url=claim.get_absolute_url())
+    sources = [_("Source: %(publisher)s, %(title)s, released %(date)s; licensed under the %(licence)s.")
+               % {"publisher": r["publisher"], "title": r["title"], "date": r["release_date"], "licence": r["licence"]}
+               for r in latest.releases]  # fmt: skip
     return EvidenceView(e, claim.headline, value=latest.get_verdict_display(), detail=latest.summary,
                         sources=sources, url=claim.get_absolute_url())  # fmt: skip
 
@@ -154,10 +159,10 @@ def departments() -> list[str]:
 def public_stage(c: Consultation) -> str:
     """How the public pages describe our work on a consultation."""
     if c.status in {Stage.WATCHING}:
-        return "Considering a response"
+        return _("Considering a response")
     if c.status in {Stage.DRAFTING, Stage.MEMBER_REVIEW, Stage.SIGNED_OFF}:
-        return "Response in preparation"
-    return Stage(c.status).label
+        return _("Response in preparation")
+    return str(Stage(c.status).label)
 
 
 def response_data(c: Consultation) -> dict[str, Any]:

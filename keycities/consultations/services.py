@@ -10,7 +10,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -21,10 +21,11 @@ from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import date as format_date
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from keycities.accounts.models import Role, User
 from keycities.core.errors import DataFileError
@@ -76,11 +77,14 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str]) -> None:
+def _mail(subject: Callable[[], str], template: str, context: dict[str, Any], to: Sequence[str]) -> None:
+    """Email officers in the Hub's language, whatever the language of the page that caused it (the subject is
+    made inside that language)."""
     if not to:
         return
-    body = render_to_string(f"consultations/email/{template}.txt", context)
-    send_mail(one_line(subject), body, None, list(to), fail_silently=False)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(f"consultations/email/{template}.txt", context)
+        send_mail(one_line(subject()), body, None, list(to), fail_silently=False)
 
 
 def _event(c: Consultation, kind: str, by: Any, note: str = "") -> Event:
@@ -128,7 +132,8 @@ def update_consultation(c: Consultation, data: dict[str, Any], *, by: Any) -> Co
         c.work_areas.set(data["work_areas"])
         changed.append("work_areas")
     if changed:
-        labels = [str(getattr(Consultation._meta.get_field(k), "verbose_name", k)).lower() for k in changed]
+        with translation.override(settings.LANGUAGE_CODE):  # the history is written in the Hub's language
+            labels = [str(getattr(Consultation._meta.get_field(k), "verbose_name", k)).lower() for k in changed]
         _event(c, Event.Kind.EDITED, by, "Changed: " + ", ".join(labels) + ".")
     return c
 
@@ -142,7 +147,9 @@ class CsvFileError(DataFileError):
 
     def __init__(self, name: str, errors: list[DataFileError]):
         self.errors = errors
-        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        n = len(errors) - 1
+        more = (" " + ngettext("(and %(count)s more problem)", "(and %(count)s more problems)", n) % {"count": n}
+                if n else "")  # fmt: skip
         first = errors[0]
         super().__init__(name, first.reason + more, row=first.row, column=first.column)
 
@@ -153,22 +160,25 @@ def _date(value: str) -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError("must be a date like 2026-03-31 or 31/03/2026")
+    raise ValueError(_("must be a date like 2026-03-31 or 31/03/2026"))
 
 
 def _body_type(value: str) -> str:
     wanted = value.strip().lower()
     for choice in BodyType:
-        if wanted in {choice.value, choice.label.lower()}:
+        with translation.override(settings.LANGUAGE_CODE):  # the file's words are English, whoever imports it
+            label = str(choice.label).lower()
+        if wanted in {choice.value, label}:
             return choice.value
-    raise ValueError("must be one of: " + ", ".join(c.value for c in BodyType))
+    raise ValueError(_("must be one of: %(values)s") % {"values": ", ".join(c.value for c in BodyType)})
 
 
-def _lookup(model: Any, value: str, what: str) -> Any:
+def _lookup(model: Any, value: str, missing: str) -> Any:
+    """The place or work area named by its slug or name; `missing` is the message if there is none."""
     wanted = value.strip()
     found = model.objects.filter(slug=wanted).first() or model.objects.filter(name__iexact=wanted).first()
     if found is None:
-        raise ValueError(f"names no {what} called {wanted!r}")
+        raise ValueError(missing % {"name": wanted})
     return found
 
 
@@ -177,13 +187,13 @@ def read_csv(data: bytes, name: str) -> list[dict[str, Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvFileError(name, [DataFileError(name, "is not UTF-8 text; save it as ‘CSV UTF-8’")]) from exc
+        raise CsvFileError(name, [DataFileError(name, _("is not UTF-8 text; save it as ‘CSV UTF-8’"))]) from exc
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
-        raise CsvFileError(name, [DataFileError(name, "is empty")])
-    problems = [DataFileError(name, "is missing this column", row=1, column=c) for c in COLUMNS if c not in header]
-    problems += [DataFileError(name, "is not a column this file can have", row=1, column=c)
+        raise CsvFileError(name, [DataFileError(name, _("is empty"))])
+    problems = [DataFileError(name, _("is missing this column"), row=1, column=c) for c in COLUMNS if c not in header]
+    problems += [DataFileError(name, _("is not a column this file can have"), row=1, column=c)
                  for c in header if c not in COLUMNS + OPTIONAL_COLUMNS]  # fmt: skip
     if problems:
         raise CsvFileError(name, problems)
@@ -200,7 +210,7 @@ def read_csv(data: bytes, name: str) -> list[dict[str, Any]]:
             value = row.get(column, "")
             try:
                 if not value and column != "work_areas":
-                    raise ValueError("is empty")
+                    raise ValueError(_("is empty"))
                 found[column] = parse(value)
             except (ValueError, ValidationError) as exc:
                 message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
@@ -212,17 +222,23 @@ def read_csv(data: bytes, name: str) -> list[dict[str, Any]]:
         check("url", lambda v: (url(v), v)[1])
         check("published_on", _date)
         check("closes_on", _date)
-        check("lead_place", lambda v: _lookup(Place, v, "place"))
-        check("work_areas", lambda v: [_lookup(WorkArea, w, "work area") for w in v.split(";") if w.strip()])
+        check("lead_place", lambda v: _lookup(Place, v, _("names no place called '%(name)s'")))
+        check(
+            "work_areas",
+            lambda v: [
+                _lookup(WorkArea, w, _("names no work area called '%(name)s'")) for w in v.split(";") if w.strip()
+            ],
+        )
         found["summary"] = clean_text(row.get("summary", ""))
         if isinstance(found.get("published_on"), dt.date) and isinstance(found.get("closes_on"), dt.date) \
                 and found["closes_on"] < found["published_on"]:  # fmt: skip
-            problems.append(DataFileError(name, "is before the date it was published", row=number, column="closes_on"))
+            problems.append(DataFileError(name, _("is before the date it was published"), row=number,
+                                          column="closes_on"))  # fmt: skip
         rows.append(found)
     if problems:
         raise CsvFileError(name, problems)
     if not rows:
-        raise CsvFileError(name, [DataFileError(name, "has a header but no consultations")])
+        raise CsvFileError(name, [DataFileError(name, _("has a header but no consultations"))])
     return rows
 
 
@@ -253,12 +269,12 @@ def import_csv(f: IO[bytes], name: str, *, by: Any) -> tuple[list[Consultation],
 def check_document(f: UploadedFile) -> str:
     """The content type of an acceptable upload (judged from its bytes), or a ValidationError."""
     if not f.size:
-        raise ValidationError(f"{f.name} is empty")
+        raise ValidationError(_("%(name)s is empty") % {"name": f.name})
     if f.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(f"{f.name} must be smaller than 20 MB")
+        raise ValidationError(_("%(name)s must be smaller than 20 MB") % {"name": f.name})
     kind = sniff_document(f.file) if f.file is not None else None
     if kind not in Document.ALLOWED:
-        raise ValidationError(f"{f.name} must be a PDF, DOCX or ODT document")
+        raise ValidationError(_("%(name)s must be a PDF, DOCX or ODT document") % {"name": f.name})
     return str(kind)
 
 
@@ -317,9 +333,10 @@ def _begin_change(c: Consultation, *, by: Any) -> None:
     """Before the text changes: a submitted response cannot change; one in review or signed off
     goes back to drafting in a new round that members must review again."""
     if c.status not in EDITABLE:
-        raise ValidationError("This response has been submitted to government; it can no longer be changed.")
+        raise ValidationError(_("This response has been submitted to government; it can no longer be changed."))
     if c.status in RESTARTS_REVIEW:
-        was = Stage(c.status).label.lower()
+        with translation.override(settings.LANGUAGE_CODE):  # the history is written in the Hub's language
+            was = str(Stage(c.status).label).lower()
         c.round += 1
         c.status = Stage.DRAFTING
         c.review_deadline = None
@@ -341,7 +358,7 @@ def _begin_change(c: Consultation, *, by: Any) -> None:
 def start_drafting(c: Consultation, *, by: Any) -> Consultation:
     c = _locked(c)
     if c.status != Stage.WATCHING:
-        raise ValidationError("Drafting has already started.")
+        raise ValidationError(_("Drafting has already started."))
     _begin_change(c, by=by)
     return c
 
@@ -350,7 +367,7 @@ def start_drafting(c: Consultation, *, by: Any) -> Consultation:
 def add_questions(c: Consultation, questions: Sequence[str], *, by: Any) -> list[Section]:
     questions = [q.strip() for q in questions if q.strip()]
     if not questions:
-        raise ValidationError("Enter at least one question.")
+        raise ValidationError(_("Enter at least one question."))
     c = _locked(c)
     _begin_change(c, by=by)
     start = (c.sections.aggregate(p=Max("position"))["p"] or 0) + 1
@@ -396,10 +413,11 @@ def save_draft(c: Consultation, answers: dict[int, str], *, base: int, by: Any, 
                    if latest_answers.get(sid, "") not in {base_answers.get(sid, ""), t}]  # fmt: skip
         if clashes:
             numbers = [str(i) for i, sid in enumerate(sorted(active, key=_position(c)), start=1) if sid in clashes]
-            who = latest.author.get_full_name() or latest.author.username if latest.author else "Someone"
-            raise Conflict(f"{who} saved version {latest.number} at {timezone.localtime(latest.created_at):%H:%M} "
-                           f"and changed the answer to question {', '.join(numbers)} too. Your text is below: "
-                           "compare it with theirs, then save again.")  # fmt: skip
+            who = latest.author.get_full_name() or latest.author.username if latest.author else _("Someone")
+            raise Conflict(_("%(who)s saved version %(number)s at %(time)s and changed the answer to question "
+                             "%(questions)s too. Your text is below: compare it with theirs, then save again.")
+                           % {"who": who, "number": latest.number, "questions": ", ".join(numbers),
+                              "time": f"{timezone.localtime(latest.created_at):%H:%M}"})  # fmt: skip
     changed = {sid: t for sid, t in changed.items() if latest_answers.get(sid, "") != t}
     if not changed:
         return None
@@ -421,18 +439,18 @@ def add_evidence(section: Section, *, kind: str, by: Any, indicator: str = "", g
 
     if kind == Evidence.Kind.FIGURE:
         if observatory.indicator(indicator) is None:
-            raise ValidationError(f"There is no indicator {indicator!r}.")
+            raise ValidationError(_("There is no indicator %(slug)r.") % {"slug": indicator})
         if not Group.objects.filter(slug=group).exists():
-            raise ValidationError(f"There is no group {group!r}.")
+            raise ValidationError(_("There is no group %(slug)r.") % {"slug": group})
         found = Evidence(section=section, kind=kind, indicator=indicator, group=group, added_by=_user(by))
     elif kind == Evidence.Kind.CLAIM:
         if claim_id is None or not claims.claims().filter(pk=claim_id).exists():
-            raise ValidationError(f"There is no claim {claim_id}.")
+            raise ValidationError(_("There is no claim %(number)s.") % {"number": claim_id})
         found = Evidence(section=section, kind=kind, claim_id=claim_id, group="", added_by=_user(by))
     else:
-        raise ValidationError("Choose a figure or a claim.")
+        raise ValidationError(_("Choose a figure or a claim."))
     if section.consultation.status not in EDITABLE:
-        raise ValidationError("This response has been submitted to government; it can no longer be changed.")
+        raise ValidationError(_("This response has been submitted to government; it can no longer be changed."))
     found.save()
     _event(section.consultation, Event.Kind.EVIDENCE, by, f"Added to question {section.position}: {found}")
     return found
@@ -442,7 +460,7 @@ def add_evidence(section: Section, *, kind: str, by: Any, indicator: str = "", g
 def remove_evidence(evidence: Evidence, *, by: Any) -> None:
     c = evidence.section.consultation
     if c.status not in EDITABLE:
-        raise ValidationError("This response has been submitted to government; it can no longer be changed.")
+        raise ValidationError(_("This response has been submitted to government; it can no longer be changed."))
     _event(c, Event.Kind.EVIDENCE, by, f"Removed from question {evidence.section.position}: {evidence}")
     evidence.delete()
 
@@ -450,14 +468,15 @@ def remove_evidence(evidence: Evidence, *, by: Any) -> None:
 @transaction.atomic
 def add_comment(section: Section, text: str, *, by: Any) -> Comment:
     if not text.strip():
-        raise ValidationError("Enter your comment.")
+        raise ValidationError(_("Enter your comment."))
     c = section.consultation
     comment = Comment.objects.create(section=section, round=c.round, author=_user(by), text=text.strip(),
                                      place_id=getattr(by, "place_id", None))  # fmt: skip
     _event(c, Event.Kind.COMMENT, by, f"On question {section.question[:60]}")
     lead = [e for e in officer_emails([c.lead_place_id]) if e != getattr(by, "email", "")]
     context = {"consultation": c, "comment": comment, "url": absolute(c.get_absolute_url()) + f"#section-{section.pk}"}
-    transaction.on_commit(lambda: _mail(f"New comment on the response to {c.title}", "comment", context, lead))
+    transaction.on_commit(lambda: _mail(lambda: _("New comment on the response to %(title)s") % {"title": c.title},
+                                        "comment", context, lead))  # fmt: skip
     return comment
 
 
@@ -468,11 +487,11 @@ def add_comment(section: Section, text: str, *, by: Any) -> Comment:
 def open_review(c: Consultation, deadline: dt.date, *, by: Any) -> Consultation:
     c = _locked(c)
     if c.status != Stage.DRAFTING:
-        raise ValidationError("Member review can be opened only on a draft.")
+        raise ValidationError(_("Member review can be opened only on a draft."))
     if c.latest_version() is None or not _active_sections(c):
-        raise ValidationError("Add the questions and draft the answers before opening member review.")
+        raise ValidationError(_("Add the questions and draft the answers before opening member review."))
     if deadline < timezone.localdate():
-        raise ValidationError("The review deadline must be today or later.")
+        raise ValidationError(_("The review deadline must be today or later."))
     c.status = Stage.MEMBER_REVIEW
     c.review_deadline = deadline
     c.save(update_fields=["status", "review_deadline"])
@@ -481,24 +500,25 @@ def open_review(c: Consultation, deadline: dt.date, *, by: Any) -> Consultation:
     context = {"consultation": c, "deadline": deadline, "url": absolute(c.get_absolute_url()),
                "review_url": absolute(c.get_absolute_url() + "review/")}  # fmt: skip
     emails = officer_emails(p.pk for p in places)
-    transaction.on_commit(lambda: _mail(f"For review by {deadline:%-d %B}: Key Cities response to {c.title}",
+    transaction.on_commit(lambda: _mail(lambda: _("For review by %(date)s: Key Cities response to %(title)s")
+                                        % {"date": format_date(deadline, "j F"), "title": c.title},
                                         "review_opened", context, emails))  # fmt: skip
     return c
 
 
-REASON_NEEDED = {Decision.OBJECT: "Give the reason for objecting.",
-                 Decision.ENDORSE_WITH_COMMENTS: "Enter your place’s comments."}  # fmt: skip
+REASON_NEEDED = {Decision.OBJECT: gettext_lazy("Give the reason for objecting."),
+                 Decision.ENDORSE_WITH_COMMENTS: gettext_lazy("Enter your place’s comments.")}  # fmt: skip
 
 
 @transaction.atomic
 def record_review(c: Consultation, place: Place, decision: str, text: str = "", *, by: Any) -> Review:
     c = _locked(c)
     if c.status != Stage.MEMBER_REVIEW:
-        raise ValidationError("The response is not open for member review.")
+        raise ValidationError(_("The response is not open for member review."))
     if place.pk not in {p.pk for p in member_places()}:
-        raise ValidationError(f"{place} is not a member of Key Cities.")
+        raise ValidationError(_("%(place)s is not a member of Key Cities.") % {"place": place})
     if decision not in Decision.values:
-        raise ValidationError("Choose endorse, endorse with comments, abstain or object.")
+        raise ValidationError(_("Choose endorse, endorse with comments, abstain or object."))
     if decision in REASON_NEEDED and not text.strip():
         raise ValidationError(REASON_NEEDED[Decision(decision)])
     review, created = Review.objects.update_or_create(
@@ -518,14 +538,14 @@ def not_responded(c: Consultation) -> list[Place]:
 def send_reminders(c: Consultation, *, by: Any) -> list[Place]:
     """Email the officers of every member place that has not yet responded. Returns those places."""
     if c.status != Stage.MEMBER_REVIEW:
-        raise ValidationError("Reminders go only while the response is in member review.")
+        raise ValidationError(_("Reminders go only while the response is in member review."))
     places = not_responded(c)
     context = {"consultation": c, "deadline": c.review_deadline,
                "review_url": absolute(c.get_absolute_url() + "review/")}  # fmt: skip
     emails = officer_emails(p.pk for p in places)
     _event(c, Event.Kind.REMINDER, by, "To: " + (", ".join(p.name for p in places) or "nobody: all have responded"))
-    transaction.on_commit(lambda: _mail(f"Reminder: review the Key Cities response to {c.title}", "reminder",
-                                        context, emails))  # fmt: skip
+    subject = lambda: _("Reminder: review the Key Cities response to %(title)s") % {"title": c.title}  # noqa: E731
+    transaction.on_commit(lambda: _mail(subject, "reminder", context, emails))
     return places
 
 
@@ -587,8 +607,8 @@ def sign_off(c: Consultation, *, by: Any, version: int, seen: str | None = None,
                "reason": c.override_reason}  # fmt: skip
     objecting = [p.pk for p in member_places() if p.name in objected]
     emails = sorted(set(officer_emails([c.lead_place_id, *objecting])))
-    transaction.on_commit(lambda: _mail(f"Signed off: Key Cities response to {c.title}", "signed_off", context,
-                                        emails))  # fmt: skip
+    subject = lambda: _("Signed off: Key Cities response to %(title)s") % {"title": c.title}  # noqa: E731
+    transaction.on_commit(lambda: _mail(subject, "signed_off", context, emails))
     return c
 
 
@@ -596,9 +616,9 @@ def sign_off(c: Consultation, *, by: Any, version: int, seen: str | None = None,
 def mark_submitted(c: Consultation, on: dt.date, *, by: Any) -> Consultation:
     c = _locked(c)
     if c.status != Stage.SIGNED_OFF:
-        raise ValidationError("Only a signed-off response can be recorded as submitted.")
+        raise ValidationError(_("Only a signed-off response can be recorded as submitted."))
     if on > timezone.localdate():
-        raise ValidationError("The date submitted cannot be in the future.")
+        raise ValidationError(_("The date submitted cannot be in the future."))
     c.status = Stage.SUBMITTED
     c.submitted_on = on
     c.save(update_fields=["status", "submitted_on"])
@@ -610,7 +630,7 @@ def mark_submitted(c: Consultation, on: dt.date, *, by: Any) -> Consultation:
 def record_government_response(c: Consultation, url: str, on: dt.date, *, by: Any) -> Consultation:
     c = _locked(c)
     if c.status not in {Stage.SUBMITTED, Stage.GOVERNMENT_RESPONSE}:
-        raise ValidationError("Record the government’s response once ours has been submitted.")
+        raise ValidationError(_("Record the government’s response once ours has been submitted."))
     URLValidator(schemes=["http", "https"])(url)
     c.status = Stage.GOVERNMENT_RESPONSE
     c.government_response_url = url
@@ -626,9 +646,9 @@ def record_government_response(c: Consultation, url: str, on: dt.date, *, by: An
 @transaction.atomic
 def add_ask(c: Consultation, text: str, department: str, work_area: WorkArea | None, *, by: Any) -> Ask:
     if not text.strip():
-        raise ValidationError("Enter the ask.")
+        raise ValidationError(_("Enter the ask."))
     if not department.strip():
-        raise ValidationError("Enter the department the ask is of.")
+        raise ValidationError(_("Enter the department the ask is of."))
     position = (c.asks.aggregate(p=Max("position"))["p"] or 0) + 1
     ask = Ask.objects.create(consultation=c, position=position, text=text.strip(), department=department.strip(),
                              work_area=work_area)  # fmt: skip
@@ -639,11 +659,11 @@ def add_ask(c: Consultation, text: str, department: str, work_area: WorkArea | N
 @transaction.atomic
 def update_ask(ask: Ask, status: str, on: dt.date, evidence: str = "", *, by: Any) -> AskUpdate:
     if status not in AskStatus.values:
-        raise ValidationError("Choose a status.")
+        raise ValidationError(_("Choose a status."))
     if status != AskStatus.NO_REPLY and not evidence.strip():
-        raise ValidationError("Give the evidence for the status: a link or a quotation.")
+        raise ValidationError(_("Give the evidence for the status: a link or a quotation."))
     if on > timezone.localdate():
-        raise ValidationError("The date cannot be in the future.")
+        raise ValidationError(_("The date cannot be in the future."))
     ask.status, ask.status_on, ask.evidence = status, on, evidence.strip()
     ask.save(update_fields=["status", "status_on", "evidence"])
     update = AskUpdate.objects.create(ask=ask, status=status, on=on, evidence=evidence.strip(), by=_user(by))
@@ -682,8 +702,14 @@ def send_deadline_digest(today: dt.date | None = None, days: int = 14) -> list[D
     for d in digests:
         rows = [{"consultation": c, "days_left": (c.closes_on - today).days,
                  "url": absolute(c.get_absolute_url())} for c in d.consultations]  # fmt: skip
-        _mail(f"Key Cities consultations closing in the next {days} days ({d.place.name})", "digest",
-              {"place": d.place, "rows": rows, "days": days}, d.to)  # fmt: skip
+
+        def subject(place: str = d.place.name) -> str:
+            return _("Key Cities consultations closing in the next %(days)s days (%(place)s)") % {
+                "days": days,
+                "place": place,
+            }
+
+        _mail(subject, "digest", {"place": d.place, "rows": rows, "days": days}, d.to)
     return digests
 
 

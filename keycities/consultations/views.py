@@ -13,10 +13,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keycities.accounts.policy import is_staff_member, secretariat_only, staff_only
 from keycities.core.access import public
 from keycities.core.api import csv_response
+from keycities.core.bilingual import localised_text
 from keycities.core.files import download
 
 from . import exports, policy, presenters, queries, services
@@ -134,8 +136,8 @@ def register(request: HttpRequest) -> HttpResponse:
                                                    "lead_place__slug": d["lead_place"],
                                                    "body_type": d["body_type"]}.items() if v})  # fmt: skip
     today = timezone.localdate()
-    rows = [(c, presenters.days_left_text(c.closes_on, today), presenters.urgency_tag(c.closes_on, today))
-            for c in found.distinct()]  # fmt: skip
+    rows = [(c, presenters.days_left_text(c.closes_on, today), presenters.urgency_tag(c.closes_on, today),
+             presenters.days_left(c.closes_on, today) < 0) for c in found.distinct()]  # fmt: skip
     return render(request, "consultations/register.html", {"rows": rows, "form": form,
                                                            "tags": presenters.STAGE_TAGS,
                                                            "can_manage": policy.may_manage(request.user)})  # fmt: skip
@@ -146,7 +148,7 @@ def new(request: HttpRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         c = services.create_consultation(form.cleaned_data, by=request.user)
-        messages.success(request, f"Consultation added: {c.title}")
+        messages.success(request, _("Consultation added: %(title)s") % {"title": c.title})
         return redirect(c.get_absolute_url())
     return render(request, "consultations/form.html", {"form": form, "c": None})
 
@@ -157,7 +159,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         services.update_consultation(c, form.cleaned_data, by=request.user)
-        messages.success(request, "Details saved.")
+        messages.success(request, _("Details saved."))
         return redirect(c.get_absolute_url())
     return render(request, "consultations/form.html", {"form": form, "c": c})
 
@@ -172,11 +174,15 @@ def import_file(request: HttpRequest) -> HttpResponse:
             added, skipped = services.import_csv(upload, upload.name, by=request.user)
         except services.CsvFileError as exc:
             problems = exc.errors
-            form.add_error("file", f"{upload.name} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
-                                   "nothing was imported")  # fmt: skip
+            form.add_error("file", ngettext("%(name)s has %(count)s problem; nothing was imported",
+                                            "%(name)s has %(count)s problems; nothing was imported", len(problems))
+                           % {"name": upload.name, "count": len(problems)})  # fmt: skip
         else:
-            messages.success(request, f"Imported {len(added)} consultation{'s' if len(added) != 1 else ''}"
-                                      + (f"; {skipped} already in the register" if skipped else "") + ".")  # fmt: skip
+            imported = ngettext("Imported %(count)s consultation", "Imported %(count)s consultations", len(added)) % {
+                "count": len(added)}  # fmt: skip
+            if skipped:
+                imported += _("; %(count)s already in the register") % {"count": skipped}
+            messages.success(request, imported + ".")
             return redirect("consultations:register")
     return render(request, "consultations/import.html", {"form": form, "problems": problems})
 
@@ -220,7 +226,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return _detail(request, c, comment_form=form)
             section = get_object_or_404(Section, pk=form.cleaned_data["section"], consultation=c, removed=False)
             services.add_comment(section, form.cleaned_data["text"], by=user)
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
             return redirect(c.get_absolute_url() + f"#section-{section.pk}")
         if action == "document" and policy.may_draft(user, c):
             dform = DocumentForm(request.POST, request.FILES)
@@ -231,26 +237,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 dform.add_error("file", exc.messages[0])
                 return _detail(request, c, document_form=dform)
-            messages.success(request, "Document attached.")
+            messages.success(request, _("Document attached."))
         elif action == "start" and policy.may_draft(user, c):
             services.start_drafting(c, by=user)
-            messages.success(request, "Drafting started. Add the consultation’s questions.")
+            messages.success(request, _("Drafting started. Add the consultation’s questions."))
             return redirect("consultations:edit", pk=c.pk)
         elif action == "submitted" and policy.may_manage(user):
             sform = SubmittedForm(request.POST)
             if not sform.is_valid():
                 return _detail(request, c, submitted_form=sform)
             services.mark_submitted(c, sform.cleaned_data["submitted_on"], by=user)
-            messages.success(request, "Recorded as submitted, and published in the archive.")
+            messages.success(request, _("Recorded as submitted, and published in the archive."))
         elif action == "government" and policy.may_manage(user):
             gform = GovernmentResponseForm(request.POST)
             if not gform.is_valid():
                 return _detail(request, c, government_form=gform)
             services.record_government_response(c, gform.cleaned_data["url"], gform.cleaned_data["published_on"],
                                                 by=user)  # fmt: skip
-            messages.success(request, "The government’s response is recorded.")
+            messages.success(request, _("The government’s response is recorded."))
         else:
-            raise PermissionDenied("You cannot do that to this consultation.")
+            raise PermissionDenied(_("You cannot do that to this consultation."))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect(c.get_absolute_url())
@@ -291,24 +297,26 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _refuse(form, exc)
                 return _edit(request, c, answers_form=form)
-            messages.success(request, f"Saved as version {version.number}." if version else "Nothing had changed.")
+            messages.success(request, _("Saved as version %(number)s.") % {"number": version.number} if version
+                             else _("Nothing had changed."))  # fmt: skip
             return redirect("consultations:detail", pk=c.pk)
         if action == "question":
             qform = QuestionForm(request.POST)
             if not qform.is_valid():
                 return _edit(request, c, question_form=qform)
             services.add_questions(c, [qform.cleaned_data["question"]], by=user)
-            messages.success(request, "Question added.")
+            messages.success(request, _("Question added."))
         elif action == "paste":
             pform = PasteQuestionsForm(request.POST)
             if not pform.is_valid():
                 return _edit(request, c, paste_form=pform)
             added = services.add_questions(c, services.split_questions(pform.cleaned_data["questions"]), by=user)
-            messages.success(request, f"{len(added)} question{'s' if len(added) != 1 else ''} added.")
+            messages.success(request, ngettext("%(count)s question added.", "%(count)s questions added.", len(added))
+                             % {"count": len(added)})  # fmt: skip
         elif action == "remove-question":
             section = get_object_or_404(Section, pk=request.POST.get("section"), consultation=c)
             services.remove_question(section, by=user)
-            messages.success(request, "Question removed.")
+            messages.success(request, _("Question removed."))
         elif action == "evidence":
             eform = EvidenceForm(request.POST, sections=[(n, s) for n, s, _ in rows])
             if not eform.is_valid():
@@ -321,11 +329,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _refuse(eform, exc)
                 return _edit(request, c, evidence_form=eform)
-            messages.success(request, "Evidence added.")
+            messages.success(request, _("Evidence added."))
         elif action == "remove-evidence":
             evidence = get_object_or_404(Evidence, pk=request.POST.get("evidence"), section__consultation=c)
             services.remove_evidence(evidence, by=user)
-            messages.success(request, "Evidence removed.")
+            messages.success(request, _("Evidence removed."))
         else:
             raise Http404
     except ValidationError as exc:
@@ -348,7 +356,7 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     except (KeyError, ValueError):
         return redirect("consultations:versions", pk=c.pk)
     if len(numbers) == 1:
-        messages.error(request, "Choose two different versions to compare.")
+        messages.error(request, _("Choose two different versions to compare."))
         return redirect("consultations:versions", pk=c.pk)
     found = {v.number: v for v in c.versions.filter(number__in=numbers).select_related("author__place")}
     if len(found) != 2:
@@ -419,7 +427,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _refuse(form, exc)
                 return _review(request, c, review_form=form)
-            messages.success(request, f"{user.place}’s decision is recorded.")  # type: ignore[union-attr]
+            place = localised_text(user.place, "name")  # type: ignore[union-attr]
+            messages.success(request, _("%(place)s’s decision is recorded.") % {"place": place})
         elif action == "open" and policy.may_draft(user, c):
             oform = OpenReviewForm(request.POST)
             if not oform.is_valid():
@@ -429,10 +438,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _refuse(oform, exc)
                 return _review(request, c, open_form=oform)
-            messages.success(request, "Member review is open; every member place’s officers have been emailed.")
+            messages.success(request, _("Member review is open; every member place’s officers have been emailed."))
         elif action == "remind" and policy.may_draft(user, c):
             places = services.send_reminders(c, by=user)
-            messages.success(request, f"Reminders sent to {len(places)} place{'s' if len(places) != 1 else ''}.")
+            sent = ngettext("Reminders sent to %(count)s place.", "Reminders sent to %(count)s places.", len(places))
+            messages.success(request, sent % {"count": len(places)})
         elif action == "sign-off" and policy.may_manage(user):
             return _sign_off(request, c)
         elif action == "confirm-sign-off" and policy.may_manage(user):
@@ -448,7 +458,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Signed off. The text is frozen and the review round is closed."))
             return redirect(c.get_absolute_url())
         else:
-            raise PermissionDenied("You cannot do that to this response.")
+            raise PermissionDenied(_("You cannot do that to this response."))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("consultations:review", pk=c.pk)
@@ -461,14 +471,14 @@ def asks(request: HttpRequest, pk: int) -> HttpResponse:
     ask_form, status_form = AskForm(), None
     if request.method == "POST":
         if not can_update:
-            raise PermissionDenied("Only officers of the lead place and the secretariat record asks.")
+            raise PermissionDenied(_("Only officers of the lead place and the secretariat record asks."))
         try:
             if request.POST.get("action") == "add":
                 ask_form = AskForm(request.POST)
                 if ask_form.is_valid():
                     d = ask_form.cleaned_data
                     services.add_ask(c, d["text"], d["department"], d["work_area"], by=request.user)
-                    messages.success(request, "Ask recorded.")
+                    messages.success(request, _("Ask recorded."))
                     return redirect("consultations:asks", pk=c.pk)
             else:
                 status_form = AskStatusForm(request.POST, prefix="status")
@@ -476,7 +486,7 @@ def asks(request: HttpRequest, pk: int) -> HttpResponse:
                     d = status_form.cleaned_data
                     ask = get_object_or_404(Ask, pk=d["ask"], consultation=c)
                     services.update_ask(ask, d["status"], d["on"], d["evidence"], by=request.user)
-                    messages.success(request, f"Status recorded: {ask.get_status_display()}.")
+                    messages.success(request, _("Status recorded: %(status)s.") % {"status": ask.get_status_display()})
                     return redirect("consultations:asks", pk=c.pk)
         except ValidationError as exc:
             (status_form or ask_form).add_error(None, exc.messages[0])

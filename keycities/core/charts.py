@@ -15,7 +15,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -91,6 +91,7 @@ UNITS: Final[Mapping[str, _Unit]] = {
     "ratio": _Unit(2, "", "", "Ratio"),
     "score": _Unit(1, "", "", "Score"),
     "rank": _Unit(0, "", "", "Rank"),
+    "index-2019": _Unit(1, "", "", "Index, 2019 = 100"),
 }
 
 
@@ -149,7 +150,8 @@ def format_value(value: float | None, unit: str) -> str:
 
     "£m" -> "£12,345m" (one decimal below £10m: "£4.5m"), "£" -> "£31,234", "%" -> "72.5%",
     "persons"/"count" -> "712,858", "ratio" -> "6.04", "score" -> "24.3", "rank" -> "12".
-    Halves round up ("12.5" -> "13"). Negative numbers lead with a minus: "-£12m".
+    Halves round up ("12.5" -> "13"). Negative numbers lead with a minus sign (U+2212, as the charts' axes
+    write it): "−£12m".
     None (or NaN) -> "no data".
     """
     spec = _unit(unit)
@@ -162,8 +164,41 @@ def format_value(value: float | None, unit: str) -> str:
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     rounded = abs(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     digits = f"{rounded:,.{decimals}f}"
-    negative = exact < 0 and rounded != 0  # no "-0.0"
-    return f"{'-' if negative else ''}{spec.prefix}{digits}{spec.suffix}"
+    negative = exact < 0 and rounded != 0  # no "−0.0"
+    return f"{MINUS if negative else ''}{spec.prefix}{digits}{spec.suffix}"
+
+
+MINUS = "\u2212"
+
+
+def exact_difference(new: float, old: float) -> float:
+    """new − old without binary float artefacts: 75.2 − 71.3 is 3.9, not 3.9000000000000057."""
+    return float(Decimal(repr(new)) - Decimal(repr(old)))
+
+
+def format_change(new: float | None, old: float | None, unit: str) -> str:
+    """A change between two values, signed, UK style: a rate's change in percentage points ("+1.3 pp"), a
+    level's in its unit and in per cent ("+2,870 (+0.8%)"). A change that rounds to nothing has no sign (never
+    "−£0"); the minus is U+2212. None on either side -> "–"."""
+    if new is None or old is None or not (math.isfinite(new) and math.isfinite(old)):
+        return "–"
+    diff = exact_difference(new, old)
+
+    def signed(text: str) -> str:
+        zero = not any(c in "123456789" for c in text)
+        return text if zero else ("+" if diff > 0 else MINUS) + text
+
+    if unit == "%":
+        return signed(f"{_half_up(abs(diff), 1)} pp")
+    text = signed(format_value(abs(diff), unit))
+    if unit in ("persons", "£", "£m") and old:
+        text += f" ({signed(_half_up(abs(100 * diff / abs(old)), 1) + '%')})"
+    return text
+
+
+def _half_up(value: float, decimals: int) -> str:
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{exact:,.{decimals}f}"
 
 
 def _raw(value: float | None) -> str:
@@ -332,6 +367,7 @@ def _line_spec(
     y_title: str | None = None,
     description: str = "",
     width: int = 320,
+    breaks: Mapping[str, Mapping[Period, str]] | None = None,
 ) -> dict[str, Any]:
     if not series:
         raise ValueError("a line chart needs at least one series")
@@ -360,6 +396,16 @@ def _line_spec(
         for n in drawn
         for p, v in series[n]
     ]
+    broken = {n: set(b) for n, b in (breaks or {}).items() if b}
+    if broken:
+        # A break in a series (another release, other boundaries, other members) starts a new line segment, so
+        # that the change across it is not drawn as growth.
+        segment: dict[str, int] = {}
+        for row in values:
+            n, period = str(row["series"]), str(row["period"])
+            if any(str(p) == period for p in broken.get(n, ())):
+                segment[n] = segment.get(n, 0) + 1
+            row["segment"] = f"{n} ({segment.get(n, 0)})"
     # The highlighted series leads the legend.
     listed = [*([highlight] if highlight is not None else []), *others]
 
@@ -407,6 +453,8 @@ def _line_spec(
         },
         "strokeWidth": {"value": 2.5},
     }
+    if broken:
+        encoding["detail"] = {"field": "segment", "type": "nominal"}
     if highlight is not None:
         test = f"datum.series === {json.dumps(highlight)}"
         encoding["strokeWidth"] = {"condition": {"test": test, "value": 5}, "value": 2.5}
@@ -434,10 +482,13 @@ def line_chart(
     unit: str,
     highlight: str | None = None,
     y_title: str | None = None,
+    breaks: Mapping[str, Mapping[int | str, str]] | None = None,
 ) -> Chart:
     """A time series per name: x is the period (in order), y the value; None leaves a gap.
 
-    The table has one row per period and one column per series.
+    The table has one row per period and one column per series. `breaks` gives, for a series, the periods at
+    which it breaks (another release, other boundaries, other members) and why: the line is not drawn across a
+    break, and the table and the CSV (a `break` column, whenever `breaks` is given) say why.
     """
     spec_unit = _unit(unit)
     names = list(series)
@@ -449,19 +500,29 @@ def line_chart(
         + (f"; {highlight} highlighted" if highlight else "")
         + f". Values in {spec_unit.label.lower()}."
     )
-    spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description)
+    said = {p: "; ".join(f"{n}: {b[p]}" for n, b in (breaks or {}).items() if b.get(p)) for p in periods}
+    if any(said.values()):
+        description += " Breaks in the series: " + " ".join(f"{p}: {said[p]}" for p in periods if said[p]) + "."
+    spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description, breaks=breaks)
     full, svg = _render(spec, unit, title)
     columns = ["Period", *names]
     rows = [[str(p), *(format_value(lookup[n].get(p), unit) for n in names)] for p in periods]
     raw_rows = [[str(p), *(_raw(lookup[n].get(p)) for n in names)] for p in periods]
+    header = ["period", *names]
+    if breaks is not None:
+        header.append("break")
+        raw_rows = [[*row, said[p]] for row, p in zip(raw_rows, periods, strict=True)]
+    if any(said.values()):
+        columns.append("Break in the series")
+        rows = [[*row, said[p]] for row, p in zip(rows, periods, strict=True)]
     return Chart(
         svg=svg,
         title=title,
         table_caption=title,
         columns=columns,
         rows=rows,
-        csv=_csv(["period", *names], raw_rows),
-        numeric_columns=frozenset(range(1, len(columns))),
+        csv=_csv(header, raw_rows),
+        numeric_columns=frozenset(range(1, len(names) + 1)),
         row_header=0,
         spec=full,
     )
@@ -965,11 +1026,12 @@ SPARK_WIDTH: Final = 96
 SPARK_HEIGHT: Final = 24
 
 
-def sparkline(points: Sequence[tuple[Period, float | None]], *, unit: str) -> str:
+def sparkline(points: Sequence[tuple[Period, float | None]], *, unit: str, breaks: Collection[Period] = ()) -> str:
     """A small trend line (no axes) for a table cell, as inline SVG, or "" with fewer than two values.
 
     Drawn here rather than by Vega: a profile shows dozens, each a few hundred bytes. It is one image
-    whose name says the first and last values; the table beside it has the figures.
+    whose name says the first and last values; the table beside it has the figures. A period in `breaks`
+    (another release, other boundaries) starts a new piece of line, so the change across it is not drawn.
     """
     valued = [(p, float(v)) for p, v in points if v is not None and _valid(v)]
     if len(valued) < 2:
@@ -979,13 +1041,26 @@ def sparkline(points: Sequence[tuple[Period, float | None]], *, unit: str) -> st
     span = (high - low) or 1.0
     step = (SPARK_WIDTH - 4) / (len(valued) - 1)
     xy = [(2 + i * step, SPARK_HEIGHT - 3 - (v - low) / span * (SPARK_HEIGHT - 6)) for i, (_, v) in enumerate(valued)]
-    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    pieces: list[list[tuple[float, float]]] = [[]]
+    for (p, _), point in zip(valued, xy, strict=True):
+        if p in breaks and pieces[-1]:
+            pieces.append([])
+        pieces[-1].append(point)
+    drawn = "".join(
+        f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in piece)}" fill="none" stroke="{BRAND_COLOUR}" '
+        'stroke-width="1.5" stroke-linejoin="round"/>'
+        if len(piece) > 1
+        else f'<circle cx="{piece[0][0]:.1f}" cy="{piece[0][1]:.1f}" r="1.2" fill="{BRAND_COLOUR}"/>'
+        for piece in pieces
+    )
     (first_p, first_v), (last_p, last_v) = valued[0], valued[-1]
-    name = escape(f"{first_p}: {format_value(first_v, unit)}; {last_p}: {format_value(last_v, unit)}", quote=True)
+    said = f"{first_p}: {format_value(first_v, unit)}; {last_p}: {format_value(last_v, unit)}"
+    if len(pieces) > 1:
+        said += "; breaks in the series at " + ", ".join(str(p) for p, _ in valued[1:] if p in breaks)
+    name = escape(said, quote=True)
     x, y = xy[-1]
     return (
         f'<svg class="kc-spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" width="{SPARK_WIDTH}" '
         f'height="{SPARK_HEIGHT}" role="img" aria-label="{name}"><title>{name}</title>'
-        f'<polyline points="{line}" fill="none" stroke="{BRAND_COLOUR}" stroke-width="1.5" '
-        f'stroke-linejoin="round"/><circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{BRAND_COLOUR}"/></svg>'
+        f'{drawn}<circle cx="{x:.1f}" cy="{y:.1f}" r="2.2" fill="{BRAND_COLOUR}"/></svg>'
     )

@@ -3,8 +3,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from keycities.core import work
 
 # (label, URL name, the URL names that make the item current). Signing in, the account and the
 # tools of signed-in users are reached from the header's account link, so the menu stays on one line.
@@ -30,9 +33,13 @@ HTML_LANG = {"en-gb": "en-GB", "cy": "cy"}
 
 
 def _nav(request: HttpRequest) -> list[dict[str, object]]:
+    """The public sections, then the staff sections the user may use (each app registers its own, with the
+    test of who may use it: core.work)."""
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    return [{"label": label, "href": reverse(name), "current": current in names} for label, name, names in PUBLIC_NAV]
+    staff = [(link.label, link.url_name, link.current) for link in work.staff_nav(getattr(request, "user", None))]
+    return [{"label": label, "href": reverse(name), "current": current in names} for label, name, names in
+            [*PUBLIC_NAV, *staff]]  # fmt: skip
 
 
 def _languages(request: HttpRequest) -> list[dict[str, object]]:
@@ -57,6 +64,8 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "CONTACT_EMAIL": settings.SECRETARIAT_EMAIL,
         "HTML_LANG": HTML_LANG.get(get_language(), "en-GB"),
-        "nav_items": _nav(request),
+        "nav_items": SimpleLazyObject(lambda: _nav(request)),
+        # The header's "My work (n)": counted only on pages that show it, i.e. for signed-in users.
+        "my_work_count": SimpleLazyObject(lambda: work.todo_count(work.for_request(request))),
         "languages": _languages(request),
     }

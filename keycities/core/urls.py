@@ -9,4 +9,5 @@ app_name = "core"
 urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("my-work/", views.my_work, name="my-work"),
 ]

@@ -7,7 +7,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from keycities.core.access import public
+from keycities.core import work
+from keycities.core.access import public, signed_in
 from keycities.core.api import error_response
 from keycities.core.middleware import API_PREFIX
 from keycities.core.middleware import MESSAGES as API_MESSAGES
@@ -24,6 +25,16 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "core/privacy.html", {
         "retention_days": settings.PROPOSAL_RETENTION_DAYS, "cooloff_hours": round(settings.AXES_COOLOFF_TIME),
         "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    })  # fmt: skip
+
+
+@signed_in
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The first page after signing in: each role's to-dos, with counts, from every app (core.work)."""
+    found = work.for_request(request)
+    return render(request, "core/my_work.html", {
+        "todo": [s for s in found if s.todo], "information": [s for s in found if not s.todo],
+        "total": work.todo_count(found),
     })  # fmt: skip
 
 

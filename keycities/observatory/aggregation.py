@@ -21,9 +21,14 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Iterable, KeysView, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
-from keycities.network.models import Group, Place, PlaceArea
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from keycities.network.models import Group, Nation, Place, PlaceArea
 
 from .models import LOCAL_AUTHORITY_KINDS, Aggregation, Area, Indicator, Observation, Release
 
@@ -47,6 +52,7 @@ class Value(NamedTuple):
 
     value: float | None
     status: str
+    note: str = ""
 
 
 _COVERAGE: dict[str, object] = {}
@@ -90,7 +96,7 @@ class Store:
             # (indicator, period, release) with local authority figures: one query, instead of reading every
             # period's values to find out (which cost a place profile a second).
             local = set(
-                Observation.objects.filter(area__kind__in=LOCAL_AUTHORITY_KINDS)
+                Observation.objects.filter(release_id__in=version, area__kind__in=LOCAL_AUTHORITY_KINDS)
                 .values_list("indicator_id", "period", "release_id")
                 .distinct()
             )
@@ -118,19 +124,23 @@ class Store:
         return (indicator.pk, period, release.pk) in self._local
 
     def values(self, release: Release, indicator: Indicator, period: int) -> dict[str, Value]:
+        return self.all_values(release, indicator).get(period, {})
+
+    def all_values(self, release: Release, indicator: Indicator) -> dict[int, dict[str, Value]]:
+        """Every period's values of the indicator in the release (period -> code -> value)."""
         key = (release.pk, release.sha256, indicator.pk)
         if key not in self._values:
             by_period: dict[int, dict[str, Value]] = {}
             rows = Observation.objects.filter(release=release, indicator=indicator).values_list(
-                "period", "area__code", "value", "status"
+                "period", "area__code", "value", "status", "note"
             )
-            for p, code, value, status in rows:
+            for p, code, value, status, note in rows:
                 found = by_period.get(p)
                 if found is None:
                     found = by_period[p] = {}
-                found[code] = Value(value, status)
+                found[code] = Value(value, status, note)
             self._values[key] = by_period
-        return self._values[key].get(period, {})
+        return self._values[key]
 
 
 def local_periods(indicator: Indicator, store: Store) -> list[int]:
@@ -157,6 +167,7 @@ class MemberFigure:
     numerator: float | None = None  # ratio and growth parts, or the weight of a weighted mean
     denominator: float | None = None
     note: str = ""
+    nation: str = ""  # the place's nation (England, Wales...), for shares of a nation
 
 
 @dataclass
@@ -232,7 +243,66 @@ def _within_note(place: Place, on: dt.date) -> str:
     )
 
 
-def resolve_cover(place: Place, period: int, available: Iterable[str]) -> tuple[list[str], str] | Missing:
+NATION_LETTERS = {Nation.ENGLAND: "E", Nation.WALES: "W", Nation.SCOTLAND: "S", Nation.NORTHERN_IRELAND: "N"}
+NATION_NAMES = {"E": gettext_lazy("England"), "W": gettext_lazy("Wales"), "S": gettext_lazy("Scotland"),
+                "N": gettext_lazy("Northern Ireland")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a missing member's reason is read from: the release used and the indicator it was read for."""
+
+    store: Store
+    release: Release
+    indicator: Indicator
+
+
+def _release_name(release: Release) -> str:
+    return _("%(title)s (%(publisher)s, released %(date)s)") % {
+        "title": release.dataset.title, "publisher": release.dataset.publisher,
+        "date": date_format(release.release_date, "j F Y")}  # fmt: skip
+
+
+def _nation_list(letters: Iterable[str]) -> str:
+    names = [str(NATION_NAMES[c]) for c in sorted(letters, key="EWSN".index)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + _(" and ") + names[-1]
+
+
+def _why_missing(place: Place, codes: Sequence[str], period: int, ctx: Context) -> str:
+    """The true reason a place's areas have no figure in the release, read from the data: the publisher does not
+    cover the place's nation; the area is published for other periods but not yet (or no longer) for this one;
+    or the release is on other boundaries."""
+    store, release, indicator = ctx.store, ctx.release, ctx.indicator
+    everything = store.all_values(release, indicator)
+    las = store.memo("local-authority-codes",
+                     lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
+    nations = store.memo(("nations", release.pk, indicator.pk),
+                         lambda: {c[0] for values in everything.values() for c in values if c in las})  # fmt: skip
+    name = _release_name(release)
+    letter = NATION_LETTERS.get(place.nation, "")  # type: ignore[call-overload]
+    if nations and letter not in nations:
+        return _("%(release)s does not cover %(nation)s: it publishes figures for %(covered)s only.") % {
+            "release": name, "nation": NATION_NAMES.get(letter, place.nation),
+            "covered": _nation_list(nations)}  # fmt: skip
+    if not nations:
+        return _("%(release)s publishes no local authority figures, only larger areas, so %(place)s has no figure "
+                 "of its own.") % {"release": name, "place": place.name}  # fmt: skip
+    held = sorted(p for p, values in everything.items() if any(c in values for c in codes))
+    missing = ", ".join(codes)
+    if held and held[-1] < period:
+        return _("%(release)s does not yet publish %(areas)s for %(period)s: its latest figure is for %(latest)s.") % {
+            "release": name, "areas": missing, "period": period, "latest": held[-1]}  # fmt: skip
+    if held and held[0] > period:
+        return _("%(release)s publishes %(areas)s from %(first)s only, not for %(period)s.") % {
+            "release": name, "areas": missing, "period": period, "first": held[0]}  # fmt: skip
+    if held:
+        return _("%(release)s publishes %(areas)s for other years but not for %(period)s.") % {
+            "release": name, "areas": missing, "period": period}  # fmt: skip
+    return ""
+
+
+def resolve_cover(place: Place, period: int, available: Iterable[str],
+                  ctx: Context | None = None) -> tuple[list[str], str] | Missing:  # fmt: skip
     """The area codes that stand for `place` in `period` on a release whose
     figures exist for the `available` codes, with a note when the release's
     geography differs from the cover on the date; or why there are none."""
@@ -258,11 +328,13 @@ def resolve_cover(place: Place, period: int, available: Iterable[str]) -> tuple[
         if any(a.note for a in usable):
             note += " " + " ".join(a.note for a in usable if a.note)
         return [a.area_code for a in usable], note
-    missing = ", ".join(c for c in codes if c not in available)
+    missing = [c for c in codes if c not in available]
+    if ctx is not None and (reason := _why_missing(place, missing, period, ctx)):
+        return Missing(place.slug, place.name, reason)
     later = _within_note(place, dt.date.max - dt.timedelta(days=1)) if any(a.end for a in cover) else ""
     return Missing(place.slug, place.name,
-                   f"This release has no figures for {place.name}'s area ({missing}) for {period}: it is published on "
-                   f"other boundaries." + later)  # fmt: skip
+                   f"This release has no figures for {place.name}'s area ({', '.join(missing)}) for {period}: it is "
+                   f"published on other boundaries." + later)  # fmt: skip
 
 
 def _same_area(place: Place) -> str | None:
@@ -310,32 +382,96 @@ def _weights(store: Store, indicator: Indicator, period: int,
     return None
 
 
+# A weight the bundled data may not hold (no population by age loaded) -> the weight used instead, said so.
+WEIGHT_FALLBACK = {"population-16-64": "population"}
+
+
+def _nearest_weights(store: Store, indicator: Indicator, period: int,
+                     codes: set[str]) -> tuple[dict[str, Value], dict[str, int], list[Release]] | None:  # fmt: skip
+    """Each area's weight from the nearest year that has it (the year itself, else the closest, an earlier year
+    before a later one), from the release covering most of `codes` (the newest among equals). Returns the weights,
+    the year each came from and the releases used."""
+    years = sorted(store.periods(indicator), key=lambda y: (abs(y - period), y > period))
+    merged: dict[str, Value] = {}
+    year_of: dict[str, int] = {}
+    used: list[Release] = []
+    for year in years:
+        found = sorted(store.releases(indicator, year), reverse=True,
+                       key=lambda r: (len(codes & store.values(r, indicator, year).keys()), r.release_date,
+                                      r.imported_at))  # fmt: skip
+        for release in found:
+            fresh = {c: v for c, v in store.values(release, indicator, year).items() if c not in merged}
+            if fresh:
+                merged.update(fresh)
+                year_of.update(dict.fromkeys(fresh, year))
+                if codes & fresh.keys() and release not in used:
+                    used.append(release)
+        if codes <= merged.keys():
+            break
+    return (merged, year_of, used) if merged else None
+
+
+def _years_said(weight: Indicator, period: int, years: Sequence[int]) -> str:
+    """Which years' weights were used: "mid-2023"; "2021; 2022 for areas without 2021 figures"; "2022, the
+    nearest year with figures to 2023"."""
+    found = sorted(set(years))
+    others = " and ".join(weight.label_period(y) for y in found if y != period)
+    if found == [period] or not found:
+        return weight.label_period(period) if found else ""
+    if period in found:
+        return f"{weight.label_period(period)}; {others} for areas without {period} figures"
+    return f"{others}, the nearest year{'s' if len(found) > 1 else ''} with figures to {period}"
+
+
 def _total(codes: Sequence[str], values: dict[str, Value]) -> float | None:
     parts = [values[c].value for c in codes]
     if any(v is None for v in parts):
         return None
-    return float(sum(v for v in parts if v is not None))
+    return exact_sum(v for v in parts if v is not None)
 
 
-def _suppressed(place: Place, codes: Sequence[str], period: int, what: str = "") -> Missing:
-    return Missing(place.slug, place.name, f"The figure{what} for {', '.join(codes)} in {period} is suppressed or "
-                                           f"not available in this release.")  # fmt: skip
+def exact_sum(values: Iterable[float]) -> float:
+    """A sum of published figures without binary float artefacts (4.1 + 16.2 is 20.3, not 20.299999999999997)."""
+    return float(sum((Decimal(repr(v)) for v in values), Decimal(0)))
 
 
-def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Value], weights: dict[str, Value]
-                    ) -> tuple[list[tuple[Place, list[str], str, float, float]], list[Missing]]:  # fmt: skip
+def _suppressed(place: Place, codes: Sequence[str], period: int, *values: dict[str, Value]) -> Missing:
+    """Why a place's figure is blank, from the publisher's marker kept with each blank value."""
+    blank = [v[c] for v in values for c in codes if c in v and v[c].value is None]
+    notes = " ".join(v.note for v in blank).lower()
+    args = {"areas": ", ".join(codes), "period": period}
+    if "[c]" in notes or "confidential" in notes:
+        reason = _("The figure for %(areas)s in %(period)s is suppressed by the publisher as confidential (“c”).")
+    elif "[u]" in notes or "unreliable" in notes:
+        reason = _("The figure for %(areas)s in %(period)s is suppressed by the publisher as unreliable (“u”).")
+    elif "[x]" in notes or "not available" in notes:
+        reason = _("The figure for %(areas)s in %(period)s is marked not available by the publisher (“x”).")
+    else:
+        reason = _("The figure for %(areas)s in %(period)s is blank in this release, with no reason given.")
+    return Missing(place.slug, place.name, reason % args)
+
+
+Parts = list[tuple[Place, list[str], str, float, float]]
+
+
+def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Value], weights: dict[str, Value],
+                    ctx: Context) -> tuple[Parts, list[Missing]]:  # fmt: skip
     """For each place: (place, its codes, note, Σ weight, Σ value × weight) over its areas; or why it is missing."""
     parts, missing = [], []
     available = values.keys() & weights.keys()
     for place in places:
-        cover = resolve_cover(place, period, available)
+        cover = resolve_cover(place, period, available, ctx)
         if isinstance(cover, Missing):
+            rate_only = resolve_cover(place, period, values)
+            if not isinstance(rate_only, Missing):  # the rate is published; its weight is not held
+                said = _("The Hub holds no weight for %(areas)s to combine its figure with the others’.")
+                cover = Missing(place.slug, place.name, said % {"areas": ", ".join(rate_only[0])})
             missing.append(cover)
             continue
         codes, note = cover
         pairs = [(values[c].value, weights[c].value) for c in codes]
         if any(v is None or w is None for v, w in pairs):
-            missing.append(_suppressed(place, codes, period))
+            missing.append(_suppressed(place, codes, period, values, weights))
             continue
         w = float(sum(w for _, w in pairs if w is not None))
         parts.append((place, codes, note, w, sum(v * w for v, w in pairs if v is not None and w is not None)))
@@ -365,43 +501,56 @@ def figure_for_places(
     chosen = _pick_release(store, indicator, period, release, _place_codes(places))
     data = store.values(chosen, indicator, period)
     releases = [chosen]
+    ctx = Context(store, chosen, indicator)
 
     if agg == Aggregation.SUM:
         for place in places:
-            cover = resolve_cover(place, period, data)
+            cover = resolve_cover(place, period, data, ctx)
             if isinstance(cover, Missing):
                 missing.append(cover)
                 continue
             codes, note = cover
             total = _total(codes, data)
             if total is None:
-                missing.append(_suppressed(place, codes, period))
+                missing.append(_suppressed(place, codes, period, data))
             else:
-                members.append(MemberFigure(place.slug, place.name, codes, total, note=note))
-        value = float(sum(m.value for m in members if m.value is not None)) if members else None
+                members.append(MemberFigure(place.slug, place.name, codes, total, note=note, nation=place.nation))
+        value = exact_sum(m.value for m in members if m.value is not None) if members else None
         return members, missing, releases, "Sum of the members' values (counts add up).", value, None, None
 
     if agg == Aggregation.WEIGHTED_MEAN and indicator.weight:
-        weights = _weights(store, indicator.weight, period, set(data))
+        weight, fallback = indicator.weight, ""
+        if not store.periods(weight) and weight.slug in WEIGHT_FALLBACK:
+            instead = WEIGHT_FALLBACK[weight.slug]
+            weight = store.memo(("indicator", instead), lambda: Indicator.objects.get(slug=instead))
+            fallback = (f" The Hub holds no {indicator.weight.name.lower()}, so the {weight.name.lower()} stands in; "
+                        f"this approximates the group's rate.")  # fmt: skip
+        weights = _nearest_weights(store, weight, period, set(data))
         if weights is None:
-            raise AggregationError(f"There is no {indicator.weight.name.lower()} for {period} or earlier to weight by.")
-        wvalues, wperiod, wrelease = weights
-        releases.append(wrelease)
-        parts, missing = _weighted_parts(places, period, data, wvalues)
+            raise AggregationError(f"There is no {weight.name.lower()} to weight by.")
+        wvalues, year_of, wreleases = weights
+        releases += wreleases
+        parts, missing = _weighted_parts(places, period, data, wvalues, ctx)
         members = [
-            MemberFigure(p.slug, p.name, codes, vw / w, numerator=w, note=note) for p, codes, note, w, vw in parts
+            MemberFigure(p.slug, p.name, codes, vw / w, numerator=w, note=note, nation=p.nation)
+            for p, codes, note, w, vw in parts
         ]
         total_weight = sum(m.numerator or 0 for m in members)
         value = sum((m.value or 0) * (m.numerator or 0) for m in members) / total_weight if members else None
-        year = indicator.weight.label_period(wperiod)
-        method = (f"Each member's rate weighted by its {indicator.weight.name.lower()} ({year}). The rate is a share "
-                  f"of {indicator.base or 'its base'}.")  # fmt: skip
+        year = _years_said(weight, period, [year_of[c] for m in members for c in m.areas]) or str(period)
+        if indicator.unit == "%":
+            method = (f"Each member's rate weighted by its {weight.name.lower()} ({year}). The rate is a "
+                      f"share of {indicator.base or 'its base'}.{fallback}")  # fmt: skip
+        else:  # a score or an average rank is an average over people, not a share of them
+            method = (f"Each member's {indicator.name.split(':')[-1].strip().lower()} weighted by its "
+                      f"{weight.name.lower()} ({year}): an average over its {indicator.base or 'base'}, "
+                      "not a share of them.")  # fmt: skip
         return members, missing, releases, method, value, None, total_weight
 
     # Not combinable: each member's own published value; no group value.
     for place in places:
         same = _same_area(place)
-        cover = resolve_cover(place, period, data)
+        cover = resolve_cover(place, period, data, ctx)
         if isinstance(cover, Missing):
             missing.append(cover)
             continue
@@ -409,16 +558,19 @@ def figure_for_places(
         if len(codes) > 1:
             if same and same in data and data[same].value is not None:
                 members.append(MemberFigure(place.slug, place.name, [same], data[same].value,
-                                            note=f"Published for {place.name} as a whole ({same})."))  # fmt: skip
+                                            note=f"Published for {place.name} as a whole ({same}).",
+                                            nation=place.nation))  # fmt: skip
             else:
                 missing.append(Missing(place.slug, place.name,
                                        f"{place.name} is {len(codes)} areas and this measure cannot be combined; "
                                        "no figure is published for it as a whole."))  # fmt: skip
             continue
         if data[codes[0]].value is None:
-            missing.append(_suppressed(place, codes, period))
+            missing.append(_suppressed(place, codes, period, data))
         else:
-            members.append(MemberFigure(place.slug, place.name, codes, data[codes[0]].value, note=note))
+            members.append(
+                MemberFigure(place.slug, place.name, codes, data[codes[0]].value, note=note, nation=place.nation)
+            )
     return members, missing, releases, "Cannot be combined: the members' range and median are shown.", None, None, None
 
 
@@ -427,26 +579,35 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
     assert num is not None and den is not None
     members: list[MemberFigure] = []
     missing: list[Missing] = []
-    # From the parts, in one release that has both.
+    # The newest release that covers the places: from the parts where it has both, else its published ratio.
+    codes = _place_codes(places)
     both = [r for r in store.releases(num, period) if store.holds(r, den, period)]
+    only = list(store.releases(indicator, period))
     if release is not None:
         both = [r for r in both if r.pk == release.pk]
-    both = _covering(store, both, num, period, _place_codes(places))
-    if both:
-        chosen = both[0]
+        only = [r for r in only if r.pk == release.pk]
+    covering = [r for r in both if codes & store.values(r, num, period).keys()]
+    seen = {r.pk for r in covering}  # releases compared by id: comparing models is slow
+    covering += [r for r in only if r.pk not in seen and codes & store.values(r, indicator, period).keys()]
+    covering.sort(key=lambda r: (r.release_date, r.imported_at), reverse=True)
+    use_parts = covering[0].pk in {r.pk for r in both} if covering else bool(both)
+    if use_parts:
+        chosen = covering[0] if covering else both[0]
         nv, dv = store.values(chosen, num, period), store.values(chosen, den, period)
         available = nv.keys() & dv.keys()
+        ctx = Context(store, chosen, num)
         for place in places:
-            cover = resolve_cover(place, period, available)
+            cover = resolve_cover(place, period, available, ctx)
             if isinstance(cover, Missing):
                 missing.append(cover)
                 continue
-            codes, note = cover
-            n, d = _total(codes, nv), _total(codes, dv)
+            codes_, note = cover
+            n, d = _total(codes_, nv), _total(codes_, dv)
             if n is None or d is None or d == 0:
-                missing.append(_suppressed(place, codes, period, " or its parts"))
+                missing.append(_suppressed(place, codes_, period, nv, dv))
                 continue
-            members.append(MemberFigure(place.slug, place.name, codes, indicator.scale * n / d, n, d, note=note))
+            members.append(MemberFigure(place.slug, place.name, codes_, indicator.scale * n / d, n, d, note=note,
+                                        nation=place.nation))  # fmt: skip
         n_total = sum(m.numerator or 0 for m in members)
         d_total = sum(m.denominator or 0 for m in members)
         value = indicator.scale * n_total / d_total if members and d_total else None
@@ -455,17 +616,17 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
                   f"the members' ratios.")  # fmt: skip
         return members, missing, [chosen], method, value, n_total, d_total
 
-    # Only the ratio is published for this period: weight it by its denominator (the same number).
-    chosen = _pick_release(store, indicator, period, release, _place_codes(places))
+    # The release publishes only the ratio for this period: weight it by its denominator (the same number).
+    chosen = covering[0] if covering else _pick_release(store, indicator, period, release, codes)
     values = store.values(chosen, indicator, period)
     weights = _weights(store, den, period, set(values))
     if weights is None:
         raise AggregationError(f"There is no {den.name.lower()} for {period} to recompute {indicator.name}.")
     wvalues, wperiod, wrelease = weights
-    parts, missing = _weighted_parts(places, period, values, wvalues)
+    parts, missing = _weighted_parts(places, period, values, wvalues, Context(store, chosen, indicator))
     # Each member's numerator is its ratio × its denominator (summed over its areas).
-    members = [MemberFigure(p.slug, p.name, codes, vw / w, vw / indicator.scale, w, note=note)
-               for p, codes, note, w, vw in parts]  # fmt: skip
+    members = [MemberFigure(p.slug, p.name, codes_, vw / w, vw / indicator.scale, w, note=note, nation=p.nation)
+               for p, codes_, note, w, vw in parts]  # fmt: skip
     n_total = sum(m.numerator or 0 for m in members)
     d_total = sum(m.denominator or 0 for m in members)
     value = indicator.scale * n_total / d_total if members and d_total else None
@@ -491,17 +652,20 @@ def _growth(
     chosen = found[0]
     now, before = store.values(chosen, level, period), store.values(chosen, level, period - 1)
     available = now.keys() & before.keys()
+    ctx = Context(store, chosen, level)
     for place in places:
-        cover = resolve_cover(place, period, available)
+        cover = resolve_cover(place, period, available, ctx)
         if isinstance(cover, Missing):
             missing.append(cover)
             continue
         codes, note = cover
         n, b = _total(codes, now), _total(codes, before)
         if n is None or b is None or b == 0:
-            missing.append(_suppressed(place, codes, period))
+            missing.append(_suppressed(place, codes, period, now, before))
             continue
-        members.append(MemberFigure(place.slug, place.name, codes, 100 * (n / b - 1), n, b, note=note))
+        members.append(
+            MemberFigure(place.slug, place.name, codes, 100 * (n / b - 1), n, b, note=note, nation=place.nation)
+        )
     n_total = sum(m.numerator or 0 for m in members)
     b_total = sum(m.denominator or 0 for m in members)
     value = 100 * (n_total / b_total - 1) if members and b_total else None

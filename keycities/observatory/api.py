@@ -1,11 +1,12 @@
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -17,7 +18,7 @@ from keycities.network.models import Group
 from . import presenters, queries
 from .aggregation import AggregationError, Store, group_figure
 from .models import Area, Indicator, Observation, Release
-from .schemas import AggregateOut, IndicatorDetailOut, IndicatorOut, ObservationOut
+from .schemas import AggregateOut, IndicatorDetailOut, IndicatorOut, ObservationOut, SeriesOut
 
 router = Router(tags=["observatory"])
 ERRORS = {400: ErrorEnvelope, 404: ErrorEnvelope, 422: ErrorEnvelope}
@@ -32,9 +33,10 @@ def _indicator(slug: str) -> Indicator:
 
 @router.get("/indicators/", response={200: Page[IndicatorOut], **ERRORS}, summary="Indicators")
 def list_indicators(request: HttpRequest, page: Query[ListParams]) -> HttpResponse | dict:
-    """Every indicator: unit, how it may be aggregated, definition, and the span of periods held."""
+    """Every indicator: unit, how it may be aggregated, definition, and the span of periods served (the years with
+    local authority figures, as its page shows them)."""
     store = Store()
-    rows = [presenters.indicator(i, store.periods(queries.source_indicator(i))) for i in queries.indicators()]
+    rows = [presenters.indicator(i, queries.periods(i, store)) for i in queries.indicators()]
     if page.format == "csv":
         header = [k for k in rows[0] if k != "releases"] if rows else []
         return csv_response("indicators.csv", header, ([r[k] for k in header] for r in rows))
@@ -45,7 +47,7 @@ def list_indicators(request: HttpRequest, page: Query[ListParams]) -> HttpRespon
 def get_indicator(request: HttpRequest, slug: str) -> dict:
     ind = _indicator(slug)
     store = Store()
-    return presenters.indicator(ind, store.periods(queries.source_indicator(ind)), list(queries.releases_of(ind)))
+    return presenters.indicator(ind, queries.periods(ind, store), list(queries.releases_of(ind)))
 
 
 class DataFilters(Schema):
@@ -53,13 +55,21 @@ class DataFilters(Schema):
     area: str | None = None
     group: str | None = None
     period: int | None = Field(None, ge=1000, le=3000, description="A year.")
-    release: int | None = None
+    release: int | None = Field(None, ge=1, le=2**31 - 1,
+                                description="One release (vintage) by its id: every row it publishes.")  # fmt: skip
+    releases: Literal["preferred", "all"] = Field(
+        "preferred",
+        description="`preferred` (the default): one row per area and period, from the newest release that "
+        "publishes it. `all`: every vintage's row, each with its release.",
+    )
 
 
 @router.get("/data", response={200: Page[ObservationOut], **ERRORS}, summary="Observations")
 def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListParams]) -> HttpResponseBase | dict:
-    """Published values of one indicator, each with its release. `area` takes one or more GSS codes separated
-    by commas; `group` keeps the areas of the group's members today; `release` picks one vintage."""
+    """Published values of one indicator, each with its release: by default one row per area and period, from
+    the newest release that publishes that area for that period (the preferred release); `release` picks one
+    vintage and `releases=all` returns every vintage. `area` takes one or more GSS codes separated by commas;
+    `group` keeps the areas of the group's members today."""
     key = "api-data:" + hashlib.sha256(f"{_data_version()}|{request.get_full_path()}".encode()).hexdigest()
     if page.format == "json" and (cached := cache.get(key)) is not None:
         return HttpResponse(cached, content_type="application/json")
@@ -83,6 +93,10 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
         qs = qs.filter(period=filters.period)
     if filters.release is not None:
         qs = qs.filter(release_id=filters.release)
+    elif filters.releases == "preferred" and _vintages_overlap(ind, filters.period):
+        newest_first = [F("release__release_date").desc(), F("release__imported_at").desc(), F("release_id").desc()]
+        qs = qs.annotate(vintage=Window(RowNumber(), partition_by=[F("area_id"), F("period")],
+                                        order_by=newest_first)).filter(vintage=1)  # fmt: skip
     rows = qs.order_by("area__code", "period", "release_id").values_list(*presenters.OBSERVATION_FIELDS)
     if page.format == "csv":
         return csv_stream(f"{ind.slug}.csv", presenters.OBSERVATION_HEADER, rows.iterator(chunk_size=5000))
@@ -97,6 +111,13 @@ def data(request: HttpRequest, filters: Query[DataFilters], page: Query[ListPara
 DATA_CACHE_SECONDS = 3600
 
 
+def _vintages_overlap(ind: Indicator, period: int | None) -> bool:
+    """Whether two releases hold the indicator for the period (any period): only then is there a choice to make."""
+    store = Store()
+    periods = [period] if period is not None else store.periods(ind)
+    return any(len(store.releases(ind, p)) > 1 for p in periods)
+
+
 def _data_version() -> tuple[int, int | None]:
     """Changes whenever a release is imported (or removed)."""
     found = Release.objects.filter(status=Release.Status.DONE).aggregate(n=Count("pk"), last=Max("pk"))
@@ -107,7 +128,7 @@ class AggregateParams(Schema):
     indicator: str
     period: int | None = Field(None, ge=1000, le=3000, description="A year.")
     as_of: IsoDate | None = None
-    release: int | None = None
+    release: int | None = Field(None, ge=1, le=2**31 - 1, description="A release id, as listed by /indicators/{slug}.")
 
 
 @router.get("/groups/{slug}/aggregate", response={200: AggregateOut, **ERRORS}, summary="A group's figure")
@@ -129,6 +150,35 @@ def aggregate(request: HttpRequest, slug: str, params: Query[AggregateParams]) -
     except AggregationError as exc:
         raise HttpError(404, str(exc)) from exc
     return presenters.aggregate(figure)
+
+
+class SeriesParams(Schema):
+    indicator: str
+    as_of: IsoDate | None = Field(None, description="Membership date (default: today), used for every period.")
+    format: Literal["json", "csv"] = "json"
+
+
+@router.get("/groups/{slug}/series", response={200: SeriesOut, **ERRORS}, summary="A group's series, with breaks")
+def series(request: HttpRequest, slug: str, params: Query[SeriesParams]) -> HttpResponseBase | dict:
+    """The group's figure for every period with local authority figures (the median of the members where the
+    measure cannot be combined), each from the newest release that covers it, with the members counted. A point
+    whose release, members counted or areas differ from the period before is a break (`is_break`, with
+    `break_reason`): read the change across it as a change of basis, not growth. `format=csv` for CSV."""
+    group = Group.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404(f"There is no group {slug!r}.")
+    ind = _indicator(params.indicator)
+    as_of = params.as_of or dt.date.today()
+    points = queries.group_series(ind, group.slug, Store(), as_of=as_of)
+    rows = [presenters.series_point(p) for p in points]
+    if params.format == "csv":
+        cells = ([" ".join(v) if isinstance(v, list) else v for v in r.values()] for r in rows)
+        return csv_response(f"{group.slug}-{ind.slug}-series.csv", presenters.SERIES_HEADER, cells)
+    return {
+        "group": group.slug, "group_name": group.name, "indicator": ind.slug, "unit": ind.unit, "as_of": as_of,
+        "value_kind": "median of the members" if ind.aggregation == "not-combinable" else "group figure",
+        "points": rows,
+    }  # fmt: skip
 
 
 # ---------------------------------------------------------------- bulk download

@@ -15,3 +15,5 @@ class ObservatoryConfig(AppConfig):
         # observations they hold are bulk-loaded and identified by their release.
         for model in (models.Release, models.Indicator, models.Dataset):
             auditlog.register(model)
+        # An uploaded release: who uploaded it, who published or discarded it, when (the preview is not kept).
+        auditlog.register(models.ReleaseUpload, exclude_fields=["diff", "progress"])

@@ -9,6 +9,7 @@ shown.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AreaKind(models.TextChoices):
@@ -110,6 +111,7 @@ class Unit(models.TextChoices):
     RATIO = "ratio", "ratio"
     SCORE = "score", "score"
     RANK = "rank", "rank"
+    INDEX_2019 = "index-2019", "index, 2019 = 100"
 
 
 class Indicator(models.Model):
@@ -222,3 +224,50 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.area_id} {self.period}: {self.value}"
+
+
+class ReleaseUpload(models.Model):
+    """A new vintage of a source in the catalogue, uploaded by the secretariat: checked and compared with the data
+    as it stands (the preview), then published (imported as a release) or discarded. The file waits in the
+    default storage's temporary uploads (`core.tasks.UPLOADS_DIR`) until then."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        READY = "ready", _("Checked: ready to publish")
+        REFUSED = "refused", _("Refused")
+        PUBLISHING = "publishing", _("Being published")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
+
+    source = models.CharField(max_length=60, help_text="The source's key in data/catalogue/sources.yaml.")
+    release_date = models.DateField(help_text="The date the publisher released this vintage.")
+    file_name = models.CharField(max_length=200)
+    stored = models.CharField(max_length=300, help_text="The file's name in the default storage.")
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.CHECKING)
+    progress = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True, help_text="Why the file was refused.")
+    diff = models.JSONField(default=dict, blank=True, help_text="The revisions against the data as it stands.")
+    uploaded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")  # fmt: skip
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.file_name} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("observatory:upload", args=[self.pk])
+
+    @property
+    def busy(self) -> bool:
+        return self.state in {self.State.CHECKING, self.State.PUBLISHING}

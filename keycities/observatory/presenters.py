@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .aggregation import GroupFigure
 from .models import AreaKind, Indicator, Release, kind_of_code
+from .queries import SeriesPoint
 
 CITATION = "Source: {publisher}, {title}, released {date}; licensed under the {licence}."
 
@@ -50,6 +51,19 @@ def aggregate(figure: GroupFigure) -> dict[str, Any]:
         "missing": [{"place": m.slug, "name": m.name, "reason": m.reason} for m in figure.missing],
         "releases": [release(r) for r in figure.releases],
     }  # fmt: skip
+
+
+def series_point(p: SeriesPoint) -> dict[str, Any]:
+    return {
+        "period": p.period, "value": p.value, "release_id": p.release.pk if p.release else None,
+        "release_dataset": p.release.dataset.slug if p.release else None,
+        "release_date": p.release.release_date if p.release else None, "members_counted": sorted(p.areas),
+        "is_break": p.is_break, "break_reason": p.break_reason,
+    }  # fmt: skip
+
+
+SERIES_HEADER = ["period", "value", "release_id", "release_dataset", "release_date", "members_counted", "is_break",
+                 "break_reason"]  # fmt: skip
 
 
 def citation(r: Release) -> str:

@@ -71,6 +71,27 @@ class MissingOut(Schema):
     reason: str
 
 
+class SeriesPointOut(Schema):
+    period: int
+    value: float | None
+    release_id: int | None
+    release_dataset: str | None
+    release_date: dt.date | None
+    members_counted: list[str]
+    is_break: bool
+    break_reason: str
+
+
+class SeriesOut(Schema):
+    group: str
+    group_name: str
+    indicator: str
+    unit: str
+    as_of: dt.date
+    value_kind: str
+    points: list[SeriesPointOut]
+
+
 class AggregateOut(Schema):
     group: str
     group_name: str

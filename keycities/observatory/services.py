@@ -9,7 +9,9 @@ a changed file for the same dataset becomes a new release beside the old.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,14 +114,14 @@ def _check_rows(path: Path, rows: list[Row]) -> None:
         seen[key] = row.line
 
 
-def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
-    """Map each code to an area id. Unknown local authority, region and nation
-    codes are refused; ITL regions and city regions, which the ONS area list
-    does not hold, are registered from the file with the name it gives."""
-    ids = dict(Area.objects.values_list("code", "id"))
+def _areas_to_register(path: Path, rows: Iterable[Row], known: Iterable[str]) -> dict[str, str]:
+    """The codes to register from the file, with their names. Unknown local authority, region and nation
+    codes are refused; ITL regions and city regions, which the ONS area list does not hold, are registered
+    from the file with the name it gives."""
+    known = set(known)
     to_register: dict[str, str] = {}
     for row in rows:
-        if row.area_code in ids or row.area_code in to_register:
+        if row.area_code in known or row.area_code in to_register:
             continue
         if kind_of_code(row.area_code) in REGISTERED_FROM_FILES or row.area_code == "UK":
             if not row.area_name:
@@ -127,70 +129,120 @@ def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
             to_register[row.area_code] = row.area_name
         else:
             raise DataFileError(path, f"unknown area code {row.area_code!r}", row=row.line, column="area code")
+    return to_register
+
+
+def _resolve_areas(path: Path, rows: Iterable[Row]) -> dict[str, int]:
+    """Map each code to an area id, registering the areas the file may add (`_areas_to_register`)."""
+    ids = dict(Area.objects.values_list("code", "id"))
+    to_register = _areas_to_register(path, rows, ids)
     for code, name in to_register.items():
         ids[code] = Area.objects.create(code=code, name=name, kind=kind_of_code(code)).id
     return ids
 
 
+def read_source(source: Source, path: Path) -> list[Row]:
+    """Extract and validate a file of `source` without writing anything: every row checked, no duplicates,
+    every indicator in the catalogue. Raises DataFileError naming the file, row and column."""
+    if not path.exists():
+        raise DataFileError(path, "does not exist")
+    rows = list(source.read(path, source))  # extract and validate: raises DataFileError, writes nothing
+    _check_rows(path, rows)
+    indicators = set(Indicator.objects.values_list("slug", flat=True))
+    if not indicators:
+        sync_catalogue()
+        indicators = set(Indicator.objects.values_list("slug", flat=True))
+    for row in rows:
+        if row.indicator not in indicators:
+            raise DataFileError(path, f"indicator {row.indicator!r} is not in the catalogue", row=row.line)
+    _areas_to_register(path, rows, Area.objects.values_list("code", flat=True))  # refuses unknown areas
+    return rows
+
+
+# --------------------------------------------------------------------------- import runs
+
+_run = threading.local()
+
+
+@contextmanager
+def import_run() -> Iterator[list[Release]]:
+    """One import run: the releases it imports, and any committed earlier but never announced, are announced
+    together when the run ends, with one `release_imported` signal, so that listeners (the claims register)
+    re-check once per run however many files it imports. New releases are announced once they have committed
+    (at once, unless the run is inside a larger transaction); releases found unannounced were committed by an
+    earlier run and are announced when this one ends. Runs nest: an inner run joins the outer one."""
+    if getattr(_run, "releases", None) is not None:
+        yield _run.releases
+        return
+    releases: list[Release] = []
+    _run.releases = releases
+    pending = list(Release.objects.filter(status=Release.Status.DONE, announced_at__isnull=True))
+    try:
+        yield releases
+    finally:
+        _run.releases = None
+        if releases:
+            everything = pending + releases
+            transaction.on_commit(lambda: _announce(everything))
+        elif pending:
+            _announce(pending)
+
+
 def import_source(source: Source, *, path: Path | None = None, release_date: dt.date | None = None,
                   progress: Progress | None = None) -> ImportResult:  # fmt: skip
-    """Import one file as a release of its dataset. Atomic and idempotent."""
+    """Import one file as a release of its dataset. Atomic and idempotent; a run of its own unless it is
+    part of a larger one (`import_run`)."""
     path = path or DATA_DIR / source.path
     say = progress or (lambda message: None)
     if not path.exists():
         raise DataFileError(path, "does not exist")
-    announce_pending()
-    digest = sha256_of(path)
-    dataset = Dataset.objects.filter(slug=source.dataset).first()
-    if dataset is None:
-        sync_catalogue()
-        dataset = Dataset.objects.get(slug=source.dataset)
-    if Release.objects.filter(dataset=dataset, sha256=digest, status=Release.Status.DONE).exists():
-        return ImportResult(source.key, None, False, 0)
+    with import_run() as run:
+        digest = sha256_of(path)
+        dataset = Dataset.objects.filter(slug=source.dataset).first()
+        if dataset is None:
+            sync_catalogue()
+            dataset = Dataset.objects.get(slug=source.dataset)
+        if Release.objects.filter(dataset=dataset, sha256=digest, status=Release.Status.DONE).exists():
+            return ImportResult(source.key, None, False, 0)
 
-    say(f"{source.key}: reading {path.name}")
-    rows = list(source.read(path, source))  # extract and validate: raises DataFileError, writes nothing
-    _check_rows(path, rows)
-    indicators = dict(Indicator.objects.values_list("slug", "id"))
-    for row in rows:
-        if row.indicator not in indicators:
-            raise DataFileError(path, f"indicator {row.indicator!r} is not in the catalogue", row=row.line)
+        say(f"{source.key}: reading {path.name}")
+        rows = read_source(source, path)
+        indicators = dict(Indicator.objects.values_list("slug", "id"))
 
-    with transaction.atomic():
-        area_ids = _resolve_areas(path, rows)
-        release = Release.objects.create(
-            dataset=dataset, release_date=release_date or dt.date.fromisoformat(source.release_date),
-            file_name=path.name, sha256=digest,
-        )  # fmt: skip
-        for start in range(0, len(rows), BATCH):
-            Observation.objects.bulk_create(
-                Observation(
-                    release=release, indicator_id=indicators[r.indicator], area_id=area_ids[r.area_code],
-                    period=r.period, value=r.value, lower_ci=r.lower_ci, upper_ci=r.upper_ci, status=r.status,
-                    note=r.note,
-                )
-                for r in rows[start : start + BATCH]
+        with transaction.atomic():
+            area_ids = _resolve_areas(path, rows)
+            release = Release.objects.create(
+                dataset=dataset, release_date=release_date or dt.date.fromisoformat(source.release_date),
+                file_name=path.name, sha256=digest,
             )  # fmt: skip
-            say(f"{source.key}: {min(start + BATCH, len(rows)):,} of {len(rows):,} rows loaded")
-        release.rows = len(rows)
-        release.status = Release.Status.DONE
-        release.save(update_fields=["rows", "status"])
-        transaction.on_commit(lambda: _announce(release))
+            for start in range(0, len(rows), BATCH):
+                Observation.objects.bulk_create(
+                    Observation(
+                        release=release, indicator_id=indicators[r.indicator], area_id=area_ids[r.area_code],
+                        period=r.period, value=r.value, lower_ci=r.lower_ci, upper_ci=r.upper_ci, status=r.status,
+                        note=r.note,
+                    )
+                    for r in rows[start : start + BATCH]
+                )  # fmt: skip
+                say(f"{source.key}: {min(start + BATCH, len(rows)):,} of {len(rows):,} rows loaded")
+            release.rows = len(rows)
+            release.status = Release.Status.DONE
+            release.save(update_fields=["rows", "status"])
+        run.append(release)  # announced when the run ends, once committed
     return ImportResult(source.key, release, True, len(rows))
 
 
-def _announce(release: Release) -> None:
-    release_imported.send(sender=Release, release=release)
-    Release.objects.filter(pk=release.pk).update(announced_at=timezone.now())
+def _announce(releases: list[Release]) -> None:
+    release_imported.send(sender=Release, releases=list(releases))
+    Release.objects.filter(pk__in=[r.pk for r in releases]).update(announced_at=timezone.now())
 
 
 def announce_pending() -> int:
     """Send `release_imported` for every release committed but never announced (an import killed between
-    its commit and its announcement), so that listeners (claims) catch up on the next run."""
-    pending = list(Release.objects.filter(status=Release.Status.DONE, announced_at__isnull=True))
-    for release in pending:
-        _announce(release)
-    return len(pending)
+    its commit and its announcement), so that listeners (claims) catch up; one signal for all of them."""
+    pending = Release.objects.filter(status=Release.Status.DONE, announced_at__isnull=True).count()
+    with import_run():
+        return pending
 
 
 def import_all(progress: Progress | None = None) -> list[ImportResult]:
@@ -200,8 +252,9 @@ def import_all(progress: Progress | None = None) -> list[ImportResult]:
     created = import_areas()
     say(f"areas: {created:,} created, {Area.objects.count():,} in all")
     results = []
-    for s in catalogue.SOURCES:
-        result = import_source(s, progress=progress)
-        say(str(result))
-        results.append(result)
+    with import_run():  # the claims are re-checked once, after the last file
+        for s in catalogue.SOURCES:
+            result = import_source(s, progress=progress)
+            say(str(result))
+            results.append(result)
     return results

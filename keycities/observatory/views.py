@@ -3,6 +3,7 @@ charts and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from functools import cache
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from keycities.core import charts
@@ -18,7 +20,7 @@ from keycities.core.api import csv_response
 from keycities.network.models import Place, PlaceArea
 
 from . import catalogue, presenters, queries
-from .aggregation import AggregationError, Store, figure_for_places, local_periods
+from .aggregation import AggregationError, Store, local_periods
 from .forms import CompareForm
 from .models import Aggregation, Indicator
 from .services import DATA_DIR
@@ -34,6 +36,14 @@ def _get_indicator(slug: str) -> Indicator:
     if found is None:
         raise Http404
     return found
+
+
+def _as_of(request: HttpRequest) -> tuple[dt.date, bool]:
+    """The membership date asked for (`?as_of=YYYY-MM-DD`), and whether it was asked for; today by default."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", "")), True
+    except ValueError:
+        return dt.date.today(), False
 
 
 def _period(request: HttpRequest, available: list[int]) -> int:
@@ -56,7 +66,7 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     themes: list[str] = []
     total = 0
     for ind in queries.indicators():
-        periods = store.periods(queries.source_indicator(ind))
+        periods = queries.periods(ind, store)  # the years its pages serve
         if not periods:
             continue
         total += 1
@@ -76,18 +86,19 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _series_chart(ind: Indicator, store: Store) -> charts.Chart:
-    series = {
-        "Key Cities": queries.group_series(ind, queries.KEY_CITIES, store),
-        "Core Cities": queries.group_series(ind, queries.CORE_CITIES, store),
+def _series_chart(ind: Indicator, store: Store, as_of: dt.date) -> charts.Chart:
+    named = {
+        "Key Cities": queries.group_series(ind, queries.KEY_CITIES, store, as_of=as_of),
+        "Core Cities": queries.group_series(ind, queries.CORE_CITIES, store, as_of=as_of),
     }
     uk = queries.area_series(ind, "K02000001", store)
-    if any(v is not None for _, v in uk):
-        series["United Kingdom"] = uk
+    if any(p.value is not None for p in uk):
+        named["United Kingdom"] = uk
+    series, breaks = queries.chart_series(named)
     combined = ind.aggregation != Aggregation.NOT_COMBINABLE
     what = "" if combined else " (median of the members)"
-    return charts.line_chart(f"{ind.name}{what}, Key Cities (today's members) compared", series, unit=ind.unit,
-                             highlight="Key Cities")  # fmt: skip
+    return charts.line_chart(f"{ind.name}{what}, Key Cities (members on {as_of:%-d %B %Y}) compared", series,
+                             unit=ind.unit, highlight="Key Cities", breaks=breaks)  # fmt: skip
 
 
 @public
@@ -98,23 +109,24 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not periods:
         raise Http404
     period = _period(request, periods)
+    as_of, as_of_given = _as_of(request)
     summary, summary_error, regions = None, "", []
-    rows, releases = queries.area_values(ind, period, store)
+    rows, releases = queries.area_values(ind, period, store, as_of=as_of)
     members = {r.code for r in rows if r.member}
     regions_only = not local_periods(ind, store)
     if regions_only:
         # Published for ITL regions and nations only (subnational trade): no member can be compared, so the
         # page shows what the data does say, the regions, and no group figure or one-dot chart.
-        found, releases = queries.area_values(ind, period, store, local_authorities_only=False)
+        found, releases = queries.area_values(ind, period, store, local_authorities_only=False, as_of=as_of)
         regions = presenters.regions_by_level(found)
     else:
         try:
-            summary = queries.compare_group(ind, period, store)
+            summary = queries.compare_group(ind, period, store, as_of=as_of)
         except AggregationError as exc:
             summary_error = str(exc)
     built: dict[str, charts.Chart] = {}
     if not regions_only and len(periods) > 1:
-        built["series"] = _series_chart(ind, store)
+        built["series"] = _series_chart(ind, store, as_of)
     if rows:
         built["map"] = charts.choropleth(
             f"{ind.name}, {ind.label_period(period)}, by local authority",
@@ -132,7 +144,13 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
         "indicator": ind, "period": period, "periods": periods, "summary": summary, "summary_error": summary_error,
         "rows": rows, "releases": releases, "charts": built, "revised": revised, "all_releases": same_dataset,
         "regions_only": regions_only, "regions": regions, "provisional": any(r.status == "provisional" for r in rows),
+        "as_of": as_of, "as_of_given": as_of_given, "series_csv": _series_csv_url(ind, as_of if as_of_given else None),
     })  # fmt: skip
+
+
+def _series_csv_url(ind: Indicator, as_of: dt.date | None) -> str:
+    url = reverse("observatory:indicator-series-csv", args=[ind.slug])
+    return f"{url}?as_of={as_of:%Y-%m-%d}" if as_of else url
 
 
 def _revision_pairs(releases: list[Any]) -> list[tuple[Any, Any]]:
@@ -150,7 +168,7 @@ def _revision_pairs(releases: list[Any]) -> list[tuple[Any, Any]]:
 @public
 def indicator_series_csv(request: HttpRequest, slug: str) -> HttpResponse:
     ind = _get_indicator(slug)
-    chart = _series_chart(ind, Store())
+    chart = _series_chart(ind, Store(), _as_of(request)[0])
     return HttpResponse(chart.csv, content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{ind.slug}-series.csv"'})  # fmt: skip
 
@@ -169,16 +187,12 @@ def _trend(row: queries.ProfileRow, place: Place, store: Store) -> str:
     covers = [a for a in place.areas.all() if a.relation == PlaceArea.Relation.COVERS]
     if len(covers) == 1 and not covers[0].start and not covers[0].end and not row.note:
         # One area, the same throughout: its published series, as the indicator page reads it.
-        points = [(p, v) for p, v in queries.area_series(ind, covers[0].area_code, store) if p in wanted]
+        points = [p for p in queries.area_series(ind, covers[0].area_code, store) if p.period in wanted]
     else:
-        points = []
-        for period in wanted:
-            try:
-                members, *_ = figure_for_places(ind, period, [place], store=store)
-            except AggregationError:
-                continue
-            points.append((period, members[0].value if members else None))
-    return charts.sparkline(points, unit=ind.unit)
+        points = queries.place_series(ind, place, store, only=wanted)
+    # The line is not drawn across a break (another release, other areas), as on the indicator page's chart.
+    breaks = {p.period for p in points[1:] if p.is_break}
+    return charts.sparkline([(p.period, p.value) for p in points], unit=ind.unit, breaks=breaks)
 
 
 @public
@@ -186,16 +200,18 @@ def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
     place = Place.objects.prefetch_related("areas").filter(slug=slug).first()
     if place is None:
         raise Http404
+    as_of, as_of_given = _as_of(request)
     store = Store()
     # Per theme: the indicators with a figure for the place, then those without (and why), apart.
     themes: dict[str, dict[str, list[Any]]] = {}
-    for row in queries.place_profile(place, store):
+    for row in queries.place_profile(place, store, as_of=as_of):
         theme = themes.setdefault(row.indicator.topic, {"rows": [], "missing": []})
         if row.reason:
             theme["missing"].append(row)
         else:
             theme["rows"].append({"row": row, "trend": _trend(row, place, store)})
-    return render(request, "observatory/place_profile.html", {"place": place, "themes": themes})
+    return render(request, "observatory/place_profile.html",
+                  {"place": place, "themes": themes, "as_of": as_of, "as_of_given": as_of_given})  # fmt: skip
 
 
 @public
@@ -203,13 +219,13 @@ def place_profile_csv(request: HttpRequest, slug: str) -> HttpResponse:
     place = Place.objects.prefetch_related("areas").filter(slug=slug).first()
     if place is None:
         raise Http404
-    header = ["indicator", "unit", "period", "value", "previous_period", "previous_value", "rank_all_las", "of_las",
-              "rank_members", "of_members", "region", "uk", "release", "note"]  # fmt: skip
+    header = ["indicator", "unit", "period", "value", "previous_period", "previous_value", "change", "rank_all_las",
+              "of_las", "rank_members", "of_members", "region", "uk", "release", "note"]  # fmt: skip
     rows = [
-        [r.indicator.slug, r.indicator.unit, r.period, r.value, r.previous_period, r.previous_value, r.rank_all,
-         r.of_all, r.rank_members, r.of_members, r.region, r.uk, str(r.release) if r.release else "",
-         r.reason or r.note]
-        for r in queries.place_profile(place)
+        [r.indicator.slug, r.indicator.unit, r.period, r.value, r.previous_period, r.previous_value, r.change,
+         r.rank_all, r.of_all, r.rank_members, r.of_members, r.region, r.uk, str(r.release) if r.release else "",
+         " ".join(t for t in (r.reason or r.note, r.change_break) if t)]
+        for r in queries.place_profile(place, as_of=_as_of(request)[0])
     ]  # fmt: skip
     return csv_response(f"{place.slug}-profile.csv", header, rows)
 
@@ -220,14 +236,16 @@ def compare(request: HttpRequest) -> HttpResponse:
     chart = None
     if form.is_valid():
         ind: Indicator = form.cleaned_data["indicator"]
+        as_of = form.cleaned_data.get("as_of") or dt.date.today()
         store = Store()
-        series: dict[str, list[tuple[int | str, float | None]]] = {}
+        named: dict[str, list[queries.SeriesPoint]] = {}
         for group in form.cleaned_data["groups"]:
-            series[group.name] = list(queries.group_series(ind, group.slug, store))
+            named[group.name] = queries.group_series(ind, group.slug, store, as_of=as_of)
         for place in form.cleaned_data["places"]:
-            series[place.name] = list(_place_series(ind, place, store))
-        if series:
-            chart = charts.line_chart(f"{ind.name}: comparison", series, unit=ind.unit)
+            named[place.name] = queries.place_series(ind, place, store)
+        if named:
+            series, breaks = queries.chart_series(named)
+            chart = charts.line_chart(f"{ind.name}: comparison", series, unit=ind.unit, breaks=breaks)
             if request.GET.get("format") == "csv":
                 return HttpResponse(
                     chart.csv,
@@ -236,19 +254,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 )
     query = request.GET.copy()
     query["format"] = "csv"
-    return render(
-        request, "observatory/compare.html", {"form": form, "chart": chart, "csv_url": f"?{query.urlencode()}"}
-    )
-
-
-def _place_series(ind: Indicator, place: Place, store: Store) -> list[tuple[int | str, float | None]]:
-    from .aggregation import figure_for_places
-
-    out: list[tuple[int | str, float | None]] = []
-    for period in queries.periods(ind, store):
-        try:
-            members, _, _, _, _, _, _ = figure_for_places(ind, period, [place], store=store)
-        except AggregationError:
-            continue
-        out.append((period, members[0].value if members else None))
-    return out
+    chosen = form.cleaned_data.get("as_of") if form.is_valid() else None
+    context = {"form": form, "chart": chart, "csv_url": f"?{query.urlencode()}", "as_of": chosen or dt.date.today(),
+               "as_of_given": bool(chosen)}  # fmt: skip
+    return render(request, "observatory/compare.html", context)

@@ -15,28 +15,29 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from keycities.network.models import Place, WorkArea
 
 
 class OrganisationType(models.TextChoices):
-    BUSINESS = "business", "Business"
-    EDUCATION = "education", "University or college"
-    CHARITY = "charity", "Charity or community group"
-    PUBLIC_BODY = "public-body", "Public body"
-    RESIDENT = "resident", "Resident"
-    OTHER = "other", "Other"
+    BUSINESS = "business", _("Business")
+    EDUCATION = "education", _("University or college")
+    CHARITY = "charity", _("Charity or community group")
+    PUBLIC_BODY = "public-body", _("Public body")
+    RESIDENT = "resident", _("Resident")
+    OTHER = "other", _("Other")
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", "Received"
-    UNDER_REVIEW = "under-review", "Under review"
-    ACCEPTED = "accepted", "Accepted into the work programme"
-    REFERRED = "referred", "Referred to a member place"
-    PILOT_CANDIDATE = "pilot-candidate", "Pilot candidate"
-    DECLINED = "declined", "Declined"
-    CLOSED = "closed", "Closed"
-    WITHDRAWN = "withdrawn", "Withdrawn by the submitter"
+    RECEIVED = "received", _("Received")
+    UNDER_REVIEW = "under-review", _("Under review")
+    ACCEPTED = "accepted", _("Accepted into the work programme")
+    REFERRED = "referred", _("Referred to a member place")
+    PILOT_CANDIDATE = "pilot-candidate", _("Pilot candidate")
+    DECLINED = "declined", _("Declined")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the submitter")
 
 
 DECISIONS = {Status.ACCEPTED, Status.REFERRED, Status.PILOT_CANDIDATE, Status.DECLINED}
@@ -63,6 +64,19 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
     def routed_to(self, place: Place | int | None) -> ProposalQuerySet:
         """Proposals in a place's queue: work areas it leads, or referred to it."""
         return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)).distinct()
+
+    def for_place(self, place: Place | int | None) -> ProposalQuerySet:
+        """Proposals a place's officers may read: those in its queue, and those that name it as a place involved
+        (which they read but do not review)."""
+        return self.filter(models.Q(work_areas__lead_links__place=place) | models.Q(referred_to=place)
+                           | models.Q(places=place)).distinct()  # fmt: skip
+
+
+class Language(models.TextChoices):
+    """The language a proposal was written in, which is the language its submitter is answered in."""
+
+    ENGLISH = "en-gb", _("English")
+    WELSH = "cy", _("Welsh")
 
 
 class ReferenceCounter(models.Model):
@@ -99,6 +113,9 @@ class Proposal(models.Model):
     suggestions = models.JSONField(default=list, help_text="Suggested work areas with scores, at submission.")
     embedding = models.JSONField(default=list, blank=True, help_text="For finding similar proposals.")
     consent_at = models.DateTimeField()
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH,
+                                help_text="The language of the form it was sent in: its emails and status page "
+                                          "use it.")  # fmt: skip
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -127,6 +144,10 @@ class Proposal(models.Model):
     def new_token() -> tuple[str, str]:
         token = secrets.token_urlsafe(32)
         return token, hash_token(token)
+
+    @property
+    def is_welsh(self) -> bool:
+        return self.language == Language.WELSH
 
     @property
     def is_open(self) -> bool:
@@ -169,13 +190,13 @@ class Event(models.Model):
     """Everything that happens to a proposal: transitions, assignment, notes, additions."""
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        TRANSITION = "transition", "Status changed"
-        ASSIGNED = "assigned", "Reviewer assigned"
-        NOTE = "note", "Private note"
-        ADDITION = "addition", "Information added by the submitter"
-        ERASED = "erased", "Personal data erased"
-        EXPORTED = "exported", "Personal data exported"
+        SUBMITTED = "submitted", _("Submitted")
+        TRANSITION = "transition", _("Status changed")
+        ASSIGNED = "assigned", _("Reviewer assigned")
+        NOTE = "note", _("Private note")
+        ADDITION = "addition", _("Information added by the submitter")
+        ERASED = "erased", _("Personal data erased")
+        EXPORTED = "exported", _("Personal data exported")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -192,3 +213,16 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal.reference}: {self.get_kind_display()}"
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    """A status's label in the active language (the value itself if it is not a status)."""
+    return str(Status(value).label) if value in Status.values else value

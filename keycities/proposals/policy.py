@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
 from keycities.accounts.policy import is_member_officer, is_partner, is_secretariat, is_staff_member, officer_place_id
@@ -26,13 +27,23 @@ from .models import Attachment, Event, Proposal, hash_token
 SUBMITTER_EVENTS = {Event.Kind.SUBMITTED, Event.Kind.TRANSITION, Event.Kind.ADDITION}
 
 
-def visible_proposals(user: Any) -> Any:
-    """The proposals a user may see: all (secretariat); those routed to their place (member officer);
-    their own (partner); none (anonymous visitors, who use their private link)."""
+def reviewable_proposals(user: Any) -> Any:
+    """The proposals a user reviews: all (secretariat); those routed to their place (member officer)."""
     if is_secretariat(user):
         return Proposal.objects.all()
     if is_member_officer(user):
         return Proposal.objects.routed_to(officer_place_id(user))
+    return Proposal.objects.none()
+
+
+def visible_proposals(user: Any) -> Any:
+    """The proposals a user may see: all (secretariat); those routed to their place, and those that name their
+    place as involved, which they may read but not review (member officer); their own (partner); none
+    (anonymous visitors, who use their private link)."""
+    if is_secretariat(user):
+        return Proposal.objects.all()
+    if is_member_officer(user):
+        return Proposal.objects.for_place(officer_place_id(user))
     if is_partner(user):
         return Proposal.objects.filter(submitted_by=user)
     return Proposal.objects.none()
@@ -57,14 +68,15 @@ def access_for_review(user: Any, reference: str) -> Proposal:
     """The proposal, for a change (status, note, assignment): 404 if not visible, 403 if not a reviewer."""
     proposal = access_proposal(user, reference)
     if not may_review(user, proposal):
-        raise PermissionDenied("Only reviewers can change a proposal.")
+        raise PermissionDenied(_("Only reviewers can change a proposal."))
     return proposal
 
 
 def sees_internals(user: Any, proposal: Proposal) -> bool:
     """Reviewers' notes, internal status notes, who reviewed it and the submitter's contact details are for
-    the network's staff (the secretariat and officers whose queue it is in), never for the partner."""
-    return is_staff_member(user)
+    the network's staff (the secretariat and officers whose queue it is in), never for the partner, nor for
+    officers of a place the proposal only names."""
+    return may_review(user, proposal)
 
 
 def history_for(user: Any, proposal: Proposal) -> list[Event]:
@@ -82,7 +94,7 @@ def may_export_queue(user: Any) -> bool:
 
 def access_queue_export(user: Any) -> None:
     if not may_export_queue(user):
-        raise PermissionDenied("The CSV of the queue is for reviewers.")
+        raise PermissionDenied(_("The CSV of the queue is for reviewers."))
 
 
 def sees_review_queue(user: Any) -> bool:

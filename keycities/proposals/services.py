@@ -22,17 +22,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from keycities.accounts.models import Role, User
 from keycities.core import erasure
+from keycities.core.bilingual import localised_text
 from keycities.core.erasure import ERASED
 from keycities.core.text import one_line
 from keycities.network.models import Place, WorkArea
 
 from . import similarity
-from .models import FINISHED, TRANSITIONS, Attachment, Event, Proposal, ReferenceCounter, Status
+from .models import FINISHED, TRANSITIONS, Attachment, Event, Language, Proposal, ReferenceCounter, Status
 
 log = logging.getLogger(__name__)
 FIRST_RESPONSE_WORKING_DAYS = 10
@@ -75,6 +76,7 @@ class Draft:
     summary: str
     details: str
     files: list[tuple[str, str, str, int, str]]  # (temporary name in storage, original name, type, size, sha256)
+    language: str = Language.ENGLISH  # the language of the form it was sent in; the submitter is answered in it
 
 
 def _next_reference(year: int) -> str:
@@ -118,6 +120,7 @@ def submit(draft: Draft, *, user: Any = None, key: str | None = None, suggestion
                 submitted_by=user if getattr(user, "is_authenticated", False) else None,
                 first_response_due=add_working_days(timezone.localdate(now), FIRST_RESPONSE_WORKING_DAYS),
                 suggestions=suggestions or [], embedding=embedding or [],
+                language=Language.WELSH if draft.language.startswith("cy") else Language.ENGLISH,
             )  # fmt: skip
             proposal.work_areas.set(draft.work_areas)
             proposal.places.set(draft.places)
@@ -139,8 +142,44 @@ def submit(draft: Draft, *, user: Any = None, key: str | None = None, suggestion
     return Submitted(proposal, token, created=True)
 
 
-def status_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("proposals:status", args=[token])
+def status_url(token: str, language: str | None = None) -> str:
+    """The submitter's private link, to the status page in their language (`/cy/…` for Welsh)."""
+    with translation.override(language or translation.get_language()):
+        return settings.SITE_URL.rstrip("/") + reverse("proposals:status", args=[token])
+
+
+def review_url(proposal: Proposal) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()
+
+
+def and_list(names: Sequence[str]) -> str:
+    """The names as a list in prose ("A", "A and B", "A, B and C"), in the active language."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def routing(proposal: Proposal) -> str:
+    """Where the proposal has gone, in a sentence for its submitter (in the active language): the member
+    places that lead its work areas, or the place it was referred to, and always the secretariat."""
+    if proposal.referred_to_id:
+        return _("Your proposal has been referred to %(place)s, and the Key Cities secretariat follows it.") % {
+            "place": localised_text(proposal.referred_to, "name")}  # fmt: skip
+    leads = []
+    for work_area in proposal.work_areas.all():
+        places = [localised_text(link.place, "name") for link in work_area.lead_links.all()]
+        if places:
+            name = localised_text(work_area, "name")
+            leads.append(_("%(places)s (%(work_area)s)") % {"places": and_list(places), "work_area": name})
+    if not leads:
+        return _("You were not sure which work area it belongs to: the Key Cities secretariat will send it to the "
+                 "member city that leads the right one.")  # fmt: skip
+    return _("Your proposal has gone to %(leads)s, which lead its work areas, and to the Key Cities secretariat.") % {
+        "leads": and_list(leads)} if len(leads) > 1 else _(
+        "Your proposal has gone to %(leads)s, which leads its work area, and to the Key Cities secretariat.") % {
+        "leads": leads[0]}  # fmt: skip
 
 
 def reviewers_of(proposal: Proposal) -> list[str]:
@@ -151,18 +190,33 @@ def reviewers_of(proposal: Proposal) -> list[str]:
 
 
 def _mail(subject: str, template: str, context: dict[str, Any], to: Sequence[str]) -> None:
+    """Send one email, in the active language (callers choose it with `translation.override`)."""
     if not to:
         return
     body = render_to_string(f"proposals/email/{template}.txt", context)
-    send_mail(one_line(subject), body, None, list(to), fail_silently=False)
+    send_mail(one_line(str(subject)), body, None, list(to), fail_silently=False)
+
+
+def _reviewer_context(proposal: Proposal) -> dict[str, Any]:
+    return {"proposal": proposal, "review_url": review_url(proposal), "language_name": proposal.get_language_display(),
+            "welsh": proposal.is_welsh}  # fmt: skip
 
 
 def _emails_on_submission(proposal: Proposal, token: str) -> None:
-    context = {"proposal": proposal, "status_url": status_url(token),
-               "review_url": settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()}  # fmt: skip
-    _mail(f"Your proposal to Key Cities: {proposal.reference}", "confirmation", context, [proposal.email])
-    _mail(f"New proposal {proposal.reference}: {proposal.title}", "new_proposal", context,
-          [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL])  # fmt: skip
+    # The submitter is answered in the language they wrote in, whatever the language of the page that sends it;
+    # reviewers get the Hub's language, and are told which language to answer in.
+    with translation.override(proposal.language):
+        _mail(_("Your proposal to Key Cities: %(reference)s") % {"reference": proposal.reference}, "confirmation",
+              {"proposal": proposal, "status_url": status_url(token, proposal.language),
+               "routing": routing(proposal)},
+              [proposal.email])  # fmt: skip
+    with translation.override(settings.LANGUAGE_CODE):
+        _mail(
+            _("New proposal %(reference)s: %(title)s") % {"reference": proposal.reference, "title": proposal.title},
+            "new_proposal",
+            _reviewer_context(proposal),
+            [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL],
+        )
 
 
 # --------------------------------------------------------------------------- review
@@ -194,13 +248,15 @@ def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_a
     """Move a proposal to a new status, recording who, when and why; email any public answer."""
     proposal = _current(proposal, seen)
     if to not in TRANSITIONS[proposal.status]:
-        raise ValidationError(f"A proposal that is {proposal.get_status_display().lower()} cannot become "
-                              f"{Status(to).label.lower()}.")  # fmt: skip
+        raise ValidationError(
+            _("A proposal that is %(status)s cannot become %(to)s.")
+            % {"status": proposal.get_status_display().lower(), "to": Status(to).label.lower()}
+        )
     if to == Status.DECLINED and not (note.strip() or public_answer.strip()):
-        raise ValidationError("Give the reason for declining.")
+        raise ValidationError(_("Give the reason for declining."))
     if to == Status.REFERRED:
         if referred_to is None:
-            raise ValidationError("Choose the member place the proposal is referred to.")
+            raise ValidationError(_("Choose the member place the proposal is referred to."))
         proposal.referred_to = referred_to
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.TRANSITION, by=by, from_status=proposal.status,
                                  to_status=to, note=note.strip(), public_answer=public_answer.strip())  # fmt: skip
@@ -212,16 +268,28 @@ def transition(proposal: Proposal, to: str, *, by: Any, note: str = "", public_a
         proposal.closed_at = now
     proposal.save()
     if public_answer.strip():
-        context = {"proposal": proposal, "answer": public_answer.strip()}
-        transaction.on_commit(lambda: _mail(f"Your proposal {proposal.reference}: {proposal.get_status_display()}",
-                                            "answer", context, [proposal.email]))  # fmt: skip
+        transaction.on_commit(lambda: _answer(proposal, public_answer.strip()))
     if to == Status.REFERRED:
-        transaction.on_commit(lambda: _mail(f"Proposal {proposal.reference} referred to {referred_to}",
-                                            "referred", {"proposal": proposal,
-                                                         "review_url": settings.SITE_URL.rstrip("/")
-                                                         + proposal.get_absolute_url()},
-                                            reviewers_of(proposal)))  # fmt: skip
+        transaction.on_commit(lambda: _referred(proposal))
     return event
+
+
+def _answer(proposal: Proposal, answer: str) -> None:
+    """Email a reviewer's answer to the submitter, in the language they wrote in. The link to their status page
+    is not kept (only its hash is), so the email names the reference instead."""
+    with translation.override(proposal.language):
+        subject = _("Your proposal %(reference)s: %(status)s") % {
+            "reference": proposal.reference,
+            "status": proposal.get_status_display(),
+        }
+        _mail(subject, "answer", {"proposal": proposal, "answer": answer}, [proposal.email])
+
+
+def _referred(proposal: Proposal) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _mail(_("Proposal %(reference)s referred to %(place)s") % {"reference": proposal.reference,
+                                                                   "place": proposal.referred_to},
+              "referred", _reviewer_context(proposal), reviewers_of(proposal))  # fmt: skip
 
 
 @transaction.atomic
@@ -237,7 +305,7 @@ def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
 @transaction.atomic
 def add_note(proposal: Proposal, text: str, *, by: Any) -> Event:
     if not text.strip():
-        raise ValidationError("Enter the note.")
+        raise ValidationError(_("Enter the note."))
     proposal = _current(proposal, None)
     return Event.objects.create(proposal=proposal, kind=Event.Kind.NOTE, by=by, note=text.strip())
 
@@ -248,16 +316,19 @@ def add_note(proposal: Proposal, text: str, *, by: Any) -> Event:
 @transaction.atomic
 def add_information(proposal: Proposal, text: str) -> Event:
     if not text.strip():
-        raise ValidationError("Enter the information you want to add.")
+        raise ValidationError(_("Enter the information you want to add."))
     proposal = _current(proposal, None)
     if proposal.status in FINISHED:
-        raise ValidationError("This proposal is closed; information can no longer be added.")
+        raise ValidationError(_("This proposal is closed; information can no longer be added."))
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.ADDITION, public_answer=text.strip())
-    context = {"proposal": proposal, "text": text.strip(),
-               "review_url": settings.SITE_URL.rstrip("/") + proposal.get_absolute_url()}  # fmt: skip
     to = [*reviewers_of(proposal), settings.SECRETARIAT_EMAIL]
-    subject = f"Proposal {proposal.reference}: the submitter added information"
-    transaction.on_commit(lambda: _mail(subject, "addition", context, to))
+
+    def mail() -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            _mail(_("Proposal %(reference)s: the submitter added information") % {"reference": proposal.reference},
+                  "addition", {**_reviewer_context(proposal), "text": text.strip()}, to)  # fmt: skip
+
+    transaction.on_commit(mail)
     return event
 
 
@@ -266,7 +337,7 @@ def withdraw(proposal: Proposal, *, seen: str | None = None) -> Event:
     """The submitter withdraws their proposal: refused if it is closed, or has changed since they looked."""
     proposal = _current(proposal, seen)
     if proposal.status in FINISHED:
-        raise ValidationError("This proposal is already closed.")
+        raise ValidationError(_("This proposal is already closed."))
     event = Event.objects.create(proposal=proposal, kind=Event.Kind.TRANSITION, from_status=proposal.status,
                                  to_status=Status.WITHDRAWN, note="Withdrawn by the submitter.")  # fmt: skip
     proposal.status = Status.WITHDRAWN

@@ -10,28 +10,33 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from keycities.accounts.policy import secretariat_only
+from keycities.accounts.policy import is_secretariat, secretariat_only
 from keycities.core import erasure
 from keycities.core.access import personal, public, signed_in
 from keycities.core.api import csv_response
+from keycities.core.bilingual import localised_text
 from keycities.core.files import download
 from keycities.core.ratelimit import allow, client_ip
 from keycities.core.tasks import UPLOADS_DIR
 from keycities.network.models import Place, WorkArea, WorkAreaLead
+from keycities.network.queries import member_place_ids
 
 from . import policy, services, similarity
 from .forms import (
     MAX_FILES,
+    QUEUE_ORDER,
     AdditionForm,
     NoteForm,
     PersonForm,
@@ -42,6 +47,7 @@ from .forms import (
 )
 from .models import FINISHED, OPEN, TRANSITIONS, Event, Proposal, Status
 
+QUEUE_PAGE = 50  # proposals per page of the queue
 DRAFT, FILES, DONE = "proposal_draft", "proposal_files", "proposal_done"
 SUBMISSIONS_PER_HOUR = 5
 MAX_REQUEST_BYTES = 35 * 1024 * 1024
@@ -77,7 +83,7 @@ def start(request: HttpRequest) -> HttpResponse:
         uploads = request.FILES.getlist("attachments")
         checked = []
         if len(kept) + len(uploads) > MAX_FILES:
-            file_errors.append(f"Attach up to {MAX_FILES} files")
+            file_errors.append(_("Attach up to %(count)s files") % {"count": MAX_FILES})
         else:
             for upload in uploads:
                 kind, error = check_upload(upload)
@@ -115,7 +121,26 @@ def start(request: HttpRequest) -> HttpResponse:
         chosen = request.GET.get("work_area")
         form = ProposalForm(initial=draft or ({"work_areas": [chosen]} if chosen else None))
     return render(request, "proposals/form.html", {"form": form, "kept": _kept_files(request),
-                                                   "work_areas": _work_areas_with_leads()})  # fmt: skip
+                                                   "work_areas": _work_areas_with_leads(),
+                                                   "word_count_i18n": word_count_i18n()})  # fmt: skip
+
+
+PLURAL_RULES = ("zero", "one", "two", "few", "many", "other")  # every CLDR category, Welsh uses all six
+
+
+def word_count_i18n() -> list[tuple[str, str]]:
+    """The messages GOV.UK Frontend's character count shows as words are typed, in the page's language, as
+    `data-i18n.*` attributes (`%{count}` is the component's placeholder). Only English's "one" differs."""
+    count = {"count": "%{count}"}
+    under, over = _("You have %(count)s words remaining") % count, _("You have %(count)s words too many") % count
+    attributes = [("words-at-limit", _("You have 0 words remaining"))]
+    for rule in PLURAL_RULES:
+        one = rule == "one"
+        attributes.append(
+            (f"words-under-limit.{rule}", _("You have %(count)s word remaining") % count if one else under)
+        )
+        attributes.append((f"words-over-limit.{rule}", _("You have %(count)s word too many") % count if one else over))
+    return attributes
 
 
 def _work_areas_with_leads() -> QuerySet[WorkArea]:
@@ -150,18 +175,21 @@ def check(request: HttpRequest) -> HttpResponse:
             not_sure=draft["not_sure"], places=list(Place.objects.filter(slug__in=draft["places"])),
             title=draft["title"], summary=draft["summary"], details=draft["details"],
             files=[(f["stored"], f["name"], f["type"], f["size"], f["sha256"]) for f in files],
+            language=translation.get_language() or settings.LANGUAGE_CODE,
         ), user=request.user, key=draft.get("key"), suggestions=suggestions,
            embedding=similarity.embed(f"{draft['title']}\n{draft['summary']}"))  # fmt: skip
         for name in (DRAFT, FILES):
             request.session.pop(name, None)
-        request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email}
+        request.session[DONE] = {"reference": sent.proposal.reference, "email": sent.proposal.email,
+                                 "routing": services.routing(sent.proposal)}  # fmt: skip
         return redirect("proposals:confirmation")
-    names = dict(WorkArea.objects.values_list("slug", "name"))
+    names = {w.slug: localised_text(w, "name") for w in WorkArea.objects.all()}
     return render(request, "proposals/check.html", {
-        "draft": draft, "files": _kept_files(request), "suggestions": suggestions[:3],
+        "draft": draft, "files": _kept_files(request),
+        "suggestions": [{**s, "name": names.get(s["slug"], s["name"])} for s in suggestions[:3]],
         "work_area_names": [names[s] for s in draft["work_areas"]],
         "routed_names": [names[s] for s in routed],
-        "place_names": list(Place.objects.filter(slug__in=draft["places"]).values_list("name", flat=True)),
+        "place_names": [localised_text(p, "name") for p in Place.objects.filter(slug__in=draft["places"])],
         "organisation_type": dict(ProposalForm.base_fields["organisation_type"].choices)[draft["organisation_type"]],  # type: ignore[attr-defined]
     })  # fmt: skip
 
@@ -183,13 +211,16 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     form = AdditionForm(request.POST or None)
     if request.method == "POST":
         try:
-            if "withdraw" in request.POST:
+            if "withdraw" in request.POST:  # asks first: withdrawing cannot be undone
+                return render(request, "proposals/withdraw_confirm.html", {
+                    "proposal": proposal, "token": token, "seen": request.POST.get("seen", "")})  # fmt: skip
+            if "confirm-withdraw" in request.POST:
                 services.withdraw(proposal, seen=request.POST.get("seen") or None)
-                messages.success(request, "Your proposal has been withdrawn.")
+                messages.success(request, _("Your proposal has been withdrawn."))
                 return redirect("proposals:status", token=token)
             if form.is_valid():
                 services.add_information(proposal, form.cleaned_data["text"])
-                messages.success(request, "Thank you. The information has been added to your proposal.")
+                messages.success(request, _("Thank you. The information has been added to your proposal."))
                 return redirect("proposals:status", token=token)
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
@@ -197,7 +228,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
                                                             Event.Kind.ADDITION}]  # fmt: skip
     return render(request, "proposals/status.html", {
         "proposal": proposal, "events": events, "form": form, "token": token,
-        "finished": proposal.status in FINISHED,
+        "finished": proposal.status in FINISHED, "routing": services.routing(proposal),
     })  # fmt: skip
 
 
@@ -205,19 +236,27 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _queue(request: HttpRequest) -> tuple[QuerySet[Proposal], QueueFilter]:
-    qs = policy.visible_proposals(request.user).prefetch_related("work_areas").select_related("reviewer", "referred_to")
-    form = QueueFilter(request.GET or None)
+    lead_places = Prefetch("work_areas", queryset=WorkArea.objects.prefetch_related("lead_links__place"))
+    qs = policy.visible_proposals(request.user).prefetch_related(lead_places).select_related("reviewer", "referred_to")
+    places = Place.objects.filter(pk__in=member_place_ids()).order_by("name") if is_secretariat(request.user) else None
+    form = QueueFilter(request.GET or None, places=places)
+    order = QUEUE_ORDER["due"]
     if form.is_valid():
         data = form.cleaned_data
         if data["status"]:
             qs = qs.filter(status=data["status"])
         if data["work_area"]:
             qs = qs.filter(work_areas=data["work_area"])
+        if data["place"]:
+            qs = qs.routed_to(data["place"])
         if data["overdue"]:
             qs = qs.filter(status__in=OPEN, first_response_at__isnull=True, first_response_due__lt=timezone.localdate())
         if data["mine"]:
             qs = qs.filter(reviewer=request.user)
-    return qs.order_by("first_response_due", "pk"), form
+        if data["unassigned"]:
+            qs = qs.filter(reviewer__isnull=True)
+        order = QUEUE_ORDER.get(data["sort"] or "due", order)
+    return qs.order_by(*order), form
 
 
 @signed_in
@@ -225,9 +264,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not policy.sees_review_queue(request.user):
         return render(request, "proposals/mine.html", {"proposals": policy.visible_proposals(request.user)})
     proposals, form = _queue(request)
-    today = timezone.localdate()
-    return render(request, "proposals/queue.html", {"proposals": proposals, "form": form, "today": today,
-                                                    "query": request.GET.urlencode()})  # fmt: skip
+    page = Paginator(proposals, QUEUE_PAGE).get_page(request.GET.get("page"))
+    current = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or "due"
+    sorts = {}  # each sortable column: the address that sorts by it (reversed if it is the order now), aria-sort
+    for key in ("sent", "status", "due", "reviewer"):
+        query = request.GET.copy()
+        query["sort"] = f"-{key}" if current == key else key
+        query.pop("page", None)
+        aria = "ascending" if current == key else "descending" if current == f"-{key}" else "none"
+        sorts[key] = {"href": "?" + query.urlencode(), "aria": aria}
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
+    return render(request, "proposals/queue.html", {
+        "proposals": page, "page": page, "form": form, "today": timezone.localdate(), "sorts": sorts,
+        "query": without_page.urlencode(),
+    })  # fmt: skip
 
 
 @signed_in
@@ -235,12 +286,12 @@ def export(request: HttpRequest) -> HttpResponse:
     policy.access_queue_export(request.user)
     proposals, _ = _queue(request)
     header = ["reference", "title", "status", "work_areas", "organisation", "organisation_type", "submitted_at",
-              "first_response_due", "first_response_at", "reviewer", "referred_to"]  # fmt: skip
+              "first_response_due", "first_response_at", "reviewer", "referred_to", "language"]  # fmt: skip
     return csv_response("proposals.csv", header, ([
         p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
         p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
         p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
-        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "",
+        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "", p.language,
     ] for p in proposals))  # fmt: skip
 
 
@@ -259,23 +310,24 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
                     services.transition(proposal, d["status"], by=request.user, note=d["note"],
                                         public_answer=d["public_answer"], referred_to=d["referred_to"],
                                         seen=d["seen"] or None)  # fmt: skip
-                    messages.success(request, f"Status changed to {Status(d['status']).label.lower()}.")
+                    status = Status(d["status"]).label.lower()
+                    messages.success(request, _("Status changed to %(status)s.") % {"status": status})
                     return redirect(proposal.get_absolute_url())
             elif "note" in request.POST:
                 note_form = NoteForm(request.POST, prefix="n")
                 if note_form.is_valid():
                     services.add_note(proposal, note_form.cleaned_data["note"], by=request.user)
-                    messages.success(request, "Note added.")
+                    messages.success(request, _("Note added."))
                     return redirect(proposal.get_absolute_url())
             elif "assign" in request.POST:
                 who = request.POST.get("reviewer") or None
                 candidates = policy.eligible_reviewers(proposal)
                 chosen = next((u for u in candidates if str(u.pk) == who), None)
                 if who and chosen is None:
-                    messages.error(request, "Choose a reviewer from the list.")
+                    messages.error(request, _("Choose a reviewer from the list."))
                     return redirect(proposal.get_absolute_url())
                 services.assign(proposal, chosen, by=request.user)
-                messages.success(request, "Reviewer updated.")
+                messages.success(request, _("Reviewer updated."))
                 return redirect(proposal.get_absolute_url())
         except ValidationError as exc:
             transition_form.add_error(None, exc.messages[0])
@@ -284,10 +336,18 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "proposals/review.html", {
         "proposal": proposal, "events": policy.history_for(request.user, proposal), "internals": internals,
         "can_review": reviewer, "transition_form": transition_form, "note_form": note_form,
-        "allowed": [Status(s).label for s in TRANSITIONS[proposal.status]],
+        "allowed": [str(s) for s in TRANSITIONS[proposal.status]],
         "reviewers": policy.eligible_reviewers(proposal) if reviewer else [], "similar": similar,
-        "suggestions": proposal.suggestions[:3] if internals else [], "today": timezone.localdate(),
+        "suggestions": _named(proposal.suggestions[:3]) if internals else [], "today": timezone.localdate(),
     })  # fmt: skip
+
+
+def _named(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Suggestions as stored (with the English names of their time), named in the page's language."""
+    names = {
+        w.slug: localised_text(w, "name") for w in WorkArea.objects.filter(slug__in=[s["slug"] for s in suggestions])
+    }
+    return [{**s, "name": names.get(s["slug"], s["name"])} for s in suggestions]
 
 
 @signed_in

@@ -59,8 +59,8 @@ def test_the_commands_an_operator_runs_by_hand(registry: None, monkeypatch: pyte
     by_hand = [line for line in readme.section_lines("Deploying") + readme.section_lines("Backups")
                if "manage.py" in line and any(job in line for job in (
                    "erase_expired_proposals", "send_consultation_digest", "issue_api_token", "schedule_tasks",
-                   "check_files")) and "--loop" not in line]  # fmt: skip
-    assert len(by_hand) == 5
+                   "check_files", "import_statistics --source")) and "--loop" not in line]  # fmt: skip
+    assert len(by_hand) == 6
     for line in by_hand:
         _, args = manage_args(line, USERNAME="you")
         out = io.StringIO()

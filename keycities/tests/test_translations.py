@@ -53,6 +53,18 @@ def test_every_message_has_a_welsh_translation(po_path: Path) -> None:
     assert [e.msgid for e in po.obsolete_entries()] == []
 
 
+def test_a_message_in_two_catalogues_has_one_translation() -> None:
+    """Django merges every catalogue of a language into one, so a message translated two ways in two apps
+    shows one of them everywhere, whichever wins. A message whose meaning differs by place takes a context."""
+    found: dict[tuple[str | None, str, str], dict[str, object]] = {}
+    for po_path in CATALOGUES:
+        for e in polib.pofile(str(po_path)).translated_entries():
+            value = tuple(sorted(e.msgstr_plural.items())) if e.msgid_plural else e.msgstr
+            found.setdefault((e.msgctxt, e.msgid, e.msgid_plural), {})[str(po_path.relative_to(PACKAGE))] = value
+    differing = {key[1]: where for key, where in found.items() if len(set(where.values())) > 1}
+    assert differing == {}
+
+
 def test_catalogues_hold_every_marked_string(tmp_path: Path) -> None:
     """Run makemessages on a copy of the code: the msgids it finds must be those committed."""
     if not shutil.which("xgettext"):

@@ -19,7 +19,7 @@ def sign_in(client: Client, username: str, password: str):  # type: ignore[no-un
 def test_sign_in_and_out(partner: User) -> None:
     client = Client()
     response = sign_in(client, "partner", "correct horse battery")
-    assert response.status_code == 302 and response["Location"] == "/account/"
+    assert response.status_code == 302 and response["Location"] == "/my-work/"
     page = client.get("/account/").content.decode()
     assert "University of Example" in page and "Partner" in page
     assert client.post("/account/sign-out/").status_code == 302

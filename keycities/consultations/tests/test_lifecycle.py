@@ -339,7 +339,7 @@ def test_line_breaks_and_control_characters_never_break_emails_or_exports(
     services.save_draft(c, {c.sections.get().pk: "x"}, base=2, by=officer)
     Version.objects.filter(consultation=c).update(content=[{"section": c.sections.get().pk,
                                                             "question": "Do you\x0c agree?",
-                                                            "answer": "Yes.\x0bWith a floor.\x00"}])  # fmt: skip
+                                                            "answer": "Yes.\x0bWith a floor.\x1f"}])  # fmt: skip
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         signed_in(officer).post(f"/consultations/{c.pk}/review/", {"action": "open",

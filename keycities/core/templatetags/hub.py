@@ -1,6 +1,6 @@
 from django import template
 
-from keycities.core.charts import format_value
+from keycities.core.charts import MINUS, format_value
 
 register = template.Library()
 
@@ -18,8 +18,10 @@ def pct(value: float | None) -> str:
 
 @register.filter
 def signed(value: float | None, unit: str) -> str:
-    """A change with its sign: +1,234 or −0.4%."""
+    """A change with its sign: +1,234 or −0.4%; one that rounds to nothing has none (never "−£0")."""
     if value is None:
         return "–"
     text = format_value(abs(value), unit)
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+    if not any(c in "123456789" for c in text):
+        return text
+    return ("+" if value > 0 else MINUS) + text

@@ -79,7 +79,7 @@ def assert_embeddable(chart: charts.Chart, title: str) -> None:
     [
         (12345.4, "£m", "£12,345m"),
         (4.46, "£m", "£4.5m"),
-        (-12.3, "£m", "-£12m"),
+        (-12.3, "£m", "−£12m"),
         (31234.0, "£", "£31,234"),
         (31233.5, "£", "£31,234"),
         (72.46, "%", "72.5%"),
@@ -190,7 +190,7 @@ def test_bar_chart_ranks_bars_and_puts_missing_values_last() -> None:
         ["1", "Coventry", "346"],
         ["2", "Hartlepool", "92"],
         ["2", "Preston", "92"],
-        ["4", "Wigan", "-13"],
+        ["4", "Wigan", "−13"],
         ["", "Swansea", "no data"],
     ]
     assert BRAND_COLOUR in chart.svg
@@ -203,7 +203,7 @@ def test_bar_chart_ranks_bars_and_puts_missing_values_last() -> None:
 def test_bar_chart_ascending_and_limited() -> None:
     chart = bar_chart("Lowest", BARS, unit="%", sort_descending=False, max_bars=2, label="Place")
     assert chart.columns[1] == "Place"
-    assert chart.rows == [["1", "Wigan", "-12.5%"], ["2", "Hartlepool", "92.3%"]]
+    assert chart.rows == [["1", "Wigan", "−12.5%"], ["2", "Hartlepool", "92.3%"]]
     assert len(parse_csv(chart.csv)) == 3
 
 
@@ -384,3 +384,57 @@ def test_template_without_a_download(line: charts.Chart) -> None:
     html = render_to_string("core/includes/chart.html", {"chart": line})
     assert "Download the data" not in html
     assert "Show the numbers as a table" in html
+
+
+@pytest.mark.parametrize(
+    ("new", "old", "unit", "expected"),
+    [
+        (75.2, 71.3, "%", "+3.9 pp"),  # a rate's change in percentage points, without 3.9000000000000057
+        (71.3, 75.2, "%", "−3.9 pp"),
+        (70.04, 70.0, "%", "0.0 pp"),  # rounds to nothing: no sign
+        (369026.0, 366000.0, "persons", "+3,026 (+0.8%)"),  # a level's change, also in per cent
+        (31000.3, 31000.6, "£", "£0 (0.0%)"),  # never "−£0"
+        (6.04, 6.5, "ratio", "−0.46"),
+        (None, 6.5, "ratio", "–"),
+    ],
+)
+def test_format_change(new: float | None, old: float | None, unit: str, expected: str) -> None:
+    from keycities.core.charts import format_change
+
+    assert format_change(new, old, unit) == expected
+
+
+def test_signed_never_reads_minus_zero() -> None:
+    from keycities.core.templatetags.hub import signed
+
+    assert signed(-0.3, "£") == "£0"
+    assert signed(-1.4, "£m") == "−£1.4m"
+    assert signed(2.0, "persons") == "+2"
+
+
+def test_line_chart_breaks_are_not_drawn_as_growth() -> None:
+    series = {"Core Cities": [(2000, 4898178.0), (2001, 5220848.0), (2002, 5238417.0)]}
+    breaks = {"Core Cities": {2001: "Belfast counted from 2001."}}
+    chart = line_chart("Population", series, unit="persons", breaks=breaks)
+    segments = [v["segment"] for v in chart.spec["data"]["values"]]
+    assert chart.spec["encoding"]["detail"] == {"field": "segment", "type": "nominal"}
+    assert segments == ["Core Cities (0)", "Core Cities (1)", "Core Cities (1)"]
+    assert chart.columns[-1] == "Break in the series"
+    assert chart.rows[1][-1] == "Core Cities: Belfast counted from 2001."
+    header, *rows = parse_csv(chart.csv)
+    assert header == ["period", "Core Cities", "break"]
+    assert rows[1] == ["2001", "5220848.0", "Core Cities: Belfast counted from 2001."] and rows[0][2] == ""
+    plain = line_chart("Population", series, unit="persons")
+    assert parse_csv(plain.csv)[0] == ["period", "Core Cities"]
+
+
+def test_sparkline_is_not_joined_across_a_break() -> None:
+    points: list[tuple[int | str, float | None]] = [(2019, 10.0), (2020, 11.0), (2021, 30.0), (2022, 31.0)]
+    whole = charts.sparkline(points, unit="persons")
+    assert whole.count("<polyline") == 1 and 'aria-label="2019: 10; 2022: 31"' in whole
+    broken = charts.sparkline(points, unit="persons", breaks={2021})
+    assert broken.count("<polyline") == 2
+    assert 'aria-label="2019: 10; 2022: 31; breaks in the series at 2021"' in broken
+    # A piece of one period is a dot, not a line.
+    assert charts.sparkline(points, unit="persons", breaks={2022}).count("<polyline") == 1
+    assert charts.sparkline([(2019, 1.0)], unit="persons") == ""

@@ -31,7 +31,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Source:
-    """One bundled file: one release (vintage) of a dataset."""
+    """One file of the catalogue (data/catalogue/sources.yaml): one release (vintage) of a dataset."""
 
     key: str  # unique name of this source, e.g. "els-claimant-count"
     dataset: str  # Dataset slug
@@ -40,6 +40,7 @@ class Source:
     release_date: str  # ISO date the publisher released it
     indicators: dict[str, str] = field(default_factory=dict)  # name in the file -> our slug
     options: dict[str, object] = field(default_factory=dict)
+    format: str = ""  # the format's name in data/catalogue/sources.yaml (catalogue.FORMATS)
 
 
 def read_text(path: Path) -> str:

@@ -30,6 +30,14 @@ COLUMNS = {
 REQUIRED = ("areacd", "areanm", "indicator", "period", "observation")
 # ONS status markers: x = not available, c = confidential (suppressed), u = low reliability.
 STATUS = {"": "", "x": "suppressed", "c": "suppressed", "u": "unreliable", "p": "provisional", "z": "suppressed"}
+# A blank value keeps the publisher's marker in its note, so that the reason can be given (as the workbooks do).
+MARKER_NOTES = {"x": "[x] not available", "c": "[c] confidential", "u": "[u] low reliability",
+                "z": "[z] not applicable"}  # fmt: skip
+
+
+def _note(marker: str, notes: str) -> str:
+    said = MARKER_NOTES.get(marker, "")
+    return f"{said}; {notes}" if said and notes else said or notes
 
 
 def read(path: Path, source: Source) -> Iterator[Row]:
@@ -88,7 +96,7 @@ def read(path: Path, source: Source) -> Iterator[Row]:
             lower_ci=parse_number(cell("lci"), path, line, "lci_95") if "lci" in position else None,
             upper_ci=parse_number(cell("uci"), path, line, "uci_95") if "uci" in position else None,
             status=status,
-            note=cell("notes")[:200],
+            note=_note(marker if value is None else "", cell("notes"))[:200],
         )
     if count == 0:
         raise DataFileError(path, "has a header but no rows")

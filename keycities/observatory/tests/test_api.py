@@ -13,7 +13,7 @@ def test_indicators_list_and_detail(registry: None, client: Client) -> None:
     found = {i["slug"]: i for i in body["results"]}
     assert found["population"]["latest_period"] == 2024 and found["population"]["first_period"] == 1998  # GDP tables
     assert found["gdp-per-head"]["numerator"] == "gdp" and found["gdp-per-head"]["denominator"] == "population"
-    assert found["employment-rate"]["weight"] == "population"
+    assert found["employment-rate"]["weight"] == "population-16-64"
     assert found["median-weekly-pay"]["aggregation"] == "not-combinable"
     detail = client.get("/api/v1/indicators/median-weekly-pay").json()
     assert [r["dataset"] for r in detail["releases"]] == ["ons-ashe-pay"]
@@ -82,5 +82,6 @@ def test_data_pages_are_cached_until_a_release_is_imported(registry: None, clien
     revised = tmp_path / "population-count.json"
     revised.write_text(path.read_text().replace("369026", "369027"), encoding="utf-8")
     services.import_source(source, path=revised, release_date=dt.date(2026, 9, 25))
-    values = [r["value"] for r in client.get(url).json()["results"]]
-    assert values == [369026.0, 369027.0]  # both vintages, each with its release; no stale page
+    assert [r["value"] for r in client.get(url).json()["results"]] == [369027.0]  # the newest vintage; no stale page
+    values = [r["value"] for r in client.get(url + "&releases=all").json()["results"]]
+    assert values == [369026.0, 369027.0]  # both vintages, each with its release

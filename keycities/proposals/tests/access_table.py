@@ -1,7 +1,8 @@
 """Expected statuses for 'Work with us' and the reviewers' pages.
 
 `proposal` was sent by the partner (signed in) and `anonymous_proposal` by someone without an
-account; both are about Skills, which Bradford (the officer's place) leads."""
+account; both are about Skills, which Bradford (the officer's place) leads. `named_proposal` is about Skills too
+and names Hull (the other officer's place) as involved: Hull's officers read it but do not review it."""
 
 from django.core.files.base import ContentFile
 
@@ -11,11 +12,11 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0
 
 
 def build(world: World) -> None:
-    from keycities.network.models import WorkArea
+    from keycities.network.models import Place, WorkArea
     from keycities.proposals import services
     from keycities.proposals.models import Attachment
 
-    def send(user: object, name: str) -> tuple[object, str]:
+    def send(user: object, name: str, places: list[object] | None = None) -> tuple[object, str]:
         sent = services.submit(
             services.Draft(
                 name=name,
@@ -24,7 +25,7 @@ def build(world: World) -> None:
                 organisation_type="charity",
                 work_areas=[WorkArea.objects.get(slug="skills")],
                 not_sure=False,
-                places=[],
+                places=places or [],  # type: ignore[arg-type]
                 title=f"{name}'s idea",
                 summary="A summary.",
                 details="The details.",
@@ -44,6 +45,7 @@ def build(world: World) -> None:
 
     world["proposal"], world["token"] = send(world["users"]["partner"], "Pat Partner")
     world["anonymous_proposal"], _ = send(None, "Ann Onymous")
+    world["named_proposal"], _ = send(None, "Nia Named", places=[Place.objects.get(slug="hull")])
 
 
 def ref(key: str = "proposal") -> object:
@@ -85,6 +87,20 @@ ROWS = [
         method="POST",
         data={"note": "1", "n-note": "Private."},
         label="a private note on the partner's own proposal",
+    ),
+    Row(
+        "proposals:review",
+        expect(SIGN_IN, 404, 200, 200, 200, outsider=404),
+        kwargs=ref("named_proposal"),
+        label="a proposal naming Hull",
+    ),
+    Row(
+        "proposals:review",
+        expect(SIGN_IN, 404, 302, 403, 302, outsider=404),
+        kwargs=ref("named_proposal"),
+        method="POST",
+        data={"transition": "1", "t-status": "under-review"},
+        label="Hull reads a proposal naming it but does not review it",
     ),
     Row("proposals:attachment", OWN, kwargs=attachment),
     Row("api:list_proposals", API_SIGNED_IN),

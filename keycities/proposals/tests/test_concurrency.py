@@ -178,7 +178,7 @@ def test_the_pages_carry_the_status_they_showed(officer: User, django_capture_on
     assert 'name="t-seen" value="under-review"' in reviewer.get(f"/proposals/{proposal.reference}/").content.decode()
     assert 'name="seen" value="under-review"' in client.get(f"/work-with-us/status/{token}/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/work-with-us/status/{token}/", {"withdraw": "1", "seen": "under-review"})
+        client.post(f"/work-with-us/status/{token}/", {"confirm-withdraw": "1", "seen": "under-review"})
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         page = reviewer.post(f"/proposals/{proposal.reference}/", {"transition": "1", "t-status": "accepted",

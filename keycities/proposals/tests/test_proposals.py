@@ -201,7 +201,10 @@ def test_status_page_add_information_and_withdraw(registry: None, client: Client
     with committed():
         client.post(url, {"text": "We now have a second college on board."})
     assert "second college" in client.get(url).content.decode()
-    client.post(url, {"withdraw": "1"})
+    asked = client.post(url, {"withdraw": "1", "seen": "received"}).content.decode()
+    assert "Are you sure you want to withdraw your proposal?" in asked and 'name="confirm-withdraw"' in asked
+    assert Proposal.objects.get().status == Status.RECEIVED  # nothing happens before confirmation
+    client.post(url, {"confirm-withdraw": "1", "seen": "received"})
     proposal = Proposal.objects.get()
     assert proposal.status == Status.WITHDRAWN and proposal.closed_at
     assert "Add information" not in client.get(url).content.decode()
@@ -213,7 +216,7 @@ def test_status_page_add_information_and_withdraw(registry: None, client: Client
 def test_who_sees_which_proposals(client_for, role: str, sees: list[str] | None) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     send(client)
-    send(client, {**GOOD, "work_areas": ["transport"], "title": "Bus lanes"})
+    send(client, {**GOOD, "work_areas": ["transport"], "places": ["kirklees"], "title": "Bus lanes"})
     viewer = client_for(role)
     response = viewer.get("/proposals/")
     if sees is None:
@@ -280,7 +283,7 @@ def test_secretariat_exports_and_erases_a_persons_data(secretariat: User, client
 
 def test_api_with_a_token_follows_the_same_rules(officer: User, client: Client) -> None:
     send(Client())
-    send(Client(), {**GOOD, "work_areas": ["transport"], "title": "Bus lanes"})
+    send(Client(), {**GOOD, "work_areas": ["transport"], "places": ["kirklees"], "title": "Bus lanes"})
     _, key = ApiToken.issue(officer, "test")
     body = client.get("/api/v1/proposals/", HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert [r["work_areas"] for r in body["results"]] == [["skills"]]
@@ -337,3 +340,56 @@ def test_a_partner_never_sees_reviewers_notes_internal_notes_or_who_reviewed(par
     review = staff.get(proposal.get_absolute_url()).content.decode()
     assert all(s in review for s in ("PRIVATE", "INTERNAL: park until March.", "Rita Reviewer"))
     assert staff.get(f"/api/v1/proposals/{proposal.reference}").json()["reviewer"] == "officer"
+
+
+def test_the_submitter_is_told_who_has_their_proposal(registry: None, client: Client) -> None:
+    proposal = send(client, {**GOOD, "work_areas": ["skills", "transport"]})
+    told = ("Your proposal has gone to Bradford (Skills) and Wolverhampton (Transport), which lead its work areas, "
+            "and to the Key Cities secretariat.")  # fmt: skip
+    assert told in " ".join(client.get("/work-with-us/confirmation/").content.decode().split())
+    assert told in " ".join(mail.outbox[0].body.split())
+    token = re.search(r"/work-with-us/status/([^/\s]+)/", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    assert told in " ".join(client.get(f"/work-with-us/status/{token}/").content.decode().split())
+    Proposal.objects.filter(pk=proposal.pk).update(referred_to=Place.objects.get(slug="hull"))
+    page = " ".join(client.get(f"/work-with-us/status/{token}/").content.decode().split())
+    assert "Your proposal has been referred to Hull, and the Key Cities secretariat follows it." in page
+    Proposal.objects.filter(pk=proposal.pk).update(referred_to=None)
+    proposal.work_areas.clear()  # no work area chosen, and none suggested with confidence
+    assert services.routing(proposal).startswith("You were not sure which work area it belongs to")
+
+
+def test_the_queue_shows_where_each_proposal_went_and_sorts_and_filters(secretariat: User, client_for) -> None:  # type: ignore[no-untyped-def]
+    skills = send(Client())
+    transport = send(Client(), {**GOOD, "work_areas": ["transport"], "title": "Bus lanes"})
+    Proposal.objects.filter(pk=skills.pk).update(first_response_due=timezone.localdate() + dt.timedelta(days=40))
+    client = client_for("secretariat")
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', client.get("/proposals/").content.decode(), re.S)[1:]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+    assert cells[0].startswith(transport.reference) and "Wolverhampton" in cells[0]  # due sooner: first
+    assert cells[1].startswith(skills.reference) and "Bradford" in cells[1]
+    later_first = client.get("/proposals/?sort=-due").content.decode()
+    assert later_first.index(skills.reference) < later_first.index(transport.reference)
+    assert 'aria-sort="descending"' in later_first
+    only_bradford = client.get("/proposals/?place=bradford").content.decode()
+    assert skills.reference in only_bradford and transport.reference not in only_bradford
+    assert "1 proposal." in only_bradford
+    unassigned = client.get("/proposals/?unassigned=on").content.decode()
+    assert skills.reference in unassigned and transport.reference in unassigned
+    # An officer's queue has no "routed to" filter: it is their place's queue.
+    assert 'name="place"' not in client_for("officer").get("/proposals/").content.decode()
+
+
+def test_a_place_named_in_a_proposal_reads_it_but_neither_reviews_it_nor_sees_notes(officer: User) -> None:
+    hull = User.objects.create_user("hull", "officer@hull.test", "x", role=Role.MEMBER_OFFICER,
+                                    place=Place.objects.get(slug="hull"))  # fmt: skip
+    proposal = send(Client(), {**GOOD, "places": ["hull"]})
+    services.add_note(proposal, "Bradford's private view.", by=officer)
+    client = Client()
+    client.force_login(hull)
+    page = client.get(f"/proposals/{proposal.reference}/").content.decode()
+    assert proposal.title in page and "Bradford&#x27;s private view." not in page and "private view" not in page
+    assert 'name="transition"' not in page
+    assert proposal.reference in client.get("/proposals/").content.decode()
+    refused = client.post(f"/proposals/{proposal.reference}/", {"transition": "1", "t-status": "under-review"})
+    assert refused.status_code == 403
+    assert not policy.may_review(hull, proposal) and policy.may_review(officer, proposal)

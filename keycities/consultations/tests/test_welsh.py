@@ -1,0 +1,98 @@
+"""Consultations in Welsh (issue 14): the public list, the officers' pages, messages and the exports' labels at
+/cy/; officers' emails stay in the Hub's language whatever page sent them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.utils import translation
+from docx import Document as Docx
+from pypdf import PdfReader
+
+from keycities.accounts.models import User
+from keycities.consultations import exports
+from keycities.consultations.models import Consultation
+
+from .conftest import QUESTIONS, TODAY, signed_in
+from .test_presenters import DATA
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Iterator[None]:
+    """A request to a /cy/ page leaves Welsh active in the thread: later tests expect the Hub's language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
+                "Tachwedd", "Rhagfyr"]  # fmt: skip
+
+
+def welsh_date(day: dt.date) -> str:
+    return f"{day.day} {WELSH_MONTHS[day.month - 1]} {day.year}"
+
+
+def test_the_public_list_is_in_welsh(consultation: Consultation, client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/cy/consultations/").content.decode()
+    assert '<h1 class="govuk-heading-xl">Ymgyngoriadau</h1>' in page
+    assert "Ymgyngoriadau agored (1)" in page and "10 diwrnod ar ôl" in page
+    assert ">Sgiliau<" in page and "Yn ystyried ymateb" in page and "Adran o Lywodraeth y DU" in page
+    english = client.get("/consultations/").content.decode()
+    assert "Open consultations (1)" in english and "10 days left" in english
+
+
+def test_an_officer_works_on_a_response_in_welsh(consultation: Consultation, officer: User,
+                                                 django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    c, lead = consultation, signed_in(officer)
+    started = lead.post(f"/cy/consultations/{c.pk}/", {"action": "start"}, follow=True).content.decode()
+    assert "Mae’r gwaith drafftio wedi dechrau. Ychwanegwch gwestiynau’r ymgynghoriad." in started
+    added = lead.post(f"/cy/consultations/{c.pk}/edit/", {"action": "paste", "questions": QUESTIONS}, follow=True)
+    assert "Ychwanegwyd 3 cwestiwn." in added.content.decode()
+
+    detail = lead.get(f"/cy/consultations/{c.pk}/").content.decode()
+    assert "Wrthi’n drafftio" in detail and "Cwestiwn 1" in detail and "Heb ei ateb eto." in detail
+    assert f"Cyhoeddwyd {welsh_date(c.published_on)}; yn cau {welsh_date(c.closes_on)}" in detail
+    assert f"yn cau {welsh_date(c.closes_on)}" in detail  # the heading's caption
+
+    error = lead.post(f"/cy/consultations/{c.pk}/review/", {"action": "open", "deadline": ""}).content.decode()
+    assert "Mae problem wedi codi" in error and "Rhowch ddyddiad cau’r adolygiad" in error
+
+    # Officers are emailed in the Hub's language, even when a Welsh page opened the review.
+    with django_capture_on_commit_callbacks(execute=True):
+        lead.post(f"/cy/consultations/{c.pk}/review/", {"action": "open", "deadline": TODAY.isoformat()})
+    assert mail.outbox and all(m.subject.startswith("For review by ") for m in mail.outbox)
+    review = lead.get(f"/cy/consultations/{c.pk}/review/").content.decode()
+    assert f"Mae pob lle sy’n aelod yn cofnodi ei benderfyniad erbyn <strong>{welsh_date(TODAY)}</strong>." in review
+
+
+def test_the_exports_labels_follow_the_language() -> None:
+    with translation.override("cy"):
+        doc = [p.text for p in Docx(io.BytesIO(exports.build_docx(DATA))).paragraphs]
+        pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(exports.build_pdf(DATA))).pages)
+    assert doc[0] == "Key Cities\nLlais unedig dros Brydain drefol"
+    assert "Ymateb i: Post-16 funding reform" in doc and "Ymgynghoriad gan: Department for Education" in doc
+    assert "Dyddiad cau: 31 Mawrth 2026" in doc and "Cwestiwn 1" in doc and "Lleoedd sy’n aelodau" in doc
+    for expected in ["Ymateb i: Post-16 funding reform", "Cwestiwn 2", "Dim ateb.", "Dyddiad cau: 31 Mawrth 2026",
+                     "Tudalen 1"]:  # fmt: skip
+        assert expected in pdf, expected
+
+
+def test_pdfs_show_every_welsh_letter() -> None:
+    """The PDF standard fonts have no ŵ or ŷ: the export embeds DejaVu Sans (installed by `make setup`)."""
+    welsh = {**DATA, "title": "Gŵyl y Dŷ Opera: ymgynghoriad", "lead_place": "Abertawe",
+             "sections": [{"question": "A ydych yn cytuno â’r cynllun?", "answer": "Ydym. Mae’r ŵyl yn dŷ i bawb: "
+                           "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ."}]}  # fmt: skip
+    with translation.override("cy"):
+        reader = PdfReader(io.BytesIO(exports.build_pdf(welsh)))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Ymateb i: Gŵyl y Dŷ Opera: ymgynghoriad" in text
+    assert "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ." in text
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
+    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"} <= fonts, fonts  # embedded: ŵ and ŷ show
