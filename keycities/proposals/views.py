@@ -291,7 +291,7 @@ def export(request: HttpRequest) -> HttpResponse:
         p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
         p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
         p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
-        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "", p.language,
+        p.reviewer.display_name if p.reviewer else "", p.referred_to.name if p.referred_to else "", p.language,
     ] for p in proposals))  # fmt: skip
 
 
