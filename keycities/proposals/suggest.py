@@ -103,7 +103,8 @@ class Method:
     temperature: float = 0.02  # softmax temperature: lower = more confident scores
     use_profiles: bool = True
     name_in_description: bool = True
-    welsh_glosses: bool = True  # a Welsh proposal is also read through the English glosses of its terms
+    welsh_glosses: bool = True  # a Welsh proposal is read through the English glosses of its terms
+    welsh_text: float = 0.0  # ... plus this weight of its own text's vector (all-MiniLM-L6-v2 reads no Welsh)
 
 
 # Plain cosine similarity to the one-line descriptions: the baseline the profiles must beat.
@@ -275,11 +276,13 @@ _WELSH_WORD = re.compile(rf"[{_WELSH_LETTERS}][{_WELSH_LETTERS}'-]*")
 _CLITIC = re.compile(r"'(r|n|w|i|m|ch|u)$")  # mae'r, sy'n, i'w: the word without its clitic
 # Common Welsh and English function words; a text is taken to be Welsh when it has at least two of the Welsh
 # ones and more of them than of the English ones. None of the Welsh ones is also an English word.
-_WELSH_MARKERS = frozenset("""
+_WELSH_MARKER_TEXT = """
 y yr mae maen yn ac ar gyda ei eu ein sy sydd wedi bod hefyd dros rhwng ond neu nid does ydy ydym rydym rydyn
-hoffem dylai dylid mewn ers oherwydd hyn hynny iawn nhw gan bod
-""".split())
-_ENGLISH_MARKERS = frozenset("the and of to in is are for on with that this we our be it at by from have has was not they".split())
+hoffem dylai dylid mewn ers oherwydd hyn hynny iawn nhw gan
+"""
+_ENGLISH_MARKER_TEXT = "the and of to in is are for on with that this we our be it at by from have has was not they"
+_WELSH_MARKERS = frozenset(_WELSH_MARKER_TEXT.split())
+_ENGLISH_MARKERS = frozenset(_ENGLISH_MARKER_TEXT.split())
 # Undoing a mutation: (mutated beginning, radical beginning), longest first. Soft: p t c b d g m ll rh -> b d g f dd
 # (none) f l r; nasal: p t c b d g -> mh nh ngh m n ng; aspirate: p t c -> ph th ch.
 _MUTATIONS = (
@@ -433,13 +436,14 @@ class EmbeddingSuggester:
         return [e / total for e in exps]
 
     def embed_query(self, query: str) -> Vector:
-        """The proposal's vector; a Welsh one's is the mean of its own and its English glosses' (renormalised)."""
-        vector = self.embedder.embed(query)
-        if self.method.welsh_glosses and is_welsh(query):
-            glosses = welsh_glosses(query)
-            if glosses:
-                vector = vector + self.embedder.embed(" ".join(glosses))
-                vector = vector / max(float((vector @ vector) ** 0.5), 1e-12)
+        """The proposal's vector; a Welsh one's is that of its English glosses (see Method.welsh_text)."""
+        glosses = welsh_glosses(query) if self.method.welsh_glosses and is_welsh(query) else []
+        if not glosses:
+            return self.embedder.embed(query)
+        vector = self.embedder.embed(" ".join(glosses))
+        if self.method.welsh_text:
+            vector = vector + self.method.welsh_text * self.embedder.embed(query)
+            vector = vector / max(float((vector @ vector) ** 0.5), 1e-12)
         return vector
 
     def suggest(self, title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
