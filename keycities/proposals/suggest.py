@@ -42,8 +42,8 @@ process, under a lock.
 If the model's packages cannot be imported at all, ``suggest`` falls back to a
 keyword (TF-IDF) scorer over the same profiles and their Welsh counterparts
 (``work_area_profiles_cy.yaml``), with a Welsh proposal's glosses added to its
-words, and logs a warning; a model file
-that is present but fails its checksum is an error, not a reason to fall back.
+words, and logs a warning; a model file that is present but fails its checksum
+is an error, not a reason to fall back.
 """
 
 from __future__ import annotations
@@ -290,7 +290,7 @@ _WELSH_LETTERS = "a-zâêîôûŵŷäëïöüÿáéíóúẃýàèìòùẁỳ"
 _WELSH_WORD = re.compile(rf"[{_WELSH_LETTERS}][{_WELSH_LETTERS}'-]*")
 _CLITIC = re.compile(r"'(r|n|w|i|m|ch|u)$")  # mae'r, sy'n, i'w: the word without its clitic
 # Common Welsh and English function words; a text is taken to be Welsh when it has at least two of the Welsh
-# ones and more of them than of the English ones. None of the Welsh ones is also an English word.
+# ones and more of them than of the English ones. None of the Welsh ones is a common English word.
 _WELSH_MARKER_TEXT = """
 y yr mae maen yn ac ar gyda ei eu ein sy sydd wedi bod hefyd dros rhwng ond neu nid does ydy ydym rydym rydyn
 hoffem dylai dylid mewn ers oherwydd hyn hynny iawn nhw gan
