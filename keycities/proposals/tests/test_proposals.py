@@ -408,3 +408,20 @@ def test_over_long_answers_are_named_in_the_message_and_limited_in_the_page(regi
     assert "Organisation must be 200 characters or fewer" in html  # "(optional)" is not part of its name
     welsh = client.post("/cy/work-with-us/", {**GOOD, "title": "x" * 151}).content.decode()
     assert "Teitl: dim mwy na 150 nod" in welsh
+
+
+def test_a_signed_in_partner_finds_the_form_filled_in_and_has_a_limit_of_their_own(partner: User) -> None:
+    partner.first_name, partner.last_name = "Pat", "Partner"
+    partner.save()
+    client = Client()
+    client.force_login(partner)
+    page = client.get("/work-with-us/").content.decode()
+    assert 'value="Pat Partner"' in page and 'value="partner@example.test"' in page
+    assert 'value="University of Example"' in page
+    for _ in range(5):
+        send(client, {**GOOD, "email": "partner@example.test"})
+    client.post("/work-with-us/", GOOD)
+    assert client.post("/work-with-us/check/").status_code == 429  # the partner's own limit is used up
+    # Someone else at the same address (the partner's office) still gets through: the limit was the account's.
+    send(Client())
+    assert Proposal.objects.count() == 6
