@@ -150,7 +150,7 @@ def new(request: HttpRequest) -> HttpResponse:
         c = services.create_consultation(form.cleaned_data, by=request.user)
         messages.success(request, _("Consultation added: %(title)s") % {"title": c.title})
         return redirect(c.get_absolute_url())
-    return render(request, "consultations/form.html", {"form": form, "c": None})
+    return render(request, "consultations/form.html", {"form": form, "c": None, "leads": form.leads()})
 
 
 @secretariat_only
@@ -161,7 +161,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_consultation(c, form.cleaned_data, by=request.user)
         messages.success(request, _("Details saved."))
         return redirect(c.get_absolute_url())
-    return render(request, "consultations/form.html", {"form": form, "c": c})
+    return render(request, "consultations/form.html", {"form": form, "c": c, "leads": form.leads()})
 
 
 @secretariat_only

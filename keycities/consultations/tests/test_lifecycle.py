@@ -356,3 +356,21 @@ def test_line_breaks_and_control_characters_never_break_emails_or_exports(
     text = "\n".join(p.text for p in Docx(io.BytesIO(Client().get(f"/consultations/{c.pk}/response.docx").content))
                      .paragraphs)  # fmt: skip
     assert "Yes.With a floor." in text and "Response to: Skills\r\nreform" not in text
+
+
+def test_after_sign_off_no_page_says_places_are_still_to_respond(consultation: Consultation, officer: User,
+                                                                  members: dict[str, User], secretariat: User) -> None:  # fmt: skip
+    c = consultation
+    services.add_questions(c, ["Do you agree?"], by=officer)
+    draft(c, officer, ["Yes."])
+    services.open_review(c, TODAY + dt.timedelta(days=3), by=officer)
+    services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
+    during = " ".join(signed_in(officer).get(f"/consultations/{c.pk}/").content.decode().split())
+    assert "1 responded, 23 still to respond." in during
+    c.refresh_from_db()
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
+    for path in (f"/consultations/{c.pk}/", f"/consultations/{c.pk}/review/"):
+        page = " ".join(signed_in(officer).get(path).content.decode().split())
+        assert "still to respond" not in page and "Not yet responded" not in page, path
+    detail = " ".join(signed_in(officer).get(f"/consultations/{c.pk}/").content.decode().split())
+    assert "Closed: 1 responded, 23 did not respond." in detail
