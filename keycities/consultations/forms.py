@@ -36,8 +36,10 @@ class ConsultationForm(forms.ModelForm):
                    "summary": forms.Textarea(attrs={"rows": 4})}  # fmt: skip
         labels = {"title": _("Title"), "work_areas": _("Work areas"), "lead_place": _("Lead place"),
                   "summary": _("Summary")}  # fmt: skip
-        help_texts = {"body_name": _("For example, Department for Education."),
-                      "lead_place": _("Left blank, it is the place that leads the first work area chosen.")}  # fmt: skip
+        help_texts = {
+            "body_name": _("For example, Department for Education."),
+            "lead_place": _("Left blank, it is the place that leads the first work area chosen."),
+        }
         error_messages = {
             "title": _required(_("Enter the consultation’s title")),
             "body_type": _required(_("Select the type of body consulting")),

@@ -358,8 +358,8 @@ def test_line_breaks_and_control_characters_never_break_emails_or_exports(
     assert "Yes.With a floor." in text and "Response to: Skills\r\nreform" not in text
 
 
-def test_after_sign_off_no_page_says_places_are_still_to_respond(consultation: Consultation, officer: User,
-                                                                  members: dict[str, User], secretariat: User) -> None:  # fmt: skip
+def test_after_sign_off_no_page_says_places_are_still_to_respond(
+        consultation: Consultation, officer: User, members: dict[str, User], secretariat: User) -> None:  # fmt: skip
     c = consultation
     services.add_questions(c, ["Do you agree?"], by=officer)
     draft(c, officer, ["Yes."])

@@ -193,7 +193,7 @@ def test_a_work_area_fills_in_its_lead_place_and_dates_keep_their_field_format(s
     client = signed_in(secretariat)
     transport = WorkArea.objects.get(slug="transport").pk
     form = client.get("/consultations/new/").content.decode()
-    assert '"%d": %d' % (transport, Place.objects.get(slug="wolverhampton").pk) in form  # the map the page uses
+    assert f'"{transport}": {Place.objects.get(slug="wolverhampton").pk}' in form  # the map the page uses
     client.post("/consultations/new/", {
         "title": "Bus franchising guidance", "body_type": "uk-government", "body_name": "Department for Transport",
         "url": "https://www.gov.uk/c/bus", "published_on": "2026-03-01", "closes_on": "2026-04-30",
