@@ -383,7 +383,7 @@ def test_evidence_goes_with_the_response_as_numbered_notes(consultation: Consult
 
     c = consultation
     services.add_questions(c, ["How big is the group?", "Anything else?"], by=officer)
-    first, second = c.sections.order_by("position")
+    first, _second = c.sections.order_by("position")
     services.add_evidence(first, kind="figure", indicator="population", group="key-cities", by=officer)
     draft(c, officer, ["Nearly six million people.", "No."])
     services.open_review(c, TODAY, by=officer)
