@@ -67,7 +67,7 @@ def test_the_catalogue_is_read_from_data_files() -> None:
     assert catalogue.DATASETS["ons-ashe-pay"]["publisher"] == "Office for National Statistics"
     gdp = catalogue.source("ons-gdp-la")
     assert gdp.options["code_prefixes"] == ("E06", "E07", "E08", "E09", "W06", "S12", "N09")  # a tuple, as readers need
-    assert len(catalogue.SOURCES) == 14 and len(catalogue.INDICATORS) == 110
+    assert len(catalogue.SOURCES) == 16 and len(catalogue.INDICATORS) == 111  # with population aged 16 to 64
     assert catalogue.source("mhclg-iod-2019") is catalogue.source("mhclg-iod-2019")
     # A dataset with one source names it too; one with two (goods and services trade) does not.
     assert catalogue.source("ons-ashe-pay") is pay
