@@ -160,7 +160,10 @@ def ledger(asks: QuerySet[Ask], *, department: str = "", work_area: str = "", st
 
 
 def departments() -> list[str]:
-    return sorted(set(Ask.objects.values_list("department", flat=True)))
+    """The departments asks have been made of, and the UK Government departments consulted: what an ask's
+    department is chosen from (any other can still be typed)."""
+    consulted = Consultation.objects.filter(body_type="uk-government").values_list("body_name", flat=True)
+    return sorted(set(Ask.objects.values_list("department", flat=True)) | set(consulted))
 
 
 def public_stage(c: Consultation) -> str:

@@ -495,7 +495,7 @@ def asks(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/asks.html", {
         "c": c, "asks": found, "ask_form": ask_form, "status_form": status_form, "can_update": can_update,
         "editing": editing, "ask_tags": presenters.ASK_TAGS, "today": timezone.localdate(),
-        "error_form": ask_form if ask_form.errors else status_form})  # fmt: skip
+        "error_form": ask_form if ask_form.errors else status_form, "departments": queries.departments()})  # fmt: skip
 
 
 @staff_only
