@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
 
 from keycities.accounts.models import User
 from keycities.network.models import WorkArea
@@ -36,11 +33,8 @@ def welsh_date(day: dt.date) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits_and_english_afterwards() -> Iterator[None]:
+def _fresh_rate_limits() -> None:
     cache.clear()
-    yield
-    # A request to a /cy/ page leaves Welsh active in the thread: later tests expect the Hub's language.
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def send_in_welsh(client: Client, capture) -> Proposal:  # type: ignore[no-untyped-def]
