@@ -7,6 +7,16 @@ and, measured in the same run, for the baseline: plain cosine similarity to the
 work areas' one-line descriptions with the same model. The keyword (TF-IDF)
 fallback, used only when the model is not installed, is measured too.
 
+Routing by kind (issue 14 item 6, ADR 0030): top-1 and top-2 on held-out
+proposals of five kinds: English formal (the `test` split above), Welsh,
+informal, indirect and multi-area (keycities/proposals/tests/routing_heldout.yaml,
+never used for tuning), for the suggester and, measured in the same run, for the
+method before (ADR 0009: no Welsh glosses, `BEFORE_WELSH`, and the profiles as
+they were then, frozen in benchmarks/data/work_area_profiles_adr0009.yaml), with the ratio
+after / before. A multi-area proposal counts as right at top-k when any of its
+work areas is in the first k; "both right" counts those whose first two
+suggestions are both among its work areas.
+
 Speed, single-threaded: the cold start in a fresh process (import, model and
 tokenizer load, then the first suggestion, which also embeds the work areas'
 profiles), and suggestions per second over the labelled proposals repeated to
@@ -32,6 +42,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 NETWORK = ROOT / "data" / "network.yaml"
 LABELLED = ROOT / "keycities" / "proposals" / "tests" / "labelled_proposals.yaml"
+ROUTING = ROOT / "keycities" / "proposals" / "tests" / "routing_heldout.yaml"
+BEFORE_PROFILES = Path(__file__).resolve().parent / "data" / "work_area_profiles_adr0009.yaml"  # frozen
+KINDS = ("english", "welsh", "informal", "indirect", "multi")
 QUERIES = 200
 
 _COLD = """
@@ -57,6 +70,28 @@ def _work_areas() -> list[Any]:
 
 def _labelled() -> list[dict[str, Any]]:
     return list(yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["proposals"])
+
+
+def _routing() -> dict[str, list[dict[str, Any]]]:
+    """Held-out proposals by kind, each with its list of correct work areas."""
+    english = [{**p, "kind": "english", "areas": [p["work_area"]]} for p in _labelled() if p["split"] == "test"]
+    items = english + list(yaml.safe_load(ROUTING.read_text(encoding="utf-8"))["proposals"])
+    return {kind: [p for p in items if p["kind"] == kind] for kind in KINDS}
+
+
+def _routing_accuracy(suggester: Any, items: list[dict[str, Any]], areas: list[Any]) -> tuple[float, float, float]:
+    """(top-1, top-2, both of the first two right) where any of a proposal's work areas counts as right."""
+    top1 = top2 = both = 0
+    for p in items:
+        ranked = [s.slug for s in suggester.suggest(p["title"], p["text"], areas)]
+        top1 += ranked[0] in p["areas"]
+        top2 += bool(set(ranked[:2]) & set(p["areas"]))
+        both += set(ranked[:2]) <= set(p["areas"])
+    return top1 / len(items), top2 / len(items), both / len(items)
+
+
+def _ratio(after: float, before: float) -> str:
+    return f"{after / before:.2f}" if before else ("1.00" if not after else "inf")
 
 
 def _accuracy(suggester: Any, items: list[dict[str, Any]], areas: list[Any]) -> tuple[float, float]:
@@ -121,6 +156,16 @@ def run() -> list[str]:
             ratio = o / b if b else float("inf")
             lines.append(f"suggest {label} ({split} split): {o:.2f} vs baseline {b:.2f} (ratio {ratio:.2f}); "
                          f"keyword fallback {k:.2f}")  # fmt: skip
+
+    before = sg.EmbeddingSuggester(embedder, profiles=sg.load_profiles(BEFORE_PROFILES), method=sg.BEFORE_WELSH)
+    routing = _routing()
+    lines.append("suggest routing by kind, held-out (" + ", ".join(f"{len(v)} {k}" for k, v in routing.items())
+                 + "); before = the method of ADR 0009, measured in this run")  # fmt: skip
+    for kind, subset in routing.items():
+        after, was, fallback = (_routing_accuracy(s, subset, areas) for s in (ours, before, keywords))
+        for i, label in enumerate(("top-1", "top-2", "both right")[: 3 if kind == "multi" else 2]):
+            lines.append(f"suggest {label} ({kind}, held-out): {after[i]:.2f} vs before {was[i]:.2f} "
+                         f"(ratio {_ratio(after[i], was[i])}); keyword fallback {fallback[i]:.2f}")  # fmt: skip
 
     rate, p50, p95 = _throughput(ours, items, areas)
     base_rate, _, _ = _throughput(baseline, items, areas)

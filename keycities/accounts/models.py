@@ -56,6 +56,11 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
 
+    @property
+    def display_name(self) -> str:
+        """How the Hub names a person to others: their full name, or their username if they have given none."""
+        return self.get_full_name() or self.username
+
     def clean(self) -> None:
         super().clean()
         if self.role == Role.MEMBER_OFFICER and not self.place_id:

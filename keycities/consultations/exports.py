@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import date as format_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from keycities.core.text import xml_safe
 
@@ -74,6 +74,12 @@ def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     return facts
 
 
+def _notes_ref(numbers: list[int]) -> str:
+    """The pointer under an answer to its notes: "Evidence: notes 1 and 2"."""
+    listed = ", ".join(f"[{n}]" for n in numbers)
+    return ngettext("Evidence: note %(notes)s", "Evidence: notes %(notes)s", len(numbers)) % {"notes": listed}
+
+
 def build_docx(data: dict[str, Any]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
@@ -113,7 +119,13 @@ def build_docx(data: dict[str, Any]) -> bytes:
         q.add_run(section["question"]).bold = True
         for para in (section["answer"] or _("No answer.")).split("\n\n"):
             doc.add_paragraph(para.strip())
+        if section.get("notes"):
+            doc.add_paragraph(_notes_ref(section["notes"])).runs[0].italic = True
 
+    if data.get("notes"):
+        doc.add_heading(_("Notes: the evidence"), level=1)
+        for note in data["notes"]:
+            doc.add_paragraph(f"[{note['number']}] {note['text']}")
     doc.add_heading(_("Member places"), level=1)
     doc.add_paragraph(agreement_statement(data["positions"]))
     for label, names in position_rows(data["positions"]):
@@ -157,6 +169,11 @@ def build_pdf(data: dict[str, Any]) -> bytes:
     for i, section in enumerate(data["sections"], start=1):
         story += [para(_("Question %(number)s") % {"number": i}, h2), para(section["question"], question)]
         story += [para(p.strip(), body) for p in (section["answer"] or _("No answer.")).split("\n\n")]
+        if section.get("notes"):
+            story.append(para(_notes_ref(section["notes"]), strap))
+    if data.get("notes"):
+        story.append(para(_("Notes: the evidence"), h2))
+        story += [para(f"[{note['number']}] {note['text']}", body) for note in data["notes"]]
     story += [Spacer(1, 4 * mm), para(_("Member places"), h2), para(agreement_statement(data["positions"]), body)]
     for label, names in position_rows(data["positions"]):
         story += [para(f"{label} ({len(names)})", question),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
 from keycities.core.forms import LineField, TextField
-from keycities.network.models import Place, WorkArea
+from keycities.network.models import Place, WorkArea, WorkAreaLead
 from keycities.observatory.queries import KEY_CITIES
 
 from .models import AskStatus, BodyType, Consultation, Decision, Evidence, Section, Stage
@@ -36,7 +36,10 @@ class ConsultationForm(forms.ModelForm):
                    "summary": forms.Textarea(attrs={"rows": 4})}  # fmt: skip
         labels = {"title": _("Title"), "work_areas": _("Work areas"), "lead_place": _("Lead place"),
                   "summary": _("Summary")}  # fmt: skip
-        help_texts = {"body_name": _("For example, Department for Education.")}
+        help_texts = {
+            "body_name": _("For example, Department for Education."),
+            "lead_place": _("Left blank, it is the place that leads the first work area chosen."),
+        }
         error_messages = {
             "title": _required(_("Enter the consultation’s title")),
             "body_type": _required(_("Select the type of body consulting")),
@@ -51,6 +54,7 @@ class ConsultationForm(forms.ModelForm):
         self.fields["lead_place"].queryset = Place.objects.members_of(KEY_CITIES).order_by("name")  # type: ignore[attr-defined]
         self.fields["lead_place"].empty_label = _("Select a place")  # type: ignore[attr-defined]
         self.fields["work_areas"].required = False
+        self.fields["lead_place"].required = False  # taken from the first work area's lead when left blank
         self.fields["body_type"].choices = BodyType.choices  # type: ignore[attr-defined]  # no blank radio
         for name in ("lead_place", "work_areas"):  # by their names in the page's language
             self.fields[name].label_from_instance = _localised_name  # type: ignore[attr-defined]
@@ -59,7 +63,23 @@ class ConsultationForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("published_on") and data.get("closes_on") and data["closes_on"] < data["published_on"]:
             self.add_error("closes_on", _("The closing date must be on or after the date it was published"))
+        if not data.get("lead_place"):
+            leads = self.leads()
+            chosen = [leads[w.pk] for w in data.get("work_areas") or [] if w.pk in leads]
+            if chosen:
+                data["lead_place"] = self.fields["lead_place"].queryset.get(pk=chosen[0])  # type: ignore[attr-defined]
+            elif "lead_place" not in self.errors:
+                self.add_error("lead_place", _("Select the lead member place, or a work area that a member leads"))
         return data
+
+    def leads(self) -> dict[int, int]:
+        """Each work area's first lead place among today's members: what choosing the work area fills in."""
+        members = set(self.fields["lead_place"].queryset.values_list("pk", flat=True))  # type: ignore[attr-defined]
+        found: dict[int, int] = {}
+        for link in WorkAreaLead.objects.order_by("work_area_id", "position", "place__name"):
+            if link.place_id in members:
+                found.setdefault(link.work_area_id, link.place_id)
+        return found
 
 
 def _localised_name(obj: Any) -> str:

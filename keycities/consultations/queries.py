@@ -77,6 +77,13 @@ def evidence_view(e: Evidence, store: Store) -> EvidenceView:
                         sources=sources, url=claim.get_absolute_url())  # fmt: skip
 
 
+def note_text(ev: EvidenceView) -> str:
+    """One piece of evidence as a note to a response: "GVA, Key Cities: £135,466m. 2020; … Source: …"."""
+    head = f"{ev.label}: {ev.problem or ev.value}".rstrip()
+    parts = [head if head.endswith(".") else head + ".", ev.detail, *ev.sources]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
 @dataclass
 class SectionView:
     section: Section
@@ -153,7 +160,10 @@ def ledger(asks: QuerySet[Ask], *, department: str = "", work_area: str = "", st
 
 
 def departments() -> list[str]:
-    return sorted(set(Ask.objects.values_list("department", flat=True)))
+    """The departments asks have been made of, and the UK Government departments consulted: what an ask's
+    department is chosen from (any other can still be typed)."""
+    consulted = Consultation.objects.filter(body_type="uk-government").values_list("body_name", flat=True)
+    return sorted(set(Ask.objects.values_list("department", flat=True)) | set(consulted))
 
 
 def public_stage(c: Consultation) -> str:
@@ -169,6 +179,19 @@ def response_data(c: Consultation) -> dict[str, Any]:
     """The signed-off text and who endorsed it: what the exports and the archive show."""
     version = c.signed_off_version or c.latest_version()
     found = positions(c) if c.is_final else {key: [] for key in POSITIONS}
+    # The evidence attached to each answer, as numbered notes: the figure or claim, its value, and its source.
+    evidence: dict[int, list[Evidence]] = {}
+    for e in Evidence.objects.filter(section__consultation=c).order_by("section_id", "pk"):
+        evidence.setdefault(e.section_id, []).append(e)
+    store = Store()
+    notes: list[dict[str, Any]] = []
+    sections_out = []
+    for s in version.content if version else []:
+        numbers = []
+        for e in evidence.get(s.get("section"), []):
+            notes.append({"number": len(notes) + 1, "text": note_text(evidence_view(e, store))})
+            numbers.append(len(notes))
+        sections_out.append({"question": s["question"], "answer": s["answer"], "notes": numbers})
     return {
         "group": "Key Cities",
         "title": c.title,
@@ -180,7 +203,8 @@ def response_data(c: Consultation) -> dict[str, Any]:
         "signed_off_at": c.signed_off_at,
         "submitted_on": c.submitted_on,
         "version": version.number if version else None,
-        "sections": [{"question": s["question"], "answer": s["answer"]} for s in (version.content if version else [])],
+        "sections": sections_out,
+        "notes": notes,
         "positions": found,
         "endorsed_by": found["endorsed"] + found["endorsed_with_comments"],
         "override_reason": c.override_reason,

@@ -150,7 +150,7 @@ def new(request: HttpRequest) -> HttpResponse:
         c = services.create_consultation(form.cleaned_data, by=request.user)
         messages.success(request, _("Consultation added: %(title)s") % {"title": c.title})
         return redirect(c.get_absolute_url())
-    return render(request, "consultations/form.html", {"form": form, "c": None})
+    return render(request, "consultations/form.html", {"form": form, "c": None, "leads": form.leads()})
 
 
 @secretariat_only
@@ -161,7 +161,7 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
         services.update_consultation(c, form.cleaned_data, by=request.user)
         messages.success(request, _("Details saved."))
         return redirect(c.get_absolute_url())
-    return render(request, "consultations/form.html", {"form": form, "c": c})
+    return render(request, "consultations/form.html", {"form": form, "c": c, "leads": form.leads()})
 
 
 @secretariat_only
@@ -495,7 +495,7 @@ def asks(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/asks.html", {
         "c": c, "asks": found, "ask_form": ask_form, "status_form": status_form, "can_update": can_update,
         "editing": editing, "ask_tags": presenters.ASK_TAGS, "today": timezone.localdate(),
-        "error_form": ask_form if ask_form.errors else status_form})  # fmt: skip
+        "error_form": ask_form if ask_form.errors else status_form, "departments": queries.departments()})  # fmt: skip
 
 
 @staff_only

@@ -75,7 +75,7 @@ def _out(p: Proposal, internals: bool) -> dict:
         "organisation_type": p.organisation_type, "submitted_at": p.submitted_at,
         "first_response_due": p.first_response_due, "first_response_at": p.first_response_at,
         "referred_to": p.referred_to.slug if p.referred_to else None,
-        "reviewer": (p.reviewer.username if p.reviewer else None) if internals else None,
+        "reviewer": (p.reviewer.display_name if p.reviewer else None) if internals else None,
     }  # fmt: skip
 
 

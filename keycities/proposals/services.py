@@ -298,7 +298,7 @@ def assign(proposal: Proposal, reviewer: User | None, *, by: Any) -> Event:
     proposal.reviewer = reviewer
     proposal.save(update_fields=["reviewer"])
     return Event.objects.create(proposal=proposal, kind=Event.Kind.ASSIGNED, by=by,
-                                note=f"Assigned to {reviewer.get_full_name() or reviewer.username}" if reviewer
+                                note=f"Assigned to {reviewer.display_name}" if reviewer
                                 else "Unassigned")  # fmt: skip
 
 

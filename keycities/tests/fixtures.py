@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from keycities.accounts.models import Role, User
 from keycities.network.models import Place
@@ -88,6 +90,15 @@ def _mail_through_the_task_queue(django_test_environment: None) -> None:
     front of it, so every test's mail goes through QueuedEmail and the delivery task as in production (the
     delivery backend is still the in-memory one: `mail.outbox`)."""
     settings.EMAIL_BACKEND = "keycities.core.mail.QueuedEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _the_hubs_language_afterwards() -> Iterator[None]:
+    """A request to a /cy/ page leaves Welsh active in the thread (as Django's LocaleMiddleware does): every test
+    starts in the Hub's language, whatever the test before it asked for."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
 from keycities.accounts.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards() -> Iterator[None]:
-    """A request to a /cy/ page leaves Welsh active in the thread: later tests expect the Hub's language."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def test_the_account_page_speaks_welsh(officer: User, client: Client) -> None:

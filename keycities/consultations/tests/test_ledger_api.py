@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -125,3 +126,12 @@ def test_consultations_api(ledger: dict, consultation: Consultation) -> None:  #
     assert rows[0]["endorsed_by"] == "Bradford; Hull" and rows[1]["days_left"] == "30"
     assert Client().post("/api/v1/consultations/", {}).status_code == 405
     assert Consultation.objects.get(pk=consultation.pk).status == Stage.SUBMITTED
+
+
+def test_an_asks_department_is_chosen_from_those_already_used(ledger: dict, officer: User) -> None:  # type: ignore[type-arg]
+    c = ledger["asks"][0].consultation
+    page = " ".join(signed_in(officer).get(f"/consultations/{c.pk}/asks/").content.decode().split())
+    assert 'list="id_department-options"' in page
+    options = re.findall(r'<option value="([^"]+)">', page.split('<datalist id="id_department-options">')[1]
+                         .split("</datalist>")[0])  # fmt: skip
+    assert options == ["Department for Education", "HM Treasury"]  # asks' departments and those consulting

@@ -356,3 +356,54 @@ def test_line_breaks_and_control_characters_never_break_emails_or_exports(
     text = "\n".join(p.text for p in Docx(io.BytesIO(Client().get(f"/consultations/{c.pk}/response.docx").content))
                      .paragraphs)  # fmt: skip
     assert "Yes.With a floor." in text and "Response to: Skills\r\nreform" not in text
+
+
+def test_after_sign_off_no_page_says_places_are_still_to_respond(
+        consultation: Consultation, officer: User, members: dict[str, User], secretariat: User) -> None:  # fmt: skip
+    c = consultation
+    services.add_questions(c, ["Do you agree?"], by=officer)
+    draft(c, officer, ["Yes."])
+    services.open_review(c, TODAY + dt.timedelta(days=3), by=officer)
+    services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
+    during = " ".join(signed_in(officer).get(f"/consultations/{c.pk}/").content.decode().split())
+    assert "1 responded, 23 still to respond." in during
+    c.refresh_from_db()
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
+    for path in (f"/consultations/{c.pk}/", f"/consultations/{c.pk}/review/"):
+        page = " ".join(signed_in(officer).get(path).content.decode().split())
+        assert "still to respond" not in page and "Not yet responded" not in page, path
+    detail = " ".join(signed_in(officer).get(f"/consultations/{c.pk}/").content.decode().split())
+    assert "Closed: 1 responded, 23 did not respond." in detail
+
+
+def test_evidence_goes_with_the_response_as_numbered_notes(consultation: Consultation, officer: User,
+                                                           secretariat: User) -> None:  # fmt: skip
+    from keycities.core.charts import format_value
+    from keycities.observatory.aggregation import group_figure
+
+    c = consultation
+    services.add_questions(c, ["How big is the group?", "Anything else?"], by=officer)
+    first, _second = c.sections.order_by("position")
+    services.add_evidence(first, kind="figure", indicator="population", group="key-cities", by=officer)
+    draft(c, officer, ["Nearly six million people.", "No."])
+    services.open_review(c, TODAY, by=officer)
+    c.refresh_from_db()
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
+    services.mark_submitted(c, TODAY, by=secretariat)
+    data = queries.response_data(c)
+    fig = group_figure("key-cities", "population", as_of=TODAY)
+    assert [s["notes"] for s in data["sections"]] == [[1], []]
+    note = data["notes"][0]["text"]
+    assert note.startswith(f"Population, Key Cities: {format_value(fig.value, 'persons')}.")
+    assert fig.releases[0].citation in note
+    from django.test import Client
+
+    page = " ".join(Client().get(f"/consultations/responses/{c.pk}/").content.decode().split())
+    assert 'Evidence: <a class="govuk-link" href="#note-1" id="note-ref-1">[1]</a>' in page
+    assert f"[1] Population, Key Cities: {format_value(fig.value, 'persons')}." in page
+    docx = "\n".join(p.text for p in Docx(io.BytesIO(Client().get(f"/consultations/{c.pk}/response.docx").content))
+                     .paragraphs)  # fmt: skip
+    assert "Evidence: note [1]" in docx and "Notes: the evidence" in docx and fig.releases[0].citation in docx
+    pdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(Client().get(f"/consultations/{c.pk}/response.pdf")
+                                                                  .content)).pages)  # fmt: skip
+    assert "Notes: the evidence" in pdf and "[1] Population, Key Cities" in " ".join(pdf.split())

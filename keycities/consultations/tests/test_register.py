@@ -41,7 +41,7 @@ def test_the_form_adds_a_consultation(secretariat: User) -> None:
     page = client.post("/consultations/new/", {"title": "", "url": "not a link", "published_on": "2026-03-01",
                                                "closes_on": "2026-02-01"}).content.decode()  # fmt: skip
     for message in ["There is a problem", "Enter the consultation’s title", "Select the type of body consulting",
-                    "Enter a full web address, starting https://", "Select the lead member place",
+                    "Enter a full web address, starting https://", "Select the lead member place, or a work area",
                     "The closing date must be on or after the date it was published"]:  # fmt: skip
         assert message in page, message
     response = client.post("/consultations/new/", {
@@ -187,3 +187,22 @@ def test_review_reminders_before_the_deadline(
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == ["officer@bradford.test", "officer@kirklees.test", "officer@wakefield.test"]
     assert "Reminder" in mail.outbox[0].subject
+
+
+def test_a_work_area_fills_in_its_lead_place_and_dates_keep_their_field_format(secretariat: User) -> None:
+    client = signed_in(secretariat)
+    transport = WorkArea.objects.get(slug="transport").pk
+    form = client.get("/consultations/new/").content.decode()
+    assert f'"{transport}": {Place.objects.get(slug="wolverhampton").pk}' in form  # the map the page uses
+    client.post("/consultations/new/", {
+        "title": "Bus franchising guidance", "body_type": "uk-government", "body_name": "Department for Transport",
+        "url": "https://www.gov.uk/c/bus", "published_on": "2026-03-01", "closes_on": "2026-04-30",
+        "lead_place": "", "work_areas": [transport]})  # fmt: skip
+    c = Consultation.objects.get()
+    assert c.lead_place.slug == "wolverhampton"  # the lead of the work area chosen
+    edit = client.get(f"/consultations/{c.pk}/details/").content.decode()
+    assert 'value="2026-03-01"' in edit and 'value="2026-04-30"' in edit  # as a date field holds them
+    none = client.post("/consultations/new/", {"title": "x", "body_type": "other", "body_name": "y",
+                                               "url": "https://example.org/", "published_on": "2026-03-01",
+                                               "closes_on": "2026-04-30"}).content.decode()  # fmt: skip
+    assert "Select the lead member place, or a work area that a member leads" in none

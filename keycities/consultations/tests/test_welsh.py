@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import translation
 from docx import Document as Docx
@@ -22,13 +20,6 @@ from .conftest import QUESTIONS, TODAY, signed_in
 from .test_presenters import DATA
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards() -> Iterator[None]:
-    """A request to a /cy/ page leaves Welsh active in the thread: later tests expect the Hub's language."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 WELSH_MONTHS = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",

@@ -339,7 +339,9 @@ def test_a_partner_never_sees_reviewers_notes_internal_notes_or_who_reviewed(par
     staff.force_login(officer)
     review = staff.get(proposal.get_absolute_url()).content.decode()
     assert all(s in review for s in ("PRIVATE", "INTERNAL: park until March.", "Rita Reviewer"))
-    assert staff.get(f"/api/v1/proposals/{proposal.reference}").json()["reviewer"] == "officer"
+    assert (
+        staff.get(f"/api/v1/proposals/{proposal.reference}").json()["reviewer"] == "Rita Reviewer"
+    )  # by full name everywhere
 
 
 def test_the_submitter_is_told_who_has_their_proposal(registry: None, client: Client) -> None:
@@ -393,3 +395,33 @@ def test_a_place_named_in_a_proposal_reads_it_but_neither_reviews_it_nor_sees_no
     refused = client.post(f"/proposals/{proposal.reference}/", {"transition": "1", "t-status": "under-review"})
     assert refused.status_code == 403
     assert not policy.may_review(hull, proposal) and policy.may_review(officer, proposal)
+
+
+def test_over_long_answers_are_named_in_the_message_and_limited_in_the_page(registry: None, client: Client) -> None:
+    page = client.get("/work-with-us/").content.decode()
+    assert 'name="title" type="text" maxlength="150"' in page and 'name="name" type="text" maxlength="120"' in page
+    assert 'name="details" rows="8" maxlength="20000"' in page
+    response = client.post("/work-with-us/", {**GOOD, "title": "x" * 151, "organisation": "y" * 201})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Title must be 150 characters or fewer" in html
+    assert "Organisation must be 200 characters or fewer" in html  # "(optional)" is not part of its name
+    welsh = client.post("/cy/work-with-us/", {**GOOD, "title": "x" * 151}).content.decode()
+    assert "Teitl: dim mwy na 150 nod" in welsh
+
+
+def test_a_signed_in_partner_finds_the_form_filled_in_and_has_a_limit_of_their_own(partner: User) -> None:
+    partner.first_name, partner.last_name = "Pat", "Partner"
+    partner.save()
+    client = Client()
+    client.force_login(partner)
+    page = client.get("/work-with-us/").content.decode()
+    assert 'value="Pat Partner"' in page and 'value="partner@example.test"' in page
+    assert 'value="University of Example"' in page
+    for _ in range(5):
+        send(client, {**GOOD, "email": "partner@example.test"})
+    client.post("/work-with-us/", GOOD)
+    assert client.post("/work-with-us/check/").status_code == 429  # the partner's own limit is used up
+    # Someone else at the same address (the partner's office) still gets through: the limit was the account's.
+    send(Client())
+    assert Proposal.objects.count() == 6

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
 
 from keycities.accounts.models import User
 from keycities.network.models import WorkArea
@@ -36,11 +33,8 @@ def welsh_date(day: dt.date) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits_and_english_afterwards() -> Iterator[None]:
+def _fresh_rate_limits() -> None:
     cache.clear()
-    yield
-    # A request to a /cy/ page leaves Welsh active in the thread: later tests expect the Hub's language.
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def send_in_welsh(client: Client, capture) -> Proposal:  # type: ignore[no-untyped-def]
@@ -144,3 +138,19 @@ def test_an_english_proposal_stays_english(officer: User, client: Client,
     assert proposal.language == Language.ENGLISH
     assert mail.outbox[0].subject == f"Your proposal to Key Cities: {proposal.reference}"
     assert "/work-with-us/status/" in mail.outbox[0].body and "/cy/" not in mail.outbox[0].body
+
+
+def test_a_welsh_proposal_marked_not_sure_is_routed_by_what_it_says(officer: User, client: Client,
+                                                                   django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+    # Issue 14 item 6 (ADR 0030): the suggestion reads the Welsh, so the proposal reaches the right work area.
+    client.post("/cy/work-with-us/", {
+        **GOOD, "work_areas": [], "not_sure": "on", "attachments": [], "title": "Bysiau i'r cymoedd gyda'r nos",
+        "summary": "Does dim bws o'r pentrefi ar ôl chwech o'r gloch.",
+        "details": "Hoffem i'r cyngor gael mwy o reolaeth dros lwybrau, amserlenni a phrisiau tocynnau.",
+    })  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/cy/work-with-us/check/")
+    proposal = Proposal.objects.latest("submitted_at")
+    assert proposal.language == Language.WELSH and proposal.not_sure
+    assert [w.slug for w in proposal.work_areas.all()] == ["transport"]
+    assert proposal.suggestions[0]["slug"] == "transport"
