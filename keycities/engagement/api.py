@@ -1,0 +1,66 @@
+"""Engagement's API: MPs of member places (public roles only) and interactions (token or session)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+from ninja.errors import HttpError
+
+from keycities.accounts.auth import API_AUTH
+from keycities.core.api import ErrorEnvelope, Page, csv_response, paginate
+
+from . import policy, presenters, queries
+from .models import Interaction
+from .schemas import InteractionOut, InteractionParams, MpOut, MpParams
+
+router = Router(tags=["engagement"])
+
+
+@router.get("/mps/", response={200: Page[MpOut], 404: ErrorEnvelope, 422: ErrorEnvelope}, auth=None,
+            summary="Member places' constituencies and their MPs")  # fmt: skip
+def list_mps(request: HttpRequest, params: Query[MpParams]) -> HttpResponse | dict:
+    """Public. For each member place, the Westminster constituencies (2024 boundaries) that overlap its local
+    authorities, with the share of wards (not of population), and each seat's MP and party today."""
+    places = list(queries.member_places())
+    if params.place:
+        places = [p for p in places if p.slug == params.place]
+        if not places:
+            raise HttpError(404, "There is no member place with that slug.")
+    rows = [presenters.overlap_row(o) for o in queries.overlaps(places)]
+    if params.format == "csv":
+        header = [k for k in MpOut.model_fields if k != "within"] + ["within"]
+        return csv_response("mps.csv", header, ([*(r[k] for k in header[:-1]), "; ".join(r["within"])]
+                                                for r in rows))  # fmt: skip
+    return paginate(request, rows, params, lambda r: r)
+
+
+def _interaction(i: Interaction) -> dict:
+    return {"id": i.pk, "kind": i.kind, "kind_label": i.get_kind_display(), "date": i.date, "title": i.title,
+            "summary": i.summary, "people": [p.name for p in i.people.all()],
+            "organisations": [o.name for o in i.organisations.all()], "places": [p.slug for p in i.places.all()],
+            "work_areas": [w.slug for w in i.work_areas.all()], "open_follow_ups": i.open_follow_ups,
+            "url": i.get_absolute_url()}  # fmt: skip
+
+
+@router.get("/interactions/", response={200: Page[InteractionOut], 401: ErrorEnvelope, 403: ErrorEnvelope,
+                                        422: ErrorEnvelope}, auth=API_AUTH,
+            summary="Interactions with MPs, Ministers, departments and others")  # fmt: skip
+def list_interactions(request: HttpRequest, params: Query[InteractionParams]) -> HttpResponse | dict:
+    """The interactions the token's user may see (the secretariat: all; an officer: those about their place or a
+    work area it leads), newest first. Private notes are never in the API."""
+    if not policy.sees_interactions(request.user):
+        raise HttpError(403, policy.STAFF_REFUSAL)
+    found = policy.visible_interactions(request.user)
+    if params.place:
+        found = found.filter(places__slug=params.place)
+    if params.since:
+        found = found.filter(date__gte=params.since)
+    found = (found.annotate(open_follow_ups=Count("follow_ups", filter=Q(follow_ups__done_at__isnull=True)))
+             .prefetch_related("people", "organisations", "places", "work_areas").order_by("-date", "-pk"))  # fmt: skip
+    if params.format == "csv":
+        header = list(InteractionOut.model_fields)
+        lists = {"people", "organisations", "places", "work_areas"}
+        return csv_response("interactions.csv", header, ([
+            "; ".join(v) if k in lists else v for k, v in ((k, _interaction(i)[k]) for k in header)] for i in found))
+    return paginate(request, found, params, _interaction)

@@ -1,0 +1,96 @@
+"""Reads for engagement pages and the API: which constituencies overlap which member places (by share of
+wards, from the ONS ward lookup), and each seat's MP today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from keycities.network.models import Place, PlaceArea
+from keycities.network.queries import NETWORK
+
+from .models import Constituency, ConstituencyArea, Person, Role, RoleKind
+
+
+@dataclass
+class Overlap:
+    """A constituency and a member place that share wards: `wards` of the constituency's `constituency_wards`
+    are in the place's local authorities, which have `place_wards` wards in all."""
+
+    constituency: Constituency
+    place: Place
+    wards: int
+    constituency_wards: int
+    place_wards: int
+    within: list[str] = field(default_factory=list)  # local authorities the place lies within (not all of it)
+    mp: Role | None = None
+
+    @property
+    def share_of_constituency(self) -> float:
+        return self.wards / self.constituency_wards if self.constituency_wards else 0.0
+
+    @property
+    def share_of_place(self) -> float:
+        return self.wards / self.place_wards if self.place_wards else 0.0
+
+
+def member_places(on: dt.date | None = None) -> QuerySet[Place]:
+    return Place.objects.members_of(NETWORK, on or dt.date.today()).order_by("name")
+
+
+def _areas(places: list[Place], on: dt.date) -> dict[int, list[PlaceArea]]:
+    found: dict[int, list[PlaceArea]] = defaultdict(list)
+    for a in PlaceArea.objects.in_force(on).filter(place__in=places):
+        found[a.place_id].append(a)
+    return found
+
+
+def current_mps(on: dt.date | None = None) -> QuerySet[Role]:
+    return (Role.objects.current(on).filter(kind=RoleKind.MP)
+            .select_related("person", "constituency"))  # fmt: skip
+
+
+def overlaps(places: list[Place] | None = None, on: dt.date | None = None) -> list[Overlap]:
+    """Every (member place, constituency) pair sharing wards, place by place, most shared wards first."""
+    on = on or dt.date.today()
+    places = list(places if places is not None else member_places(on))
+    areas = _areas(places, on)
+    codes = {a.area_code for found in areas.values() for a in found}
+    rows = ConstituencyArea.objects.filter(area_code__in=codes).select_related("constituency")
+    by_code: dict[str, list[ConstituencyArea]] = defaultdict(list)
+    for r in rows:
+        by_code[r.area_code].append(r)
+    mps = {r.constituency_id: r for r in current_mps(on).filter(constituency__areas__area_code__in=codes)}
+    result = []
+    for place in places:
+        mine = areas.get(place.pk, [])
+        place_wards = sum(by_code[a.area_code][0].area_wards for a in mine if by_code.get(a.area_code))
+        seats: dict[int, Overlap] = {}
+        for a in mine:
+            for r in by_code.get(a.area_code, []):
+                o = seats.get(r.constituency_id)
+                if o is None:
+                    o = seats[r.constituency_id] = Overlap(r.constituency, place, 0, r.constituency.wards, place_wards,
+                                                           mp=mps.get(r.constituency_id))  # fmt: skip
+                o.wards += r.wards
+                if a.relation == "within" and a.area_name not in o.within:
+                    o.within.append(a.area_name)
+        result += sorted(seats.values(), key=lambda o: (-o.wards, o.constituency.name))
+    return result
+
+
+def places_of(constituency: Constituency, on: dt.date | None = None) -> list[Overlap]:
+    """The member places a constituency overlaps."""
+    on = on or dt.date.today()
+    codes = set(constituency.areas.values_list("area_code", flat=True))
+    places = list(member_places(on).filter(areas__area_code__in=codes).distinct())
+    return [o for o in overlaps(places, on) if o.constituency.pk == constituency.pk]
+
+
+def person_with_roles(pk: int) -> Person | None:
+    return (Person.objects.filter(pk=pk)
+            .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organisation", "constituency")))
+            .first())  # fmt: skip

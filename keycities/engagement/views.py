@@ -1,0 +1,139 @@
+"""Engagement pages: public MP pages and the member places' Parliament list; the staff's interactions,
+follow-ups and calendar feed. Each view: one gate, one policy call, one query, one presenter."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from keycities.accounts.policy import is_secretariat, staff_only
+from keycities.core.access import personal, public
+
+from . import policy, presenters, queries, services
+from .forms import InteractionForm
+from .models import CalendarToken, FollowUp, RoleKind
+
+
+@public
+def parliament(request: HttpRequest) -> HttpResponse:
+    """Every member place's constituencies and MPs, by share of wards."""
+    by_place: dict[str, list] = {}
+    for o in queries.overlaps():
+        by_place.setdefault(o.place.name, []).append(o)
+    return render(request, "engagement/parliament.html", {"by_place": by_place})
+
+
+@public
+def mp(request: HttpRequest, pk: int) -> HttpResponse:
+    person = queries.person_with_roles(pk)
+    if person is None or not any(r.is_public for r in person.roles.all()):
+        raise Http404("There is no such MP or Minister.")
+    roles = [r for r in person.roles.all() if r.is_public]
+    seats = [r for r in roles if r.kind == RoleKind.MP and r.end is None and r.constituency]
+    places = [o for r in seats for o in queries.places_of(r.constituency)]
+    interactions = None
+    if policy.sees_interactions(request.user):
+        interactions = list(policy.visible_interactions(request.user).filter(people=person).order_by("-date")[:50])
+    return render(request, "engagement/mp.html", {
+        "person": person, "roles": roles, "seats": seats, "places": places, "interactions": interactions,
+        "contact": policy.may_see_contact(request.user, person) and (person.email or person.phone),
+    })  # fmt: skip
+
+
+@staff_only
+def interactions(request: HttpRequest) -> HttpResponse:
+    policy.access_interactions(request.user)
+    found = (policy.visible_interactions(request.user).prefetch_related("people", "organisations", "places")
+             .order_by("-date", "-pk")[:200])  # fmt: skip
+    return render(request, "engagement/interactions.html", {"interactions": found,
+                                                            "can_record": policy.may_record(request.user)})
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def interaction_new(request: HttpRequest) -> HttpResponse:
+    policy.access_interactions(request.user)
+    form = InteractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = services.record_interaction(form.interaction(), by=request.user, follow_up=form.follow_up_data())
+        return redirect(made.get_absolute_url())
+    return render(request, "engagement/interaction_form.html", {"form": form})
+
+
+@staff_only
+def interaction(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.access_interaction(request.user, pk)
+    return render(request, "engagement/interaction.html", {
+        "i": found, "people": list(found.people.all()), "organisations": list(found.organisations.all()),
+        "places": list(found.places.all()), "work_areas": list(found.work_areas.all()),
+        "follow_ups": list(found.follow_ups.select_related("owner")), "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+@staff_only
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    policy.access_interactions(request.user)
+    today = timezone.localdate()
+    mine = FollowUp.objects.filter(owner=request.user, done_at__isnull=True).select_related("interaction")
+    overdue = policy.visible_follow_ups(request.user).filter(done_at__isnull=True, due__lt=today)
+    return render(request, "engagement/follow_ups.html", {
+        "mine": [(f, *presenters_due(f, today)) for f in mine.order_by("due", "pk")],
+        "overdue": [(f, *presenters_due(f, today)) for f in overdue.select_related("owner", "interaction")
+                    .order_by("due", "pk")[:200]],
+        "everyone": is_secretariat(request.user),
+    })  # fmt: skip
+
+
+def presenters_due(f: FollowUp, today: object) -> tuple[str, bool]:
+    from keycities.core.work import due_detail
+
+    return due_detail(f.due, today)  # type: ignore[arg-type]
+
+
+@staff_only
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.access_follow_up(request.user, pk)
+    services.complete_follow_up(found, by=request.user)
+    return redirect(reverse("engagement:follow-ups"))
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The user's private calendar address: make a new one (the old one stops working) or revoke it."""
+    policy.access_calendar(request.user)
+    key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_calendar_token(request.user)
+        else:
+            key = services.new_calendar_token(request.user)
+    has = CalendarToken.objects.filter(user=request.user).exists()
+    feed = request.build_absolute_uri(reverse("engagement:calendar-feed", args=[key])) if key else None
+    return render(request, "engagement/calendar.html", {"feed": feed, "has": has})
+
+
+@public
+@personal
+def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """A user's meetings and follow-ups as iCalendar, for whoever holds the unguessable address."""
+    token = CalendarToken.objects.select_related("user").filter(key_hash=CalendarToken.hash(key),
+                                                                user__is_active=True).first()  # fmt: skip
+    if token is None:
+        raise Http404("There is no such calendar.")
+    user = token.user
+    events = [{"uid": f"follow-up-{f.pk}@keycities-hub", "date": f.due, "summary": _("Follow-up: %(text)s") % {
+        "text": f.text}, "description": f.interaction.title, "url": request.build_absolute_uri(
+        f.interaction.get_absolute_url())} for f in user.follow_ups.filter(done_at__isnull=True)
+        .select_related("interaction")]  # fmt: skip
+    meetings = policy.visible_interactions(user).filter(kind="meeting", date__gte=timezone.localdate()
+                                                        - timezone.timedelta(days=365))  # fmt: skip
+    events += [{"uid": f"interaction-{i.pk}@keycities-hub", "date": i.date, "summary": i.title,
+                "url": request.build_absolute_uri(i.get_absolute_url())} for i in meetings]  # fmt: skip
+    body = presenters.calendar(events, stamp=timezone.now(), name=_("Key Cities Hub: meetings and follow-ups"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
