@@ -27,8 +27,8 @@ def overlap_row(o: Any) -> dict[str, Any]:
         "constituency": o.constituency.name, "wards_in_place": o.wards, "constituency_wards": o.constituency_wards,
         "place_wards": o.place_wards, "share_of_constituency_wards": round(o.share_of_constituency, 4),
         "share_of_place_wards": round(o.share_of_place, 4), "within": o.within,
-        "mp": mp.person.name if mp else None, "mp_id": mp.person_id if mp else None,
-        "parliament_id": mp.person.parliament_id if mp else None, "party": mp.party if mp else None,
+        "mp": mp.name if mp else None, "mp_id": mp.person_id if mp else None,
+        "parliament_id": mp.parliament_id if mp else None, "party": mp.party if mp else None,
         "mp_since": mp.start if mp else None,
     }  # fmt: skip
 

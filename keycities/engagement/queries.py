@@ -7,12 +7,23 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from keycities.network.models import Place, PlaceArea
 from keycities.network.queries import NETWORK
 
 from .models import Constituency, ConstituencyArea, Person, Role, RoleKind
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A constituency's MP today (public data)."""
+
+    person_id: int
+    name: str
+    parliament_id: int | None
+    party: str
+    start: dt.date | None
 
 
 @dataclass
@@ -26,7 +37,7 @@ class Overlap:
     constituency_wards: int
     place_wards: int
     within: list[str] = field(default_factory=list)  # local authorities the place lies within (not all of it)
-    mp: Role | None = None
+    mp: Seat | None = None
 
     @property
     def share_of_constituency(self) -> float:
@@ -42,10 +53,25 @@ def member_places(on: dt.date | None = None) -> QuerySet[Place]:
 
 
 def _areas(places: list[Place], on: dt.date) -> dict[int, list[PlaceArea]]:
+    """Each place's areas on the date, from what the page already loaded (network.queries.places prefetches them)
+    when it did."""
     found: dict[int, list[PlaceArea]] = defaultdict(list)
-    for a in PlaceArea.objects.in_force(on).filter(place__in=places):
-        found[a.place_id].append(a)
+    loaded = [p for p in places if "areas" in getattr(p, "_prefetched_objects_cache", {})]
+    for p in loaded:
+        found[p.pk] = [a for a in p.areas.all() if a.holds_on(on)]
+    rest = [p for p in places if p not in loaded]
+    if rest:
+        for a in PlaceArea.objects.in_force(on).filter(place__in=rest):
+            found[a.place_id].append(a)
     return found
+
+
+def _with_mp(rows: QuerySet[ConstituencyArea], on: dt.date) -> QuerySet[ConstituencyArea]:
+    """Each row with its constituency's MP on the date, in the same query."""
+    mp = current_mps(on).filter(constituency=OuterRef("constituency")).order_by("-start")
+    return rows.annotate(**{f"mp_{k}": Subquery(mp.values(v)[:1]) for k, v in {
+        "person_id": "person_id", "name": "person__name", "parliament_id": "person__parliament_id",
+        "party": "party", "start": "start"}.items()})  # fmt: skip
 
 
 def current_mps(on: dt.date | None = None) -> QuerySet[Role]:
@@ -59,12 +85,15 @@ def overlaps(places: list[Place] | None = None, on: dt.date | None = None) -> li
     places = list(places if places is not None else member_places(on))
     areas = _areas(places, on)
     codes = {a.area_code for found in areas.values() for a in found}
-    rows = ConstituencyArea.objects.filter(area_code__in=codes).select_related("constituency")
+    rows = _with_mp(ConstituencyArea.objects.filter(area_code__in=codes).select_related("constituency"), on)
     by_code: dict[str, list[ConstituencyArea]] = defaultdict(list)
-    for r in rows:
+    mps: dict[int, Seat] = {}
+    for r in rows if codes else []:
         by_code[r.area_code].append(r)
-    mps = {r.constituency_id: r for r in current_mps(on).filter(constituency__areas__area_code__in=codes)}
-    result = []
+        if r.mp_person_id:  # type: ignore[attr-defined]
+            mps[r.constituency_id] = Seat(r.mp_person_id, r.mp_name, r.mp_parliament_id, r.mp_party,  # type: ignore[attr-defined]
+                                          r.mp_start)  # type: ignore[attr-defined]
+    result: list[Overlap] = []
     for place in places:
         mine = areas.get(place.pk, [])
         place_wards = sum(by_code[a.area_code][0].area_wards for a in mine if by_code.get(a.area_code))

@@ -19,12 +19,15 @@ def sections(user: Any) -> list[Section]:
         return []
     today = timezone.localdate()
     mine = user.follow_ups.filter(done_at__isnull=True).order_by("due", "pk")
+    found = list(mine.select_related("interaction")[:ITEMS])
     items = []
-    for f in mine.select_related("interaction")[:ITEMS]:
+    for f in found:
         detail, urgent = due_detail(f.due, today)
         items.append(Item(f.text, f.interaction.get_absolute_url(), detail, urgent))
+    # Fewer than ITEMS open: they are all here, so the count needs no second query.
+    due = sum(f.due <= today for f in found) if len(found) < ITEMS else mine.filter(due__lte=today).count()
     return [Section(
-        "follow-ups", _("Your follow-ups"), mine.filter(due__lte=today).count(), reverse("engagement:follow-ups"),
+        "follow-ups", _("Your follow-ups"), due, reverse("engagement:follow-ups"),
         _("See all your follow-ups"), tuple(items), empty=_("You have no open follow-ups."), order=30,
     )]  # fmt: skip
 

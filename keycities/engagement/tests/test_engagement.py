@@ -34,7 +34,7 @@ def test_salford_constituencies_by_share_of_wards_as_the_ons_lookup_has_them(loa
     # Counted by hand in the ONS lookup: Salford (E08000006) has 20 ward rows.
     assert salford() == {"Salford": (9, 9, 20), "Worsley and Eccles": (7, 10, 20),
                          "Bolton South and Walkden": (3, 10, 20), "Bury South": (1, 11, 20)}  # fmt: skip
-    mps = {o.constituency.name: (o.mp.person.name, o.mp.party) for o in queries.overlaps(
+    mps = {o.constituency.name: (o.mp.name, o.mp.party) for o in queries.overlaps(
         [Place.objects.get(slug="salford")])}  # fmt: skip
     assert mps["Salford"] == ("Rebecca Long Bailey", "Labour")
     assert mps["Worsley and Eccles"] == ("Michael Wheeler", "Labour")
