@@ -39,7 +39,7 @@ def _interaction(i: Interaction) -> dict:
     return {"id": i.pk, "kind": i.kind, "kind_label": i.get_kind_display(), "date": i.date, "title": i.title,
             "summary": i.summary, "people": [p.name for p in i.people.all()],
             "organisations": [o.name for o in i.organisations.all()], "places": [p.slug for p in i.places.all()],
-            "work_areas": [w.slug for w in i.work_areas.all()], "open_follow_ups": i.open_follow_ups,
+            "work_areas": [w.slug for w in i.work_areas.all()], "open_follow_ups": getattr(i, "open_follow_ups", 0),
             "url": i.get_absolute_url()}  # fmt: skip
 
 
@@ -61,6 +61,9 @@ def list_interactions(request: HttpRequest, params: Query[InteractionParams]) ->
     if params.format == "csv":
         header = list(InteractionOut.model_fields)
         lists = {"people", "organisations", "places", "work_areas"}
-        return csv_response("interactions.csv", header, ([
-            "; ".join(v) if k in lists else v for k, v in ((k, _interaction(i)[k]) for k in header)] for i in found))
+        return csv_response(
+            "interactions.csv",
+            header,
+            (["; ".join(v) if k in lists else v for k, v in ((k, _interaction(i)[k]) for k in header)] for i in found),
+        )
     return paginate(request, found, params, _interaction)

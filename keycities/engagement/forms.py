@@ -38,12 +38,12 @@ class InteractionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["places"].queryset = member_places()
+        self.fields["places"].queryset = member_places()  # type: ignore[attr-defined]
         staff = [u.pk for u in User.objects.filter(is_active=True).order_by("username") if is_staff_member(u)]
-        self.fields["follow_up_owner"].queryset = User.objects.filter(pk__in=staff).order_by("username")
+        self.fields["follow_up_owner"].queryset = User.objects.filter(pk__in=staff).order_by("username")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("follow_up"):
             if not data.get("follow_up_owner"):
                 self.add_error("follow_up_owner", _("Choose who owns the follow-up"))

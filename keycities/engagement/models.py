@@ -60,7 +60,9 @@ class Constituency(models.Model):
     code = models.CharField("GSS code", max_length=9, unique=True, validators=[GSS_CODE])
     name = models.CharField(max_length=120)
     name_cy = models.CharField(max_length=120, blank=True)
-    wards = models.PositiveIntegerField(default=0, help_text="Ward rows in the ONS lookup (a split ward counts in each).")
+    wards = models.PositiveIntegerField(
+        default=0, help_text="Ward rows in the ONS lookup (a split ward counts in each)."
+    )
     cfc_figures = models.JSONField(default=dict, blank=True, help_text="Centre for Cities GE2024 data tool.")
 
     class Meta:
@@ -135,7 +137,9 @@ class Role(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(max_length=14, choices=RoleKind.choices)
     title = models.CharField(max_length=200, blank=True, help_text="The post, e.g. 'Secretary of State for Transport'.")
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="roles")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
     constituency = models.ForeignKey(Constituency, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="roles")  # fmt: skip
     party = models.CharField(max_length=80, blank=True)
@@ -211,6 +215,9 @@ class CalendarToken(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar address of user {self.user_id}"
 
     @staticmethod
     def hash(key: str) -> str:

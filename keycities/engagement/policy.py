@@ -34,7 +34,8 @@ def visible_interactions(user: Any) -> QuerySet[Interaction]:
     if place is None:
         return Interaction.objects.none()
     return Interaction.objects.filter(
-        pk__in=Interaction.objects.filter(Q(places=place) | Q(work_areas__lead_links__place=place)).values("pk"))
+        pk__in=Interaction.objects.filter(Q(places=place) | Q(work_areas__lead_links__place=place)).values("pk")
+    )
 
 
 def access_interactions(user: Any) -> None:

@@ -39,7 +39,8 @@ def _ics_text(value: str) -> str:
 
 def _fold(line: str) -> list[str]:
     """RFC 5545 lines are at most 75 octets; longer ones continue on lines starting with a space."""
-    out, data = [], line.encode()
+    out: list[str] = []
+    data = line.encode()
     while len(data) > 75:
         cut = 75 if not out else 74
         while cut and (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 character

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
@@ -90,9 +91,9 @@ def overlaps(places: list[Place] | None = None, on: dt.date | None = None) -> li
     mps: dict[int, Seat] = {}
     for r in rows if codes else []:
         by_code[r.area_code].append(r)
-        if r.mp_person_id:  # type: ignore[attr-defined]
-            mps[r.constituency_id] = Seat(r.mp_person_id, r.mp_name, r.mp_parliament_id, r.mp_party,  # type: ignore[attr-defined]
-                                          r.mp_start)  # type: ignore[attr-defined]
+        mp: Any = r  # annotated by _with_mp
+        if mp.mp_person_id:
+            mps[r.constituency_id] = Seat(mp.mp_person_id, mp.mp_name, mp.mp_parliament_id, mp.mp_party, mp.mp_start)
     result: list[Overlap] = []
     for place in places:
         mine = areas.get(place.pk, [])

@@ -31,6 +31,7 @@ from keycities.core.errors import DataFileError
 from keycities.core.text import one_line
 
 from .models import (
+    PUBLIC_ROLES,
     CalendarToken,
     Constituency,
     ConstituencyArea,
@@ -38,7 +39,6 @@ from .models import (
     Interaction,
     Organisation,
     OrgKind,
-    PUBLIC_ROLES,
     Person,
     Role,
     RoleKind,
@@ -142,14 +142,14 @@ def load_constituencies(lookup: Path = LOOKUP_FILE, cfc: Path | None = CFC_FILE,
                 report.counts["constituencies updated"] += 1
         have = {(a.constituency.code, a.area_code): a for a in ConstituencyArea.objects.select_related("constituency")}
         for (code, la), n in sorted(per_pair.items()):
-            row = have.pop((code, la), None)
-            if row is None:
+            link = have.pop((code, la), None)
+            if link is None:
                 ConstituencyArea.objects.create(constituency=existing[code], area_code=la, area_name=la_names[la],
                                                 wards=n, area_wards=per_la[la])  # fmt: skip
                 report.counts["constituency areas added"] += 1
-            elif (row.wards, row.area_wards, row.area_name) != (n, per_la[la], la_names[la]):
-                row.wards, row.area_wards, row.area_name = n, per_la[la], la_names[la]
-                row.save()
+            elif (link.wards, link.area_wards, link.area_name) != (n, per_la[la], la_names[la]):
+                link.wards, link.area_wards, link.area_name = n, per_la[la], la_names[la]
+                link.save()
         for gone in have.values():
             gone.delete()
             report.counts["constituency areas removed"] += 1
@@ -161,7 +161,8 @@ def load_constituencies(lookup: Path = LOOKUP_FILE, cfc: Path | None = CFC_FILE,
 
 def _commons() -> Organisation:
     found, _ = Organisation.objects.get_or_create(
-        source_key=COMMONS, defaults={"name": "House of Commons", "kind": OrgKind.PARLIAMENT})
+        source_key=COMMONS, defaults={"name": "House of Commons", "kind": OrgKind.PARLIAMENT}
+    )
     return found
 
 
@@ -204,8 +205,11 @@ def load_mps(path: Path = MPS_FILE, report: LoadReport | None = None, today: dt.
             if current is not None and current.person_id == person.pk and current.party == party:
                 continue
             if current is not None:
-                current.end = (start - dt.timedelta(days=1)) if start and current.person_id != person.pk else (
-                    today - dt.timedelta(days=1))
+                current.end = (
+                    (start - dt.timedelta(days=1))
+                    if start and current.person_id != person.pk
+                    else (today - dt.timedelta(days=1))
+                )
                 current.save()
                 report.counts["MP roles ended"] += 1
                 if current.person_id == person.pk:  # a change of party: the new role starts today
@@ -284,7 +288,7 @@ def load_ministers(folder: Path = IFG_DIR, report: LoadReport | None = None) -> 
             who = people.get(a["person_id"])
             if post is None or who is None:
                 raise DataFileError(folder / "appointment.csv", "unknown post or person", row=number, column="post_id")
-            dept = departments.get(post.get("organisation_id", ""))
+            department = departments.get(post.get("organisation_id", ""))
             pid = (who.get("id_parliament") or "").strip()
             if pid:
                 person, added = _person(int(float(pid)), (who.get("display_name") or who["name"]).strip())
@@ -295,7 +299,7 @@ def load_ministers(folder: Path = IFG_DIR, report: LoadReport | None = None) -> 
             key = f"ifg-appointment:{a['id']}"
             held.add(key)
             _role, made = Role.objects.update_or_create(
-                source_key=key, defaults={"person": person, "kind": RoleKind.MINISTER, "organisation": dept,
+                source_key=key, defaults={"person": person, "kind": RoleKind.MINISTER, "organisation": department,
                                           "title": (post.get("display_name") or post["name"]).strip(),
                                           "start": _date(a.get("start_date", "")), "end": None,
                                           "source": "Institute for Government Ministers Database"})  # fmt: skip
@@ -367,8 +371,8 @@ def send_follow_up_digests(today: dt.date | None = None) -> int:
                 continue
             rows = [{"text": f.text, "due": f.due, "days": (today - f.due).days, "interaction": f.interaction.title,
                      "url": absolute(f.interaction.get_absolute_url())} for f in items]  # fmt: skip
-            body = render_to_string("engagement/email/digest.txt", {"rows": rows, "today": today,
-                                                                    "url": absolute("/engagement/follow-ups/")})  # fmt: skip
+            context = {"rows": rows, "today": today, "url": absolute("/engagement/follow-ups/")}
+            body = render_to_string("engagement/email/digest.txt", context)
             send_mail(one_line(f"Key Cities Hub: {len(items)} follow-ups due or overdue"), body, None, [owner.email])
             sent += 1
     return sent

@@ -3,6 +3,8 @@ follow-ups and calendar feed. Each view: one gate, one policy call, one query, o
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keycities.accounts.policy import is_secretariat, staff_only
 from keycities.core.access import personal, public
+from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
 from .forms import InteractionForm
@@ -34,7 +37,7 @@ def mp(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("There is no such MP or Minister.")
     roles = [r for r in person.roles.all() if r.is_public]
     seats = [r for r in roles if r.kind == RoleKind.MP and r.end is None and r.constituency]
-    places = [o for r in seats for o in queries.places_of(r.constituency)]
+    places = [o for r in seats if r.constituency for o in queries.places_of(r.constituency)]
     interactions = None
     if policy.sees_interactions(request.user):
         interactions = list(policy.visible_interactions(request.user).filter(people=person).order_by("-date")[:50])
@@ -49,8 +52,9 @@ def interactions(request: HttpRequest) -> HttpResponse:
     policy.access_interactions(request.user)
     found = (policy.visible_interactions(request.user).prefetch_related("people", "organisations", "places")
              .order_by("-date", "-pk")[:200])  # fmt: skip
-    return render(request, "engagement/interactions.html", {"interactions": found,
-                                                            "can_record": policy.may_record(request.user)})
+    return render(
+        request, "engagement/interactions.html", {"interactions": found, "can_record": policy.may_record(request.user)}
+    )
 
 
 @staff_only
@@ -78,7 +82,7 @@ def interaction(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_ups(request: HttpRequest) -> HttpResponse:
     policy.access_interactions(request.user)
     today = timezone.localdate()
-    mine = FollowUp.objects.filter(owner=request.user, done_at__isnull=True).select_related("interaction")
+    mine = FollowUp.objects.filter(owner=request.user.pk, done_at__isnull=True).select_related("interaction")
     overdue = policy.visible_follow_ups(request.user).filter(done_at__isnull=True, due__lt=today)
     return render(request, "engagement/follow_ups.html", {
         "mine": [(f, *presenters_due(f, today)) for f in mine.order_by("due", "pk")],
@@ -88,10 +92,8 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def presenters_due(f: FollowUp, today: object) -> tuple[str, bool]:
-    from keycities.core.work import due_detail
-
-    return due_detail(f.due, today)  # type: ignore[arg-type]
+def presenters_due(f: FollowUp, today: dt.date) -> tuple[str, bool]:
+    return due_detail(f.due, today)
 
 
 @staff_only
@@ -113,7 +115,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             services.revoke_calendar_token(request.user)
         else:
             key = services.new_calendar_token(request.user)
-    has = CalendarToken.objects.filter(user=request.user).exists()
+    has = CalendarToken.objects.filter(user=request.user.pk).exists()
     feed = request.build_absolute_uri(reverse("engagement:calendar-feed", args=[key])) if key else None
     return render(request, "engagement/calendar.html", {"feed": feed, "has": has})
 
@@ -132,7 +134,7 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
         f.interaction.get_absolute_url())} for f in user.follow_ups.filter(done_at__isnull=True)
         .select_related("interaction")]  # fmt: skip
     meetings = policy.visible_interactions(user).filter(kind="meeting", date__gte=timezone.localdate()
-                                                        - timezone.timedelta(days=365))  # fmt: skip
+                                                        - dt.timedelta(days=365))  # fmt: skip
     events += [{"uid": f"interaction-{i.pk}@keycities-hub", "date": i.date, "summary": i.title,
                 "url": request.build_absolute_uri(i.get_absolute_url())} for i in meetings]  # fmt: skip
     body = presenters.calendar(events, stamp=timezone.now(), name=_("Key Cities Hub: meetings and follow-ups"))

@@ -12,7 +12,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from keycities.accounts.models import ApiToken, Role as UserRole, User
+from keycities.accounts.models import ApiToken, User
+from keycities.accounts.models import Role as UserRole
 from keycities.core import erasure
 from keycities.core import work as my_work
 from keycities.core.errors import DataFileError
@@ -76,18 +77,27 @@ def test_a_bad_file_names_the_row_and_column_and_changes_nothing(registry: None,
 def test_appg_officers_and_ministers_are_the_same_people_as_mps(loaded: None) -> None:
     rlb = Person.objects.get(parliament_id=4396)
     assert sorted((r.kind, r.title) for r in rlb.roles.current()) == [
-        ("appg-officer", "Chair & Registered Contact"), ("mp", "MP for Salford")]
+        ("appg-officer", "Chair & Registered Contact"),
+        ("mp", "MP for Salford"),
+    ]
     reeves = Person.objects.get(parliament_id=4031)
     assert [(r.title, r.organisation.name, r.start) for r in reeves.roles.filter(kind=RoleKind.MINISTER)] == [
-        ("Chancellor of the Exchequer", "HM Treasury", dt.date(2024, 7, 5))]
+        ("Chancellor of the Exchequer", "HM Treasury", dt.date(2024, 7, 5))
+    ]
     assert Organisation.objects.get(name="Department for Transport").kind == "department"
 
 
 def test_mp_page_shows_party_appg_role_places_and_labelled_centre_for_cities_figures(loaded: None) -> None:
     rlb = Person.objects.get(parliament_id=4396)
     page = Client().get(f"/parliament/people/{rlb.pk}/").content.decode()
-    for text in ("Labour", "Chair &amp; Registered Contact", "Salford</a>: 9 of the constituency’s 9 wards",
-                 "Centre for Cities figures for the constituency", "Jobs per resident (2022)", "1.21"):
+    for text in (
+        "Labour",
+        "Chair &amp; Registered Contact",
+        "Salford</a>: 9 of the constituency’s 9 wards",
+        "Centre for Cities figures for the constituency",
+        "Jobs per resident (2022)",
+        "1.21",
+    ):
         assert text in page
     assert "Our interactions" not in page  # the public never sees interactions
 
@@ -132,7 +142,9 @@ def test_recording_an_interaction_with_a_follow_up_through_the_form(loaded: None
         "follow_up": "Write to DfT", "follow_up_owner": officer.pk, "follow_up_due": "2026-03-20"})  # fmt: skip
     made = Interaction.objects.get(title="Buses with the Transport Secretary")
     assert response.status_code == 302 and response["Location"] == made.get_absolute_url()
-    assert [(f.text, f.owner, f.due) for f in made.follow_ups.all()] == [("Write to DfT", officer, dt.date(2026, 3, 20))]
+    assert [(f.text, f.owner, f.due) for f in made.follow_ups.all()] == [
+        ("Write to DfT", officer, dt.date(2026, 3, 20))
+    ]
     refused = client_for("secretariat").post("/engagement/interactions/new/", {
         "kind": "meeting", "date": "2026-03-10", "title": "T", "follow_up": "Something"})  # fmt: skip
     assert "Choose who owns the follow-up" in refused.content.decode()
@@ -194,7 +206,8 @@ def test_api_interactions_with_a_token_under_the_same_rules(meeting: Interaction
     _, key = ApiToken.issue(officer, "test")
     got = Client().get("/api/v1/interactions/", headers={"Authorization": f"Bearer {key}"}).json()
     assert [(r["title"], r["places"], r["open_follow_ups"]) for r in got["results"]] == [
-        ("Skills devolution with Asha Patel", ["bradford"], 1)]
+        ("Skills devolution with Asha Patel", ["bradford"], 1)
+    ]
     assert "private_notes" not in got["results"][0]
     csv_text = Client().get("/api/v1/interactions/?format=csv", headers={"Authorization": f"Bearer {key}"})
     assert "Skills devolution with Asha Patel" in csv_text.content.decode()
