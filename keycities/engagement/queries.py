@@ -124,3 +124,48 @@ def person_with_roles(pk: int) -> Person | None:
     return (Person.objects.filter(pk=pk)
             .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organisation", "constituency")))
             .first())  # fmt: skip
+
+
+@dataclass
+class Coverage:
+    """Which member places' MPs the group has engaged, from the interactions a user may see."""
+
+    months: tuple[int, ...]
+    by_party: list[dict[str, Any]]  # party, mps, engaged_<n> for each n in months
+    never: list[Place]  # member places none of whose MPs appears in any interaction
+    total: int
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+            31][month - 1]  # fmt: skip
+    return dt.date(year, month, min(day.day, last))
+
+
+def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12)) -> Coverage:
+    """MPs for constituencies overlapping member places (each MP once), by party: how many, and how many appear in
+    an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do."""
+    found = overlaps(on=today)
+    mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
+    last: dict[int, dt.date] = {}
+    for person_id, date in (interactions.filter(people__in=list(mps), date__lte=today)
+                            .values_list("people", "date")):  # fmt: skip
+        if person_id in mps and (person_id not in last or date > last[person_id]):
+            last[person_id] = date
+    parties: dict[str, dict[str, Any]] = {}
+    for person_id, seat in mps.items():
+        row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
+                                                     **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
+        row["mps"] += 1
+        for n in months:
+            if person_id in last and last[person_id] >= months_before(today, n):
+                row[f"engaged_{n}"] += 1
+    by_place: dict[int, list[Overlap]] = defaultdict(list)
+    for o in found:
+        by_place[o.place.pk].append(o)
+    never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
+    rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps))

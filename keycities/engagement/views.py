@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from keycities.accounts.policy import is_secretariat, staff_only
 from keycities.core.access import personal, public
+from keycities.core.api import csv_response
 from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
@@ -76,6 +77,26 @@ def interaction(request: HttpRequest, pk: int) -> HttpResponse:
         "places": list(found.places.all()), "work_areas": list(found.work_areas.all()),
         "follow_ups": list(found.follow_ups.select_related("owner")), "today": timezone.localdate(),
     })  # fmt: skip
+
+
+def _coverage(request: HttpRequest) -> queries.Coverage:
+    policy.access_interactions(request.user)
+    return queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
+
+
+@staff_only
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never."""
+    found = _coverage(request)
+    return render(request, "engagement/coverage.html", {"c": found, "everyone": is_secretariat(request.user)})
+
+
+@staff_only
+def coverage_csv(request: HttpRequest) -> HttpResponse:
+    found = _coverage(request)
+    header = ["party", "mps", *(f"engaged_last_{n}_months" for n in found.months)]
+    rows = ([r["party"], r["mps"], *(r[f"engaged_{n}"] for n in found.months)] for r in found.by_party)
+    return csv_response("mp-coverage.csv", header, rows)
 
 
 @staff_only

@@ -34,5 +34,5 @@ def sections(user: Any) -> list[Section]:
 
 NAV = (NavLink(gettext_lazy("Engagement"), "engagement:interactions",
                frozenset({"engagement:interactions", "engagement:interaction", "engagement:interaction-new",
-                          "engagement:follow-ups", "engagement:calendar"}),
+                          "engagement:follow-ups", "engagement:calendar", "engagement:coverage"}),
                policy.sees_interactions, order=40),)  # fmt: skip

@@ -42,6 +42,8 @@ ROWS = [
     Row("engagement:interaction-new", STAFF),
     Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),
     Row("engagement:interaction", BRADFORD, kwargs=lambda w: {"pk": w["interaction"].pk}),
+    Row("engagement:coverage", STAFF),
+    Row("engagement:coverage-csv", STAFF),
     Row("engagement:follow-ups", STAFF),
     Row("engagement:follow-up-done", OWNER, method="POST", kwargs=lambda w: {"pk": w["follow_up"].pk}),
     Row("engagement:follow-up-done", ALL_STAFF_POST, kwargs=lambda w: {"pk": w["follow_up"].pk}, label="POST only"),

@@ -239,3 +239,16 @@ def test_bundled_files_load_whole(registry: None, tmp_path: Path) -> None:
     report = services.load_engagement()
     assert report.counts["constituencies added"] == 650 and report.counts["MP roles added"] == 650
     assert Role.objects.current().filter(kind=RoleKind.MP).count() == 650
+
+
+def test_coverage_by_party_and_places_never_engaged(meeting: Interaction, client_for) -> None:  # type: ignore[no-untyped-def]
+    # Salford's and Bradford's MPs in the extract; only Rebecca Long Bailey (Salford) is in an interaction.
+    found = queries.coverage(Interaction.objects.all(), dt.date(2026, 4, 1))
+    labour = next(r for r in found.by_party if r["party"] == "Labour")
+    assert (labour["engaged_3"], labour["engaged_6"], labour["engaged_12"]) == (1, 1, 1)
+    assert queries.coverage(Interaction.objects.all(), dt.date(2026, 7, 1)).by_party[0]["engaged_3"] == 0
+    assert "Salford" not in [p.name for p in found.never] and "Bradford" in [p.name for p in found.never]
+    assert found.total == sum(r["mps"] for r in found.by_party)
+    assert queries.months_before(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
+    page = client_for("secretariat").get("/engagement/coverage.csv").content.decode()
+    assert page.splitlines()[0] == "party,mps,engaged_last_3_months,engaged_last_6_months,engaged_last_12_months"
