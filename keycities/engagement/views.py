@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keycities.accounts.policy import is_secretariat, staff_only
+from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
 from keycities.core.work import due_detail
@@ -88,7 +89,11 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
 def coverage(request: HttpRequest) -> HttpResponse:
     """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never."""
     found = _coverage(request)
-    return render(request, "engagement/coverage.html", {"c": found, "everyone": is_secretariat(request.user)})
+    bars = [(r["party"], 100 * r["engaged_12"] / r["mps"]) for r in found.by_party if r["mps"]]
+    chart = charts.bar_chart(_("Share of member places’ MPs engaged in the last 12 months, by party"), bars,
+                             unit="%", label=_("Party")) if bars else None  # fmt: skip
+    return render(request, "engagement/coverage.html", {"c": found, "chart": chart,
+                                                        "everyone": is_secretariat(request.user)})  # fmt: skip
 
 
 @staff_only
