@@ -41,6 +41,10 @@ class Organisation(models.Model):
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               help_text="For a council: the place it serves.")  # fmt: skip
     website = models.URLField(blank=True)
+    description = models.TextField(
+        blank=True, help_text="What it is for, in its own words (the APPG's registered purpose)."
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where the record comes from.")
     # Where a loaded row came from ("ifg-organisation:<id>", "appg:key-cities"): loading again updates it.
     source_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
     start = models.DateField(null=True, blank=True)

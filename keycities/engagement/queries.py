@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from keycities.network.models import Place, PlaceArea
 from keycities.network.queries import NETWORK
 
-from .models import Constituency, ConstituencyArea, Person, Role, RoleKind
+from .models import Constituency, ConstituencyArea, Organisation, Person, Role, RoleKind
 
 
 @dataclass(frozen=True)
@@ -169,3 +169,9 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
     return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps))
+
+
+def appg() -> Organisation | None:
+    from .services import APPG
+
+    return Organisation.objects.filter(source_key=APPG).first()

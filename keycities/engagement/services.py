@@ -235,7 +235,9 @@ def load_appg(path: Path = APPG_FILE, report: LoadReport | None = None) -> LoadR
     with transaction.atomic():
         group, created = Organisation.objects.update_or_create(
             source_key=APPG, defaults={"name": data["title"], "kind": OrgKind.PARLIAMENT, "parent": _commons(),
-                                       "abbreviation": "APPG"})  # fmt: skip
+                                       "abbreviation": "APPG", "description": data.get("purpose", ""),
+                                       "website": (data.get("contact_details", {}).get("website") or {}).get("url", ""),
+                                       "source": data.get("source_url", "")})  # fmt: skip
         report.counts["organisations added"] += created
         listed = set()
         for officer in data.get("officers", []):

@@ -7,6 +7,7 @@ app_name = "engagement"
 urlpatterns = [
     path("parliament/", views.parliament, name="parliament"),
     path("parliament/people/<int:pk>/", views.mp, name="mp"),
+    path("parliament/appg/", views.appg, name="appg"),
     path("engagement/interactions/", views.interactions, name="interactions"),
     path("engagement/interactions/new/", views.interaction_new, name="interaction-new"),
     path("engagement/interactions/<int:pk>/", views.interaction, name="interaction"),

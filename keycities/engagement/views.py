@@ -33,6 +33,16 @@ def parliament(request: HttpRequest) -> HttpResponse:
 
 
 @public
+def appg(request: HttpRequest) -> HttpResponse:
+    """The Key Cities APPG: its registered purpose and its officers today (public data)."""
+    group = queries.appg()
+    if group is None:
+        raise Http404("The APPG has not been loaded.")
+    officers = list(group.roles.current().select_related("person").order_by("pk"))
+    return render(request, "engagement/appg.html", {"group": group, "officers": officers})
+
+
+@public
 def mp(request: HttpRequest, pk: int) -> HttpResponse:
     person = queries.person_with_roles(pk)
     if person is None or not any(r.is_public for r in person.roles.all()):

@@ -36,6 +36,7 @@ def build(world: World) -> None:
 
 ROWS = [
     Row("engagement:parliament", EVERYONE),
+    Row("engagement:appg", EVERYONE),
     Row("engagement:mp", EVERYONE, kwargs=lambda w: {"pk": w["mp"].pk}),
     Row("engagement:mp", NOWHERE, kwargs=lambda w: {"pk": w["contact"].pk}, label="a contact, not public"),
     Row("engagement:interactions", STAFF),

@@ -252,3 +252,18 @@ def test_coverage_by_party_and_places_never_engaged(meeting: Interaction, client
     assert queries.months_before(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
     page = client_for("secretariat").get("/engagement/coverage.csv").content.decode()
     assert page.splitlines()[0] == "party,mps,engaged_last_3_months,engaged_last_6_months,engaged_last_12_months"
+
+
+def test_the_appg_page_lists_its_purpose_and_officers(loaded: None) -> None:
+    page = Client().get("/parliament/appg/").content.decode()
+    for text in (
+        "Key Cities All-Party Parliamentary Group",
+        "urban and peri-urban populations",
+        "Chair &amp; Registered Contact",
+        "Rebecca Long Bailey",
+        "Co-Chair",
+        "Wera Hobhouse",
+        "Baroness Eaton",
+        "Ruth Jones",
+    ):
+        assert text in page
