@@ -62,4 +62,8 @@ class InteractionForm(forms.Form):
                 "due": self.cleaned_data["follow_up_due"]}  # fmt: skip
 
 
+class ContactsImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), error_messages={"required": _("Choose a CSV file")})
+
+
 __all__ = ["Interaction", "InteractionForm"]

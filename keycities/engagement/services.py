@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import secrets
 from collections import Counter, defaultdict
@@ -438,3 +439,65 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
                   for r in p.roles.select_related("organisation")],
         "interactions": [{"date": i.date.isoformat(), "title": i.title} for i in p.interactions.all()],
     } for p in _theirs(person)]}  # fmt: skip
+
+
+# --- contacts from a CSV file (staff) -------------------------------------------------------------------
+
+CONTACT_COLUMNS = ("name", "email", "phone", "organisation", "organisation_type", "role", "title", "start")
+CONTACT_ROLES = {RoleKind.JOURNALIST.value, RoleKind.CONTACT.value}
+
+
+class ImportError_(Exception):
+    """A contacts file was refused: every problem, each with its row and column."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"row {r}, column {c!r}: {m}" for r, c, m in problems))
+
+
+def import_contacts(text: str, *, by: Any) -> int:
+    """People who are not MPs or Ministers (journalists, contacts at partners), with their organisation, from
+    CSV with the columns CONTACT_COLUMNS (`start` as YYYY-MM-DD, optional). All or nothing: any problem refuses
+    the whole file, naming each row and column. A person already known by their email is not added again."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("name", "organisation", "organisation_type", "role") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportError_([(1, c, "column missing") for c in missing])
+    problems: list[tuple[int, str, str]] = []
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        row = {k: one_line(v or "") for k, v in row.items() if k}
+        for column in ("name", "organisation", "organisation_type", "role"):
+            if not row.get(column):
+                problems.append((number, column, "empty"))
+        if row.get("organisation_type") and row["organisation_type"] not in OrgKind.values:
+            problems.append((number, "organisation_type", f"one of {', '.join(OrgKind.values)}"))
+        if row.get("role") and row["role"] not in CONTACT_ROLES:
+            problems.append((number, "role", f"one of {', '.join(sorted(CONTACT_ROLES))}"))
+        if row.get("email"):
+            try:
+                validate_email(row["email"])
+            except ValidationError:
+                problems.append((number, "email", "not an email address"))
+        if row.get("start"):
+            try:
+                row["start_date"] = dt.date.fromisoformat(row["start"])
+            except ValueError:
+                problems.append((number, "start", "not a date like 2026-03-31"))
+        rows.append(row)
+    if problems:
+        raise ImportError_(problems)
+    with transaction.atomic():
+        for row in rows:
+            org, _ = Organisation.objects.get_or_create(name=row["organisation"],
+                                                        defaults={"kind": row["organisation_type"]})  # fmt: skip
+            person = Person.objects.filter(email__iexact=row["email"]).first() if row.get("email") else None
+            if person is None:
+                person = Person.objects.create(name=row["name"], email=row.get("email", ""),
+                                               phone=row.get("phone", ""))  # fmt: skip
+            Role.objects.get_or_create(person=person, kind=row["role"], organisation=org, title=row.get("title", ""),
+                                       defaults={"start": row.get("start_date"), "source": "CSV import"})  # fmt: skip
+    return len(rows)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("engagement/interactions/", views.interactions, name="interactions"),
     path("engagement/interactions/new/", views.interaction_new, name="interaction-new"),
     path("engagement/interactions/<int:pk>/", views.interaction, name="interaction"),
+    path("engagement/contacts/import/", views.import_contacts, name="import-contacts"),
     path("engagement/coverage/", views.coverage, name="coverage"),
     path("engagement/coverage.csv", views.coverage_csv, name="coverage-csv"),
     path("engagement/follow-ups/", views.follow_ups, name="follow-ups"),

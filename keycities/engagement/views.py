@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from keycities.accounts.policy import is_secretariat, staff_only
+from keycities.accounts.policy import is_secretariat, secretariat_only, staff_only
 from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
 from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
-from .forms import InteractionForm
+from .forms import ContactsImportForm, InteractionForm
 from .models import CalendarToken, FollowUp, RoleKind
 
 
@@ -65,7 +65,13 @@ def interactions(request: HttpRequest) -> HttpResponse:
     found = (policy.visible_interactions(request.user).prefetch_related("people", "organisations", "places")
              .order_by("-date", "-pk")[:200])  # fmt: skip
     return render(
-        request, "engagement/interactions.html", {"interactions": found, "can_record": policy.may_record(request.user)}
+        request,
+        "engagement/interactions.html",
+        {
+            "interactions": found,
+            "can_record": policy.may_record(request.user),
+            "can_import": is_secretariat(request.user),
+        },
     )
 
 
@@ -112,6 +118,23 @@ def coverage_csv(request: HttpRequest) -> HttpResponse:
     header = ["party", "mps", *(f"engaged_last_{n}_months" for n in found.months)]
     rows = ([r["party"], r["mps"], *(r[f"engaged_{n}"] for n in found.months)] for r in found.by_party)
     return csv_response("mp-coverage.csv", header, rows)
+
+
+@secretariat_only
+@require_http_methods(["GET", "POST"])
+def import_contacts(request: HttpRequest) -> HttpResponse:
+    """The secretariat adds journalists and contacts at partners from a CSV file; any problem refuses it all."""
+    form = ContactsImportForm(request.POST or None, request.FILES or None)
+    problems: list[tuple[int, str, str]] = []
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.import_contacts(form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace"),
+                                            by=request.user)  # fmt: skip
+        except services.ImportError_ as exc:
+            problems = exc.problems
+    return render(request, "engagement/import.html", {"form": form, "problems": problems, "done": done,
+                                                      "columns": services.CONTACT_COLUMNS})  # fmt: skip
 
 
 @staff_only

@@ -6,7 +6,7 @@ follow-ups and calendar.
 
 import datetime as dt
 
-from keycities.tests.access import EVERYONE, SIGN_IN, STAFF, Row, World, expect
+from keycities.tests.access import EVERYONE, SECRETARIAT, SIGN_IN, STAFF, Row, World, expect
 
 NOWHERE = expect(404, 404, 404, 404, 404)
 BRADFORD = expect(SIGN_IN, 403, 200, 404, 200)
@@ -43,6 +43,8 @@ ROWS = [
     Row("engagement:interaction-new", STAFF),
     Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),
     Row("engagement:interaction", BRADFORD, kwargs=lambda w: {"pk": w["interaction"].pk}),
+    Row("engagement:import-contacts", SECRETARIAT),
+    Row("engagement:import-contacts", SECRETARIAT, method="POST", data={}, label="no file"),
     Row("engagement:coverage", STAFF),
     Row("engagement:coverage-csv", STAFF),
     Row("engagement:follow-ups", STAFF),

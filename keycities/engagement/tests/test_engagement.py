@@ -267,3 +267,25 @@ def test_the_appg_page_lists_its_purpose_and_officers(loaded: None) -> None:
         "Ruth Jones",
     ):
         assert text in page
+
+
+def test_contacts_import_is_all_or_nothing_and_names_row_and_column(loaded: None, client_for) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = (
+        "name,email,phone,organisation,organisation_type,role,title,start\n"
+        "Asha Patel,asha.patel@example.test,,Example Gazette,media,journalist,Political editor,2025-01-06\n"
+    )
+    bad = good + "Ben Ode,not-an-email,,Example Trust,charity,contact,,2025-13-01\n"
+    client = client_for("secretariat")
+    refused = client.post("/engagement/contacts/import/", {"file": SimpleUploadedFile("c.csv", bad.encode())})
+    page = refused.content.decode()
+    assert "Row 3, column “email”" in page and "Row 3, column “start”" in page
+    assert not Person.objects.filter(name="Asha Patel").exists()
+    client.post("/engagement/contacts/import/", {"file": SimpleUploadedFile("c.csv", good.encode())})
+    client.post("/engagement/contacts/import/", {"file": SimpleUploadedFile("c.csv", good.encode())})  # again
+    asha = Person.objects.get(name="Asha Patel")
+    assert [(r.kind, r.title, r.organisation.name, r.organisation.kind) for r in asha.roles.all()] == [
+        ("journalist", "Political editor", "Example Gazette", "media")
+    ]
+    assert client_for("officer").get("/engagement/contacts/import/").status_code == 403
