@@ -80,6 +80,15 @@ def may_see_contact(user: Any, person: Person) -> bool:
     return bool(officer_place_id(user)) and visible_interactions(user).filter(people=person).exists()
 
 
+def access_contact(user: Any, pk: int) -> Person:
+    """A person's full record (contact details, every role, notes): 404 unless may_see_contact."""
+    access_interactions(user)
+    found = Person.objects.filter(pk=pk).first()
+    if found is None or not may_see_contact(user, found):
+        raise Http404("There is no such person.")
+    return found
+
+
 def access_calendar(user: Any) -> None:
     if not is_staff_member(user):
         raise PermissionDenied(STAFF_REFUSAL)

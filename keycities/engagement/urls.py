@@ -8,6 +8,7 @@ urlpatterns = [
     path("parliament/", views.parliament, name="parliament"),
     path("parliament/people/<int:pk>/", views.mp, name="mp"),
     path("parliament/appg/", views.appg, name="appg"),
+    path("engagement/people/<int:pk>/", views.person, name="person"),
     path("engagement/interactions/", views.interactions, name="interactions"),
     path("engagement/interactions/new/", views.interaction_new, name="interaction-new"),
     path("engagement/interactions/<int:pk>/", views.interaction, name="interaction"),

@@ -60,6 +60,16 @@ def mp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_only
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contact's record, personal data included, for those policy.may_see_contact allows."""
+    found = policy.access_contact(request.user, pk)
+    return render(request, "engagement/person.html", {
+        "person": found, "roles": list(found.roles.select_related("organisation", "constituency")),
+        "interactions": list(policy.visible_interactions(request.user).filter(people=found).order_by("-date")[:50]),
+    })  # fmt: skip
+
+
+@staff_only
 def interactions(request: HttpRequest) -> HttpResponse:
     policy.access_interactions(request.user)
     found = (policy.visible_interactions(request.user).prefetch_related("people", "organisations", "places")

@@ -39,6 +39,7 @@ ROWS = [
     Row("engagement:appg", EVERYONE),
     Row("engagement:mp", EVERYONE, kwargs=lambda w: {"pk": w["mp"].pk}),
     Row("engagement:mp", NOWHERE, kwargs=lambda w: {"pk": w["contact"].pk}, label="a contact, not public"),
+    Row("engagement:person", BRADFORD, kwargs=lambda w: {"pk": w["contact"].pk}),
     Row("engagement:interactions", STAFF),
     Row("engagement:interaction-new", STAFF),
     Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),

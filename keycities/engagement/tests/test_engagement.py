@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.test import Client
 
@@ -131,6 +132,10 @@ def test_officers_see_their_places_interactions_and_partners_never(meeting: Inte
     other = Client()
     other.force_login(hull)
     assert other.get(meeting.get_absolute_url()).status_code == 404
+    asha = Person.objects.get(name="Asha Patel")
+    assert "07700 900123" in client_for("officer").get(f"/engagement/people/{asha.pk}/").content.decode()
+    assert other.get(f"/engagement/people/{asha.pk}/").status_code == 404  # not about Hull
+    assert client_for("partner").get(f"/engagement/people/{asha.pk}/").status_code == 403
     assert "Skills devolution" not in other.get("/engagement/interactions/").content.decode()
 
 
@@ -221,6 +226,8 @@ def test_a_contact_is_exported_and_erased_everywhere(meeting: Interaction, secre
     assert exported["engagement_contacts"][0]["phone"] == "07700 900123"
     erasure.erase_person("asha.patel@example.test", by=secretariat)
     assert not Person.objects.filter(name="Asha Patel").exists()
+    history = " ".join(f"{e.changes} {e.object_repr}" for e in LogEntry.objects.all())
+    assert "Asha Patel" not in history and "asha.patel@example.test" not in history
     meeting.refresh_from_db()
     assert "Asha Patel" not in meeting.title + meeting.private_notes
     assert Person.objects.filter(parliament_id=4396).exists()  # the MP in the same meeting is untouched
