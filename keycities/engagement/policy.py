@@ -18,7 +18,7 @@ from django.http import Http404
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
 
-from .models import FollowUp, Interaction, Person
+from .models import PUBLIC_ROLES, FollowUp, Interaction, Person
 
 STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
 
@@ -87,6 +87,23 @@ def access_contact(user: Any, pk: int) -> Person:
     if found is None or not may_see_contact(user, found):
         raise Http404("There is no such person.")
     return found
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    """Staff: the secretariat everyone; an officer the people with a public role and those in the interactions
+    they may see. Nobody else (the existence of a private contact is personal data too)."""
+    if is_secretariat(user):
+        return Person.objects.all()
+    if not officer_place_id(user):
+        return Person.objects.none()
+    return Person.objects.filter(Q(roles__kind__in=PUBLIC_ROLES) | Q(pk__in=contact_ids(user))).distinct()
+
+
+def contact_ids(user: Any) -> QuerySet[Any]:
+    """The ids of the people whose contact details the user may see, as a subquery."""
+    if is_secretariat(user):
+        return Person.objects.values("pk")
+    return Person.objects.filter(interactions__in=visible_interactions(user)).values("pk")
 
 
 def access_calendar(user: Any) -> None:

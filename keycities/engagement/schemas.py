@@ -45,6 +45,57 @@ class InteractionOut(Schema):
     url: str
 
 
+class RoleOut(Schema):
+    kind: str
+    title: str
+    organisation: str | None
+    constituency: str | None
+    party: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    parliament_id: int | None
+    email: str | None = Field(description="Only where the token's user may see this person's contact details.")
+    phone: str | None
+    roles: list[RoleOut]
+
+
+class PersonParams(ListParams):
+    q: str = Field("", max_length=100, description="Part of the name.")
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    abbreviation: str
+    parent: str | None
+
+
+class OrganisationParams(ListParams):
+    kind: str = Field("", description="department, agency, parliament, council, media, business, university, charity, "
+                      "partner or other")  # fmt: skip
+
+
+class CoverageRowOut(Schema):
+    party: str
+    mps: int
+    engaged_3: int
+    engaged_6: int
+    engaged_12: int
+
+
+class CoverageOut(Schema):
+    mps: int = Field(description="MPs whose constituency overlaps a member place (by ward), each counted once.")
+    by_party: list[CoverageRowOut]
+    never_engaged_places: list[str] = Field(description="Member places none of whose MPs is in an interaction.")
+
+
 class InteractionParams(ListParams):
     place: str = Field("", description="Only interactions about this member place (slug).")
     since: dt.date | None = Field(None, description="Only interactions on or after this date.")

@@ -57,6 +57,11 @@ ROWS = [
     Row("engagement:calendar-feed", NOWHERE, kwargs={"key": "not-a-key"}, label="wrong key"),
     Row("api:list_mps", EVERYONE),
     Row("api:list_mps", EVERYONE, query="place=salford&format=csv", label="csv"),
+    Row("api:list_people", expect(401, 403, 200, 200, 200)),
+    Row("api:list_people", expect(401, 403, 200, 200, 200), query="format=csv&q=Long", label="csv"),
+    Row("api:list_organisations", expect(401, 403, 200, 200, 200)),
+    Row("api:list_organisations", expect(401, 403, 200, 200, 200), query="format=csv", label="csv"),
+    Row("api:engagement_coverage", expect(401, 403, 200, 200, 200)),
     Row("api:list_interactions", expect(401, 403, 200, 200, 200)),
     Row("api:list_interactions", expect(401, 403, 200, 200, 200), query="format=csv", label="csv"),
 ]

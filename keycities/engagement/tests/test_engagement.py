@@ -296,3 +296,23 @@ def test_contacts_import_is_all_or_nothing_and_names_row_and_column(loaded: None
         ("journalist", "Political editor", "Example Gazette", "media")
     ]
     assert client_for("officer").get("/engagement/contacts/import/").status_code == 403
+
+
+def test_api_people_shows_contact_details_only_to_those_who_may_see_them(meeting: Interaction, officer: User) -> None:
+    hull = User.objects.create_user("hull", "o@hull.test", "correct horse battery", role=UserRole.MEMBER_OFFICER,
+                                    place=Place.objects.get(slug="hull"))  # fmt: skip
+
+    def people(user: User) -> dict[str, str | None]:
+        _, key = ApiToken.issue(user, "test")
+        got = Client().get("/api/v1/people/?q=a&limit=1000", headers={"Authorization": f"Bearer {key}"}).json()
+        return {r["name"]: r["email"] for r in got["results"]}
+
+    assert people(officer)["Asha Patel"] == "asha.patel@example.test"  # in an interaction about Bradford
+    assert "Asha Patel" not in people(hull)  # a private contact Hull's officer has no reason to know
+    assert people(hull)["Rebecca Long Bailey"] is None  # public roles, no contact details
+    _, key = ApiToken.issue(officer, "test")
+    coverage = Client().get("/api/v1/engagement/coverage", headers={"Authorization": f"Bearer {key}"}).json()
+    assert coverage["mps"] == sum(r["mps"] for r in coverage["by_party"]) and "bradford" in coverage[
+        "never_engaged_places"]  # fmt: skip
+    orgs = Client().get("/api/v1/organisations/?kind=department", headers={"Authorization": f"Bearer {key}"}).json()
+    assert sorted(o["name"] for o in orgs["results"]) == ["Department for Transport", "HM Treasury"]
