@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from . import services
 from .models import Constituency, FollowUp, Interaction, Organisation, Person, Role
 
 
@@ -14,6 +17,16 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "parliament_id", "email"]
     search_fields = ["name", "email"]
     inlines = [RoleInline]
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected people into the oldest record")
+    def merge(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        people = list(queryset.order_by("created_at", "pk"))
+        if len(people) < 2:
+            self.message_user(request, "Select at least two records of the same person.", messages.WARNING)
+            return
+        kept = services.merge_people(people[0], people[1:], by=request.user)
+        self.message_user(request, f"Merged {len(people) - 1} records into {kept.name} (#{kept.pk}).")
 
 
 @admin.register(Organisation)

@@ -501,3 +501,32 @@ def import_contacts(text: str, *, by: Any) -> int:
             Role.objects.get_or_create(person=person, kind=row["role"], organisation=org, title=row.get("title", ""),
                                        defaults={"start": row.get("start_date"), "source": "CSV import"})  # fmt: skip
     return len(rows)
+
+
+def merge_people(keep: Person, duplicates: Iterable[Person], *, by: Any) -> Person:
+    """Merge duplicate records of one person into `keep`: their roles and interactions move to `keep`, missing
+    details are filled from them, and `keep`'s notes say what was merged; the duplicates are then deleted. The
+    audit log keeps every change, the deleted records included."""
+    with transaction.atomic():
+        keep = Person.objects.select_for_update().get(pk=keep.pk)
+        merged = []
+        for dup in Person.objects.select_for_update().filter(pk__in=[d.pk for d in duplicates]).exclude(pk=keep.pk):
+            Role.objects.filter(person=dup).update(person=keep)
+            for interaction in dup.interactions.all():
+                interaction.people.add(keep)
+            parliament_id, dup.parliament_id = dup.parliament_id, None
+            if parliament_id and not keep.parliament_id:
+                dup.save(update_fields=["parliament_id"])  # free the unique id before keep takes it
+                keep.parliament_id = parliament_id
+            for name in ("email", "phone", "twfy_url"):
+                if not getattr(keep, name) and getattr(dup, name):
+                    setattr(keep, name, getattr(dup, name))
+            if dup.notes:
+                keep.notes = f"{keep.notes}\n{dup.notes}".strip()
+            merged.append(f"{dup.name} (#{dup.pk})")
+            dup.delete()
+        if merged:
+            stamp = timezone.localdate().isoformat()
+            keep.notes = f"{keep.notes}\nMerged {stamp}: {', '.join(merged)}.".strip()
+            keep.save()
+    return keep

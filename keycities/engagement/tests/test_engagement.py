@@ -316,3 +316,18 @@ def test_api_people_shows_contact_details_only_to_those_who_may_see_them(meeting
         "never_engaged_places"]  # fmt: skip
     orgs = Client().get("/api/v1/organisations/?kind=department", headers={"Authorization": f"Bearer {key}"}).json()
     assert sorted(o["name"] for o in orgs["results"]) == ["Department for Transport", "HM Treasury"]
+
+
+def test_merging_duplicate_people_keeps_roles_interactions_and_history(meeting: Interaction, secretariat: User) -> None:
+    first = Person.objects.get(name="Asha Patel")
+    second = Person.objects.create(name="A. Patel", phone="")
+    org = Organisation.objects.create(name="Example Gazette", kind="media")
+    Role.objects.create(person=second, kind=RoleKind.JOURNALIST, organisation=org, title="Political editor")
+    other = services.record_interaction({"kind": "call", "date": dt.date(2026, 3, 5), "title": "Call", "people": [
+        second]}, by=secretariat)  # fmt: skip
+    kept = services.merge_people(first, [second], by=secretariat)
+    assert not Person.objects.filter(pk=second.pk).exists()
+    assert [r.title for r in kept.roles.all()] == ["Political editor"]
+    assert set(kept.interactions.all()) == {meeting, other}
+    assert f"A. Patel (#{second.pk})" in kept.notes
+    assert LogEntry.objects.get_for_object(second).filter(action=LogEntry.Action.DELETE).exists()
