@@ -139,4 +139,5 @@ def engagement_coverage(request: HttpRequest) -> dict:
     token's user may see, and the member places whose MPs were never engaged."""
     _staff(request)
     found = queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
-    return {"mps": found.total, "by_party": found.by_party, "never_engaged_places": [p.slug for p in found.never]}
+    return {"mps": found.total, "by_party": found.by_party, "never_engaged_places": [p.slug for p in found.never],
+            "asks_raised_in_meetings": found.asks_raised, "asks_with_outcome": found.asks_with_outcome}  # fmt: skip

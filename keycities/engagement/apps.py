@@ -14,7 +14,7 @@ class EngagementConfig(AppConfig):
 
         from . import models, services, work
 
-        auditlog.register(models.Interaction, m2m_fields={"people", "organisations", "places", "work_areas"})
+        auditlog.register(models.Interaction, m2m_fields={"people", "organisations", "places", "work_areas", "asks"})
         for model in (models.Organisation, models.Person, models.Role, models.FollowUp, models.Constituency,
                       models.ConstituencyArea):  # fmt: skip
             auditlog.register(model)

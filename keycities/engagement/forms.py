@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keycities.accounts.models import User
 from keycities.accounts.policy import is_staff_member
+from keycities.consultations.models import Ask
 from keycities.core.forms import LineField, TextField
 from keycities.network.models import Place, WorkArea
 
@@ -27,6 +28,8 @@ class InteractionForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
     work_areas = forms.ModelMultipleChoiceField(label=_("Work areas"), queryset=WorkArea.objects.all(),
                                                 required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    asks = forms.ModelMultipleChoiceField(label=_("Asks raised"), queryset=Ask.objects.select_related("consultation"),
+                                          required=False, help_text=_("From the asks ledger."))  # fmt: skip
     summary = TextField(label=_("Summary"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
     private_notes = TextField(label=_("Private notes"), required=False, max_length=20000,
                               help_text=_("Seen only by those who may see this interaction."),
@@ -53,7 +56,7 @@ class InteractionForm(forms.Form):
 
     def interaction(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in ("kind", "date", "title", "people", "organisations", "places",
-                                                  "work_areas", "summary", "private_notes")}  # fmt: skip
+                                                  "work_areas", "asks", "summary", "private_notes")}  # fmt: skip
 
     def follow_up_data(self) -> dict[str, Any] | None:
         if not self.cleaned_data.get("follow_up"):

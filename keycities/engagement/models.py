@@ -186,6 +186,8 @@ class Interaction(models.Model):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="interactions")
     places = models.ManyToManyField(Place, blank=True, related_name="+")
     work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="+")
+    asks = models.ManyToManyField("consultations.Ask", blank=True, related_name="interactions",
+                                  help_text="The asks raised, from the asks ledger.")  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea
 from keycities.network.queries import NETWORK
 
@@ -134,6 +135,8 @@ class Coverage:
     by_party: list[dict[str, Any]]  # party, mps, engaged_<n> for each n in months
     never: list[Place]  # member places none of whose MPs appears in any interaction
     total: int
+    asks_raised: int = 0  # distinct asks raised in meetings
+    asks_with_outcome: int = 0  # of those, with a status other than "no reply"
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -168,7 +171,9 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
         by_place[o.place.pk].append(o)
     never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
-    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps))
+    raised = Ask.objects.filter(interactions__in=interactions.filter(kind="meeting", date__lte=today)).distinct()
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), raised.count(),
+                    raised.exclude(status=AskStatus.NO_REPLY).count())  # fmt: skip
 
 
 def appg() -> Organisation | None:

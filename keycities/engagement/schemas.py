@@ -94,6 +94,8 @@ class CoverageOut(Schema):
     mps: int = Field(description="MPs whose constituency overlaps a member place (by ward), each counted once.")
     by_party: list[CoverageRowOut]
     never_engaged_places: list[str] = Field(description="Member places none of whose MPs is in an interaction.")
+    asks_raised_in_meetings: int
+    asks_with_outcome: int = Field(description="Of the asks raised in meetings, those whose status is not 'no reply'.")
 
 
 class InteractionParams(ListParams):

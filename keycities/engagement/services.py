@@ -338,7 +338,7 @@ def record_interaction(data: dict[str, Any], *, by: Any, follow_up: dict[str, An
             kind=data["kind"], date=data["date"], title=one_line(data["title"]), summary=data.get("summary", ""),
             private_notes=data.get("private_notes", ""), created_by=by if getattr(by, "is_authenticated", False)
             else None)  # fmt: skip
-        for name in ("people", "organisations", "places", "work_areas"):
+        for name in ("people", "organisations", "places", "work_areas", "asks"):
             if data.get(name):
                 getattr(interaction, name).set(data[name])
         if follow_up and follow_up.get("text"):

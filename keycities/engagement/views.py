@@ -102,6 +102,7 @@ def interaction(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "engagement/interaction.html", {
         "i": found, "people": list(found.people.all()), "organisations": list(found.organisations.all()),
         "places": list(found.places.all()), "work_areas": list(found.work_areas.all()),
+        "asks": list(found.asks.all()),
         "follow_ups": list(found.follow_ups.select_related("owner")), "today": timezone.localdate(),
     })  # fmt: skip
 

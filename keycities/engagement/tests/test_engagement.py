@@ -331,3 +331,20 @@ def test_merging_duplicate_people_keeps_roles_interactions_and_history(meeting: 
     assert set(kept.interactions.all()) == {meeting, other}
     assert f"A. Patel (#{second.pk})" in kept.notes
     assert LogEntry.objects.get_for_object(second).filter(action=LogEntry.Action.DELETE).exists()
+
+
+def test_coverage_counts_asks_raised_in_meetings_with_an_outcome(meeting: Interaction, secretariat: User) -> None:
+    from keycities.consultations import services as consultations
+    from keycities.consultations.models import Ask
+
+    c = consultations.create_consultation({
+        "title": "Post-16 funding", "body_type": "uk-government", "body_name": "Department for Education",
+        "url": "https://www.gov.uk/government/consultations/post-16", "published_on": dt.date(2026, 1, 5),
+        "closes_on": dt.date(2026, 2, 5), "lead_place": Place.objects.get(slug="bradford"),
+    }, by=secretariat)  # fmt: skip
+    accepted = Ask.objects.create(consultation=c, text="Devolve the adult skills fund", department="DfE",
+                                  status="accepted")  # fmt: skip
+    waiting = Ask.objects.create(consultation=c, text="Multi-year funding", department="HM Treasury")
+    meeting.asks.set([accepted, waiting])
+    found = queries.coverage(Interaction.objects.all(), dt.date(2026, 4, 1))
+    assert (found.asks_raised, found.asks_with_outcome) == (2, 1)
