@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
-from keycities.network.models import Place, PlaceArea
+from keycities.network.models import Place, PlaceArea, WorkArea
 from keycities.network.queries import NETWORK
 
 from .models import Constituency, ConstituencyArea, Organisation, Person, Role, RoleKind
@@ -137,6 +137,10 @@ class Coverage:
     total: int
     asks_raised: int = 0  # distinct asks raised in meetings
     asks_with_outcome: int = 0  # of those, with a status other than "no reply"
+    departments: list[tuple[str, list[str]]] = field(default_factory=list)  # work area, departments engaged (12 months)
+    department_count: int = 0  # departments in being
+    ministers: list[tuple[str, str, dt.date]] = field(default_factory=list)  # name, post, last interaction (12 months)
+    minister_count: int = 0  # Ministers in post today
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -171,9 +175,34 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
         by_place[o.place.pk].append(o)
     never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
+    year_ago = months_before(today, 12)
+    recent = interactions.filter(date__gte=year_ago, date__lte=today)
+    # A department is engaged in a work area when an interaction in it involves the department or one of its
+    # Ministers in post today.
+    ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
+    minister_dept: dict[int, set[int]] = {}
+    minister_last: dict[int, dt.date] = {}
+    for r in ministers:
+        minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
+    for person_id, date in recent.filter(people__in=list(minister_dept)).values_list("people", "date"):
+        if person_id in minister_dept and (person_id not in minister_last or date > minister_last[person_id]):
+            minister_last[person_id] = date
+    departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
+    engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
+    for org_pk, area_pk in recent.values_list("organisations", "work_areas"):
+        if org_pk in departments and area_pk:
+            engaged[area_pk].add(org_pk)
+    for person_pk, area_pk in recent.filter(people__in=list(minister_dept)).values_list("people", "work_areas"):
+        if area_pk and person_pk in minister_dept:
+            engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
+    by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
+               for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
+    seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
+                             if r.person_id in minister_last), key=lambda m: (m[2], m[0]), reverse=True)  # fmt: skip
     raised = Ask.objects.filter(interactions__in=interactions.filter(kind="meeting", date__lte=today)).distinct()
     return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), raised.count(),
-                    raised.exclude(status=AskStatus.NO_REPLY).count())  # fmt: skip
+                    raised.exclude(status=AskStatus.NO_REPLY).count(), by_area, len(departments), seen_ministers,
+                    len({r.person_id for r in ministers}))  # fmt: skip
 
 
 def appg() -> Organisation | None:

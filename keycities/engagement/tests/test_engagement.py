@@ -348,3 +348,16 @@ def test_coverage_counts_asks_raised_in_meetings_with_an_outcome(meeting: Intera
     meeting.asks.set([accepted, waiting])
     found = queries.coverage(Interaction.objects.all(), dt.date(2026, 4, 1))
     assert (found.asks_raised, found.asks_with_outcome) == (2, 1)
+
+
+def test_coverage_of_departments_per_work_area_and_ministers(loaded: None, secretariat: User) -> None:
+    from keycities.network.models import WorkArea
+
+    services.record_interaction({"kind": "meeting", "date": dt.date(2026, 3, 10), "title": "Buses",
+                                 "people": [Person.objects.get(parliament_id=4038)],  # Heidi Alexander, DfT
+                                 "work_areas": [WorkArea.objects.get(slug="transport")]}, by=secretariat)  # fmt: skip
+    found = queries.coverage(Interaction.objects.all(), dt.date(2026, 4, 1))
+    assert dict(found.departments)["Transport"] == ["Department for Transport"]
+    assert dict(found.departments)["Skills"] == []
+    assert [(m[0], m[2]) for m in found.ministers] == [("Heidi Alexander", dt.date(2026, 3, 10))]
+    assert (found.department_count, found.minister_count) == (2, 2)
