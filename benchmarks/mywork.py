@@ -46,7 +46,8 @@ today = timezone.localdate()
 made = Proposal.objects.bulk_create([Proposal(
     reference=f"KC-BENCH-{i:05d}", token_hash=f"{i:064d}", name="Generated for the benchmark",
     email=f"bench{i}@example.invalid", organisation_type="other", title=f"Benchmark proposal {i}",
-    summary="Generated for the benchmark.", details="", consent_at=timezone.now(), first_response_due=today + dt.timedelta(days=i % 61 - 30),
+    summary="Generated for the benchmark.", details="", consent_at=timezone.now(),
+    first_response_due=today + dt.timedelta(days=i % 61 - 30),
 ) for i in range(n)])
 Proposal.work_areas.through.objects.bulk_create([
     Proposal.work_areas.through(proposal_id=p.pk, workarea_id=skills.pk) for p in made])
