@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "keycities.claims",
     "keycities.proposals",
     "keycities.consultations",
+    "keycities.engagement",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,11 @@ PERIODIC_TASKS = {
         "task": "keycities.consultations.tasks.send_consultation_digest",
         "every": "day",
         "at": "07:30",
+    },
+    "follow-up-digest": {
+        "task": "keycities.engagement.tasks.send_follow_up_digest",
+        "every": "day",
+        "at": "07:45",
     },
     "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
     "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},

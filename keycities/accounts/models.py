@@ -37,6 +37,7 @@ SECRETARIAT_PERMISSIONS: dict[str, set[str] | None] = {
     "claims": None,
     "proposals": {"view"},  # reviewing happens in the Hub's own pages, where it is recorded
     "consultations": {"view"},  # changed only through the Hub's pages, which follow the workflow
+    "engagement": None,  # organisations, people, roles and interactions: the secretariat keeps them
     "axes": {"view", "delete"},  # see and clear lockouts
 }
 

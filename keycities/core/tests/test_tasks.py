@@ -88,6 +88,7 @@ def test_the_scheduler_enqueues_each_slot_once() -> None:
             ("consultation-digest", "2026-11-27"),
             ("delete-stale-uploads", "2026-11-27T08"),
             ("erase-expired-proposals", "2026-11-27"),
+            ("follow-up-digest", "2026-11-27"),
             ("prune-task-results", "2026-11-27"),
         ]
         assert enqueue_due(at + dt.timedelta(minutes=5)) == []  # a second scheduler, or cron again
@@ -95,7 +96,7 @@ def test_the_scheduler_enqueues_each_slot_once() -> None:
         early = dt.datetime(2026, 11, 28, 3, 0, tzinfo=LONDON)  # before 03:15: no daily task is due yet
         assert enqueue_due(early) == [("delete-stale-uploads", "2026-11-28T03")]
         paths = sorted(r.task.module_path for r in default_task_backend.results)  # type: ignore[attr-defined]
-    assert paths.count("keycities.core.tasks.delete_stale_uploads") == 3 and len(paths) == 6
+    assert paths.count("keycities.core.tasks.delete_stale_uploads") == 3 and len(paths) == 7
     assert ScheduledRun.objects.filter(name="consultation-digest").get().task_id
 
 

@@ -1,0 +1,146 @@
+"""Benchmark (h): "My work" with 1,000 open items, under gunicorn with production settings.
+
+For each database (SQLite, a file; PostgreSQL when BENCH_POSTGRES_URL names a database the benchmark may
+drop and create): `migrate` and `load_network`, then an officer of Bradford and a secretariat account, and
+ITEMS proposals about Skills (which Bradford leads), each waiting for a first response, due on dates from
+30 days ago to 30 days ahead. They are generated for the benchmark only, in its own database, and never shown
+anywhere else. The Hub is served as the README deploys it (gunicorn, two workers) and each account's
+"My work" page is asked for REQUESTS times, one request at a time, signed in by a session cookie; nothing
+is cached between requests (every signed-in page is no-store, and My work counts afresh every time).
+
+The baseline, in the same run, with the same session, is the accessibility statement: a page of the same
+layout with no data, i.e. what any signed-in page costs through the same middleware and templates.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api_load import free_port, server
+from .common import MANAGE, ROOT, BenchmarkError, child_env, heading, hub_env, ratio, say
+
+ITEMS = 1000
+REQUESTS = 200
+TARGET_MS = 150.0
+SETUP = """
+import datetime as dt
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from keycities.accounts.models import Role, User
+from keycities.network.models import Place, WorkArea
+from keycities.proposals.models import Proposal
+n = ITEMS
+officer = User.objects.create_user("bench-officer", "officer@bradford.invalid", None, role=Role.MEMBER_OFFICER,
+                                   place=Place.objects.get(slug="bradford"))
+secretariat = User.objects.create_user("bench-sec", "sec@keycities.invalid", None, role=Role.SECRETARIAT)
+skills = WorkArea.objects.get(slug="skills")
+today = timezone.localdate()
+made = Proposal.objects.bulk_create([Proposal(
+    reference=f"KC-BENCH-{i:05d}", token_hash=f"{i:064d}", name="Generated for the benchmark",
+    email=f"bench{i}@example.invalid", organisation_type="other", title=f"Benchmark proposal {i}",
+    summary="Generated for the benchmark.", details="", consent_at=timezone.now(),
+    first_response_due=today + dt.timedelta(days=i % 61 - 30),
+) for i in range(n)])
+Proposal.work_areas.through.objects.bulk_create([
+    Proposal.work_areas.through(proposal_id=p.pk, workarea_id=skills.pk) for p in made])
+for user in (officer, secretariat):
+    s = SessionStore()
+    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    print("SESSION", user.username, s.session_key)
+"""
+
+
+@dataclass
+class PageTimes:
+    name: str
+    p50_ms: float
+    p95_ms: float
+
+
+@dataclass
+class DatabaseFigures:
+    database: str
+    baseline: PageTimes
+    pages: list[PageTimes]
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, str(MANAGE), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise BenchmarkError(f"manage.py {args[0]} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def _times(port: int, path: str, session: str, n: int) -> PageTimes:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    found = []
+    for i in range(n + 10):  # the first ten warm the worker and are not counted
+        started = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise BenchmarkError(f"{path} answered {response.status}: {body[:300]!r}")
+        if i >= 10:
+            found.append((time.perf_counter() - started) * 1000)
+    conn.close()
+    found.sort()
+    return PageTimes(path, statistics.median(found), found[int(0.95 * (len(found) - 1))])
+
+
+def _one_database(label: str, database_url: str, workdir: Path) -> DatabaseFigures:
+    heading(f"(h) My work with {ITEMS:,} open proposals on {label}")
+    env = child_env({**hub_env(workdir / "unused.sqlite3"), "DATABASE_URL": database_url,
+                     "DJANGO_SETTINGS_MODULE": "benchmarks.settings_submissions"})  # fmt: skip
+    _manage(env, "migrate", "--no-input", "-v0")
+    _manage(env, "load_network")
+    out = _manage(env, "shell", "--no-imports", "-c", SETUP.replace("ITEMS", str(ITEMS)))
+    sessions = {line.split()[1]: line.split()[2] for line in out.splitlines() if line.startswith("SESSION")}
+    port = free_port()
+    cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    with server(
+        f"gunicorn on {label}",
+        cmd,
+        env,
+        f"http://127.0.0.1:{port}/accessibility/",
+        workdir / f"gunicorn-mywork-{label}.log",
+    ):
+        baseline = _times(port, "/accessibility/", sessions["bench-officer"], REQUESTS)
+        pages = [_times(port, "/my-work/", sessions[who], REQUESTS) for who in ("bench-officer", "bench-sec")]
+    pages[0].name, pages[1].name = "My work, officer of Bradford", "My work, secretariat"
+    baseline.name = "layout, no data (baseline)"
+    for page in (baseline, *pages):
+        mark = (
+            ""
+            if page is baseline
+            else f"   {ratio(page.p95_ms, baseline.p95_ms):.1f}x baseline"
+            + ("   (target < 150 ms: met)" if page.p95_ms < TARGET_MS else "   (target < 150 ms: NOT met)")
+        )
+        say(f"  {page.name:32} p50 {page.p50_ms:6.1f} ms   p95 {page.p95_ms:6.1f} ms{mark}")
+    return DatabaseFigures(label, baseline, pages)
+
+
+def run(workdir: Path) -> list[DatabaseFigures]:
+    from .submissions import _drop, _recreate
+
+    results = [_one_database("SQLite", f"sqlite:///{workdir / 'mywork.sqlite3'}", workdir)]
+    postgres = os.environ.get("BENCH_POSTGRES_URL", "")
+    if postgres:
+        _recreate(postgres)
+        try:
+            results.append(_one_database("PostgreSQL", postgres, workdir))
+        finally:
+            _drop(postgres)
+    else:
+        say("PostgreSQL skipped: set BENCH_POSTGRES_URL (a database name containing 'bench')")
+    return results

@@ -1,0 +1,56 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from . import services
+from .models import Constituency, FollowUp, Interaction, Organisation, Person, Role
+
+
+class RoleInline(admin.TabularInline):
+    model = Role
+    extra = 0
+    autocomplete_fields = ["organisation", "constituency"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "parliament_id", "email"]
+    search_fields = ["name", "email"]
+    inlines = [RoleInline]
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected people into the oldest record")
+    def merge(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        people = list(queryset.order_by("created_at", "pk"))
+        if len(people) < 2:
+            self.message_user(request, "Select at least two records of the same person.", messages.WARNING)
+            return
+        kept = services.merge_people(people[0], people[1:], by=request.user)
+        self.message_user(request, f"Merged {len(people) - 1} records into {kept.name} (#{kept.pk}).")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "abbreviation"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "wards"]
+    search_fields = ["name", "code"]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+
+
+@admin.register(Interaction)
+class InteractionAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+    inlines = [FollowUpInline]

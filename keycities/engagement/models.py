@@ -1,0 +1,230 @@
+"""Engagement: the organisations and people the group works with, their roles over time, Westminster
+constituencies and how they overlap member places, and the group's interactions and follow-ups.
+
+Public data: MPs' and Ministers' public roles (who holds which seat or post, party, dates) and the APPG's
+officers. Everything else about a person (email, phone, notes) and every interaction is personal or
+internal: `policy.py` decides who sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from keycities.network.models import GSS_CODE, Place, WorkArea
+
+
+class OrgKind(models.TextChoices):
+    DEPARTMENT = "department", _("Government department")
+    AGENCY = "agency", _("Government agency or public body")
+    PARLIAMENT = "parliament", _("Parliamentary body")
+    COUNCIL = "council", _("Council")
+    MEDIA = "media", _("Media outlet")
+    BUSINESS = "business", _("Business")
+    UNIVERSITY = "university", _("University")
+    CHARITY = "charity", _("Charity")
+    PARTNER = "partner", _("Partner")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=OrgKind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    abbreviation = models.CharField(max_length=30, blank=True)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="For a council: the place it serves.")  # fmt: skip
+    website = models.URLField(blank=True)
+    description = models.TextField(
+        blank=True, help_text="What it is for, in its own words (the APPG's registered purpose)."
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where the record comes from.")
+    # Where a loaded row came from ("ifg-organisation:<id>", "appg:key-cities"): loading again updates it.
+    source_key = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Constituency(models.Model):
+    """A Westminster constituency on 2024 boundaries, with its ward count (ONS ward lookup, July 2024) and the
+    Centre for Cities figures published for it."""
+
+    code = models.CharField("GSS code", max_length=9, unique=True, validators=[GSS_CODE])
+    name = models.CharField(max_length=120)
+    name_cy = models.CharField(max_length=120, blank=True)
+    wards = models.PositiveIntegerField(
+        default=0, help_text="Ward rows in the ONS lookup (a split ward counts in each)."
+    )
+    cfc_figures = models.JSONField(default=dict, blank=True, help_text="Centre for Cities GE2024 data tool.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "constituencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConstituencyArea(models.Model):
+    """How many of a constituency's wards lie in one local authority (ONS lookup, July 2024)."""
+
+    constituency = models.ForeignKey(Constituency, on_delete=models.CASCADE, related_name="areas")
+    area_code = models.CharField(max_length=9, validators=[GSS_CODE], db_index=True)
+    area_name = models.CharField(max_length=120)
+    wards = models.PositiveIntegerField()
+    area_wards = models.PositiveIntegerField(help_text="All the local authority's ward rows in the lookup.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["constituency", "area_code"], name="one_row_per_la")]
+
+    def __str__(self) -> str:
+        return f"{self.constituency} / {self.area_name}"
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    parliament_id = models.PositiveIntegerField(unique=True, null=True, blank=True,
+                                                help_text="UK Parliament member id (Members API).")  # fmt: skip
+    twfy_url = models.URLField("TheyWorkForYou page", blank=True)
+    # Personal data: shown only to whoever policy.may_see_contact allows.
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:mp", args=[self.pk])
+
+
+class RoleKind(models.TextChoices):
+    MP = "mp", _("MP")
+    MINISTER = "minister", _("Minister")
+    APPG_OFFICER = "appg-officer", _("APPG officer")
+    JOURNALIST = "journalist", _("Journalist")
+    CONTACT = "contact", _("Contact")
+
+
+PUBLIC_ROLES = (RoleKind.MP, RoleKind.MINISTER, RoleKind.APPG_OFFICER)
+
+
+class RoleQuerySet(models.QuerySet):
+    def current(self, on: dt.date | None = None) -> RoleQuerySet:
+        on = on or dt.date.today()
+        return self.filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+
+    def public(self) -> RoleQuerySet:
+        return self.filter(kind__in=PUBLIC_ROLES)
+
+
+class Role(models.Model):
+    """A person's role for a time: MP for a constituency (with party), Minister for a post in a department,
+    an officer of the APPG, a journalist at an outlet, a contact at a partner."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=14, choices=RoleKind.choices)
+    title = models.CharField(max_length=200, blank=True, help_text="The post, e.g. 'Secretary of State for Transport'.")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="roles"
+    )
+    constituency = models.ForeignKey(Constituency, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="roles")  # fmt: skip
+    party = models.CharField(max_length=80, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    source_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()} {self.title}".strip()
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_ROLES
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    CALL = "call", _("Call")
+    EVENT = "event", _("Event")
+    EVIDENCE = "evidence", _("Evidence session")
+    PARLIAMENT = "parliament", _("Parliamentary question or debate mention")
+    PRESS = "press", _("Press coverage")
+
+
+class Interaction(models.Model):
+    kind = models.CharField(max_length=12, choices=InteractionKind.choices)
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    private_notes = models.TextField(blank=True)
+    people = models.ManyToManyField(Person, blank=True, related_name="interactions")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="interactions")
+    places = models.ManyToManyField(Place, blank=True, related_name="+")
+    work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="+")
+    asks = models.ManyToManyField("consultations.Ask", blank=True, related_name="interactions",
+                                  help_text="The asks raised, from the asks ledger.")  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:interaction", args=[self.pk])
+
+
+class FollowUp(models.Model):
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="follow_ups")
+    text = models.CharField(max_length=300)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
+    due = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CalendarToken(models.Model):
+    """A user's private iCalendar feed address. Only a hash is kept; revoking deletes the row."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar address of user {self.user_id}"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,115 @@
+"""Who may see and do what in engagement. Pages and the API call these; nothing else decides.
+
+- Public (anyone): MPs' and Ministers' public roles (seat or post, party, dates), the APPG's officers, which
+  constituencies overlap which member places, and the Centre for Cities figures for a constituency.
+- The secretariat: every interaction, follow-up and contact's details.
+- Officers of a member place: the interactions about their place or a work area their place leads, and the
+  contact details of the people in those interactions.
+- Partners, outsiders and anonymous visitors: nothing that is not public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
+
+from .models import PUBLIC_ROLES, FollowUp, Interaction, Person
+
+STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
+
+
+def sees_interactions(user: Any) -> bool:
+    return is_staff_member(user)
+
+
+def visible_interactions(user: Any) -> QuerySet[Interaction]:
+    if is_secretariat(user):
+        return Interaction.objects.all()
+    place = officer_place_id(user)
+    if place is None:
+        return Interaction.objects.none()
+    return Interaction.objects.filter(
+        pk__in=Interaction.objects.filter(Q(places=place) | Q(work_areas__lead_links__place=place)).values("pk")
+    )
+
+
+def access_interactions(user: Any) -> None:
+    if not sees_interactions(user):
+        raise PermissionDenied(STAFF_REFUSAL)
+
+
+def access_interaction(user: Any, pk: int) -> Interaction:
+    """An interaction the user may see, or 404 (they may not know it exists)."""
+    access_interactions(user)
+    found = visible_interactions(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("There is no such interaction.")
+    return found
+
+
+def may_record(user: Any) -> bool:
+    return is_staff_member(user)
+
+
+def visible_follow_ups(user: Any) -> QuerySet[FollowUp]:
+    """The secretariat sees every follow-up; an officer those of the interactions they may see."""
+    return FollowUp.objects.filter(interaction__in=visible_interactions(user))
+
+
+def access_follow_up(user: Any, pk: int) -> FollowUp:
+    """Marking a follow-up done: its owner or the secretariat."""
+    access_interactions(user)
+    found = visible_follow_ups(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("There is no such follow-up.")
+    if not (is_secretariat(user) or found.owner_id == user.pk):
+        raise PermissionDenied("Only the owner of a follow-up or the secretariat can mark it done.")
+    return found
+
+
+def may_see_contact(user: Any, person: Person) -> bool:
+    """A contact's details (email, phone, notes): the secretariat; an officer if the person took part in an
+    interaction about their place or work areas. Never partners or the public."""
+    if is_secretariat(user):
+        return True
+    return bool(officer_place_id(user)) and visible_interactions(user).filter(people=person).exists()
+
+
+def access_contact(user: Any, pk: int) -> Person:
+    """A person's full record (contact details, every role, notes): 404 unless may_see_contact."""
+    access_interactions(user)
+    found = Person.objects.filter(pk=pk).first()
+    if found is None or not may_see_contact(user, found):
+        raise Http404("There is no such person.")
+    return found
+
+
+def visible_people(user: Any) -> QuerySet[Person]:
+    """Staff: the secretariat everyone; an officer the people with a public role and those in the interactions
+    they may see. Nobody else (the existence of a private contact is personal data too)."""
+    if is_secretariat(user):
+        return Person.objects.all()
+    if not officer_place_id(user):
+        return Person.objects.none()
+    return Person.objects.filter(Q(roles__kind__in=PUBLIC_ROLES) | Q(pk__in=contact_ids(user))).distinct()
+
+
+def contact_ids(user: Any) -> QuerySet[Any]:
+    """The ids of the people whose contact details the user may see, as a subquery."""
+    if is_secretariat(user):
+        return Person.objects.values("pk")
+    return Person.objects.filter(interactions__in=visible_interactions(user)).values("pk")
+
+
+def access_calendar(user: Any) -> None:
+    if not is_staff_member(user):
+        raise PermissionDenied(STAFF_REFUSAL)
+
+
+def sees_follow_ups(user: Any) -> bool:
+    return is_staff_member(user)

@@ -1,0 +1,211 @@
+"""Reads for engagement pages and the API: which constituencies overlap which member places (by share of
+wards, from the ONS ward lookup), and each seat's MP today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from keycities.consultations.models import Ask, AskStatus
+from keycities.network.models import Place, PlaceArea, WorkArea
+from keycities.network.queries import NETWORK
+
+from .models import Constituency, ConstituencyArea, Organisation, Person, Role, RoleKind
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A constituency's MP today (public data)."""
+
+    person_id: int
+    name: str
+    parliament_id: int | None
+    party: str
+    start: dt.date | None
+
+
+@dataclass
+class Overlap:
+    """A constituency and a member place that share wards: `wards` of the constituency's `constituency_wards`
+    are in the place's local authorities, which have `place_wards` wards in all."""
+
+    constituency: Constituency
+    place: Place
+    wards: int
+    constituency_wards: int
+    place_wards: int
+    within: list[str] = field(default_factory=list)  # local authorities the place lies within (not all of it)
+    mp: Seat | None = None
+
+    @property
+    def share_of_constituency(self) -> float:
+        return self.wards / self.constituency_wards if self.constituency_wards else 0.0
+
+    @property
+    def share_of_place(self) -> float:
+        return self.wards / self.place_wards if self.place_wards else 0.0
+
+
+def member_places(on: dt.date | None = None) -> QuerySet[Place]:
+    return Place.objects.members_of(NETWORK, on or dt.date.today()).order_by("name")
+
+
+def _areas(places: list[Place], on: dt.date) -> dict[int, list[PlaceArea]]:
+    """Each place's areas on the date, from what the page already loaded (network.queries.places prefetches them)
+    when it did."""
+    found: dict[int, list[PlaceArea]] = defaultdict(list)
+    loaded = [p for p in places if "areas" in getattr(p, "_prefetched_objects_cache", {})]
+    for p in loaded:
+        found[p.pk] = [a for a in p.areas.all() if a.holds_on(on)]
+    rest = [p for p in places if p not in loaded]
+    if rest:
+        for a in PlaceArea.objects.in_force(on).filter(place__in=rest):
+            found[a.place_id].append(a)
+    return found
+
+
+def _with_mp(rows: QuerySet[ConstituencyArea], on: dt.date) -> QuerySet[ConstituencyArea]:
+    """Each row with its constituency's MP on the date, in the same query."""
+    mp = current_mps(on).filter(constituency=OuterRef("constituency")).order_by("-start")
+    return rows.annotate(**{f"mp_{k}": Subquery(mp.values(v)[:1]) for k, v in {
+        "person_id": "person_id", "name": "person__name", "parliament_id": "person__parliament_id",
+        "party": "party", "start": "start"}.items()})  # fmt: skip
+
+
+def current_mps(on: dt.date | None = None) -> QuerySet[Role]:
+    return (Role.objects.current(on).filter(kind=RoleKind.MP)
+            .select_related("person", "constituency"))  # fmt: skip
+
+
+def overlaps(places: list[Place] | None = None, on: dt.date | None = None) -> list[Overlap]:
+    """Every (member place, constituency) pair sharing wards, place by place, most shared wards first."""
+    on = on or dt.date.today()
+    places = list(places if places is not None else member_places(on))
+    areas = _areas(places, on)
+    codes = {a.area_code for found in areas.values() for a in found}
+    rows = _with_mp(ConstituencyArea.objects.filter(area_code__in=codes).select_related("constituency"), on)
+    by_code: dict[str, list[ConstituencyArea]] = defaultdict(list)
+    mps: dict[int, Seat] = {}
+    for r in rows if codes else []:
+        by_code[r.area_code].append(r)
+        mp: Any = r  # annotated by _with_mp
+        if mp.mp_person_id:
+            mps[r.constituency_id] = Seat(mp.mp_person_id, mp.mp_name, mp.mp_parliament_id, mp.mp_party, mp.mp_start)
+    result: list[Overlap] = []
+    for place in places:
+        mine = areas.get(place.pk, [])
+        place_wards = sum(by_code[a.area_code][0].area_wards for a in mine if by_code.get(a.area_code))
+        seats: dict[int, Overlap] = {}
+        for a in mine:
+            for r in by_code.get(a.area_code, []):
+                o = seats.get(r.constituency_id)
+                if o is None:
+                    o = seats[r.constituency_id] = Overlap(r.constituency, place, 0, r.constituency.wards, place_wards,
+                                                           mp=mps.get(r.constituency_id))  # fmt: skip
+                o.wards += r.wards
+                if a.relation == "within" and a.area_name not in o.within:
+                    o.within.append(a.area_name)
+        result += sorted(seats.values(), key=lambda o: (-o.wards, o.constituency.name))
+    return result
+
+
+def places_of(constituency: Constituency, on: dt.date | None = None) -> list[Overlap]:
+    """The member places a constituency overlaps."""
+    on = on or dt.date.today()
+    codes = set(constituency.areas.values_list("area_code", flat=True))
+    places = list(member_places(on).filter(areas__area_code__in=codes).distinct())
+    return [o for o in overlaps(places, on) if o.constituency.pk == constituency.pk]
+
+
+def person_with_roles(pk: int) -> Person | None:
+    return (Person.objects.filter(pk=pk)
+            .prefetch_related(Prefetch("roles", queryset=Role.objects.select_related("organisation", "constituency")))
+            .first())  # fmt: skip
+
+
+@dataclass
+class Coverage:
+    """Which member places' MPs the group has engaged, from the interactions a user may see."""
+
+    months: tuple[int, ...]
+    by_party: list[dict[str, Any]]  # party, mps, engaged_<n> for each n in months
+    never: list[Place]  # member places none of whose MPs appears in any interaction
+    total: int
+    asks_raised: int = 0  # distinct asks raised in meetings
+    asks_with_outcome: int = 0  # of those, with a status other than "no reply"
+    departments: list[tuple[str, list[str]]] = field(default_factory=list)  # work area, departments engaged (12 months)
+    department_count: int = 0  # departments in being
+    ministers: list[tuple[str, str, dt.date]] = field(default_factory=list)  # name, post, last interaction (12 months)
+    minister_count: int = 0  # Ministers in post today
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+            31][month - 1]  # fmt: skip
+    return dt.date(year, month, min(day.day, last))
+
+
+def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12)) -> Coverage:
+    """MPs for constituencies overlapping member places (each MP once), by party: how many, and how many appear in
+    an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do."""
+    found = overlaps(on=today)
+    mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
+    last: dict[int, dt.date] = {}
+    for person_id, date in (interactions.filter(people__in=list(mps), date__lte=today)
+                            .values_list("people", "date")):  # fmt: skip
+        if person_id in mps and (person_id not in last or date > last[person_id]):
+            last[person_id] = date
+    parties: dict[str, dict[str, Any]] = {}
+    for person_id, seat in mps.items():
+        row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
+                                                     **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
+        row["mps"] += 1
+        for n in months:
+            if person_id in last and last[person_id] >= months_before(today, n):
+                row[f"engaged_{n}"] += 1
+    by_place: dict[int, list[Overlap]] = defaultdict(list)
+    for o in found:
+        by_place[o.place.pk].append(o)
+    never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
+    rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
+    year_ago = months_before(today, 12)
+    recent = interactions.filter(date__gte=year_ago, date__lte=today)
+    # A department is engaged in a work area when an interaction in it involves the department or one of its
+    # Ministers in post today.
+    ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
+    minister_dept: dict[int, set[int]] = {}
+    minister_last: dict[int, dt.date] = {}
+    for r in ministers:
+        minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
+    for person_id, date in recent.filter(people__in=list(minister_dept)).values_list("people", "date"):
+        if person_id in minister_dept and (person_id not in minister_last or date > minister_last[person_id]):
+            minister_last[person_id] = date
+    departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
+    engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
+    for org_pk, area_pk in recent.values_list("organisations", "work_areas"):
+        if org_pk in departments and area_pk:
+            engaged[area_pk].add(org_pk)
+    for person_pk, area_pk in recent.filter(people__in=list(minister_dept)).values_list("people", "work_areas"):
+        if area_pk and person_pk in minister_dept:
+            engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
+    by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
+               for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
+    seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
+                             if r.person_id in minister_last), key=lambda m: (m[2], m[0]), reverse=True)  # fmt: skip
+    raised = Ask.objects.filter(interactions__in=interactions.filter(kind="meeting", date__lte=today)).distinct()
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), raised.count(),
+                    raised.exclude(status=AskStatus.NO_REPLY).count(), by_area, len(departments), seen_ministers,
+                    len({r.person_id for r in ministers}))  # fmt: skip
+
+
+def appg() -> Organisation | None:
+    from .services import APPG
+
+    return Organisation.objects.filter(source_key=APPG).first()

@@ -1,0 +1,532 @@
+"""Writes for engagement. Each public function is one transaction; django-auditlog records every row
+(registered in apps.py).
+
+Loaders read the bundled files (data/PROVENANCE.md) and are idempotent: people are found by their UK
+Parliament member id, roles and organisations by a source key, so loading the same file again changes
+nothing, and a newer MP file ends the roles of MPs who no longer hold a seat (the day before their
+successor's start) and adds the successor, without duplicating anyone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditlog.context import disable_auditlog
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from keycities.core import erasure
+from keycities.core.errors import DataFileError
+from keycities.core.text import one_line
+
+from .models import (
+    PUBLIC_ROLES,
+    CalendarToken,
+    Constituency,
+    ConstituencyArea,
+    FollowUp,
+    Interaction,
+    Organisation,
+    OrgKind,
+    Person,
+    Role,
+    RoleKind,
+)
+
+DATA = Path(settings.BASE_DIR) / "data"
+MPS_FILE = DATA / "parliament" / "mps-2024" / "current-MPs.csv"
+LOOKUP_FILE = DATA / "ons" / "lookup-wd24-pcon24-lad24" / "WD24_PCON24_LAD24_UTLA24_UK_LU.csv"
+CFC_FILE = DATA / "centre-for-cities" / "ge2024-constituency-tool" / "2024-06-27_GE_2024_Master_Sheet_CFC.csv"
+APPG_FILE = DATA / "parliament" / "appg-register" / "key-cities.json"
+IFG_DIR = DATA / "ifg" / "ministers-database"
+
+# The Centre for Cities columns shown on an MP's page, as the file names them.
+CFC_COLUMNS = (
+    "Jobs per resident (2022)",
+    "Share of jobs in manufacturing (2022)",
+    "Share of jobs in knowledge intensive services (2022)",
+    "Share of jobs in publicly-funded services (2022)",
+    "Share of residents that have a high level (4) qualification (2021)",
+    "Share of residents that have no formal qualifications (2021)",
+    "Share of neighbourhoods in most deprived decile (2019)",
+    "Average house prices (2023)",
+    "City (PUA)",
+)
+COMMONS = "parliament:house-of-commons"
+APPG = "appg:key-cities"
+
+
+@dataclass
+class LoadReport:
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in sorted(self.counts.items()) if v) or "nothing changed"
+
+
+def _rows(path: Path, encoding: str = "utf-8-sig", skip: int = 0) -> list[dict[str, str]]:
+    with path.open(encoding=encoding, newline="") as f:
+        for _ in range(skip):
+            f.readline()
+        return list(csv.DictReader(f))
+
+
+def _need(path: Path, row: dict[str, str], number: int, *columns: str) -> None:
+    for column in columns:
+        if column not in row:
+            raise DataFileError(path, "column missing", row=number, column=column)
+        if not (row[column] or "").strip():
+            raise DataFileError(path, "empty", row=number, column=column)
+
+
+def _date(value: str) -> dt.date | None:
+    value = (value or "").strip()
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+# --- constituencies ------------------------------------------------------------------------------
+
+
+def load_constituencies(lookup: Path = LOOKUP_FILE, cfc: Path | None = CFC_FILE, report: LoadReport | None = None
+                        ) -> LoadReport:  # fmt: skip
+    """Constituencies and their ward counts per local authority, from the ONS ward lookup (a ward split
+    between two seats has a row in each); the Centre for Cities figures where the file has the seat."""
+    report = report or LoadReport()
+    rows = _rows(lookup)
+    names: dict[str, tuple[str, str]] = {}
+    per_pair: Counter[tuple[str, str]] = Counter()
+    per_la: Counter[str] = Counter()
+    la_names: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        _need(lookup, row, number, "WD24CD", "PCON24CD", "PCON24NM", "LAD24CD", "LAD24NM")
+        names[row["PCON24CD"]] = (row["PCON24NM"], row.get("PCON24NMW", "") or "")
+        per_pair[(row["PCON24CD"], row["LAD24CD"])] += 1
+        per_la[row["LAD24CD"]] += 1
+        la_names[row["LAD24CD"]] = row["LAD24NM"]
+    figures: dict[str, dict[str, str]] = {}
+    if cfc is not None and cfc.exists():
+        # Row 1 is a note, row 2 the header; the file is Windows-1252. The last rows are averages for groups
+        # of seats ("City", "Deep rural") and blank lines, without a code: they are not constituencies.
+        for row in _rows(cfc, encoding="cp1252", skip=1):
+            if "PCON25CD" not in row:
+                raise DataFileError(cfc, "column missing", row=2, column="PCON25CD")
+            if not (row["PCON25CD"] or "").strip():
+                continue
+            figures[row["PCON25CD"].strip()] = {c: (row.get(c) or "").strip() for c in CFC_COLUMNS}
+    with transaction.atomic():
+        wards = Counter[str]()
+        for (code, _la), n in per_pair.items():
+            wards[code] += n
+        existing = {c.code: c for c in Constituency.objects.all()}
+        for code, (name, name_cy) in sorted(names.items()):
+            values = {"name": name, "name_cy": name_cy, "wards": wards[code], "cfc_figures": figures.get(code, {})}
+            found = existing.get(code)
+            if found is None:
+                existing[code] = Constituency.objects.create(code=code, **values)
+                report.counts["constituencies added"] += 1
+            elif any(getattr(found, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(found, k, v)
+                found.save()
+                report.counts["constituencies updated"] += 1
+        have = {(a.constituency.code, a.area_code): a for a in ConstituencyArea.objects.select_related("constituency")}
+        for (code, la), n in sorted(per_pair.items()):
+            link = have.pop((code, la), None)
+            if link is None:
+                ConstituencyArea.objects.create(constituency=existing[code], area_code=la, area_name=la_names[la],
+                                                wards=n, area_wards=per_la[la])  # fmt: skip
+                report.counts["constituency areas added"] += 1
+            elif (link.wards, link.area_wards, link.area_name) != (n, per_la[la], la_names[la]):
+                link.wards, link.area_wards, link.area_name = n, per_la[la], la_names[la]
+                link.save()
+        for gone in have.values():
+            gone.delete()
+            report.counts["constituency areas removed"] += 1
+    return report
+
+
+# --- MPs -----------------------------------------------------------------------------------------
+
+
+def _commons() -> Organisation:
+    found, _ = Organisation.objects.get_or_create(
+        source_key=COMMONS, defaults={"name": "House of Commons", "kind": OrgKind.PARLIAMENT}
+    )
+    return found
+
+
+def _person(parliament_id: int, name: str, twfy_url: str = "") -> tuple[Person, bool]:
+    person = Person.objects.filter(parliament_id=parliament_id).first()
+    if person is None:
+        return Person.objects.create(parliament_id=parliament_id, name=name, twfy_url=twfy_url), True
+    changed = False
+    if name and person.name != name:
+        person.name, changed = name, True
+    if twfy_url and person.twfy_url != twfy_url:
+        person.twfy_url, changed = twfy_url, True
+    if changed:
+        person.save()
+    return person, False
+
+
+def load_mps(path: Path = MPS_FILE, report: LoadReport | None = None, today: dt.date | None = None) -> LoadReport:
+    """One MP per constituency, as the file says. A seat whose MP changed: the old role ends the day before the
+    new MP's start (or yesterday, if the file gives no start) and a new role begins."""
+    report = report or LoadReport()
+    today = today or timezone.localdate()
+    rows = _rows(path)
+    for number, row in enumerate(rows, start=2):
+        _need(path, row, number, "PCON24CD", "MP", "ID", "Party name")
+        if not row["ID"].strip().isdigit():
+            raise DataFileError(path, "not a member id", row=number, column="ID")
+    with transaction.atomic():
+        commons = _commons()
+        seats = {c.code: c for c in Constituency.objects.all()}
+        for number, row in enumerate(rows, start=2):
+            seat = seats.get(row["PCON24CD"].strip())
+            if seat is None:
+                raise DataFileError(path, "not a constituency in the ONS lookup", row=number, column="PCON24CD")
+            person, added = _person(int(row["ID"]), row["MP"].strip(), row.get("TheyWorkForYou URI", "").strip())
+            report.counts["people added"] += added
+            start = _date(row.get("Start date", ""))
+            party = row["Party name"].strip()
+            current = Role.objects.filter(kind=RoleKind.MP, constituency=seat, end__isnull=True).first()
+            if current is not None and current.person_id == person.pk and current.party == party:
+                continue
+            if current is not None:
+                current.end = (
+                    (start - dt.timedelta(days=1))
+                    if start and current.person_id != person.pk
+                    else (today - dt.timedelta(days=1))
+                )
+                current.save()
+                report.counts["MP roles ended"] += 1
+                if current.person_id == person.pk:  # a change of party: the new role starts today
+                    start = today
+            Role.objects.create(person=person, kind=RoleKind.MP, constituency=seat, organisation=commons, party=party,
+                                start=start, title=f"MP for {seat.name}",
+                                source=f"{path.name}, row {number}")  # fmt: skip
+            report.counts["MP roles added"] += 1
+    return report
+
+
+# --- the APPG --------------------------------------------------------------------------------------
+
+
+def load_appg(path: Path = APPG_FILE, report: LoadReport | None = None) -> LoadReport:
+    """The Key Cities APPG and its officers (register of All-Party Parliamentary Groups, via mySociety)."""
+    report = report or LoadReport()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for i, officer in enumerate(data.get("officers", []), start=1):
+        for key in ("role", "name", "mnis_id"):
+            if not str(officer.get(key) or "").strip():
+                raise DataFileError(path, "empty", row=i, column=f"officers.{key}")
+    with transaction.atomic():
+        group, created = Organisation.objects.update_or_create(
+            source_key=APPG, defaults={"name": data["title"], "kind": OrgKind.PARLIAMENT, "parent": _commons(),
+                                       "abbreviation": "APPG", "description": data.get("purpose", ""),
+                                       "website": (data.get("contact_details", {}).get("website") or {}).get("url", ""),
+                                       "source": data.get("source_url", "")})  # fmt: skip
+        report.counts["organisations added"] += created
+        listed = set()
+        for officer in data.get("officers", []):
+            person, added = _person(int(officer["mnis_id"]), officer["name"].strip())
+            report.counts["people added"] += added
+            key = f"{APPG}:{officer['mnis_id']}:{officer['role']}"[:120]
+            listed.add(key)
+            end = timezone.localdate() if officer.get("removed") else None
+            _role, made = Role.objects.update_or_create(
+                source_key=key, defaults={"person": person, "kind": RoleKind.APPG_OFFICER, "organisation": group,
+                                          "title": officer["role"], "party": officer.get("party", ""), "end": end,
+                                          "source": f"{data.get('source_url', path.name)}"})  # fmt: skip
+            report.counts["APPG roles added"] += made
+        for stale in Role.objects.filter(kind=RoleKind.APPG_OFFICER, organisation=group, end__isnull=True).exclude(
+                source_key__in=listed):  # fmt: skip
+            stale.end = timezone.localdate()
+            stale.save()
+    return report
+
+
+# --- departments and Ministers (Institute for Government Ministers Database) ---------------------------
+
+
+def load_ministers(folder: Path = IFG_DIR, report: LoadReport | None = None) -> LoadReport:
+    """Departments in being (no end date) and the ministerial appointments still held in the IfG snapshot."""
+    report = report or LoadReport()
+    orgs = _rows(folder / "organisation.csv")
+    posts = {r["id"]: r for r in _rows(folder / "post.csv")}
+    people: dict[str, dict[str, str]] = {}
+    for r in _rows(folder / "person.csv"):
+        if not r.get("end_date") or r["id"] not in people:  # the row without an end date is the current name
+            people[r["id"]] = r
+    appointments = [r for r in _rows(folder / "appointment.csv") if not (r.get("end_date") or "").strip()]
+    with transaction.atomic():
+        departments: dict[str, Organisation] = {}
+        for number, r in enumerate(orgs, start=2):
+            _need(folder / "organisation.csv", r, number, "id", "name")
+            if (r.get("end_date") or "").strip():
+                continue
+            dept, created = Organisation.objects.update_or_create(
+                source_key=f"ifg-organisation:{r['id']}",
+                defaults={"name": r["name"].strip(), "kind": OrgKind.DEPARTMENT,
+                          "abbreviation": (r.get("short_name") or "").strip(), "start": _date(r.get("start_date", ""))},
+            )  # fmt: skip
+            departments[r["id"]] = dept
+            report.counts["departments added"] += created
+        held = set()
+        for number, a in enumerate(appointments, start=2):
+            post = posts.get(a["post_id"])
+            who = people.get(a["person_id"])
+            if post is None or who is None:
+                raise DataFileError(folder / "appointment.csv", "unknown post or person", row=number, column="post_id")
+            department = departments.get(post.get("organisation_id", ""))
+            pid = (who.get("id_parliament") or "").strip()
+            if pid:
+                person, added = _person(int(float(pid)), (who.get("display_name") or who["name"]).strip())
+            else:
+                person, added = Person.objects.get_or_create(name=(who.get("display_name") or who["name"]).strip(),
+                                                             parliament_id=None)  # fmt: skip
+            report.counts["people added"] += added
+            key = f"ifg-appointment:{a['id']}"
+            held.add(key)
+            _role, made = Role.objects.update_or_create(
+                source_key=key, defaults={"person": person, "kind": RoleKind.MINISTER, "organisation": department,
+                                          "title": (post.get("display_name") or post["name"]).strip(),
+                                          "start": _date(a.get("start_date", "")), "end": None,
+                                          "source": "Institute for Government Ministers Database"})  # fmt: skip
+            report.counts["Minister roles added"] += made
+        for ended in Role.objects.filter(kind=RoleKind.MINISTER, end__isnull=True, source_key__startswith="ifg-"
+                                         ).exclude(source_key__in=held):  # fmt: skip
+            ended.end = timezone.localdate()
+            ended.save()
+            report.counts["Minister roles ended"] += 1
+    return report
+
+
+def load_engagement(*, lookup: Path = LOOKUP_FILE, mps: Path = MPS_FILE, cfc: Path | None = CFC_FILE,
+                    appg: Path = APPG_FILE, ifg: Path | None = IFG_DIR) -> LoadReport:  # fmt: skip
+    """Everything the bundled files hold, in one transaction: a bad file changes nothing."""
+    report = LoadReport()
+    with transaction.atomic():
+        load_constituencies(lookup, cfc, report)
+        load_mps(mps, report)
+        load_appg(appg, report)
+        if ifg is not None and ifg.exists():
+            load_ministers(ifg, report)
+    return report
+
+
+# --- interactions and follow-ups -----------------------------------------------------------------------
+
+
+def record_interaction(data: dict[str, Any], *, by: Any, follow_up: dict[str, Any] | None = None) -> Interaction:
+    """An interaction and, if given, its follow-up (text, owner, due)."""
+    with transaction.atomic():
+        interaction = Interaction.objects.create(
+            kind=data["kind"], date=data["date"], title=one_line(data["title"]), summary=data.get("summary", ""),
+            private_notes=data.get("private_notes", ""), created_by=by if getattr(by, "is_authenticated", False)
+            else None)  # fmt: skip
+        for name in ("people", "organisations", "places", "work_areas", "asks"):
+            if data.get(name):
+                getattr(interaction, name).set(data[name])
+        if follow_up and follow_up.get("text"):
+            FollowUp.objects.create(interaction=interaction, text=one_line(follow_up["text"]),
+                                    owner=follow_up["owner"], due=follow_up["due"])  # fmt: skip
+    return interaction
+
+
+def complete_follow_up(follow_up: FollowUp, *, by: Any) -> FollowUp:
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if locked.done_at is None:
+            locked.done_at = timezone.now()
+            locked.save(update_fields=["done_at"])
+    return locked
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_follow_up_digests(today: dt.date | None = None) -> int:
+    """Email each owner their open follow-ups due today or overdue (one email per owner). Returns emails sent."""
+    today = today or timezone.localdate()
+    by_owner: dict[Any, list[FollowUp]] = defaultdict(list)
+    due = FollowUp.objects.filter(done_at__isnull=True, due__lte=today, owner__is_active=True)
+    for f in due.select_related("owner", "interaction").order_by("owner_id", "due", "pk"):
+        by_owner[f.owner].append(f)
+    sent = 0
+    with transaction.atomic():
+        for owner, items in by_owner.items():
+            if not owner.email:
+                continue
+            rows = [{"text": f.text, "due": f.due, "days": (today - f.due).days, "interaction": f.interaction.title,
+                     "url": absolute(f.interaction.get_absolute_url())} for f in items]  # fmt: skip
+            context = {"rows": rows, "today": today, "url": absolute("/engagement/follow-ups/")}
+            body = render_to_string("engagement/email/digest.txt", context)
+            send_mail(one_line(f"Key Cities Hub: {len(items)} follow-ups due or overdue"), body, None, [owner.email])
+            sent += 1
+    return sent
+
+
+def new_calendar_token(user: Any) -> str:
+    """A new private feed address for the user; the old one stops working. Returns the key (shown once)."""
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        CalendarToken.objects.filter(user=user).delete()
+        CalendarToken.objects.create(user=user, key_hash=CalendarToken.hash(key))
+    return key
+
+
+def revoke_calendar_token(user: Any) -> None:
+    with transaction.atomic():
+        CalendarToken.objects.filter(user=user).delete()
+
+
+# --- people's data (keycities/core/erasure.py) --------------------------------------------------------------
+
+
+def _theirs(person: erasure.Person) -> Iterable[Person]:
+    return Person.objects.filter(email__iexact=person.email) if person.email else Person.objects.none()
+
+
+def find_person(person: erasure.Person) -> None:
+    for p in _theirs(person):
+        person.names.add(p.name)
+        person.rows += [p, *p.roles.all()]
+
+
+def erase_for_person(person: erasure.Person, by: Any) -> int:
+    """A contact's record: their contact details and notes go; a person with a public role (MP, Minister,
+    APPG officer) keeps that public role and name, everyone else is deleted with their roles. Their name is
+    removed from interactions' summaries and notes."""
+    count = 0
+    needles = person.needles
+    with disable_auditlog():
+        for p in Person.objects.filter(pk__in=[x.pk for x in _theirs(person)]).select_for_update():
+            if p.roles.public().exists():
+                p.email, p.phone, p.notes = "", "", ""
+                p.roles.exclude(kind__in=PUBLIC_ROLES).delete()
+                p.save()
+            else:
+                p.delete()
+            count += 1
+        for i in Interaction.objects.filter(erasure.contains_any(["title", "summary", "private_notes"], needles)):
+            i.title = erasure.redact(i.title, needles)
+            i.summary = erasure.redact(i.summary, needles)
+            i.private_notes = erasure.redact(i.private_notes, needles)
+            i.save(update_fields=["title", "summary", "private_notes"])
+    return count
+
+
+def export_for_person(person: erasure.Person) -> dict[str, Any]:
+    return {"engagement_contacts": [{
+        "name": p.name, "email": p.email, "phone": p.phone, "notes": p.notes,
+        "roles": [{"role": r.get_kind_display(), "title": r.title, "organisation": str(r.organisation or ""),
+                   "start": r.start.isoformat() if r.start else None, "end": r.end.isoformat() if r.end else None}
+                  for r in p.roles.select_related("organisation")],
+        "interactions": [{"date": i.date.isoformat(), "title": i.title} for i in p.interactions.all()],
+    } for p in _theirs(person)]}  # fmt: skip
+
+
+# --- contacts from a CSV file (staff) -------------------------------------------------------------------
+
+CONTACT_COLUMNS = ("name", "email", "phone", "organisation", "organisation_type", "role", "title", "start")
+CONTACT_ROLES = {RoleKind.JOURNALIST.value, RoleKind.CONTACT.value}
+
+
+class ImportError_(Exception):
+    """A contacts file was refused: every problem, each with its row and column."""
+
+    def __init__(self, problems: list[tuple[int, str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"row {r}, column {c!r}: {m}" for r, c, m in problems))
+
+
+def import_contacts(text: str, *, by: Any) -> int:
+    """People who are not MPs or Ministers (journalists, contacts at partners), with their organisation, from
+    CSV with the columns CONTACT_COLUMNS (`start` as YYYY-MM-DD, optional). All or nothing: any problem refuses
+    the whole file, naming each row and column. A person already known by their email is not added again."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in ("name", "organisation", "organisation_type", "role") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportError_([(1, c, "column missing") for c in missing])
+    problems: list[tuple[int, str, str]] = []
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        row = {k: one_line(v or "") for k, v in row.items() if k}
+        for column in ("name", "organisation", "organisation_type", "role"):
+            if not row.get(column):
+                problems.append((number, column, "empty"))
+        if row.get("organisation_type") and row["organisation_type"] not in OrgKind.values:
+            problems.append((number, "organisation_type", f"one of {', '.join(OrgKind.values)}"))
+        if row.get("role") and row["role"] not in CONTACT_ROLES:
+            problems.append((number, "role", f"one of {', '.join(sorted(CONTACT_ROLES))}"))
+        if row.get("email"):
+            try:
+                validate_email(row["email"])
+            except ValidationError:
+                problems.append((number, "email", "not an email address"))
+        if row.get("start"):
+            try:
+                row["start_date"] = dt.date.fromisoformat(row["start"])
+            except ValueError:
+                problems.append((number, "start", "not a date like 2026-03-31"))
+        rows.append(row)
+    if problems:
+        raise ImportError_(problems)
+    with transaction.atomic():
+        for row in rows:
+            org, _ = Organisation.objects.get_or_create(name=row["organisation"],
+                                                        defaults={"kind": row["organisation_type"]})  # fmt: skip
+            person = Person.objects.filter(email__iexact=row["email"]).first() if row.get("email") else None
+            if person is None:
+                person = Person.objects.create(name=row["name"], email=row.get("email", ""),
+                                               phone=row.get("phone", ""))  # fmt: skip
+            Role.objects.get_or_create(person=person, kind=row["role"], organisation=org, title=row.get("title", ""),
+                                       defaults={"start": row.get("start_date"), "source": "CSV import"})  # fmt: skip
+    return len(rows)
+
+
+def merge_people(keep: Person, duplicates: Iterable[Person], *, by: Any) -> Person:
+    """Merge duplicate records of one person into `keep`: their roles and interactions move to `keep`, missing
+    details are filled from them, and `keep`'s notes say what was merged; the duplicates are then deleted. The
+    audit log keeps every change, the deleted records included."""
+    with transaction.atomic():
+        keep = Person.objects.select_for_update().get(pk=keep.pk)
+        merged = []
+        for dup in Person.objects.select_for_update().filter(pk__in=[d.pk for d in duplicates]).exclude(pk=keep.pk):
+            Role.objects.filter(person=dup).update(person=keep)
+            for interaction in dup.interactions.all():
+                interaction.people.add(keep)
+            parliament_id, dup.parliament_id = dup.parliament_id, None
+            if parliament_id and not keep.parliament_id:
+                dup.save(update_fields=["parliament_id"])  # free the unique id before keep takes it
+                keep.parliament_id = parliament_id
+            for name in ("email", "phone", "twfy_url"):
+                if not getattr(keep, name) and getattr(dup, name):
+                    setattr(keep, name, getattr(dup, name))
+            if dup.notes:
+                keep.notes = f"{keep.notes}\n{dup.notes}".strip()
+            merged.append(f"{dup.name} (#{dup.pk})")
+            dup.delete()
+        if merged:
+            stamp = timezone.localdate().isoformat()
+            keep.notes = f"{keep.notes}\nMerged {stamp}: {', '.join(merged)}.".strip()
+            keep.save()
+    return keep

@@ -1,0 +1,67 @@
+"""Expected statuses for engagement: public MP pages and the Parliament list; the staff's interactions,
+follow-ups and calendar.
+
+`interaction` is about Bradford (the officer's place) with a follow-up the officer owns; Hull's officer
+(other_officer) may not see it. `contact` is a person with no public role."""
+
+import datetime as dt
+
+from keycities.tests.access import EVERYONE, SECRETARIAT, SIGN_IN, STAFF, Row, World, expect
+
+NOWHERE = expect(404, 404, 404, 404, 404)
+BRADFORD = expect(SIGN_IN, 403, 200, 404, 200)
+OWNER = expect(SIGN_IN, 403, 302, 404, 302)
+ALL_STAFF_POST = expect(SIGN_IN, 403, 405, 405, 405)
+
+
+def build(world: World) -> None:
+    from keycities.engagement import services
+    from keycities.engagement.models import Person
+    from keycities.engagement.tests import extracts
+    from keycities.network.models import Place
+
+    extracts.load()
+    officer, secretariat = world["users"]["officer"], world["users"]["secretariat"]
+    mp = Person.objects.get(parliament_id=4396)  # Rebecca Long Bailey, MP for Salford
+    contact = Person.objects.create(name="Asha Patel", email="asha.patel@example.test")
+    world["mp"], world["contact"] = mp, contact
+    world["interaction"] = services.record_interaction(
+        {"kind": "meeting", "date": dt.date(2026, 3, 2), "title": "Skills devolution", "people": [mp, contact],
+         "places": [Place.objects.get(slug="bradford")]},
+        by=secretariat, follow_up={"text": "Send the skills briefing", "owner": officer, "due": dt.date(2026, 3, 9)},
+    )  # fmt: skip
+    world["follow_up"] = world["interaction"].follow_ups.get()
+    world["calendar_key"] = services.new_calendar_token(officer)
+
+
+ROWS = [
+    Row("engagement:parliament", EVERYONE),
+    Row("engagement:appg", EVERYONE),
+    Row("engagement:mp", EVERYONE, kwargs=lambda w: {"pk": w["mp"].pk}),
+    Row("engagement:mp", NOWHERE, kwargs=lambda w: {"pk": w["contact"].pk}, label="a contact, not public"),
+    Row("engagement:person", BRADFORD, kwargs=lambda w: {"pk": w["contact"].pk}),
+    Row("engagement:interactions", STAFF),
+    Row("engagement:interaction-new", STAFF),
+    Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),
+    Row("engagement:interaction", BRADFORD, kwargs=lambda w: {"pk": w["interaction"].pk}),
+    Row("engagement:import-contacts", SECRETARIAT),
+    Row("engagement:import-contacts", SECRETARIAT, method="POST", data={}, label="no file"),
+    Row("engagement:coverage", STAFF),
+    Row("engagement:coverage-csv", STAFF),
+    Row("engagement:follow-ups", STAFF),
+    Row("engagement:follow-up-done", OWNER, method="POST", kwargs=lambda w: {"pk": w["follow_up"].pk}),
+    Row("engagement:follow-up-done", ALL_STAFF_POST, kwargs=lambda w: {"pk": w["follow_up"].pk}, label="POST only"),
+    Row("engagement:calendar", STAFF),
+    Row("engagement:calendar", STAFF, method="POST", data={"action": "new"}, label="new address"),
+    Row("engagement:calendar-feed", EVERYONE, kwargs=lambda w: {"key": w["calendar_key"]}),
+    Row("engagement:calendar-feed", NOWHERE, kwargs={"key": "not-a-key"}, label="wrong key"),
+    Row("api:list_mps", EVERYONE),
+    Row("api:list_mps", EVERYONE, query="place=salford&format=csv", label="csv"),
+    Row("api:list_people", expect(401, 403, 200, 200, 200)),
+    Row("api:list_people", expect(401, 403, 200, 200, 200), query="format=csv&q=Long", label="csv"),
+    Row("api:list_organisations", expect(401, 403, 200, 200, 200)),
+    Row("api:list_organisations", expect(401, 403, 200, 200, 200), query="format=csv", label="csv"),
+    Row("api:engagement_coverage", expect(401, 403, 200, 200, 200)),
+    Row("api:list_interactions", expect(401, 403, 200, 200, 200)),
+    Row("api:list_interactions", expect(401, 403, 200, 200, 200), query="format=csv", label="csv"),
+]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "engagement"
+
+urlpatterns = [
+    path("parliament/", views.parliament, name="parliament"),
+    path("parliament/people/<int:pk>/", views.mp, name="mp"),
+    path("parliament/appg/", views.appg, name="appg"),
+    path("engagement/people/<int:pk>/", views.person, name="person"),
+    path("engagement/interactions/", views.interactions, name="interactions"),
+    path("engagement/interactions/new/", views.interaction_new, name="interaction-new"),
+    path("engagement/interactions/<int:pk>/", views.interaction, name="interaction"),
+    path("engagement/contacts/import/", views.import_contacts, name="import-contacts"),
+    path("engagement/coverage/", views.coverage, name="coverage"),
+    path("engagement/coverage.csv", views.coverage_csv, name="coverage-csv"),
+    path("engagement/follow-ups/", views.follow_ups, name="follow-ups"),
+    path("engagement/follow-ups/<int:pk>/done/", views.follow_up_done, name="follow-up-done"),
+    path("engagement/calendar/", views.calendar, name="calendar"),
+    path("engagement/calendar/<str:key>.ics", views.calendar_feed, name="calendar-feed"),
+]

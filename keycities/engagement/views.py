@@ -1,0 +1,211 @@
+"""Engagement pages: public MP pages and the member places' Parliament list; the staff's interactions,
+follow-ups and calendar feed. Each view: one gate, one policy call, one query, one presenter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from keycities.accounts.policy import is_secretariat, secretariat_only, staff_only
+from keycities.core import charts
+from keycities.core.access import personal, public
+from keycities.core.api import csv_response
+from keycities.core.work import due_detail
+
+from . import policy, presenters, queries, services
+from .forms import ContactsImportForm, InteractionForm
+from .models import CalendarToken, FollowUp, RoleKind
+
+
+@public
+def parliament(request: HttpRequest) -> HttpResponse:
+    """Every member place's constituencies and MPs, by share of wards."""
+    by_place: dict[str, list] = {}
+    for o in queries.overlaps():
+        by_place.setdefault(o.place.name, []).append(o)
+    return render(request, "engagement/parliament.html", {"by_place": by_place})
+
+
+@public
+def appg(request: HttpRequest) -> HttpResponse:
+    """The Key Cities APPG: its registered purpose and its officers today (public data)."""
+    group = queries.appg()
+    if group is None:
+        raise Http404("The APPG has not been loaded.")
+    officers = list(group.roles.current().select_related("person").order_by("pk"))
+    return render(request, "engagement/appg.html", {"group": group, "officers": officers})
+
+
+@public
+def mp(request: HttpRequest, pk: int) -> HttpResponse:
+    person = queries.person_with_roles(pk)
+    if person is None or not any(r.is_public for r in person.roles.all()):
+        raise Http404("There is no such MP or Minister.")
+    roles = [r for r in person.roles.all() if r.is_public]
+    seats = [r for r in roles if r.kind == RoleKind.MP and r.end is None and r.constituency]
+    places = [o for r in seats if r.constituency for o in queries.places_of(r.constituency)]
+    interactions = None
+    if policy.sees_interactions(request.user):
+        interactions = list(policy.visible_interactions(request.user).filter(people=person).order_by("-date")[:50])
+    return render(request, "engagement/mp.html", {
+        "person": person, "roles": roles, "seats": seats, "places": places, "interactions": interactions,
+        "contact": policy.may_see_contact(request.user, person) and (person.email or person.phone),
+    })  # fmt: skip
+
+
+@staff_only
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contact's record, personal data included, for those policy.may_see_contact allows."""
+    found = policy.access_contact(request.user, pk)
+    return render(request, "engagement/person.html", {
+        "person": found, "roles": list(found.roles.select_related("organisation", "constituency")),
+        "interactions": list(policy.visible_interactions(request.user).filter(people=found).order_by("-date")[:50]),
+    })  # fmt: skip
+
+
+@staff_only
+def interactions(request: HttpRequest) -> HttpResponse:
+    policy.access_interactions(request.user)
+    found = (policy.visible_interactions(request.user).prefetch_related("people", "organisations", "places")
+             .order_by("-date", "-pk")[:200])  # fmt: skip
+    return render(
+        request,
+        "engagement/interactions.html",
+        {
+            "interactions": found,
+            "can_record": policy.may_record(request.user),
+            "can_import": is_secretariat(request.user),
+        },
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def interaction_new(request: HttpRequest) -> HttpResponse:
+    policy.access_interactions(request.user)
+    form = InteractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = services.record_interaction(form.interaction(), by=request.user, follow_up=form.follow_up_data())
+        return redirect(made.get_absolute_url())
+    return render(request, "engagement/interaction_form.html", {"form": form})
+
+
+@staff_only
+def interaction(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.access_interaction(request.user, pk)
+    return render(request, "engagement/interaction.html", {
+        "i": found, "people": list(found.people.all()), "organisations": list(found.organisations.all()),
+        "places": list(found.places.all()), "work_areas": list(found.work_areas.all()),
+        "asks": list(found.asks.all()),
+        "follow_ups": list(found.follow_ups.select_related("owner")), "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+def _coverage(request: HttpRequest) -> queries.Coverage:
+    policy.access_interactions(request.user)
+    return queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
+
+
+@staff_only
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never."""
+    found = _coverage(request)
+    bars = [(r["party"], 100 * r["engaged_12"] / r["mps"]) for r in found.by_party if r["mps"]]
+    chart = charts.bar_chart(_("Share of member places’ MPs engaged in the last 12 months, by party"), bars,
+                             unit="%", label=_("Party")) if bars else None  # fmt: skip
+    return render(request, "engagement/coverage.html", {"c": found, "chart": chart,
+                                                        "everyone": is_secretariat(request.user)})  # fmt: skip
+
+
+@staff_only
+def coverage_csv(request: HttpRequest) -> HttpResponse:
+    found = _coverage(request)
+    header = ["party", "mps", *(f"engaged_last_{n}_months" for n in found.months)]
+    rows = ([r["party"], r["mps"], *(r[f"engaged_{n}"] for n in found.months)] for r in found.by_party)
+    return csv_response("mp-coverage.csv", header, rows)
+
+
+@secretariat_only
+@require_http_methods(["GET", "POST"])
+def import_contacts(request: HttpRequest) -> HttpResponse:
+    """The secretariat adds journalists and contacts at partners from a CSV file; any problem refuses it all."""
+    form = ContactsImportForm(request.POST or None, request.FILES or None)
+    problems: list[tuple[int, str, str]] = []
+    done = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.import_contacts(form.cleaned_data["file"].read().decode("utf-8-sig", errors="replace"),
+                                            by=request.user)  # fmt: skip
+        except services.ImportError_ as exc:
+            problems = exc.problems
+    return render(request, "engagement/import.html", {"form": form, "problems": problems, "done": done,
+                                                      "columns": services.CONTACT_COLUMNS})  # fmt: skip
+
+
+@staff_only
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    policy.access_interactions(request.user)
+    today = timezone.localdate()
+    mine = FollowUp.objects.filter(owner=request.user.pk, done_at__isnull=True).select_related("interaction")
+    overdue = policy.visible_follow_ups(request.user).filter(done_at__isnull=True, due__lt=today)
+    return render(request, "engagement/follow_ups.html", {
+        "mine": [(f, *presenters_due(f, today)) for f in mine.order_by("due", "pk")],
+        "overdue": [(f, *presenters_due(f, today)) for f in overdue.select_related("owner", "interaction")
+                    .order_by("due", "pk")[:200]],
+        "everyone": is_secretariat(request.user),
+    })  # fmt: skip
+
+
+def presenters_due(f: FollowUp, today: dt.date) -> tuple[str, bool]:
+    return due_detail(f.due, today)
+
+
+@staff_only
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.access_follow_up(request.user, pk)
+    services.complete_follow_up(found, by=request.user)
+    return redirect(reverse("engagement:follow-ups"))
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The user's private calendar address: make a new one (the old one stops working) or revoke it."""
+    policy.access_calendar(request.user)
+    key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_calendar_token(request.user)
+        else:
+            key = services.new_calendar_token(request.user)
+    has = CalendarToken.objects.filter(user=request.user.pk).exists()
+    feed = request.build_absolute_uri(reverse("engagement:calendar-feed", args=[key])) if key else None
+    return render(request, "engagement/calendar.html", {"feed": feed, "has": has})
+
+
+@public
+@personal
+def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """A user's meetings and follow-ups as iCalendar, for whoever holds the unguessable address."""
+    token = CalendarToken.objects.select_related("user").filter(key_hash=CalendarToken.hash(key),
+                                                                user__is_active=True).first()  # fmt: skip
+    if token is None:
+        raise Http404("There is no such calendar.")
+    user = token.user
+    events = [{"uid": f"follow-up-{f.pk}@keycities-hub", "date": f.due, "summary": _("Follow-up: %(text)s") % {
+        "text": f.text}, "description": f.interaction.title, "url": request.build_absolute_uri(
+        f.interaction.get_absolute_url())} for f in user.follow_ups.filter(done_at__isnull=True)
+        .select_related("interaction")]  # fmt: skip
+    meetings = policy.visible_interactions(user).filter(kind="meeting", date__gte=timezone.localdate()
+                                                        - dt.timedelta(days=365))  # fmt: skip
+    events += [{"uid": f"interaction-{i.pk}@keycities-hub", "date": i.date, "summary": i.title,
+                "url": request.build_absolute_uri(i.get_absolute_url())} for i in meetings]  # fmt: skip
+    body = presenters.calendar(events, stamp=timezone.now(), name=_("Key Cities Hub: meetings and follow-ups"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
