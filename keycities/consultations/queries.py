@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,10 +161,14 @@ def ledger(asks: QuerySet[Ask], *, department: str = "", work_area: str = "", st
 
 
 def departments() -> list[str]:
-    """The departments asks have been made of, and the UK Government departments consulted: what an ask's
-    department is chosen from (any other can still be typed)."""
+    """What an ask's department is chosen from (any other can still be typed): the government departments in
+    the organisations list (engagement), those asks have been made of, and those that consulted us."""
     consulted = Consultation.objects.filter(body_type="uk-government").values_list("body_name", flat=True)
-    return sorted(set(Ask.objects.values_list("department", flat=True)) | set(consulted))
+    found = set(Ask.objects.values_list("department", flat=True)) | set(consulted)
+    if apps.is_installed("keycities.engagement"):  # the organisations list: every government department
+        organisation = apps.get_model("engagement", "Organisation")
+        found |= set(organisation.objects.filter(kind="department").values_list("name", flat=True))
+    return sorted(found)
 
 
 def public_stage(c: Consultation) -> str:

@@ -135,3 +135,9 @@ def test_an_asks_department_is_chosen_from_those_already_used(ledger: dict, offi
     options = re.findall(r'<option value="([^"]+)">', page.split('<datalist id="id_department-options">')[1]
                          .split("</datalist>")[0])  # fmt: skip
     assert options == ["Department for Education", "HM Treasury"]  # asks' departments and those consulting
+    from keycities.engagement.models import Organisation
+
+    Organisation.objects.create(name="Department for Transport", kind="department")
+    Organisation.objects.create(name="BBC Radio Leeds", kind="media")
+    page = signed_in(officer).get(f"/consultations/{c.pk}/asks/").content.decode()
+    assert '<option value="Department for Transport">' in page and "BBC Radio Leeds" not in page
