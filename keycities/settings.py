@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "keycities.claims",
     "keycities.proposals",
     "keycities.consultations",
+    "keycities.briefings",
 ]
 
 MIDDLEWARE = [

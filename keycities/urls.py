@@ -22,6 +22,7 @@ urlpatterns = [
         path("", include("keycities.claims.urls")),
         path("", include("keycities.proposals.urls")),
         path("", include("keycities.consultations.urls")),
+        path("", include("keycities.briefings.urls")),
         path("account/", include("keycities.accounts.urls")),
         prefix_default_language=False,
     ),
