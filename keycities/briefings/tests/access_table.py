@@ -36,10 +36,15 @@ ROWS = [
     Row("briefings:download", STAFF_ONLY, kwargs=issue("private_issue", fmt="pdf"), label="a place's pack, pdf"),
     Row("briefings:packs", SECRETARIAT),
     Row("briefings:edit", SECRETARIAT, kwargs=lambda w: {"pk": w["private_issue"].pack_id}),
-    Row("briefings:issue-now", expect(SIGN_IN, 403, 403, 403, 302), method="POST",
-        kwargs=lambda w: {"pk": w["public_issue"].pack_id}),  # fmt: skip
+    Row(
+        "briefings:issue-now",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        kwargs=lambda w: {"pk": w["public_issue"].pack_id},
+    ),
     Row("api:list_briefings", EVERYONE),
     Row("api:get_briefing", EVERYONE, kwargs=lambda w: {"issue_id": w["public_issue"].pk}),
-    Row("api:get_briefing", API_STAFF_ONLY, kwargs=lambda w: {"issue_id": w["private_issue"].pk},
-        label="a place's pack"),  # fmt: skip
+    Row(
+        "api:get_briefing", API_STAFF_ONLY, kwargs=lambda w: {"issue_id": w["private_issue"].pk}, label="a place's pack"
+    ),
 ]
