@@ -89,11 +89,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     editing = None
     if request.method == "POST":
         if "delete" in request.POST:
-            section = pack.sections.filter(pk=request.POST.get("delete")).first()
+            chosen = request.POST.get("delete", "")
+            section = pack.sections.filter(pk=int(chosen)).first() if chosen.isdigit() else None
             if section:
                 services.delete_section(section, by=request.user)
             return redirect("briefings:edit", pk=pack.pk)
-        editing = pack.sections.filter(pk=request.POST.get("section") or 0).first()
+        chosen = request.POST.get("section", "")
+        editing = pack.sections.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         if form.is_valid():
             try:
                 services.save_section(pack, form.cleaned_data["heading"], form.cleaned_data["body"],
