@@ -95,7 +95,8 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
     if single:
         head += [places[0].region_name, _("United Kingdom")]
     rows = []
-    profiles = {p.slug: {r.indicator.slug: r for r in observatory.place_profile(p, store)} for p in places}
+    profiles = {p.slug: {r.indicator.slug: r for r in observatory.place_profile(p, store, only=HEADLINE)}
+                for p in places}  # fmt: skip
     for slug in HEADLINE:
         first = next((profiles[p.slug].get(slug) for p in places if profiles[p.slug].get(slug)), None)
         if first is None or first.period is None:
