@@ -11,5 +11,5 @@ class BriefingsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.Pack, models.Section, models.Issue):
+        for model in (models.Pack, models.Section, models.Issue, models.Batch):
             auditlog.register(model)

@@ -92,3 +92,27 @@ class Issue(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefings:issue", args=[self.pack_id, self.version])
+
+
+class Batch(models.Model):
+    """A run of the background task that issues a pack for every member place, with its progress."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    issues = models.JSONField(default=dict, blank=True, help_text="Place slug -> the issue made for it.")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.done} of {self.total}"

@@ -8,11 +8,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from keycities.network.models import Place
+from keycities.observatory import queries as observatory
 from keycities.observatory.aggregation import Store
 
 from . import content, presenters, tokens
-from .models import Issue, Pack, Section
+from .models import Batch, Issue, Kind, Pack, Section
 
 
 def _refuse(error: tokens.TokenError) -> ValidationError:
@@ -73,3 +77,27 @@ def issue_pack(pack: Pack, *, by: Any, store: Store | None = None) -> Issue:
     return Issue.objects.create(pack=pack, version=(previous.version + 1) if previous else 1, issued_by=by,
                                 content=built, figures=facts, release_ids=release_ids,
                                 changes=changes)  # fmt: skip
+
+
+def member_places() -> list[Place]:
+    return list(Place.objects.members_of(observatory.KEY_CITIES, timezone.localdate()).order_by("name"))
+
+
+@transaction.atomic
+def issue_place_pack(place: Place, *, by: Any) -> Issue:
+    """Issue the place's pack (made, titled "<place> in brief", if it has none yet)."""
+    pack = Pack.objects.filter(kind=Kind.PLACE, place=place).order_by("pk").first()
+    if pack is None:
+        pack = create_pack({"kind": Kind.PLACE, "title": _("%(name)s in brief") % {"name": place.name},
+                            "place": place}, by=by)  # fmt: skip
+    return issue_pack(pack, by=by)
+
+
+@transaction.atomic
+def start_place_batch(*, by: Any) -> Batch:
+    """Issue a pack for every member place in the background; the batch shows the task's progress."""
+    from .tasks import issue_place_packs
+
+    batch = Batch.objects.create(total=len(member_places()), started_by=by)
+    transaction.on_commit(lambda: issue_place_packs.enqueue(batch.pk))
+    return batch

@@ -9,5 +9,6 @@ urlpatterns = [
     path("briefings/<int:pack>/v<int:version>/<str:fmt>", views.download, name="download"),
     path("briefings/packs/", views.packs, name="packs"),
     path("briefings/packs/<int:pk>/", views.edit, name="edit"),
+    path("briefings/packs/every-member-place/", views.batch, name="batch"),
     path("briefings/packs/<int:pk>/issue/", views.issue_now, name="issue-now"),
 ]

@@ -20,7 +20,7 @@ from keycities.observatory.aggregation import Store
 
 from . import content, exports, policy, presenters, services, tokens
 from .forms import PackForm, SectionForm
-from .models import Issue, Pack
+from .models import Batch, Issue, Pack
 
 DOWNLOADS = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -75,8 +75,18 @@ def packs(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("briefings:edit", pk=pack.pk)
-    return render(request, "briefings/packs.html", {"packs": Pack.objects.prefetch_related("issues"), "form": form},
+    return render(request, "briefings/packs.html", {"packs": Pack.objects.prefetch_related("issues"), "form": form,
+                                                    "batches": Batch.objects.all()[:3]},
                   status=400 if form.errors else 200)  # fmt: skip
+
+
+@secretariat_only
+def batch(request: HttpRequest) -> HttpResponse:
+    """Issue a pack for every member place as a background task (its progress shows on the packs page)."""
+    if request.method == "POST":
+        services.start_place_batch(by=request.user)
+        messages.success(request, _("Issuing a pack for every member place: progress is shown below."))
+    return redirect("briefings:packs")
 
 
 @secretariat_only

@@ -42,6 +42,7 @@ ROWS = [
         method="POST",
         kwargs=lambda w: {"pk": w["public_issue"].pack_id},
     ),
+    Row("briefings:batch", expect(SIGN_IN, 403, 403, 403, 302)),
     Row("api:list_briefings", EVERYONE),
     Row("api:get_briefing", EVERYONE, kwargs=lambda w: {"issue_id": w["public_issue"].pk}),
     Row(

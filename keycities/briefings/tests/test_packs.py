@@ -153,3 +153,21 @@ def test_pdf_and_docx_from_the_same_content(secretariat: User) -> None:
     assert ("Heading 1", "Ŵyr a ŷd") in headings and ("Heading 1", "Headline figures") in headings
     assert ("Heading 1", "Sources") in headings
     assert doc.tables[0].rows[1].cells[2].text.startswith("369,026 [")
+
+
+def test_a_pack_for_every_member_place_is_issued_by_a_task_with_progress(
+    secretariat: User,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from keycities.briefings.models import Batch
+
+    places = services.member_places()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.start_place_batch(by=secretariat)
+    batch.refresh_from_db()
+    assert batch.state == Batch.State.DONE and batch.done == batch.total == len(places) > 20
+    assert sorted(batch.issues) == sorted(p.slug for p in places)
+    coventry = Pack.objects.get(kind=Kind.PLACE, place__slug="coventry")
+    assert coventry.title == "Coventry in brief" and coventry.issues.get().pk == batch.issues["coventry"]
+    profile = facts(coventry.issues.get().content["en"])
+    assert profile["profile:population:coventry"]["value"] == population_by_hand(2024)["E08000026"]
