@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -90,3 +91,36 @@ def figure_rows(facts: list[dict[str, Any]]) -> list[list[Any]]:
 
 FIGURE_HEADER = ["key", "label", "indicator", "subject", "period", "value", "shown_as", "verdict", "release_id",
                  "publisher", "dataset", "release_date", "licence"]  # fmt: skip
+
+
+NUMBER = re.compile(r"(£?)(\d[\d,]*(?:\.\d+)?)\s*(bn|billion|million|m\b|k\b|%)?", re.IGNORECASE)
+SCALE = {"bn": 1e9, "billion": 1e9, "million": 1e6, "m": 1e6, "k": 1e3}
+UNIT_SCALE = {"£m": 1e6}
+
+
+def typed_numbers(text: str) -> list[tuple[str, float]]:
+    """The numbers typed in a text, as written and as a plain value ("£135bn" -> 135e9); tokens are skipped."""
+    from .tokens import TOKEN
+
+    plain = TOKEN.sub(" ", text)
+    out = []
+    for match in NUMBER.finditer(plain):
+        digits = match.group(2).replace(",", "")
+        try:
+            value = float(digits)
+        except ValueError:
+            continue
+        out.append((match.group(0).strip(), value * SCALE.get((match.group(3) or "").lower(), 1)))
+    return out
+
+
+def token_suggestions(text: str, candidates: list[dict[str, Any]], tolerance: float = 0.005) -> list[dict[str, str]]:
+    """Typed numbers that match a published claim's number (within half a per cent), each with the token that
+    would put the live figure in instead. `candidates`: {"label", "token", "value", "unit"}."""
+    out = []
+    for raw, value in typed_numbers(text):
+        for c in candidates:
+            target = c["value"] * UNIT_SCALE.get(c["unit"], 1)
+            if target and abs(value - target) <= tolerance * abs(target):
+                out.append({"typed": raw, "label": c["label"], "token": c["token"]})
+    return out

@@ -14,6 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only
+from keycities.claims import queries as claims
+from keycities.claims.models import Comparison
 from keycities.core.access import public
 from keycities.core.api import csv_response
 from keycities.observatory.aggregation import Store
@@ -116,16 +118,35 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Section saved."))
                 return redirect("briefings:edit", pk=pack.pk)
+    claims = claim_numbers()
     sections = []
     for section in pack.sections.all():
         try:
             current = tokens.validate(section.body, store)
         except tokens.TokenError:
             current = {}
-        sections.append({"section": section, "stale": presenters.stale(section.figures, current)})
+        sections.append({"section": section, "stale": presenters.stale(section.figures, current),
+                         "suggestions": presenters.token_suggestions(section.body, claims)})  # fmt: skip
+    if request.method == "GET" and (chosen := request.GET.get("section", "")).isdigit():
+        editing = pack.sections.filter(pk=int(chosen)).first()
+        if editing:
+            form = SectionForm(initial={"heading": editing.heading, "body": editing.body})
     return render(request, "briefings/edit.html", {
         "pack": pack, "sections": sections, "form": form, "editing": editing, "preview": content.build(pack, store),
         "issues": pack.issues.order_by("-version")}, status=400 if form.errors else 200)  # fmt: skip
+
+
+def claim_numbers() -> list[dict[str, Any]]:
+    """The numbers published claims make, with the token for the live figure (claims of a number only)."""
+    out = []
+    for claim in claims.claims().filter(comparison=Comparison.NUMBER, indicator__isnull=False):
+        assert claim.indicator is not None
+        latest = claims.latest(claim)
+        period = claim.period or (latest.period if latest else None)
+        token = f"{{{{{claim.indicator.slug}:{claim.group.slug}:{period or 'latest'}}}}}"
+        for value in {v for v in (claim.target, latest.figure if latest else None) if v is not None}:
+            out.append({"label": claim.headline, "token": token, "value": value, "unit": claim.indicator.unit})
+    return out
 
 
 @secretariat_only

@@ -171,3 +171,21 @@ def test_a_pack_for_every_member_place_is_issued_by_a_task_with_progress(
     assert coventry.title == "Coventry in brief" and coventry.issues.get().pk == batch.issues["coventry"]
     profile = facts(coventry.issues.get().content["en"])
     assert profile["profile:population:coventry"]["value"] == population_by_hand(2024)["E08000026"]
+
+
+def test_a_typed_number_that_matches_a_claim_is_offered_as_a_token(secretariat: User, client: Client) -> None:
+    load_claims(CLAIMS_FILE)
+    evaluate_all()
+    pack = place_pack(secretariat)
+    section = services.save_section(pack, "Economy", "Together we add over £135bn a year.", by=secretariat)
+    client.force_login(secretariat)
+    page = client.get(f"/briefings/packs/{pack.pk}/").content.decode()
+    assert "“£135bn” matches “Economy: over £135bn a year”" in page
+    assert "{{gva:key-cities:2020}}" in page or "{{gva:key-cities:latest}}" in page
+    # Changing the section in place keeps it one section.
+    form = client.get(f"/briefings/packs/{pack.pk}/?section={section.pk}").content.decode()
+    assert "Together we add over £135bn a year." in form and f'name="section" value="{section.pk}"' in form
+    client.post(f"/briefings/packs/{pack.pk}/", {"section": section.pk, "heading": "Economy",
+                                                 "body": "We add {{gva:key-cities:2020}} a year."})  # fmt: skip
+    section.refresh_from_db()
+    assert pack.sections.count() == 1 and section.body == "We add {{gva:key-cities:2020}} a year."
