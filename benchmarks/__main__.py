@@ -18,8 +18,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    p.add_argument("which", nargs="?", default="all", help="which benchmark to run (default: all)",
-                   choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork"])  # fmt: skip
+    p.add_argument("which", nargs="?", default="all",
+                   choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork", "briefings"],
+                   help="which benchmark to run (default: all; briefings runs only when named)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
@@ -83,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             heading("Work-area suggester")
             for line in suggest_bench.run():
                 say(line)
+        if args.which == "briefings":  # run on its own: it sets Django up on the imported database
+            from . import briefings
+
+            if not hub_db.exists():
+                say("Preparing a database with every bundled file imported (not timed) ...")
+                importing.prepare_database(hub_db)
+            briefings.run(hub_db)
         if args.which in ("all", "submissions"):
             from . import submissions
 

@@ -1,5 +1,6 @@
 """The Hub's API, /api/v1/. Each app contributes a router."""
 
+from keycities.briefings.api import router as briefings_router
 from keycities.claims.api import router as claims_router
 from keycities.consultations.api import router as consultations_router
 from keycities.core.api import HubAPI, install_error_handlers
@@ -27,3 +28,4 @@ api.add_router("", observatory_router)
 api.add_router("", claims_router)
 api.add_router("", consultations_router)
 api.add_router("", engagement_router)
+api.add_router("", briefings_router)

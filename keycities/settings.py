@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "keycities.proposals",
     "keycities.consultations",
     "keycities.engagement",
+    "keycities.briefings",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
         path("", include("keycities.proposals.urls")),
         path("", include("keycities.consultations.urls")),
         path("", include("keycities.engagement.urls")),
+        path("", include("keycities.briefings.urls")),
         path("account/", include("keycities.accounts.urls")),
         prefix_default_language=False,
     ),

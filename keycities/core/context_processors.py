@@ -25,6 +25,7 @@ PUBLIC_NAV = [
         "consultations:open",
         {"consultations:open", "consultations:archive", "consultations:published", "consultations:ledger"},
     ),
+    (_("Briefings"), "briefings:index", {"briefings:index", "briefings:issue"}),
     (_("Work with us"), "proposals:start", {"proposals:start", "proposals:check", "proposals:confirmation"}),
 ]
 

@@ -398,13 +398,16 @@ class ProfileRow:
         return format_change(self.value, self.previous_value, self.indicator.unit)
 
 
-def place_profile(place: Place, store: Store | None = None, *, as_of: dt.date | None = None) -> list[ProfileRow]:
-    """Every indicator for one place: latest value, trend, ranks (among members on `as_of`, today by default),
-    region and UK. A published rank is shown as published, never ranked again."""
+def place_profile(place: Place, store: Store | None = None, *, as_of: dt.date | None = None,
+                  only: Iterable[str] | None = None) -> list[ProfileRow]:  # fmt: skip
+    """Every indicator for one place (or `only` those slugs, e.g. a briefing's headline figures): latest value,
+    trend, ranks (among members on `as_of`, today by default), region and UK. A published rank is shown as
+    published, never ranked again."""
     store = store or Store()
     as_of = as_of or dt.date.today()
     rows = []
-    for ind in indicators():
+    chosen = indicators() if only is None else indicators().filter(slug__in=list(only))
+    for ind in chosen:
         ps = periods(ind, store)
         if not ps:
             continue

@@ -1,0 +1,126 @@
+"""Briefing packs (keycities/briefings): how long a pack takes, on a database with every bundled file imported.
+
+Measured in one process (Django's test client, no server; production settings, DEBUG off), each `--repeat`
+times after one warm-up, p50 and p95:
+
+- build: `content.build` of a member place's pack on the live data (what the editor's preview and an issue do,
+  once per language), with a narrative of three figure tokens;
+- HTML: GET of the issued pack's page (frozen content, rendered by the template), as the secretariat;
+- PDF and DOCX: GET of the same issue's PDF and DOCX downloads (ReportLab and python-docx from the same frozen
+  content), with their ratio to the HTML page;
+- issue: `services.issue_pack` (both languages built, frozen, compared with the version before).
+
+The MP pack of issue 12 is not built yet (it needs the contacts records), so its 300 ms target is checked
+against the member place's pack, the nearest: a place's profile with ranks and comparators.
+
+`python -m benchmarks briefings` (or `python -m benchmarks.briefings`) prepares the database (untimed).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .common import ROOT, heading, ratio, say, setup_django
+
+TARGETS_MS = {"HTML": 300.0, "PDF": 2000.0, "DOCX": 1000.0}
+
+
+def _times(action: Callable[[], Any], repeat: int) -> list[float]:
+    action()  # warm-up
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+
+
+def run(hub_db: Path, repeat: int = 20) -> dict[str, dict[str, float]]:
+    heading("Briefing packs: build, HTML, PDF, DOCX (one process, test client)")
+    setup_django(hub_db)
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static files named as they are on disk, as in the submissions benchmark: no `collectstatic` needed.
+    static = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=static):
+        return _run(repeat)
+
+
+def _run(repeat: int) -> dict[str, dict[str, float]]:
+    from django.test import Client
+
+    from keycities.accounts.models import Role, User
+    from keycities.briefings import content, services
+    from keycities.briefings.models import Kind, Pack
+    from keycities.network.models import Place
+    from keycities.network.services import load_network
+
+    if not Place.objects.exists():
+        load_network(ROOT / "data" / "network.yaml")
+    user, _ = User.objects.get_or_create(username="bench-secretariat", defaults={"role": Role.SECRETARIAT})
+    pack = Pack.objects.filter(title="Benchmark: Coventry").first() or services.create_pack(
+        {"kind": Kind.PLACE, "title": "Benchmark: Coventry", "place": Place.objects.get(slug="coventry")}, by=user
+    )
+    if not pack.sections.exists():
+        text = (
+            "{{population:coventry:latest}} people; {{gva:coventry:2020}} of output; the group {{gva:key-cities:2020}}."
+        )
+        services.save_section(pack, "Why Coventry matters", text, by=user)
+    issue = services.issue_pack(pack, by=user)
+    client = Client()
+    client.force_login(user)
+    url = issue.get_absolute_url()
+
+    def get(path: str) -> None:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        if hasattr(response, "content"):
+            _ = response.content
+
+    figures = {
+        "build": _times(lambda: content.build(pack), repeat),
+        "HTML": _times(lambda: get(url), repeat),
+        "PDF": _times(lambda: get(url + "pdf"), repeat),
+        "DOCX": _times(lambda: get(url + "docx"), repeat),
+        "issue": _times(lambda: services.issue_pack(pack, by=user), max(3, repeat // 4)),
+    }
+    html_p50 = statistics.median(figures["HTML"])
+    out: dict[str, dict[str, float]] = {}
+    for name, values in figures.items():
+        p50, p95 = statistics.median(values), _p95(values)
+        out[name] = {"p50_ms": p50, "p95_ms": p95, "n": len(values)}
+        line = f"{name:6} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   (n={len(values)})"
+        if name in ("PDF", "DOCX"):
+            line += f"   {ratio(p50, html_p50):5.1f}x the HTML page (p50)"
+        if name in TARGETS_MS:
+            verdict = "meets" if p95 < TARGETS_MS[name] else "MISSES"
+            line += f"   target p95 < {TARGETS_MS[name]:.0f} ms: {verdict}"
+        say(line)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    from .importing import prepare_database
+
+    db = Path(argv[0]) if argv else None
+    if db is None:
+        db = Path(tempfile.mkdtemp(prefix="keycities-bench-", dir="/tmp")) / "hub.sqlite3"
+        say(f"Preparing {db} with every bundled file imported (not timed) ...")
+        prepare_database(db)
+    run(db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,249 @@
+"""The one content builder: a pack as a plain dict that the HTML page, the PDF and the DOCX all render, and that
+an issue freezes. Built once per language (`build_all`), since labels are translated when the pack is built.
+
+    {"title", "kind", "kind_label", "built_on", "sections": [{"heading", "paragraphs", "items", "table"}],
+     "notes": [{"number", "text"}], "facts": [...every figure, claim and ask, with its key and note...]}
+
+`table` is {"caption", "head": [...], "rows": [[...]]}. Each figure carries the number of its source note (one
+note per release). `facts` is what "what changed since the last pack" compares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from keycities.claims import queries as claims
+from keycities.claims.models import Verdict
+from keycities.consultations import queries as consultations
+from keycities.consultations.policy import published_asks
+from keycities.core.bilingual import localised_text
+from keycities.core.charts import format_value
+from keycities.network.models import Group, Place, WorkArea
+from keycities.observatory import queries as observatory
+from keycities.observatory.aggregation import Store
+
+from . import tokens
+from .figures import group_value, release_record
+from .models import Kind, Pack
+
+# The headline indicators of a place's profile, in the order shown.
+HEADLINE = ("population", "gva", "gva-per-head", "gdp-per-head", "employment-rate", "median-weekly-pay")
+
+
+class Builder:
+    """Collects facts and numbers their source notes while a pack is built."""
+
+    def __init__(self) -> None:
+        self.notes: list[dict[str, Any]] = []
+        self.facts: list[dict[str, Any]] = []
+        self._by_release: dict[Any, int] = {}
+
+    def note(self, release: dict[str, Any] | None, source: str = "") -> int:
+        """The number of the release's note (or of a source that is not a release, such as the asks ledger)."""
+        key = release["id"] if release else source
+        if key not in self._by_release:
+            self._by_release[key] = len(self.notes) + 1
+            self.notes.append({"number": len(self.notes) + 1, "release_id": release["id"] if release else None,
+                               "text": source_text(release) if release or not source else source})  # fmt: skip
+        return self._by_release[key]
+
+    def add(self, fact: dict[str, Any]) -> dict[str, Any]:
+        fact = {**fact, "note": self.note(fact.get("release"), fact.get("source", ""))}
+        if not any(f["key"] == fact["key"] for f in self.facts):
+            self.facts.append(fact)
+        return fact
+
+
+def source_text(release: dict[str, Any] | None) -> str:
+    if release is None:
+        return _("Source not recorded.")
+    on = date_format(dt.date.fromisoformat(release["release_date"]), "j F Y")
+    return _("Source: %(publisher)s, %(dataset)s, released %(date)s (release %(id)s); licensed under the "
+             "%(licence)s.") % {"publisher": release["publisher"], "dataset": release["dataset"], "date": on,
+                                "id": release["id"], "licence": release["licence"]}  # fmt: skip
+
+
+def _with_note(fact: dict[str, Any] | None) -> str:
+    return f"{fact['text']} [{fact['note']}]" if fact else "–"
+
+
+def narrative(pack: Pack, b: Builder, store: Store) -> list[dict[str, Any]]:
+    out = []
+    for section in pack.sections.all():
+        try:
+            values = tokens.validate(section.body, store)
+        except tokens.TokenError:
+            values = {}
+        for key, value in values.items():
+            values[key] = b.add({**value, "key": "token:" + key, "kind": "figure"})
+        text = tokens.render(section.body, values, lambda f: int(f["note"]))
+        out.append({"heading": section.heading, "paragraphs": [p.strip() for p in text.split("\n\n") if p.strip()],
+                    "items": [], "table": None})  # fmt: skip
+    return out
+
+
+def headline_table(places: list[Place], b: Builder, store: Store, caption: str) -> dict[str, Any]:
+    """Each headline indicator for the places, against the group, their region and the UK, with ranks."""
+    group = Group.objects.get(slug=observatory.KEY_CITIES)
+    single = len(places) == 1
+    head = [_("Indicator"), _("Year")] + [p.name for p in places] + [_("Rank among members"), group.name]
+    if single:
+        head += [places[0].region_name, _("United Kingdom")]
+    rows = []
+    profiles = {p.slug: {r.indicator.slug: r for r in observatory.place_profile(p, store, only=HEADLINE)}
+                for p in places}  # fmt: skip
+    for slug in HEADLINE:
+        first = next((profiles[p.slug].get(slug) for p in places if profiles[p.slug].get(slug)), None)
+        if first is None or first.period is None:
+            continue
+        ind, period = first.indicator, first.period
+        release = release_record(first.release)
+        row = [ind.name, str(period)]
+        ranks = []
+        for place in places:
+            r = profiles[place.slug].get(slug)
+            if r is None or r.value is None:
+                row.append(r.reason if r else "–")
+                continue
+            fact = b.add({"key": f"profile:{slug}:{place.slug}", "kind": "figure", "label": f"{ind.name}, "
+                          f"{place.name}, {r.period}", "indicator": slug, "subject": place.slug, "period": r.period,
+                          "value": r.value, "text": format_value(r.value, ind.unit),
+                          "release": release_record(r.release)})  # fmt: skip
+            row.append(_with_note(fact))
+            if r.rank_members:
+                ranks.append(_("%(rank)s of %(of)s") % {"rank": r.rank_members, "of": r.of_members})
+        row.append("; ".join(ranks) or "–")
+        found = group_value(group, ind, period, store)
+        row.append(_with_note(b.add({**found, "key": f"profile:{slug}:{group.slug}", "kind": "figure"})
+                              if found and found["value"] is not None else None))  # fmt: skip
+        if single:
+            r = profiles[places[0].slug][slug]
+            for name, value in ((places[0].region_name, r.region), ("United Kingdom", r.uk)):
+                row.append(_with_note(b.add({"key": f"profile:{slug}:{name}", "kind": "figure",
+                                             "label": f"{ind.name}, {name}, {period}", "indicator": slug,
+                                             "subject": name, "period": period, "value": value,
+                                             "text": format_value(value, ind.unit), "release": release})
+                                      if value is not None else None))  # fmt: skip
+        rows.append(row)
+    return {"caption": caption, "head": head, "rows": rows}
+
+
+def _leads(area: WorkArea) -> str:
+    return ", ".join(p.name for p in area.leads.all()) or _("no lead recorded")
+
+
+def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any]]:
+    summary = [place.summary] if place.summary else []
+    covers = ", ".join(f"{a.area_name} ({a.area_code})" for a in place.areas_on(timezone.localdate()))
+    said = {"name": place.name, "region": place.region_name, "nation": place.get_nation_display(), "areas": covers}
+    where = _("%(name)s is in %(region)s, %(nation)s. It covers %(areas)s.") % said
+    facts = [*summary, where]
+    led = [_("%(area)s (leads: %(leads)s)") % {"area": localised_text(a, "name"), "leads": _leads(a)}
+           for a in place.work_areas_led.prefetch_related("leads").order_by("name")]  # fmt: skip
+    return [
+        {"heading": _("%(name)s in brief") % {"name": place.name}, "paragraphs": facts, "items": [], "table": None},
+        {"heading": _("Headline figures"), "paragraphs": [], "items": [], "table": headline_table(
+            [place], b, store, _("%(name)s against Key Cities, its region and the UK") % {"name": place.name})},
+        {"heading": _("Work areas it leads"), "paragraphs": [] if led else [_("It leads no work area.")],
+         "items": led, "table": None},
+    ]  # fmt: skip
+
+
+def work_area_sections(area: WorkArea, b: Builder, store: Store) -> list[dict[str, Any]]:
+    leads = list(area.leads.all().order_by("name"))
+    sections: list[dict[str, Any]] = [
+        {
+            "heading": _("About this work area"),
+            "items": [],
+            "table": None,
+            "paragraphs": [localised_text(area, "description"), _("Lead: %(leads)s") % {"leads": _leads(area)}],
+        }
+    ]
+    if leads:
+        sections.append(
+            {
+                "heading": _("Evidence: the lead places"),
+                "paragraphs": [],
+                "items": [],
+                "table": headline_table(leads, b, store, _("The lead places against Key Cities")),
+            }
+        )
+    responses = [_("%(title)s (%(body)s), submitted %(date)s") % {
+        "title": c.title, "body": c.body_name, "date": date_format(c.submitted_on, "j F Y") if c.submitted_on
+        else "–"} for c in consultations.published().filter(work_areas=area)]  # fmt: skip
+    sections.append(
+        {
+            "heading": _("Consultation responses"),
+            "table": None,
+            "items": responses,
+            "paragraphs": [] if responses else [_("No published response in this work area yet.")],
+        }
+    )
+    asks = []
+    for ask in published_asks().filter(work_area=area).order_by("pk"):
+        fact = b.add({"key": f"ask:{ask.pk}", "kind": "ask", "label": ask.text[:120], "status": ask.status,
+                      "text": str(ask.get_status_display()), "release": None,
+                      "source": _("The Key Cities asks ledger, as recorded by the secretariat.")})  # fmt: skip
+        asks.append(
+            _("%(ask)s (to %(department)s): %(status)s [%(note)s]")
+            % {"ask": ask.text, "department": ask.department, "status": fact["text"], "note": fact["note"]}
+        )
+    sections.append(
+        {
+            "heading": _("Our asks"),
+            "table": None,
+            "items": asks,
+            "paragraphs": [] if asks else [_("No ask recorded in this work area yet.")],
+        }
+    )
+    return sections
+
+
+def group_sections(b: Builder) -> list[dict[str, Any]]:
+    """Key Cities in numbers: only the claims that hold on the latest data, each with its source."""
+    items = []
+    for claim in claims.claims():
+        latest = claims.latest(claim)
+        if latest is None or latest.verdict != Verdict.HOLDS:
+            continue
+        releases = latest.releases or [None]
+        first = releases[0]
+        release = ({"id": first["id"], "dataset": first["title"], "publisher": first["publisher"],
+                    "release_date": first["release_date"], "licence": first["licence"]} if first else None)  # fmt: skip
+        fact = b.add({"key": f"claim:{claim.pk}", "kind": "claim", "label": claim.headline,
+                      "verdict": latest.verdict, "value": latest.figure, "period": latest.period, "text": claim.text,
+                      "release": release})  # fmt: skip
+        items.append(f"{claim.headline}: {claim.text} [{fact['note']}]")
+    return [{"heading": _("Key Cities in numbers"), "table": None, "items": items,
+             "paragraphs": [] if items else [_("No claim holds on the latest data.")]}]  # fmt: skip
+
+
+def build(pack: Pack, store: Store | None = None) -> dict[str, Any]:
+    """The pack's content on the live data, in the active language."""
+    store = store or Store()
+    b = Builder()
+    sections = narrative(pack, b, store)
+    if pack.kind == Kind.PLACE and pack.place:
+        sections += place_sections(pack.place, b, store)
+    elif pack.kind == Kind.WORK_AREA and pack.work_area:
+        sections += work_area_sections(pack.work_area, b, store)
+    elif pack.kind == Kind.GROUP:
+        sections += group_sections(b)
+    return {"title": pack.title, "kind": pack.kind, "kind_label": str(Kind(pack.kind).label),
+            "built_on": timezone.localdate().isoformat(), "sections": sections, "notes": b.notes,
+            "facts": b.facts}  # fmt: skip
+
+
+def build_all(pack: Pack, store: Store | None = None) -> dict[str, dict[str, Any]]:
+    """The content in English and in Welsh (an issue freezes both)."""
+    store = store or Store()
+    out = {}
+    for language in ("en", "cy"):
+        with translation.override(language):
+            out[language] = build(pack, store)
+    return out

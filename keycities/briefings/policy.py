@@ -1,0 +1,53 @@
+"""Who may see and do what with briefing packs. Issued packs about the group and a work area are public; a
+member place's pack is for staff (the secretariat and member officers). Only the secretariat writes and issues
+packs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from keycities.accounts.policy import is_secretariat, is_staff_member
+
+from .models import PUBLIC_KINDS, Issue, Pack
+
+
+def may_edit(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def visible_issues(user: Any) -> QuerySet[Issue]:
+    """Every issue the user may read."""
+    issues = Issue.objects.select_related("pack", "pack__place", "pack__work_area")
+    return issues if is_staff_member(user) else issues.filter(pack__kind__in=PUBLIC_KINDS)
+
+
+def latest_issues(user: Any) -> QuerySet[Issue]:
+    """The newest issue of each pack the user may read."""
+    newest = Issue.objects.filter(pack=OuterRef("pack")).order_by("-version").values("version")[:1]
+    return visible_issues(user).filter(version=Subquery(newest)).order_by("pack__title", "pack_id")
+
+
+def access_issue(user: Any, pack: int, version: int) -> Issue:
+    """An issued version, or 404 for a pack the user may not know of."""
+    found = visible_issues(user).filter(pack_id=pack, version=version).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_issue_id(user: Any, pk: int) -> Issue:
+    found = visible_issues(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_pack(user: Any, pk: int) -> Pack:
+    """A pack to edit (views are gated to the secretariat)."""
+    found = Pack.objects.select_related("place", "work_area").filter(pk=pk).first()
+    if found is None or not may_edit(user):
+        raise Http404
+    return found
