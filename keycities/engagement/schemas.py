@@ -4,7 +4,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from keycities.core.api import ListParams
+from keycities.core.api import IsoDate, ListParams
 
 
 class MpOut(Schema):
@@ -100,4 +100,4 @@ class CoverageOut(Schema):
 
 class InteractionParams(ListParams):
     place: str = Field("", description="Only interactions about this member place (slug).")
-    since: dt.date | None = Field(None, description="Only interactions on or after this date.")
+    since: IsoDate | None = Field(None, description="Only interactions on or after this date.")

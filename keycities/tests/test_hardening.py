@@ -119,3 +119,12 @@ def test_assigning_a_reviewer_who_is_not_listed_is_refused(secretariat: User, cl
     assert response.status_code == 200 and "Choose a reviewer from the list." in response.content.decode()
     proposal.refresh_from_db()
     assert proposal.reviewer is None
+
+
+def test_a_date_parameter_is_a_date_not_a_number(secretariat: User, client: Client) -> None:
+    from keycities.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(secretariat, "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    assert client.get("/api/v1/interactions/?since=0", **auth).status_code == 422  # schemathesis found 200
+    assert client.get("/api/v1/interactions/?since=2026-01-01", **auth).status_code == 200
