@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from keycities.network.models import Group
 from keycities.observatory.models import Dataset, Indicator
@@ -139,9 +140,9 @@ class Claim(models.Model):
 
 
 class Verdict(models.TextChoices):
-    HOLDS = "holds", "Holds"
-    DOES_NOT_HOLD = "does-not-hold", "Does not hold"
-    CANNOT_CHECK = "cannot-check", "Cannot be checked"
+    HOLDS = "holds", _("Holds")
+    DOES_NOT_HOLD = "does-not-hold", _("Does not hold")
+    CANNOT_CHECK = "cannot-check", _("Cannot be checked")
 
 
 class Evaluation(models.Model):

@@ -22,6 +22,7 @@ from html import escape
 from typing import Any, Final, NamedTuple
 
 import vl_convert as vlc
+from django.utils.translation import gettext
 
 from .spreadsheet import SafeWriter
 
@@ -505,7 +506,7 @@ def line_chart(
         description += " Breaks in the series: " + " ".join(f"{p}: {said[p]}" for p in periods if said[p]) + "."
     spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description, breaks=breaks)
     full, svg = _render(spec, unit, title)
-    columns = ["Period", *names]
+    columns = [gettext("Period"), *names]
     rows = [[str(p), *(format_value(lookup[n].get(p), unit) for n in names)] for p in periods]
     raw_rows = [[str(p), *(_raw(lookup[n].get(p)) for n in names)] for p in periods]
     header = ["period", *names]
@@ -513,7 +514,7 @@ def line_chart(
         header.append("break")
         raw_rows = [[*row, said[p]] for row, p in zip(raw_rows, periods, strict=True)]
     if any(said.values()):
-        columns.append("Break in the series")
+        columns.append(gettext("Break in the series"))
         rows = [[*row, said[p]] for row, p in zip(rows, periods, strict=True)]
     return Chart(
         svg=svg,
@@ -676,7 +677,7 @@ def bar_chart(
         svg=svg,
         title=title,
         table_caption=title,
-        columns=["Rank", label, value_title],
+        columns=[gettext("Rank"), label, value_title],
         rows=rows,
         csv=_csv(["rank", "name", "value"], raw_rows),
         numeric_columns=frozenset({0, 2}),
@@ -1009,7 +1010,7 @@ def choropleth(
         svg=svg,
         title=title,
         table_caption=title,
-        columns=["Area", "Code", value_title],
+        columns=[gettext("Area"), gettext("Code"), value_title],
         rows=[[name, code, format_value(v, unit)] for code, name, v in shown],
         csv=_csv(["area_code", "area_name", "value"], [[code, name, _raw(v)] for code, name, v in shown]),
         numeric_columns=frozenset({2}),

@@ -1,18 +1,19 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Nation, Place
 
 
 def _region_choices() -> list[tuple[str, str]]:
     regions = Place.objects.members_of("key-cities").values_list("region_code", "region_name").distinct()
-    return [("", "All regions"), *sorted(set(regions), key=lambda r: r[1])]
+    return [("", _("All regions")), *sorted(set(regions), key=lambda r: r[1])]
 
 
 class MemberFilterForm(forms.Form):
-    nation = forms.ChoiceField(required=False, choices=[("", "All nations"), *Nation.choices])
-    region = forms.ChoiceField(required=False, label="Region")
+    nation = forms.ChoiceField(required=False, choices=[("", _("All nations")), *Nation.choices])
+    region = forms.ChoiceField(required=False, label=_("Region"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

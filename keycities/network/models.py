@@ -17,15 +17,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 GSS_CODE = RegexValidator(r"^[EWSNK]\d{8}$", "Enter a nine-character GSS code such as E08000026.")
 
 
 class Nation(models.TextChoices):
-    ENGLAND = "England"
-    WALES = "Wales"
-    SCOTLAND = "Scotland"
-    NORTHERN_IRELAND = "Northern Ireland"
+    ENGLAND = "England", _("England")
+    WALES = "Wales", _("Wales")
+    SCOTLAND = "Scotland", _("Scotland")
+    NORTHERN_IRELAND = "Northern Ireland", _("Northern Ireland")
 
 
 def _in_force(prefix: str, on: dt.date) -> Q:

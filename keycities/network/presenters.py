@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .models import Membership, Place, PlaceArea, WorkArea
 
 
@@ -61,7 +63,7 @@ def work_area(w: WorkArea) -> dict[str, Any]:
 def lead_names(w: WorkArea) -> str:
     """'Bradford and Norwich', as the introduction writes joint leads."""
     names = [link.place.name for link in w.lead_links.all()]
-    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    return _(" and ").join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
 
 
 PLACE_CSV_HEADER = [

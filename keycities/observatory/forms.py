@@ -12,7 +12,7 @@ from .models import Indicator
 class CompareForm(forms.Form):
     indicator = forms.ModelChoiceField(
         queryset=Indicator.objects.all(), to_field_name="slug", empty_label=None,
-        error_messages={"required": "Choose an indicator"},
+        error_messages={"required": _("Choose an indicator")},
     )  # fmt: skip
     groups = forms.ModelMultipleChoiceField(queryset=Group.objects.all(), to_field_name="slug", required=False,
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
@@ -24,9 +24,9 @@ class CompareForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("groups") and not data.get("places"):
-            raise forms.ValidationError("Choose at least one place or group to compare")
+            raise forms.ValidationError(_("Choose at least one place or group to compare"))
         if len(data.get("places", [])) + len(data.get("groups", [])) > 8:
-            raise forms.ValidationError("Choose at most 8 places and groups, so that the chart can be read")
+            raise forms.ValidationError(_("Choose at most 8 places and groups, so that the chart can be read"))
         return data
 
 

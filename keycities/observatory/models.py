@@ -96,11 +96,11 @@ class Area(models.Model):
 
 
 class Aggregation(models.TextChoices):
-    SUM = "sum", "Counts add up"
-    RATIO = "ratio", "Ratio recomputed from its parts"
-    WEIGHTED_MEAN = "weighted-mean", "Rate weighted by its base"
-    GROWTH = "growth", "Growth recomputed from the summed levels"
-    NOT_COMBINABLE = "not-combinable", "Cannot be combined: members' range and median shown"
+    SUM = "sum", _("Counts add up")
+    RATIO = "ratio", _("Ratio recomputed from its parts")
+    WEIGHTED_MEAN = "weighted-mean", _("Rate weighted by its base")
+    GROWTH = "growth", _("Growth recomputed from the summed levels")
+    NOT_COMBINABLE = "not-combinable", _("Cannot be combined: members' range and median shown")
 
 
 class Unit(models.TextChoices):

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
 from keycities.core import charts
@@ -96,8 +97,13 @@ def _series_chart(ind: Indicator, store: Store, as_of: dt.date) -> charts.Chart:
         named["United Kingdom"] = uk
     series, breaks = queries.chart_series(named)
     combined = ind.aggregation != Aggregation.NOT_COMBINABLE
-    what = "" if combined else " (median of the members)"
-    return charts.line_chart(f"{ind.name}{what}, Key Cities (members on {as_of:%-d %B %Y}) compared", series,
+    what = "" if combined else gettext(" (median of the members)")
+    title = gettext("%(name)s%(what)s, Key Cities (members on %(date)s) compared") % {
+        "name": ind.name,
+        "what": what,
+        "date": date_format(as_of, "j F Y"),
+    }
+    return charts.line_chart(title, series,
                              unit=ind.unit, highlight="Key Cities", breaks=breaks)  # fmt: skip
 
 
@@ -128,8 +134,9 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     if not regions_only and len(periods) > 1:
         built["series"] = _series_chart(ind, store, as_of)
     if rows:
+        map_title = gettext("%(name)s, %(period)s, by local authority")
         built["map"] = charts.choropleth(
-            f"{ind.name}, {ind.label_period(period)}, by local authority",
+            map_title % {"name": ind.name, "period": ind.label_period(period)},
             {r.code: r.value for r in rows}, topology=_topology(), layer="ltla", outline_codes=members,
             unit=ind.unit, higher_is_better=ind.higher_is_better, year=period,
             outline_label=gettext("Key Cities member"), no_data_label=gettext("No data"),
@@ -245,7 +252,8 @@ def compare(request: HttpRequest) -> HttpResponse:
             named[place.name] = queries.place_series(ind, place, store)
         if named:
             series, breaks = queries.chart_series(named)
-            chart = charts.line_chart(f"{ind.name}: comparison", series, unit=ind.unit, breaks=breaks)
+            title = gettext("%(name)s: comparison") % {"name": ind.name}
+            chart = charts.line_chart(title, series, unit=ind.unit, breaks=breaks)
             if request.GET.get("format") == "csv":
                 return HttpResponse(
                     chart.csv,
