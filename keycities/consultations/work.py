@@ -11,20 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keycities.accounts.policy import is_member_officer, is_secretariat, officer_place_id
-from keycities.core.work import ITEMS, Item, NavLink, Section, due_detail
+from keycities.core.work import ITEMS, Item, NavLink, Section, due_items
 
 from . import policy
 from .models import FINAL, Consultation, Review, Stage
 
 
 def _items(found: Any, url_name: str, date_field: str, what: str) -> tuple[Item, ...]:
-    today = timezone.localdate()
-    items = []
-    for c in found[:ITEMS]:
-        due = getattr(c, date_field)
-        detail, urgent = due_detail(due, today, what=what) if due else ("", False)
-        items.append(Item(f"{c.title} ({c.body_name})", reverse(url_name, args=[c.pk]), detail, urgent))
-    return tuple(items)
+    return due_items(found[:ITEMS], label=lambda c: f"{c.title} ({c.body_name})",
+                     url=lambda c: reverse(url_name, args=[c.pk]), due=lambda c: getattr(c, date_field),
+                     what=what)  # fmt: skip
 
 
 def sections(user: Any) -> list[Section]:

@@ -15,10 +15,11 @@ ten open items or a thousand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -111,3 +112,18 @@ def due_detail(due: dt.date, today: dt.date, *, what: str = "") -> tuple[str, bo
     text = (ngettext("%(what)s in %(n)d day", "%(what)s in %(n)d days", days) % {"what": what, "n": days} if what
             else ngettext("Due in %(n)d day", "Due in %(n)d days", days) % {"n": days})  # fmt: skip
     return text, False
+
+
+Row = TypeVar("Row")
+
+
+def due_items(rows: Iterable[Row], *, label: Callable[[Row], str], url: Callable[[Row], str],
+              due: Callable[[Row], dt.date | None], what: str = "") -> tuple[Item, ...]:  # fmt: skip
+    """Items for rows that are due on a date, each tagged by `due_detail` (no tag for a row with no date)."""
+    today = timezone.localdate()
+    found = []
+    for row in rows:
+        when = due(row)
+        detail, urgent = due_detail(when, today, what=what) if when else ("", False)
+        found.append(Item(label(row), url(row), detail, urgent))
+    return tuple(found)

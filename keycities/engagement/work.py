@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from keycities.core.work import ITEMS, Item, NavLink, Section, due_detail
+from keycities.core.work import ITEMS, NavLink, Section, due_items
 
 from . import policy
 
@@ -20,15 +20,13 @@ def sections(user: Any) -> list[Section]:
     today = timezone.localdate()
     mine = user.follow_ups.filter(done_at__isnull=True).order_by("due", "pk")
     found = list(mine.select_related("interaction")[:ITEMS])
-    items = []
-    for f in found:
-        detail, urgent = due_detail(f.due, today)
-        items.append(Item(f.text, f.interaction.get_absolute_url(), detail, urgent))
+    items = due_items(found, label=lambda f: f.text, url=lambda f: f.interaction.get_absolute_url(),
+                      due=lambda f: f.due)  # fmt: skip
     # Fewer than ITEMS open: they are all here, so the count needs no second query.
     due = sum(f.due <= today for f in found) if len(found) < ITEMS else mine.filter(due__lte=today).count()
     return [Section(
         "follow-ups", _("Your follow-ups"), due, reverse("engagement:follow-ups"),
-        _("See all your follow-ups"), tuple(items), empty=_("You have no open follow-ups."), order=30,
+        _("See all your follow-ups"), items, empty=_("You have no open follow-ups."), order=30,
     )]  # fmt: skip
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from keycities.core.work import ITEMS, Item, NavLink, Section, due_detail
+from keycities.core.work import ITEMS, Item, NavLink, Section, due_items
 
 from . import policy
 from .models import OPEN
@@ -24,15 +23,13 @@ def _awaiting(user: Any) -> Any:
 def sections(user: Any) -> list[Section]:
     queue = reverse("proposals:queue")
     if policy.sees_review_queue(user):
-        today = timezone.localdate()
         awaiting = _awaiting(user)
-        items = []
-        for p in awaiting.only("reference", "title", "first_response_due")[:ITEMS]:
-            detail, urgent = due_detail(p.first_response_due, today, what=_("First response due"))
-            items.append(Item(f"{p.reference}: {p.title}", p.get_absolute_url(), detail, urgent))
+        items = due_items(awaiting.only("reference", "title", "first_response_due")[:ITEMS],
+                          label=lambda p: f"{p.reference}: {p.title}", url=lambda p: p.get_absolute_url(),
+                          due=lambda p: p.first_response_due, what=_("First response due"))  # fmt: skip
         return [Section(
             "proposals", _("Proposals waiting for a first response"), awaiting.count(), queue,
-            _("Open the proposals queue"), tuple(items),
+            _("Open the proposals queue"), items,
             empty=_("No proposal is waiting for a first response."), order=10,
         )]  # fmt: skip
     mine = policy.visible_proposals(user).order_by("-submitted_at", "-pk")
