@@ -152,7 +152,7 @@ def diff_summary(diffs: list[SectionDiff]) -> str:
 def person(user: Any) -> str:
     if user is None:
         return _("the Hub")
-    name = user.get_full_name() or user.username
+    name = user.display_name
     place = getattr(user, "place", None)
     return f"{name} ({place.name})" if place else name
 

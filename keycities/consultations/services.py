@@ -413,7 +413,7 @@ def save_draft(c: Consultation, answers: dict[int, str], *, base: int, by: Any, 
                    if latest_answers.get(sid, "") not in {base_answers.get(sid, ""), t}]  # fmt: skip
         if clashes:
             numbers = [str(i) for i, sid in enumerate(sorted(active, key=_position(c)), start=1) if sid in clashes]
-            who = latest.author.get_full_name() or latest.author.username if latest.author else _("Someone")
+            who = latest.author.display_name if latest.author else _("Someone")
             raise Conflict(_("%(who)s saved version %(number)s at %(time)s and changed the answer to question "
                              "%(questions)s too. Your text is below: compare it with theirs, then save again.")
                            % {"who": who, "number": latest.number, "questions": ", ".join(numbers),
