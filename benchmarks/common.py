@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = ROOT / "manage.py"
@@ -83,3 +85,39 @@ def say(text: str = "") -> None:
 
 def ratio(a: float, b: float) -> float:
     return a / b if b else float("inf")
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command for a benchmark's database; its output, or BenchmarkError with its errors."""
+    done = subprocess.run([sys.executable, str(MANAGE), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise BenchmarkError(f"manage.py {args[0]} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def _postgres(url: str) -> tuple[str, str]:
+    """(the database's name, a URL of the server's maintenance database) for a URL the benchmark may use."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]*bench[a-z0-9_]*", name):
+        raise BenchmarkError(f"BENCH_POSTGRES_URL must name a database with 'bench' in its name, which the "
+                             f"benchmark drops and creates; {name!r} does not")  # fmt: skip
+    return name, parts._replace(path="/postgres").geturl()
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the PostgreSQL database a benchmark was given (its name must contain 'bench')."""
+    import psycopg
+
+    name, maintenance = _postgres(url)
+    with psycopg.connect(maintenance, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        con.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name, maintenance = _postgres(url)
+    with psycopg.connect(maintenance, autocommit=True) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}"')

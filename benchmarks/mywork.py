@@ -17,14 +17,23 @@ from __future__ import annotations
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .api_load import free_port, server
-from .common import MANAGE, ROOT, BenchmarkError, child_env, heading, hub_env, ratio, say
+from .common import (
+    BenchmarkError,
+    child_env,
+    drop_database,
+    heading,
+    hub_env,
+    manage,
+    ratio,
+    recreate_database,
+    say,
+)
 
 ITEMS = 1000
 REQUESTS = 200
@@ -74,13 +83,6 @@ class DatabaseFigures:
     pages: list[PageTimes]
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([sys.executable, str(MANAGE), *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise BenchmarkError(f"manage.py {args[0]} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
 def _times(port: int, path: str, session: str, n: int) -> PageTimes:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     found = []
@@ -102,9 +104,9 @@ def _one_database(label: str, database_url: str, workdir: Path) -> DatabaseFigur
     heading(f"(h) My work with {ITEMS:,} open proposals on {label}")
     env = child_env({**hub_env(workdir / "unused.sqlite3"), "DATABASE_URL": database_url,
                      "DJANGO_SETTINGS_MODULE": "benchmarks.settings_submissions"})  # fmt: skip
-    _manage(env, "migrate", "--no-input", "-v0")
-    _manage(env, "load_network")
-    out = _manage(env, "shell", "--no-imports", "-c", SETUP.replace("ITEMS", str(ITEMS)))
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_network")
+    out = manage(env, "shell", "--no-imports", "-c", SETUP.replace("ITEMS", str(ITEMS)))
     sessions = {line.split()[1]: line.split()[2] for line in out.splitlines() if line.startswith("SESSION")}
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
@@ -131,16 +133,14 @@ def _one_database(label: str, database_url: str, workdir: Path) -> DatabaseFigur
 
 
 def run(workdir: Path) -> list[DatabaseFigures]:
-    from .submissions import _drop, _recreate
-
     results = [_one_database("SQLite", f"sqlite:///{workdir / 'mywork.sqlite3'}", workdir)]
     postgres = os.environ.get("BENCH_POSTGRES_URL", "")
     if postgres:
-        _recreate(postgres)
+        recreate_database(postgres)
         try:
             results.append(_one_database("PostgreSQL", postgres, workdir))
         finally:
-            _drop(postgres)
+            drop_database(postgres)
     else:
         say("PostgreSQL skipped: set BENCH_POSTGRES_URL (a database name containing 'bench')")
     return results

@@ -16,7 +16,6 @@ same layout with no data, i.e. what any page costs through the same middleware, 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -24,7 +23,17 @@ from pathlib import Path
 
 from . import loadgen
 from .api_load import _get, free_port, server
-from .common import MANAGE, ROOT, BenchmarkError, child_env, heading, hub_env, ratio, say
+from .common import (
+    BenchmarkError,
+    child_env,
+    drop_database,
+    heading,
+    hub_env,
+    manage,
+    ratio,
+    recreate_database,
+    say,
+)
 
 BASELINE = ("layout, no data (baseline)", "/accessibility/?x=1")
 # (name, address, p95 target in ms, HTML target in bytes)
@@ -89,11 +98,6 @@ class PagesFigures:
     skipped: str = ""
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, str(MANAGE), *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-
-
 def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration: float) -> DatabasePages:
     heading(f"(e) Evidence pages on {label}")
     port = free_port()
@@ -132,14 +136,12 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
 
 
 def _postgres_env(url: str) -> dict[str, str]:
-    from .submissions import _recreate
-
-    _recreate(url)
+    recreate_database(url)
     env = child_env({**hub_env(Path("/nonexistent")), "DATABASE_URL": url})
     say("Preparing PostgreSQL: migrate, load_network, import_statistics (not timed) ...")
-    _manage(env, "migrate", "--no-input", "-v0")
-    _manage(env, "load_network")
-    _manage(env, "import_statistics")
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_network")
+    manage(env, "import_statistics")
     return env
 
 
@@ -148,18 +150,16 @@ def run(workdir: Path, hub_db: Path, *, warmup: float, duration: float) -> Pages
     env = child_env(hub_env(hub_db))
     say("Preparing: load_network on the imported database, collectstatic (production serves hashed static "
         "file names) (not timed) ...")  # fmt: skip
-    _manage(env, "load_network")
-    _manage(env, "collectstatic", "--no-input", "-v0")
+    manage(env, "load_network")
+    manage(env, "collectstatic", "--no-input", "-v0")
     results = [_one("SQLite", env, workdir, warmup, duration)]
     postgres = os.environ.get("BENCH_POSTGRES_URL", "")
     skipped = ""
     if postgres:
-        from .submissions import _drop
-
         try:
             results.append(_one("PostgreSQL", _postgres_env(postgres), workdir, warmup, duration))
         finally:
-            _drop(postgres)
+            drop_database(postgres)
     else:
         skipped = "PostgreSQL skipped: set BENCH_POSTGRES_URL to a database the benchmark may drop and create"
         say(skipped)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -33,7 +32,19 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from .api_load import free_port, server
-from .common import MANAGE, ROOT, BenchmarkError, child_env, heading, hub_env, ratio, say
+from .common import (
+    MANAGE,
+    ROOT,
+    BenchmarkError,
+    child_env,
+    drop_database,
+    heading,
+    hub_env,
+    manage,
+    ratio,
+    recreate_database,
+    say,
+)
 
 WORKERS = 3  # README: gunicorn keycities.wsgi --workers 3
 TIMEOUT = 120.0
@@ -126,38 +137,6 @@ class Visitor:
         return (status, location) == (302, "/work-with-us/confirmation/")
 
 
-def _manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, str(MANAGE), *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
-
-
-def _postgres(url: str) -> tuple[str, str]:
-    """(the database's name, a URL of the server's maintenance database) for a URL the benchmark may use."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]*bench[a-z0-9_]*", name):
-        raise BenchmarkError(f"BENCH_POSTGRES_URL must name a database with 'bench' in its name, which the "
-                             f"benchmark drops and creates; {name!r} does not")  # fmt: skip
-    return name, parts._replace(path="/postgres").geturl()
-
-
-def _recreate(url: str) -> None:
-    import psycopg
-
-    name, maintenance = _postgres(url)
-    with psycopg.connect(maintenance, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        con.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop(url: str) -> None:
-    import psycopg
-
-    name, maintenance = _postgres(url)
-    with psycopg.connect(maintenance, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
 def _count(env: dict[str, str]) -> tuple[int, int, int]:
     """(proposals, distinct references, confirmation emails) as the database and mail directory hold them: an
     email is either delivered (in the mail directory) or still queued for the task worker (core.QueuedEmail),
@@ -182,8 +161,8 @@ def _one_database(label: str, database_url: str, workdir: Path, n: int) -> Datab
     env = child_env({**hub_env(workdir / "unused.sqlite3"), "DATABASE_URL": database_url, "BEHIND_PROXY": "1",
                      "EMAIL_URL": f"filemail:///{mail_dir}", "MEDIA_ROOT": str(workdir / "media"),
                      "DJANGO_SETTINGS_MODULE": "benchmarks.settings_submissions"})  # fmt: skip
-    _manage(env, "migrate", "--no-input", "-v0")
-    _manage(env, "load_network")
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_network")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "--workers", str(WORKERS), "--bind",
@@ -238,11 +217,11 @@ def run(workdir: Path, n: int = 200) -> SubmissionFigures:
     skipped = ""
     postgres = os.environ.get("BENCH_POSTGRES_URL", "")
     if postgres:
-        _recreate(postgres)
+        recreate_database(postgres)
         try:
             results.append(_one_database("PostgreSQL", postgres, workdir, n))
         finally:
-            _drop(postgres)
+            drop_database(postgres)
     else:
         skipped = ("PostgreSQL skipped: set BENCH_POSTGRES_URL to a database the benchmark may drop and create "
                    "(its name must contain 'bench'), e.g. postgres://postgres@127.0.0.1:5432/kc_bench")  # fmt: skip
