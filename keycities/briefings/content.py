@@ -21,18 +21,22 @@ from keycities.claims import queries as claims
 from keycities.claims.models import Verdict
 from keycities.consultations import queries as consultations
 from keycities.consultations.policy import published_asks
+from keycities.core import charts
 from keycities.core.bilingual import localised_text
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place, WorkArea
 from keycities.observatory import queries as observatory
 from keycities.observatory.aggregation import Store
 
-from . import tokens
+from . import audiences, tokens
 from .figures import group_value, release_record
 from .models import Kind, Pack
 
 # The headline indicators of a place's profile, in the order shown.
 HEADLINE = ("population", "gva", "gva-per-head", "gdp-per-head", "employment-rate", "median-weekly-pay")
+# The trend a place's pack draws: output per head, the place against the group and the UK.
+TREND = "gva-per-head"
+UK = "K02000001"
 
 
 class Builder:
@@ -41,6 +45,7 @@ class Builder:
     def __init__(self) -> None:
         self.notes: list[dict[str, Any]] = []
         self.facts: list[dict[str, Any]] = []
+        self.places: set[int] = set()  # the member places the pack is about (who may read a private pack)
         self._by_release: dict[Any, int] = {}
 
     def note(self, release: dict[str, Any] | None, source: str = "") -> int:
@@ -133,11 +138,34 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
     return {"caption": caption, "head": head, "rows": rows}
 
 
+def trend_chart(place: Place, b: Builder, store: Store) -> dict[str, Any] | None:
+    """The place's GVA per head over time against Key Cities and the UK: the observatory's chart (SVG for the page,
+    its spec for the PDF and DOCX picture), with the source note of its newest release."""
+    ind = observatory.indicator(TREND)
+    if ind is None:
+        return None
+    named = {place.name: observatory.place_series(ind, place, store),
+             "Key Cities": observatory.group_series(ind, observatory.KEY_CITIES, store)}  # fmt: skip
+    if not any(p.value is not None for p in named[place.name]):
+        return None
+    uk = observatory.area_series(ind, UK, store)
+    if any(p.value is not None for p in uk):
+        named[_("United Kingdom")] = uk
+    series, breaks = observatory.chart_series(named)
+    title = _("%(indicator)s: %(place)s against Key Cities and the UK") % {"indicator": ind.name, "place": place.name}
+    chart = charts.line_chart(title, series, unit=ind.unit, highlight=place.name, breaks=breaks)
+    newest = next((p.release for p in reversed(named[place.name]) if p.release), None)
+    note = b.note(release_record(newest)) if newest else None
+    return {"title": title, "svg": chart.svg, "spec": chart.spec, "description": chart.spec.get("description", ""),
+            "note": note, "head": chart.columns, "rows": chart.rows}  # fmt: skip
+
+
 def _leads(area: WorkArea) -> str:
     return ", ".join(p.name for p in area.leads.all()) or _("no lead recorded")
 
 
 def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any]]:
+    b.places.add(place.pk)
     summary = [place.summary] if place.summary else []
     covers = ", ".join(f"{a.area_name} ({a.area_code})" for a in place.areas_on(timezone.localdate()))
     said = {"name": place.name, "region": place.region_name, "nation": place.get_nation_display(), "areas": covers}
@@ -148,7 +176,8 @@ def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any
     return [
         {"heading": _("%(name)s in brief") % {"name": place.name}, "paragraphs": facts, "items": [], "table": None},
         {"heading": _("Headline figures"), "paragraphs": [], "items": [], "table": headline_table(
-            [place], b, store, _("%(name)s against Key Cities, its region and the UK") % {"name": place.name})},
+            [place], b, store, _("%(name)s against Key Cities, its region and the UK") % {"name": place.name}),
+         "chart": trend_chart(place, b, store)},
         {"heading": _("Work areas it leads"), "paragraphs": [] if led else [_("It leads no work area.")],
          "items": led, "table": None},
     ]  # fmt: skip
@@ -173,9 +202,7 @@ def work_area_sections(area: WorkArea, b: Builder, store: Store) -> list[dict[st
                 "table": headline_table(leads, b, store, _("The lead places against Key Cities")),
             }
         )
-    responses = [_("%(title)s (%(body)s), submitted %(date)s") % {
-        "title": c.title, "body": c.body_name, "date": date_format(c.submitted_on, "j F Y") if c.submitted_on
-        else "–"} for c in consultations.published().filter(work_areas=area)]  # fmt: skip
+    responses = audiences.response_items(consultations.published().filter(work_areas=area))
     sections.append(
         {
             "heading": _("Consultation responses"),
@@ -184,15 +211,7 @@ def work_area_sections(area: WorkArea, b: Builder, store: Store) -> list[dict[st
             "paragraphs": [] if responses else [_("No published response in this work area yet.")],
         }
     )
-    asks = []
-    for ask in published_asks().filter(work_area=area).order_by("pk"):
-        fact = b.add({"key": f"ask:{ask.pk}", "kind": "ask", "label": ask.text[:120], "status": ask.status,
-                      "text": str(ask.get_status_display()), "release": None,
-                      "source": _("The Key Cities asks ledger, as recorded by the secretariat.")})  # fmt: skip
-        asks.append(
-            _("%(ask)s (to %(department)s): %(status)s [%(note)s]")
-            % {"ask": ask.text, "department": ask.department, "status": fact["text"], "note": fact["note"]}
-        )
+    asks = audiences.ask_items(published_asks().filter(work_area=area), b, area=False)
     sections.append(
         {
             "heading": _("Our asks"),
@@ -234,9 +253,13 @@ def build(pack: Pack, store: Store | None = None) -> dict[str, Any]:
         sections += work_area_sections(pack.work_area, b, store)
     elif pack.kind == Kind.GROUP:
         sections += group_sections(b)
+    elif pack.kind == Kind.MP and pack.person:
+        sections += audiences.mp_sections(pack.person, b, store)
+    elif pack.kind == Kind.DEPARTMENT and pack.organisation:
+        sections += audiences.department_sections(pack.organisation, pack.person, b, store)
     return {"title": pack.title, "kind": pack.kind, "kind_label": str(Kind(pack.kind).label),
             "built_on": timezone.localdate().isoformat(), "sections": sections, "notes": b.notes,
-            "facts": b.facts}  # fmt: skip
+            "facts": b.facts, "places": sorted(b.places)}  # fmt: skip
 
 
 def build_all(pack: Pack, store: Store | None = None) -> dict[str, dict[str, Any]]:

@@ -11,10 +11,22 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from keycities.core.charts import spec_to_png
 from keycities.core.pdf import BRAND, BRAND_HEX, pdf_fonts
 from keycities.core.text import xml_safe
 
 GROUP = "Key Cities"
+# A chart's width on the page: A4 less the margins, in inches (DOCX) and millimetres (PDF).
+CHART_INCHES = 6.3
+CHART_MM = 170
+
+
+def _chart_png(chart: dict[str, Any]) -> bytes | None:
+    return spec_to_png(chart["spec"]) if chart.get("spec") else None
+
+
+def _chart_caption(chart: dict[str, Any]) -> str:
+    return chart["title"] + (f" [{chart['note']}]" if chart.get("note") else "")
 
 
 def _subtitle(data: dict[str, Any], version: int | None) -> str:
@@ -25,7 +37,7 @@ def _subtitle(data: dict[str, Any], version: int | None) -> str:
 
 def build_docx(data: dict[str, Any], version: int | None = None) -> bytes:
     from docx import Document
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Inches, Pt, RGBColor
 
     data = xml_safe(data)
     purple = RGBColor(*BRAND)
@@ -55,6 +67,12 @@ def build_docx(data: dict[str, Any], version: int | None = None) -> bytes:
             for row in table["rows"]:
                 for cell, text in zip(grid.add_row().cells, row, strict=True):
                     cell.text = text
+        if (chart := section.get("chart")) and (png := _chart_png(chart)):
+            doc.add_picture(io.BytesIO(png), width=Inches(CHART_INCHES))
+            picture = doc.inline_shapes[-1]._inline.docPr
+            picture.set("descr", chart.get("description") or chart["title"])  # alt text
+            picture.set("title", chart["title"])
+            doc.add_paragraph(_chart_caption(chart), style="Caption")
     if data.get("changes"):
         doc.add_heading(_("What changed since the last pack"), level=1)
         for change in data["changes"]:
@@ -72,7 +90,7 @@ def build_pdf(data: dict[str, Any], version: int | None = None, language: str = 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus import Image, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Table, TableStyle
 
     data = xml_safe(data)
     fonts = pdf_fonts()
@@ -114,6 +132,11 @@ def build_pdf(data: dict[str, Any], version: int | None = None, language: str = 
                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))  # fmt: skip
             story.append(grid)
+        if (chart := section.get("chart")) and (png := _chart_png(chart)):
+            picture = Image(io.BytesIO(png))
+            picture.drawHeight = CHART_MM * mm * picture.imageHeight / picture.imageWidth
+            picture.drawWidth = CHART_MM * mm
+            story += [picture, para(_chart_caption(chart), small)]
     if data.get("changes"):
         story.append(Heading(escape(_("What changed since the last pack")), h1))
         story += [para("• " + c, body) for c in data["changes"]]

@@ -1,15 +1,19 @@
-"""Who may see and do what with briefing packs. Issued packs about the group and a work area are public; a
-member place's pack is for staff (the secretariat and member officers). Only the secretariat writes and issues
-packs."""
+"""Who may see and do what with briefing packs. Issued packs about the group and a work area are public. The
+others (a member place, an MP, a Minister or department) are private, seen by the same rules as contacts
+(engagement.policy): the secretariat, and an officer of a member place the issue is about (`Issue.places`: the
+place, the member places in an MP's constituency, the lead places of the work areas in a department's pack).
+Only the secretariat writes, issues and sends packs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from keycities.accounts.policy import is_secretariat, is_staff_member
+from keycities.accounts.policy import is_secretariat, officer_place_id
+from keycities.engagement.models import Person
+from keycities.engagement.policy import visible_people
 
 from .models import PUBLIC_KINDS, Issue, Pack
 
@@ -21,7 +25,13 @@ def may_edit(user: Any) -> bool:
 def visible_issues(user: Any) -> QuerySet[Issue]:
     """Every issue the user may read."""
     issues = Issue.objects.select_related("pack", "pack__place", "pack__work_area")
-    return issues if is_staff_member(user) else issues.filter(pack__kind__in=PUBLIC_KINDS)
+    if is_secretariat(user):
+        return issues
+    public = Q(pack__kind__in=PUBLIC_KINDS)
+    place = officer_place_id(user)
+    if place is None:
+        return issues.filter(public)
+    return issues.filter(public | Q(pk__in=Issue.places.through.objects.filter(place_id=place).values("issue_id")))
 
 
 def latest_issues(user: Any) -> QuerySet[Issue]:
@@ -51,3 +61,8 @@ def access_pack(user: Any, pk: int) -> Pack:
     if found is None or not may_edit(user):
         raise Http404
     return found
+
+
+def recipients_for(user: Any) -> QuerySet[Person]:
+    """The people from the contacts a pack may be sent to: those whose records the user may see."""
+    return visible_people(user).order_by("name", "pk")

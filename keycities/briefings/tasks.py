@@ -11,17 +11,21 @@ from .models import Batch
 
 
 @retried()
-def issue_place_packs(batch_id: int) -> int:
-    """Issue a pack for every member place, recording progress on the batch after each; safe to run again (places
-    already issued in this batch are skipped). The number of packs issued."""
+def issue_packs(batch_id: int) -> int:
+    """Issue a pack for every member place (or every MP in member places), recording progress on the batch after
+    each; safe to run again (those already issued in this batch are skipped). The number of packs issued."""
     batch = Batch.objects.get(pk=batch_id)
     Batch.objects.filter(pk=batch_id).update(state=Batch.State.RUNNING)
     issued = dict(batch.issues)
-    for place in services.member_places():
-        if place.slug in issued:
+    if batch.of == Batch.For.MPS:
+        todo = [(str(p.pk), lambda p=p: services.issue_mp_pack(p, by=batch.started_by)) for p in services.sitting_mps()]
+    else:
+        todo = [(p.slug, lambda p=p: services.issue_place_pack(p, by=batch.started_by))
+                for p in services.member_places()]  # fmt: skip
+    for key, make in todo:
+        if key in issued:
             continue
-        issue = services.issue_place_pack(place, by=batch.started_by)
-        issued[place.slug] = issue.pk
+        issued[key] = make().pk
         Batch.objects.filter(pk=batch_id).update(done=len(issued), issues=issued)
     Batch.objects.filter(pk=batch_id).update(state=Batch.State.DONE, finished_at=timezone.now())
     return len(issued)

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only
@@ -21,7 +22,7 @@ from keycities.core.api import csv_response
 from keycities.observatory.aggregation import Store
 
 from . import content, exports, policy, presenters, services, tokens
-from .forms import PackForm, SectionForm
+from .forms import PackForm, SectionForm, SendForm
 from .models import Batch, Issue, Pack
 
 DOWNLOADS = {"pdf": "application/pdf",
@@ -46,7 +47,33 @@ def index(request: HttpRequest) -> HttpResponse:
 def issue(request: HttpRequest, pack: int, version: int) -> HttpResponse:
     found = policy.access_issue(request.user, pack, version)
     versions = policy.visible_issues(request.user).filter(pack_id=pack).order_by("-version")
-    return render(request, "briefings/issue.html", {"issue": found, "data": frozen(found), "versions": versions})
+    sending = None
+    if policy.may_edit(request.user):
+        sending = SendForm(initial={"on": timezone.localdate().isoformat(), "kind": "email"},
+                           people=policy.recipients_for(request.user))  # fmt: skip
+    return render(request, "briefings/issue.html", {
+        "issue": found, "data": frozen(found), "versions": versions, "sending": sending,
+        "recipients": found.recipients.select_related("person") if sending else None})  # fmt: skip
+
+
+@secretariat_only
+def send(request: HttpRequest, pack: int, version: int) -> HttpResponse:
+    """Record that the issued pack went to people from the contacts: one interaction with each."""
+    found = policy.access_issue(request.user, pack, version)
+    if request.method != "POST":
+        return redirect(found.get_absolute_url())
+    form = SendForm(request.POST, people=policy.recipients_for(request.user))
+    if form.is_valid():
+        made = services.send_issue(found, list(form.cleaned_data["people"]), form.cleaned_data["kind"],
+                                   form.cleaned_data["on"], by=request.user)  # fmt: skip
+        messages.success(request, ngettext("Sent to %(n)s person: an interaction was recorded.",
+                                           "Sent to %(n)s people: an interaction was recorded with each.",
+                                           len(made)) % {"n": len(made)})  # fmt: skip
+        return redirect(found.get_absolute_url())
+    versions = policy.visible_issues(request.user).filter(pack_id=pack).order_by("-version")
+    return render(request, "briefings/issue.html", {
+        "issue": found, "data": frozen(found), "versions": versions, "sending": form,
+        "recipients": found.recipients.select_related("person")}, status=400)  # fmt: skip
 
 
 @public
@@ -86,8 +113,13 @@ def packs(request: HttpRequest) -> HttpResponse:
 def batch(request: HttpRequest) -> HttpResponse:
     """Issue a pack for every member place as a background task (its progress shows on the packs page)."""
     if request.method == "POST":
-        services.start_place_batch(by=request.user)
-        messages.success(request, _("Issuing a pack for every member place: progress is shown below."))
+        of = request.POST.get("of", Batch.For.PLACES)
+        if of not in Batch.For.values:
+            of = Batch.For.PLACES
+        services.start_batch(of, by=request.user)
+        messages.success(request, _("Issuing a pack for every member place: progress is shown below.")
+                         if of == Batch.For.PLACES else
+                         _("Issuing a pack for every MP in member places: progress is shown below."))  # fmt: skip
     return redirect("briefings:packs")
 
 

@@ -327,7 +327,12 @@ def _render(spec: dict[str, Any], unit: str, title: str) -> tuple[dict[str, Any]
 
 def to_png(chart: Chart, *, scale: float = 2.0) -> bytes:
     """The same chart as PNG (for documents that cannot take SVG, and for checking by eye)."""
-    return vlc.vegalite_to_png(chart.spec, vl_version=VEGA_LITE_VERSION, scale=scale, allowed_base_urls=[])
+    return spec_to_png(chart.spec, scale=scale)
+
+
+def spec_to_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
+    """A rendered chart's spec (`Chart.spec`, kept in a frozen briefing) as PNG."""
+    return vlc.vegalite_to_png(spec, vl_version=VEGA_LITE_VERSION, scale=scale, allowed_base_urls=[])
 
 
 def _label_width(values: Sequence[float], unit: str) -> int:

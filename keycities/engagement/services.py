@@ -23,7 +23,7 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -503,6 +503,19 @@ def import_contacts(text: str, *, by: Any) -> int:
     return len(rows)
 
 
+def _move_records(dup: Person, keep: Person) -> None:
+    """Point every other app's records of `dup` (a briefing pack for an MP, a pack sent to them) at `keep`. A
+    record `keep` already has (the same pack sent to both) stays with the duplicate and goes with it."""
+    for rel in Person._meta.related_objects:
+        if not rel.one_to_many or rel.related_model is Role:
+            continue
+        try:
+            with transaction.atomic():
+                rel.related_model._default_manager.filter(**{rel.field.name: dup}).update(**{rel.field.name: keep})
+        except IntegrityError:
+            pass
+
+
 def merge_people(keep: Person, duplicates: Iterable[Person], *, by: Any) -> Person:
     """Merge duplicate records of one person into `keep`: their roles and interactions move to `keep`, missing
     details are filled from them, and `keep`'s notes say what was merged; the duplicates are then deleted. The
@@ -512,6 +525,7 @@ def merge_people(keep: Person, duplicates: Iterable[Person], *, by: Any) -> Pers
         merged = []
         for dup in Person.objects.select_for_update().filter(pk__in=[d.pk for d in duplicates]).exclude(pk=keep.pk):
             Role.objects.filter(person=dup).update(person=keep)
+            _move_records(dup, keep)
             for interaction in dup.interactions.all():
                 interaction.people.add(keep)
             parliament_id, dup.parliament_id = dup.parliament_id, None

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.test import Client
 
-from keycities.accounts.models import User
+from keycities.accounts.models import Role, User
 from keycities.briefings import presenters, services
 from keycities.briefings.models import Kind
 from keycities.network.models import Place, WorkArea
@@ -26,20 +26,26 @@ def issued(secretariat: User) -> dict[str, object]:
     return {"public": services.issue_pack(area, by=secretariat), "private": services.issue_pack(place, by=secretariat)}
 
 
-def test_the_list_shows_public_packs_to_everyone_and_place_packs_to_staff(issued, client: Client,  # type: ignore[no-untyped-def]
-                                                                       officer: User) -> None:  # fmt: skip
+def test_the_list_shows_public_packs_to_everyone_and_a_place_pack_to_its_officers(  # type: ignore[no-untyped-def]
+    issued, client: Client, officer: User, secretariat: User
+) -> None:
     anonymous = client.get("/api/v1/briefings/").json()
     assert [r["title"] for r in anonymous["results"]] == ["Skills"]
-    client.force_login(officer)
-    staff = client.get("/api/v1/briefings/").json()
-    assert [r["title"] for r in staff["results"]] == ["Coventry in brief", "Skills"]
-    assert client.get("/briefings/").content.decode().count("Staff only") == 1
+    client.force_login(officer)  # of Bradford: Coventry's pack is not theirs
+    assert [r["title"] for r in client.get("/api/v1/briefings/").json()["results"]] == ["Skills"]
+    coventry = User.objects.create_user("cov", "o@coventry.test", "correct horse battery", role=Role.MEMBER_OFFICER,
+                                        place=Place.objects.get(slug="coventry"))  # fmt: skip
+    for user in (coventry, secretariat):
+        client.force_login(user)
+        staff = client.get("/api/v1/briefings/").json()
+        assert [r["title"] for r in staff["results"]] == ["Coventry in brief", "Skills"]
+        assert client.get("/briefings/").content.decode().count("Staff only") == 1
 
 
-def test_one_issue_has_its_frozen_figures_as_json_and_csv(issued, client: Client, officer: User) -> None:  # type: ignore[no-untyped-def]
+def test_one_issue_has_its_frozen_figures_as_json_and_csv(issued, client: Client, secretariat: User) -> None:  # type: ignore[no-untyped-def]
     private = issued["private"]
     assert client.get(f"/api/v1/briefings/{private.pk}").status_code == 404
-    client.force_login(officer)
+    client.force_login(secretariat)
     body = client.get(f"/api/v1/briefings/{private.pk}").json()
     figures = {f["key"]: f for f in body["figures"]}
     token = figures["token:population:place/coventry:2024"]

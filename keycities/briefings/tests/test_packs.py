@@ -163,7 +163,7 @@ def test_a_pack_for_every_member_place_is_issued_by_a_task_with_progress(
 
     places = services.member_places()
     with django_capture_on_commit_callbacks(execute=True):
-        batch = services.start_place_batch(by=secretariat)
+        batch = services.start_batch(Batch.For.PLACES, by=secretariat)
     batch.refresh_from_db()
     assert batch.state == Batch.State.DONE and batch.done == batch.total == len(places) > 20
     assert sorted(batch.issues) == sorted(p.slug for p in places)
