@@ -47,33 +47,28 @@ def index(request: HttpRequest) -> HttpResponse:
 def issue(request: HttpRequest, pack: int, version: int) -> HttpResponse:
     found = policy.access_issue(request.user, pack, version)
     versions = policy.visible_issues(request.user).filter(pack_id=pack).order_by("-version")
-    sending = None
-    if policy.may_edit(request.user):
-        sending = SendForm(initial={"on": timezone.localdate().isoformat(), "kind": "email"},
-                           people=policy.recipients_for(request.user))  # fmt: skip
-    return render(request, "briefings/issue.html", {
-        "issue": found, "data": frozen(found), "versions": versions, "sending": sending,
-        "recipients": found.recipients.select_related("person") if sending else None})  # fmt: skip
+    recipients = found.recipients.select_related("person") if policy.may_edit(request.user) else None
+    return render(request, "briefings/issue.html", {"issue": found, "data": frozen(found), "versions": versions,
+                                                    "recipients": recipients})  # fmt: skip
 
 
 @secretariat_only
 def send(request: HttpRequest, pack: int, version: int) -> HttpResponse:
     """Record that the issued pack went to people from the contacts: one interaction with each."""
     found = policy.access_issue(request.user, pack, version)
-    if request.method != "POST":
-        return redirect(found.get_absolute_url())
-    form = SendForm(request.POST, people=policy.recipients_for(request.user))
-    if form.is_valid():
+    people = policy.recipients_for(request.user)
+    form = SendForm(request.POST or None, people=people,
+                    initial={"on": timezone.localdate().isoformat(), "kind": "email"})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
         made = services.send_issue(found, list(form.cleaned_data["people"]), form.cleaned_data["kind"],
                                    form.cleaned_data["on"], by=request.user)  # fmt: skip
         messages.success(request, ngettext("Sent to %(n)s person: an interaction was recorded.",
                                            "Sent to %(n)s people: an interaction was recorded with each.",
                                            len(made)) % {"n": len(made)})  # fmt: skip
         return redirect(found.get_absolute_url())
-    versions = policy.visible_issues(request.user).filter(pack_id=pack).order_by("-version")
-    return render(request, "briefings/issue.html", {
-        "issue": found, "data": frozen(found), "versions": versions, "sending": form,
-        "recipients": found.recipients.select_related("person")}, status=400)  # fmt: skip
+    return render(request, "briefings/send.html", {
+        "issue": found, "form": form, "recipients": found.recipients.select_related("person")},
+        status=400 if form.errors else 200)  # fmt: skip
 
 
 @public
