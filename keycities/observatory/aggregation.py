@@ -25,8 +25,8 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from keycities.network.models import Group, Nation, Place, PlaceArea
 
@@ -61,6 +61,11 @@ _COVERAGE: dict[str, object] = {}
 # whenever the set of releases changes. Keyed by the file's checksum as well as the id, so that an id reused
 # (after a rolled-back import) can never return another file's figures.
 _RELEASE_VALUES: dict[tuple[int, str, int], dict[int, dict[str, Value]]] = {}
+# Weights for a weighted rate (weight indicator, period, the rate's release and indicator) -> _nearest_weights:
+# they follow from the releases alone, so they are kept and emptied with the values.
+_WEIGHTS: dict[tuple[int, int, int, str, int], Any] = {}
+# Why a place has no figure in a release (see _why_missing), read from the releases alone: kept likewise.
+_REASONS: dict[tuple[Any, ...], str] = {}
 
 
 class Store:
@@ -105,6 +110,8 @@ class Store:
                 periods.setdefault(indicator_id, []).append(period)
             _COVERAGE.update(version=version, coverage=coverage, local=local, periods=periods)
             _RELEASE_VALUES.clear()
+            _WEIGHTS.clear()
+            _REASONS.clear()
         return _COVERAGE["coverage"]  # type: ignore[return-value]
 
     def releases(self, indicator: Indicator, period: int) -> list[Release]:
@@ -269,6 +276,14 @@ def _nation_list(letters: Iterable[str]) -> str:
 
 
 def _why_missing(place: Place, codes: Sequence[str], period: int, ctx: Context) -> str:
+    key = (place.name, place.nation, tuple(codes), period, ctx.release.pk, ctx.release.sha256, ctx.indicator.pk,
+           get_language())  # fmt: skip
+    if key not in _REASONS:
+        _REASONS[key] = _read_why_missing(place, codes, period, ctx)
+    return _REASONS[key]
+
+
+def _read_why_missing(place: Place, codes: Sequence[str], period: int, ctx: Context) -> str:
     """The true reason a place's areas have no figure in the release, read from the data: the publisher does not
     cover the place's nation; the area is published for other periods but not yet (or no longer) for this one;
     or the release is on other boundaries."""
@@ -278,7 +293,7 @@ def _why_missing(place: Place, codes: Sequence[str], period: int, ctx: Context) 
                      lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
     nations = store.memo(("nations", release.pk, indicator.pk),
                          lambda: {c[0] for values in everything.values() for c in values if c in las})  # fmt: skip
-    name = _release_name(release)
+    name = store.memo(("release-name", release.pk, get_language()), lambda: _release_name(release))
     letter = NATION_LETTERS.get(place.nation, "")  # type: ignore[call-overload]
     if nations and letter not in nations:
         return _("%(release)s does not cover %(nation)s: it publishes figures for %(covered)s only.") % {
@@ -392,6 +407,9 @@ def _nearest_weights(store: Store, indicator: Indicator, period: int,
     before a later one), from the release covering most of `codes` (the newest among equals). Returns the weights,
     the year each came from and the releases used."""
     years = sorted(store.periods(indicator), key=lambda y: (abs(y - period), y > period))
+    # The codes some year has: once they are all found, further years can add nothing asked for.
+    wanted = codes & store.memo(("weight-codes", indicator.pk), lambda: {
+        c for y in years for r in store.releases(indicator, y) for c in store.values(r, indicator, y)})  # fmt: skip
     merged: dict[str, Value] = {}
     year_of: dict[str, int] = {}
     used: list[Release] = []
@@ -406,7 +424,7 @@ def _nearest_weights(store: Store, indicator: Indicator, period: int,
                 year_of.update(dict.fromkeys(fresh, year))
                 if codes & fresh.keys() and release not in used:
                     used.append(release)
-        if codes <= merged.keys():
+        if wanted <= merged.keys():
             break
     return (merged, year_of, used) if merged else None
 
@@ -525,7 +543,10 @@ def figure_for_places(
             weight = store.memo(("indicator", instead), lambda: Indicator.objects.get(slug=instead))
             fallback = (f" The Hub holds no {indicator.weight.name.lower()}, so the {weight.name.lower()} stands in; "
                         f"this approximates the group's rate.")  # fmt: skip
-        weights = _nearest_weights(store, weight, period, set(data))
+        key = (weight.pk, period, chosen.pk, chosen.sha256, indicator.pk)
+        if key not in _WEIGHTS:
+            _WEIGHTS[key] = _nearest_weights(store, weight, period, set(data))
+        weights = _WEIGHTS[key]
         if weights is None:
             raise AggregationError(f"There is no {weight.name.lower()} to weight by.")
         wvalues, year_of, wreleases = weights
