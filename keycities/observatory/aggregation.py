@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from keycities.core.bilingual import localised_text
 from keycities.network.models import Group, Nation, Place, PlaceArea
 
 from .models import LOCAL_AUTHORITY_KINDS, Aggregation, Area, Indicator, Observation, Release
@@ -245,9 +246,23 @@ def _cover_on(place: Place, on: dt.date) -> list[PlaceArea]:
 def _within_note(place: Place, on: dt.date) -> str:
     inside = [a for a in _areas(place) if a.relation == PlaceArea.Relation.WITHIN and a.holds_on(on)]
     return "".join(
-        f" {place.name} lies inside {a.area_name} ({a.area_code}), which is not counted as {place.name}."
+        " "
+        + _("%(place)s lies inside %(area)s (%(code)s), which is not counted as %(place)s.")
+        % {"place": place.name, "area": a.area_name, "code": a.area_code}
         for a in inside
     )
+
+
+def _name(indicator: Indicator) -> str:
+    """An indicator's name in the active language (its Welsh name on Welsh pages, where it has one)."""
+    return localised_text(indicator, "name")
+
+
+def _lower(indicator: Indicator) -> str:
+    """An indicator's name inside a sentence: lower case, except a name that starts with an abbreviation."""
+    name = _name(indicator)
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() and len(first) > 1 else name[:1].lower() + name[1:]
 
 
 NATION_LETTERS = {Nation.ENGLAND: "E", Nation.WALES: "W", Nation.SCOTLAND: "S", Nation.NORTHERN_IRELAND: "N"}
@@ -339,7 +354,8 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
     usable = [a for a in others if a.area_code in available]
     if usable:
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in usable)
-        note = f"This release publishes {place.name} on other boundaries: {names} is used for {period}."
+        note = _("This release publishes %(place)s on other boundaries: %(areas)s is used for %(period)s.") % {
+            "place": place.name, "areas": names, "period": period}  # fmt: skip
         if any(a.note for a in usable):
             note += " " + " ".join(a.note for a in usable if a.note)
         return [a.area_code for a in usable], note
@@ -347,9 +363,11 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
     if ctx is not None and (reason := _why_missing(place, missing, period, ctx)):
         return Missing(place.slug, place.name, reason)
     later = _within_note(place, dt.date.max - dt.timedelta(days=1)) if any(a.end for a in cover) else ""
-    return Missing(place.slug, place.name,
-                   f"This release has no figures for {place.name}'s area ({', '.join(missing)}) for {period}: it is "
-                   f"published on other boundaries." + later)  # fmt: skip
+    said = _(
+        "This release has no figures for %(place)s’s area (%(areas)s) for %(period)s: it is published on "
+        "other boundaries."
+    ) % {"place": place.name, "areas": ", ".join(missing), "period": period}
+    return Missing(place.slug, place.name, said + later)
 
 
 def _same_area(place: Place) -> str | None:
@@ -534,21 +552,22 @@ def figure_for_places(
             else:
                 members.append(MemberFigure(place.slug, place.name, codes, total, note=note, nation=place.nation))
         value = exact_sum(m.value for m in members if m.value is not None) if members else None
-        return members, missing, releases, "Sum of the members' values (counts add up).", value, None, None
+        return members, missing, releases, _("Sum of the members’ values (counts add up)."), value, None, None
 
     if agg == Aggregation.WEIGHTED_MEAN and indicator.weight:
         weight, fallback = indicator.weight, ""
         if not store.periods(weight) and weight.slug in WEIGHT_FALLBACK:
             instead = WEIGHT_FALLBACK[weight.slug]
             weight = store.memo(("indicator", instead), lambda: Indicator.objects.get(slug=instead))
-            fallback = (f" The Hub holds no {indicator.weight.name.lower()}, so the {weight.name.lower()} stands in; "
-                        f"this approximates the group's rate.")  # fmt: skip
+            fallback = " " + _(
+                "The Hub holds no %(weight)s, so the %(instead)s stands in; this approximates the group’s rate."
+            ) % {"weight": _lower(indicator.weight), "instead": _lower(weight)}
         key = (weight.pk, period, chosen.pk, chosen.sha256, indicator.pk)
         if key not in _WEIGHTS:
             _WEIGHTS[key] = _nearest_weights(store, weight, period, set(data))
         weights = _WEIGHTS[key]
         if weights is None:
-            raise AggregationError(f"There is no {weight.name.lower()} to weight by.")
+            raise AggregationError(_("There is no %(weight)s to weight by.") % {"weight": _lower(weight)})
         wvalues, year_of, wreleases = weights
         releases += wreleases
         parts, missing = _weighted_parts(places, period, data, wvalues, ctx)
@@ -560,12 +579,14 @@ def figure_for_places(
         value = sum((m.value or 0) * (m.numerator or 0) for m in members) / total_weight if members else None
         year = _years_said(weight, period, [year_of[c] for m in members for c in m.areas]) or str(period)
         if indicator.unit == "%":
-            method = (f"Each member's rate weighted by its {weight.name.lower()} ({year}). The rate is a "
-                      f"share of {indicator.base or 'its base'}.{fallback}")  # fmt: skip
+            method = _("Each member’s rate weighted by its %(weight)s (%(year)s). The rate is a share of "
+                       "%(base)s.") % {"weight": _lower(weight), "year": year,
+                                       "base": indicator.base or _("its base")} + fallback  # fmt: skip
         else:  # a score or an average rank is an average over people, not a share of them
-            method = (f"Each member's {indicator.name.split(':')[-1].strip().lower()} weighted by its "
-                      f"{weight.name.lower()} ({year}): an average over its {indicator.base or 'base'}, "
-                      "not a share of them.")  # fmt: skip
+            method = _("Each member’s %(measure)s weighted by its %(weight)s (%(year)s): an average over its "
+                       "%(base)s, not a share of them.") % {
+                "measure": _lower(indicator).split(":")[-1].strip(), "weight": _lower(weight), "year": year,
+                "base": indicator.base or _("base")}  # fmt: skip
         return members, missing, releases, method, value, None, total_weight
 
     # Not combinable: each member's own published value; no group value.
@@ -579,12 +600,15 @@ def figure_for_places(
         if len(codes) > 1:
             if same and same in data and data[same].value is not None:
                 members.append(MemberFigure(place.slug, place.name, [same], data[same].value,
-                                            note=f"Published for {place.name} as a whole ({same}).",
+                                            note=_("Published for %(place)s as a whole (%(code)s).")
+                                            % {"place": place.name, "code": same},
                                             nation=place.nation))  # fmt: skip
             else:
-                missing.append(Missing(place.slug, place.name,
-                                       f"{place.name} is {len(codes)} areas and this measure cannot be combined; "
-                                       "no figure is published for it as a whole."))  # fmt: skip
+                said = _(
+                    "%(place)s is %(n)s areas and this measure cannot be combined; no figure is published "
+                    "for it as a whole."
+                ) % {"place": place.name, "n": len(codes)}
+                missing.append(Missing(place.slug, place.name, said))
             continue
         if data[codes[0]].value is None:
             missing.append(_suppressed(place, codes, period, data))
@@ -592,7 +616,8 @@ def figure_for_places(
             members.append(
                 MemberFigure(place.slug, place.name, codes, data[codes[0]].value, note=note, nation=place.nation)
             )
-    return members, missing, releases, "Cannot be combined: the members' range and median are shown.", None, None, None
+    said = _("Cannot be combined: the members’ range and median are shown.")
+    return members, missing, releases, said, None, None, None
 
 
 def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Place], release: Release | None) -> Result:
@@ -632,9 +657,11 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
         n_total = sum(m.numerator or 0 for m in members)
         d_total = sum(m.denominator or 0 for m in members)
         value = indicator.scale * n_total / d_total if members and d_total else None
-        method = (f"Recomputed from its parts: Σ {num.name} ÷ Σ {den.name}"
-                  f"{' × ' + format(indicator.scale, ',.0f') if indicator.scale != 1 else ''}, never an average of "
-                  f"the members' ratios.")  # fmt: skip
+        scale = " × " + format(indicator.scale, ",.0f") if indicator.scale != 1 else ""
+        method = _(
+            "Recomputed from its parts: Σ %(numerator)s ÷ Σ %(denominator)s%(scale)s, never an average of "
+            "the members’ ratios."
+        ) % {"numerator": _name(num), "denominator": _name(den), "scale": scale}
         return members, missing, [chosen], method, value, n_total, d_total
 
     # The release publishes only the ratio for this period: weight it by its denominator (the same number).
@@ -642,7 +669,8 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
     values = store.values(chosen, indicator, period)
     weights = _weights(store, den, period, set(values))
     if weights is None:
-        raise AggregationError(f"There is no {den.name.lower()} for {period} to recompute {indicator.name}.")
+        raise AggregationError(_("There is no %(denominator)s for %(period)s to recompute %(indicator)s.") % {
+            "denominator": _lower(den), "period": period, "indicator": _name(indicator)})  # fmt: skip
     wvalues, wperiod, wrelease = weights
     parts, missing = _weighted_parts(places, period, values, wvalues, Context(store, chosen, indicator))
     # Each member's numerator is its ratio × its denominator (summed over its areas).
@@ -651,9 +679,11 @@ def _ratio(store: Store, indicator: Indicator, period: int, places: Sequence[Pla
     n_total = sum(m.numerator or 0 for m in members)
     d_total = sum(m.denominator or 0 for m in members)
     value = indicator.scale * n_total / d_total if members and d_total else None
-    method = (f"Recomputed from its parts. This release publishes only {indicator.name}, so each member's "
-              f"{num.name} is its {indicator.name} × its {den.name.lower()} "
-              f"({den.label_period(wperiod)}), and the group figure is Σ {num.name} ÷ Σ {den.name}.")  # fmt: skip
+    method = _("Recomputed from its parts. This release publishes only %(indicator)s, so each member’s "
+               "%(numerator)s is its %(indicator)s × its %(denominator_lower)s (%(when)s), and the group figure is "
+               "Σ %(numerator)s ÷ Σ %(denominator)s.") % {
+        "indicator": _name(indicator), "numerator": _name(num), "denominator": _name(den),
+        "denominator_lower": _lower(den), "when": den.label_period(wperiod)}  # fmt: skip
     return members, missing, [chosen, wrelease], method, value, n_total, d_total
 
 
@@ -669,7 +699,10 @@ def _growth(
         found = [r for r in found if r.pk == release.pk]
     found = _covering(store, found, level, period, _place_codes(places))
     if not found:
-        raise AggregationError(f"There are no levels of {level.name} for {period - 1} and {period} in one release.")
+        raise AggregationError(
+            _("There are no levels of %(level)s for %(before)s and %(period)s in one release.")
+            % {"level": _name(level), "before": period - 1, "period": period}
+        )
     chosen = found[0]
     now, before = store.values(chosen, level, period), store.values(chosen, level, period - 1)
     available = now.keys() & before.keys()
@@ -690,8 +723,9 @@ def _growth(
     n_total = sum(m.numerator or 0 for m in members)
     b_total = sum(m.denominator or 0 for m in members)
     value = 100 * (n_total / b_total - 1) if members and b_total else None
-    method = (f"Recomputed from the summed levels: Σ {level.name} in {period} ÷ Σ {level.name} in {period - 1}, "
-              "minus 1; growth rates are never averaged.")  # fmt: skip
+    method = _("Recomputed from the summed levels: Σ %(level)s in %(period)s ÷ Σ %(level)s in %(before)s, minus "
+               "1; growth rates are never averaged.") % {"level": _name(level), "period": period,
+                                                         "before": period - 1}  # fmt: skip
     return members, missing, [chosen], method, value, n_total, b_total
 
 

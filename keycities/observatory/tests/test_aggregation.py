@@ -50,7 +50,7 @@ def test_population_adds_up_and_says_carlisle_is_missing(registry: None) -> None
     assert len(fig.members) == 23
     assert [m.slug for m in fig.missing] == ["carlisle"]
     assert "Cumberland (E06000063), which is not counted as Carlisle" in fig.missing[0].reason
-    assert fig.method == "Sum of the members' values (counts add up)."
+    assert fig.method == "Sum of the members’ values (counts add up)."
     assert [r.dataset.slug for r in fig.releases] == ["ons-population-estimates"]
 
 
@@ -96,7 +96,7 @@ def test_medians_are_not_combined(registry: None) -> None:
     fig = group_figure("key-cities", "median-weekly-pay", 2025, as_of=TODAY)
     pay = csv_values("pay-extract.csv", "Gross median weekly pay", "2025")
     assert fig.value is None
-    assert fig.method == "Cannot be combined: the members' range and median are shown."
+    assert fig.method == "Cannot be combined: the members’ range and median are shown."
     tees = next(m for m in fig.members if m.slug == "tees-valley")
     assert (tees.areas, tees.value) == (["E47000006"], pay["E47000006"])
     values = [pay[c[0]] for s, c in MEMBER_AREAS.items() if s != "tees-valley"] + [pay["E47000006"]]
