@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from keycities.core.bilingual import localised_text
@@ -451,12 +451,15 @@ def _years_said(weight: Indicator, period: int, years: Sequence[int]) -> str:
     """Which years' weights were used: "mid-2023"; "2021; 2022 for areas without 2021 figures"; "2022, the
     nearest year with figures to 2023"."""
     found = sorted(set(years))
-    others = " and ".join(weight.label_period(y) for y in found if y != period)
+    others = _(" and ").join(weight.label_period(y) for y in found if y != period)
     if found == [period] or not found:
         return weight.label_period(period) if found else ""
     if period in found:
-        return f"{weight.label_period(period)}; {others} for areas without {period} figures"
-    return f"{others}, the nearest year{'s' if len(found) > 1 else ''} with figures to {period}"
+        return _("%(year)s; %(others)s for areas without %(period)s figures") % {
+            "year": weight.label_period(period), "others": others, "period": period}  # fmt: skip
+    return ngettext("%(years)s, the nearest year with figures to %(period)s",
+                    "%(years)s, the nearest years with figures to %(period)s", len(found)) % {
+        "years": others, "period": period}  # fmt: skip
 
 
 def _total(codes: Sequence[str], values: dict[str, Value]) -> float | None:
