@@ -23,7 +23,7 @@ from html import escape
 from typing import Any, Final, NamedTuple
 
 import vl_convert as vlc
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from .spreadsheet import SafeWriter
 
@@ -85,16 +85,21 @@ class _Unit(NamedTuple):
 
 
 UNITS: Final[Mapping[str, _Unit]] = {
-    "£m": _Unit(0, "£", "m", "£ million"),
+    "£m": _Unit(0, "£", "m", gettext_noop("£ million")),
     "£": _Unit(0, "£", "", "£"),
-    "%": _Unit(1, "", "%", "Per cent"),
-    "persons": _Unit(0, "", "", "Persons"),
-    "count": _Unit(0, "", "", "Count"),
-    "ratio": _Unit(2, "", "", "Ratio"),
-    "score": _Unit(1, "", "", "Score"),
-    "rank": _Unit(0, "", "", "Rank"),
-    "index-2019": _Unit(1, "", "", "Index, 2019 = 100"),
+    "%": _Unit(1, "", "%", gettext_noop("Per cent")),
+    "persons": _Unit(0, "", "", gettext_noop("Persons")),
+    "count": _Unit(0, "", "", gettext_noop("Count")),
+    "ratio": _Unit(2, "", "", gettext_noop("Ratio")),
+    "score": _Unit(1, "", "", gettext_noop("Score")),
+    "rank": _Unit(0, "", "", gettext_noop("Rank")),
+    "index-2019": _Unit(1, "", "", gettext_noop("Index, 2019 = 100")),
 }
+
+
+def unit_label(unit: str) -> str:
+    """A unit's name in the active language, for axis titles, table headers and chart descriptions."""
+    return gettext(_unit(unit).label)
 
 
 class Cell(NamedTuple):
@@ -445,7 +450,7 @@ def _line_spec(
             "field": "value",
             "type": "quantitative",
             # The ticks carry £ and %; a title is there when they cannot say it all.
-            "title": y_title or (None if spec_unit.prefix or spec_unit.suffix else spec_unit.label),
+            "title": y_title or (None if spec_unit.prefix or spec_unit.suffix else gettext(spec_unit.label)),
             "axis": {
                 "format": "$,~f",
                 "tickCount": 6,
@@ -505,19 +510,30 @@ def line_chart(
     which it breaks (another release, other boundaries, other members) and why: the line is not drawn across a
     break, and the table and the CSV (a `break` column, whenever `breaks` is given) say why.
     """
-    spec_unit = _unit(unit)
+    _unit(unit)  # an unknown unit is refused here
     names = list(series)
     periods = sorted({p for points in series.values() for p, _ in points}, key=_period_key)
     lookup = {n: {p: v for p, v in points} for n, points in series.items()}
-    description = (
-        f"Line chart: {title}. {len(names)} series ({', '.join(names)})"
-        + (f" from {periods[0]} to {periods[-1]}" if periods else "")
-        + (f"; {highlight} highlighted" if highlight else "")
-        + f". Values in {spec_unit.label.lower()}."
-    )
+    args = {
+        "title": title,
+        "n": len(names),
+        "names": ", ".join(names),
+        "unit": unit_label(unit).lower(),
+        "first": periods[0] if periods else "",
+        "last": periods[-1] if periods else "",
+        "highlight": highlight,
+    }
+    description = ngettext("Line chart: %(title)s. %(n)s series (%(names)s)",
+                           "Line chart: %(title)s. %(n)s series (%(names)s)", len(names)) % args  # fmt: skip
+    if periods:
+        description += gettext(" from %(first)s to %(last)s") % args
+    if highlight:
+        description += gettext("; %(highlight)s highlighted") % args
+    description += gettext(". Values in %(unit)s.") % args
     said = {p: "; ".join(f"{n}: {b[p]}" for n, b in (breaks or {}).items() if b.get(p)) for p in periods}
     if any(said.values()):
-        description += " Breaks in the series: " + " ".join(f"{p}: {said[p]}" for p in periods if said[p]) + "."
+        description += " " + gettext("Breaks in the series: %(breaks)s.") % {
+            "breaks": " ".join(f"{p}: {said[p]}" for p in periods if said[p])}  # fmt: skip
     spec = _line_spec(series, unit=unit, highlight=highlight, y_title=y_title, description=description, breaks=breaks)
     full, svg = _render(spec, unit, title)
     columns = [gettext("Period"), *names]
@@ -670,17 +686,28 @@ def bar_chart(
     """
     if not bars:
         raise ValueError("a bar chart needs at least one bar")
-    spec_unit = _unit(unit)
+    _unit(unit)  # an unknown unit is refused here
     ranked = _ranked(bars, sort_descending=sort_descending)
     if max_bars is not None:
         ranked = ranked[: max(0, max_bars)]
-    value_title = value_title or spec_unit.label
+    value_title = value_title or unit_label(unit)
     shown_highlight = [n for _, n, _ in ranked if n in highlight]
+    args = {"title": title, "n": len(ranked), "unit": unit_label(unit).lower(), "names": ", ".join(shown_highlight)}
     description = (
-        f"Bar chart: {title}. {len(ranked)} bars, "
-        f"{'highest' if sort_descending else 'lowest'} first; values in {spec_unit.label.lower()}."
-        + (f" Highlighted: {', '.join(shown_highlight)}." if shown_highlight else "")
-    )
+        ngettext(
+            "Bar chart: %(title)s. %(n)s bar, highest first; values in %(unit)s.",
+            "Bar chart: %(title)s. %(n)s bars, highest first; values in %(unit)s.",
+            len(ranked),
+        )
+        if sort_descending
+        else ngettext(
+            "Bar chart: %(title)s. %(n)s bar, lowest first; values in %(unit)s.",
+            "Bar chart: %(title)s. %(n)s bars, lowest first; values in %(unit)s.",
+            len(ranked),
+        )
+    ) % args
+    if shown_highlight:
+        description += " " + gettext("Highlighted: %(names)s.") % args  # fmt: skip
     spec = _bar_spec(
         ranked, unit=unit, highlight=frozenset(highlight), value_title=value_title, description=description
     )
@@ -788,7 +815,7 @@ def _classes(values: Sequence[float], unit: str) -> tuple[list[tuple[float, floa
     labels = []
     for low, high in bounds:
         a, b = format_value(low, unit), format_value(high, unit)
-        labels.append(a if a == b else f"{a} to {b}")
+        labels.append(a if a == b else gettext("%(low)s to %(high)s") % {"low": a, "high": b})
     # Rounding can make two labels read the same; the legend needs distinct ones.
     seen: dict[str, int] = {}
     for i, text in enumerate(labels):
@@ -948,9 +975,9 @@ def choropleth(
     The SVG is written here rather than by Vega: a map is only paths, and the shapes are made once per
     process, so a map costs a few milliseconds.
     """
-    spec_unit = _unit(unit)
+    _unit(unit)  # an unknown unit is refused here
     width, height, shapes = _map_shapes(topology, layer, year)
-    value_title = value_title or spec_unit.label
+    value_title = value_title or unit_label(unit)
 
     shown: list[tuple[str, str, float]] = []  # code, name, value
     for code, (name, _) in shapes.items():
@@ -984,15 +1011,17 @@ def choropleth(
     ranked = unit == "rank"
     more_is_good = None if higher_is_better is None else (higher_is_better != ranked)
     direction = {
-        True: " Darker is more, and more is better.",
-        False: " Darker is more, and more is worse.",
-        None: " Darker is more.",
+        True: gettext("Darker is more, and more is better."),
+        False: gettext("Darker is more, and more is worse."),
+        None: gettext("Darker is more."),
     }[more_is_good]
     outlined = sorted(n for c, n, _ in shown if c in outline_codes)
-    description = (
-        f"Map: {title}. {len(shown)} of {len(shapes)} areas have a value, in {len(bounds)} classes"
-        f" of {spec_unit.label.lower()}.{direction}" + (f" Outlined: {', '.join(outlined)}." if outlined else "")
-    )
+    description = gettext("Map: %(title)s. %(shown)s of %(all)s areas have a value, in %(classes)s classes of "
+                          "%(unit)s.") % {"title": title, "shown": len(shown), "all": len(shapes),
+                                          "classes": len(bounds), "unit": unit_label(unit).lower()}  # fmt: skip
+    description += " " + direction
+    if outlined:
+        description += " " + gettext("Outlined: %(names)s.") % {"names": ", ".join(outlined)}
     box = f"0 0 {width * MAP_UNITS:g} {height * MAP_UNITS:g}"
     body = [f'<rect width="{width * MAP_UNITS:g}" height="{height * MAP_UNITS:g}" fill="white"/>']
     # One group per class: the colour is written once, not on each of the ~360 shapes.
@@ -1071,7 +1100,8 @@ def sparkline(points: Sequence[tuple[Period, float | None]], *, unit: str, break
     (first_p, first_v), (last_p, last_v) = valued[0], valued[-1]
     said = f"{first_p}: {format_value(first_v, unit)}; {last_p}: {format_value(last_v, unit)}"
     if len(pieces) > 1:
-        said += "; breaks in the series at " + ", ".join(str(p) for p, _ in valued[1:] if p in breaks)
+        said += gettext("; breaks in the series at %(periods)s") % {
+            "periods": ", ".join(str(p) for p, _ in valued[1:] if p in breaks)}  # fmt: skip
     name = escape(said, quote=True)
     x, y = xy[-1]
     return (
