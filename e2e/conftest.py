@@ -73,3 +73,18 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 def assert_accessible(page: Page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"{page.url}: {violations}"
+
+
+def fill_sign_in(page: Page, site: str, username: str) -> None:
+    """Sign in on the sign-in page with the test password every fixture user has."""
+    page.goto(site + "/account/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(browser: Browser, site: str, username: str, width: int = 1280) -> Page:
+    """A new browser context (its own cookies) signed in as the user, at the given width."""
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    fill_sign_in(page, site, username)
+    return page

@@ -7,8 +7,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.conftest import assert_accessible
-from e2e.test_consultations import sign_in
+from e2e.conftest import assert_accessible, sign_in
 from e2e.test_evidence import load_extracts
 from keycities.accounts.models import User
 

@@ -10,19 +10,10 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, sign_in
 from keycities.accounts.models import Role, User
 from keycities.consultations import services
 from keycities.network.models import Place, WorkArea
-
-
-def sign_in(browser: Browser, site: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(site + "/account/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def test_a_response_from_draft_to_the_public_archive(site: str, page: Page, browser: Browser, officer: User,  # type: ignore[no-untyped-def]

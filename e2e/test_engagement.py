@@ -10,19 +10,10 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, sign_in
 from keycities.accounts.models import User
 from keycities.engagement.models import Interaction, Person
 from keycities.engagement.tests import extracts
-
-
-def sign_in(browser: Browser, site: str, username: str, width: int = 1280) -> Page:
-    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-    page.goto(site + "/account/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    return page
 
 
 def test_mps_of_a_place_and_a_meeting_with_a_follow_up(site: str, page: Page, browser: Browser, officer: User,  # type: ignore[no-untyped-def]

@@ -7,16 +7,9 @@ import re
 from django.core import mail
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import assert_accessible
+from e2e.conftest import assert_accessible, fill_sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-def sign_in(page: Page, site: str, username: str) -> None:
-    page.goto(site + "/account/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_send_a_proposal_and_get_an_answer(site: str, page: Page, officer, browser) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +51,7 @@ def test_send_a_proposal_and_get_an_answer(site: str, page: Page, officer, brows
     )
 
     officer_page = browser.new_context().new_page()
-    sign_in(officer_page, site, "officer")
+    fill_sign_in(officer_page, site, "officer")
     officer_page.goto(site + "/proposals/")
     assert_accessible(officer_page)
     officer_page.get_by_role("link", name=reference).click()
@@ -116,7 +109,7 @@ def test_send_a_proposal_in_welsh_and_get_an_answer_in_welsh(site: str, page: Pa
     status_path = re.search(r"/cy/work-with-us/status/\S+/", confirmation.body).group(0)  # type: ignore[union-attr]
 
     officer_page = browser.new_context().new_page()
-    sign_in(officer_page, site, "officer")
+    fill_sign_in(officer_page, site, "officer")
     officer_page.goto(site + "/proposals/")
     expect(officer_page.locator("tbody")).to_contain_text("Welsh")
     officer_page.get_by_role("link", name=reference).click()
