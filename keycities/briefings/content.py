@@ -108,7 +108,7 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
             continue
         ind, period = first.indicator, first.period
         release = release_record(first.release)
-        row = [ind.name, str(period)]
+        row = [localised_text(ind, "name"), str(period)]
         ranks = []
         for place in places:
             r = profiles[place.slug].get(slug)
@@ -152,7 +152,10 @@ def trend_chart(place: Place, b: Builder, store: Store) -> dict[str, Any] | None
     if any(p.value is not None for p in uk):
         named[_("United Kingdom")] = uk
     series, breaks = observatory.chart_series(named)
-    title = _("%(indicator)s: %(place)s against Key Cities and the UK") % {"indicator": ind.name, "place": place.name}
+    title = _("%(indicator)s: %(place)s against Key Cities and the UK") % {
+        "indicator": localised_text(ind, "name"),
+        "place": place.name,
+    }
     chart = charts.line_chart(title, series, unit=ind.unit, highlight=place.name, breaks=breaks)
     newest = next((p.release for p in reversed(named[place.name]) if p.release), None)
     note = b.note(release_record(newest)) if newest else None

@@ -146,7 +146,7 @@ class EvidenceForm(forms.Form):
             (s.pk, _("Question %(number)s: %(question)s") % {"number": n, "question": s.question[:70]})
             for n, s in sections]  # fmt: skip
         self.fields["indicator"].choices = [("", _("Choose an indicator"))] + [  # type: ignore[attr-defined]
-            (i.slug, i.name) for i in observatory.indicators()]  # fmt: skip
+            (i.slug, localised_text(i, "name")) for i in observatory.indicators()]  # fmt: skip
         self.fields["group"].choices = [(g.slug, g.name) for g in observatory.groups_for_comparison()]  # type: ignore[attr-defined]
         self.fields["claim"].choices = [("", _("Choose a claim"))] + [  # type: ignore[attr-defined]
             (c.pk, c.headline) for c in claims.claims()]  # fmt: skip

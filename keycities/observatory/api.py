@@ -189,10 +189,12 @@ TABLES: dict[str, tuple[list[str], Any]] = {
     "areas": (["code", "name", "kind", "parent_code", "start_year", "end_year"], lambda: Area.objects.order_by(
         "code").values_list("code", "name", "kind", "parent__code", "start_year", "end_year")),
     "indicators": (["slug", "name", "topic", "unit", "aggregation", "numerator", "denominator", "weight", "base",
-                    "derived", "higher_is_better", "definition", "caveats"],
+                    "derived", "higher_is_better", "definition", "caveats", "name_cy", "topic_cy", "definition_cy",
+                    "caveats_cy"],
                    lambda: Indicator.objects.order_by("position").values_list(
                        "slug", "name", "topic", "unit", "aggregation", "numerator__slug", "denominator__slug",
-                       "weight__slug", "base", "derived", "higher_is_better", "definition", "caveats")),
+                       "weight__slug", "base", "derived", "higher_is_better", "definition", "caveats", "name_cy",
+                       "topic_cy", "definition_cy", "caveats_cy")),
     "releases": (["id", "dataset", "title", "publisher", "release_date", "source_url", "licence", "geography",
                   "file_name", "sha256", "rows"],
                  lambda: Release.objects.filter(status=Release.Status.DONE).order_by("pk").values_list(

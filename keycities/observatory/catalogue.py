@@ -56,6 +56,10 @@ class IndicatorDef:
     definition: str
     higher_is_better: bool | None
     caveats: str = ""
+    name_cy: str = ""  # Welsh twins (docs/adr/0010-welsh.md): blank where not yet translated
+    topic_cy: str = ""
+    definition_cy: str = ""
+    caveats_cy: str = ""
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
@@ -82,6 +86,10 @@ class IndicatorIn(_Strict):
     definition: str = Field(min_length=1)
     higher_is_better: bool | None
     caveats: str = ""
+    name_cy: str = Field(default="", max_length=150)
+    topic_cy: str = Field(default="", max_length=60)
+    definition_cy: str = ""
+    caveats_cy: str = ""
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
@@ -194,6 +202,13 @@ def load(indicators_file: Path = INDICATORS_FILE, sources_file: Path = SOURCES_F
             raise DataFileError(indicators_file, f"{d.slug}: a weighted mean needs a weight")
         if d.aggregation == "growth" and not d.numerator:
             raise DataFileError(indicators_file, f"{d.slug}: growth needs the level it is computed from (numerator)")
+        if d.caveats_cy and not d.caveats:
+            raise DataFileError(indicators_file, f"{d.slug}: caveats_cy translates caveats, which are missing")
+    topics_cy: dict[str, str] = {}
+    for d in indicators:
+        if d.topic_cy and topics_cy.setdefault(d.topic, d.topic_cy) != d.topic_cy:
+            raise DataFileError(indicators_file, f"{d.slug}: topic {d.topic!r} is {topics_cy[d.topic]!r} in Welsh "
+                                                 f"elsewhere, not {d.topic_cy!r}")  # fmt: skip
 
     known = set(slugs)
     sources: list[Source] = []

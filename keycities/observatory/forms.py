@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.bilingual import localised_text
 from keycities.network.models import Group, Place
 
 from .models import Indicator
@@ -28,6 +29,11 @@ class CompareForm(forms.Form):
         if len(data.get("places", [])) + len(data.get("groups", [])) > 8:
             raise forms.ValidationError(_("Choose at most 8 places and groups, so that the chart can be read"))
         return data
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each indicator by its name in the page's language (read when the choices are drawn).
+        self.fields["indicator"].label_from_instance = lambda ind: localised_text(ind, "name")  # type: ignore[attr-defined]
 
 
 class ReleaseUploadForm(forms.Form):

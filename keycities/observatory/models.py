@@ -121,6 +121,11 @@ class Indicator(models.Model):
     unit = models.CharField(max_length=10, choices=Unit.choices)
     definition = models.TextField()
     caveats = models.TextField(blank=True)
+    # Welsh twins (keycities/core/bilingual.py), blank until translated; from data/catalogue/indicators.yaml.
+    name_cy = models.CharField("name in Welsh", max_length=150, blank=True)
+    topic_cy = models.CharField("topic in Welsh", max_length=60, blank=True)
+    definition_cy = models.TextField("definition in Welsh", blank=True)
+    caveats_cy = models.TextField("caveats in Welsh", blank=True)
     aggregation = models.CharField(max_length=20, choices=Aggregation.choices)
     numerator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     denominator = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -26,6 +26,8 @@ def indicator(ind: Indicator, periods: list[int], releases: list[Release] | None
     out = {
         "slug": ind.slug, "name": ind.name, "topic": ind.topic, "unit": ind.unit, "aggregation": ind.aggregation,
         "aggregation_label": ind.get_aggregation_display(), "definition": ind.definition, "caveats": ind.caveats,
+        "name_cy": ind.name_cy, "topic_cy": ind.topic_cy, "definition_cy": ind.definition_cy,
+        "caveats_cy": ind.caveats_cy,
         "base": ind.base, "derived": ind.derived, "higher_is_better": ind.higher_is_better,
         "numerator": ind.numerator.slug if ind.numerator else None,
         "denominator": ind.denominator.slug if ind.denominator else None,

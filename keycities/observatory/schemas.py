@@ -1,6 +1,6 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ReleaseOut(Schema):
@@ -25,6 +25,10 @@ class IndicatorOut(Schema):
     aggregation_label: str
     definition: str
     caveats: str
+    name_cy: str = Field(description="The name in Welsh; blank where not yet translated.")
+    topic_cy: str = Field(description="The topic in Welsh; blank where not yet translated.")
+    definition_cy: str = Field(description="The definition in Welsh; blank where not yet translated.")
+    caveats_cy: str = Field(description="The caveats in Welsh; blank where there are none or none translated.")
     base: str
     derived: bool
     higher_is_better: bool | None

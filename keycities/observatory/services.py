@@ -56,6 +56,7 @@ def sync_catalogue() -> None:
         by_slug[d.slug], _ = Indicator.objects.update_or_create(slug=d.slug, defaults={
             "name": d.name, "topic": d.topic, "unit": d.unit, "aggregation": d.aggregation,
             "definition": d.definition, "caveats": d.caveats, "scale": d.scale, "base": d.base,
+            "name_cy": d.name_cy, "topic_cy": d.topic_cy, "definition_cy": d.definition_cy, "caveats_cy": d.caveats_cy,
             "derived": d.derived, "higher_is_better": d.higher_is_better, "period_label": d.period_label,
             "position": position,
         })  # fmt: skip

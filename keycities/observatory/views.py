@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from keycities.core import charts
 from keycities.core.access import public
 from keycities.core.api import csv_response
+from keycities.core.bilingual import Localised, localised, localised_text
 from keycities.network.models import Place, PlaceArea
 
 from . import catalogue, presenters, queries
@@ -64,7 +65,7 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     theme = request.GET.get("theme", "")
     words = query.lower().split()
     topics: dict[str, list[dict[str, Any]]] = {}
-    themes: list[str] = []
+    themes: dict[str, Localised] = {}  # the English topic (the `theme` parameter) -> its name in the page's language
     total = 0
     for ind in queries.indicators():
         periods = queries.periods(ind, store)  # the years its pages serve
@@ -72,8 +73,10 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
             continue
         total += 1
         if ind.topic not in themes:
-            themes.append(ind.topic)
-        text = f"{ind.name} {ind.definition} {ind.slug} {ind.topic}".lower()
+            themes[ind.topic] = localised(ind, "topic")
+        # Words match in either language: a Welsh reader may search with English terms, and the reverse.
+        text = " ".join((ind.name, ind.definition, ind.slug, ind.topic, ind.name_cy, ind.definition_cy,
+                         ind.topic_cy)).lower()  # fmt: skip
         if (theme and ind.topic != theme) or any(w not in text for w in words):
             continue
         topics.setdefault(ind.topic, []).append({
@@ -82,8 +85,9 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
         })  # fmt: skip
     shown = sum(len(items) for items in topics.values())
     return render(request, "observatory/catalogue.html", {
-        "topics": topics, "themes": themes, "query": query, "theme": theme if theme in themes else "",
-        "shown": shown, "total": total, "filtered": bool(query or theme),
+        "topics": [(themes[topic], items) for topic, items in topics.items()], "themes": list(themes.items()),
+        "query": query, "theme": theme if theme in themes else "", "shown": shown, "total": total,
+        "filtered": bool(query or theme),
     })  # fmt: skip
 
 
@@ -99,7 +103,7 @@ def _series_chart(ind: Indicator, store: Store, as_of: dt.date) -> charts.Chart:
     combined = ind.aggregation != Aggregation.NOT_COMBINABLE
     what = "" if combined else gettext(" (median of the members)")
     title = gettext("%(name)s%(what)s, Key Cities (members on %(date)s) compared") % {
-        "name": ind.name,
+        "name": localised_text(ind, "name"),
         "what": what,
         "date": date_format(as_of, "j F Y"),
     }
@@ -136,7 +140,7 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     if rows:
         map_title = gettext("%(name)s, %(period)s, by local authority")
         built["map"] = charts.choropleth(
-            map_title % {"name": ind.name, "period": ind.label_period(period)},
+            map_title % {"name": localised_text(ind, "name"), "period": ind.label_period(period)},
             {r.code: r.value for r in rows}, topology=_topology(), layer="ltla", outline_codes=members,
             unit=ind.unit, higher_is_better=ind.higher_is_better, year=period,
             outline_label=gettext("Key Cities member"), no_data_label=gettext("No data"),
@@ -212,7 +216,7 @@ def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
     # Per theme: the indicators with a figure for the place, then those without (and why), apart.
     themes: dict[str, dict[str, list[Any]]] = {}
     for row in queries.place_profile(place, store, as_of=as_of):
-        theme = themes.setdefault(row.indicator.topic, {"rows": [], "missing": []})
+        theme = themes.setdefault(localised_text(row.indicator, "topic"), {"rows": [], "missing": []})
         if row.reason:
             theme["missing"].append(row)
         else:
@@ -252,7 +256,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             named[place.name] = queries.place_series(ind, place, store)
         if named:
             series, breaks = queries.chart_series(named)
-            title = gettext("%(name)s: comparison") % {"name": ind.name}
+            title = gettext("%(name)s: comparison") % {"name": localised_text(ind, "name")}
             chart = charts.line_chart(title, series, unit=ind.unit, breaks=breaks)
             if request.GET.get("format") == "csv":
                 return HttpResponse(

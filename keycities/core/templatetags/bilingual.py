@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
 from keycities.core.bilingual import Localised, localised
 
@@ -23,3 +24,11 @@ def bi_fallback(obj: Any, field: str) -> bool:
 def bi_lang(obj: Any, field: str) -> str:
     """The HTML language of the text `bi` shows, for a `lang` attribute on the element around it."""
     return localised(obj, field).lang
+
+
+@register.filter
+def bi_html(obj: Any, field: str) -> SafeString:
+    """`{{ obj|bi_html:"name" }}`: as `bi`, with English on a Welsh page marked up as English
+    (`<span lang="en-GB" class="kc-fallback">`). `{{ obj|bi:"name" }}` loses that markup: Django turns a value
+    that is not a string into `str` before escaping it, so `Localised.__html__` is never called."""
+    return localised(obj, field).__html__()
