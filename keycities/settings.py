@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "keycities.consultations",
     "keycities.engagement",
     "keycities.briefings",
+    "keycities.voice",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +154,8 @@ PERIODIC_TASKS = {
         "every": "day",
         "at": "07:45",
     },
+    "erase-expired-responses": {"task": "keycities.voice.tasks.erase_expired_responses", "every": "day",
+                                "at": "03:20"},
     "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
     "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},
 }
