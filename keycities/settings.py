@@ -154,8 +154,7 @@ PERIODIC_TASKS = {
         "every": "day",
         "at": "07:45",
     },
-    "erase-expired-responses": {"task": "keycities.voice.tasks.erase_expired_responses", "every": "day",
-                                "at": "03:20"},
+    "erase-expired-responses": {"task": "keycities.voice.tasks.erase_expired_responses", "every": "day", "at": "03:20"},
     "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
     "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},
 }

@@ -18,6 +18,7 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 Z95 = 1.959963984540054
 MIN_CELL = 10  # counts below this are suppressed
@@ -159,7 +160,7 @@ class GroupCompare:
         return self.ratio is not None and self.ratio < UNDER
 
 
-def compare(rows: Sequence[Mapping[str, str]], weights: Sequence[float], population: Mapping[tuple[str, ...], int],
+def compare(rows: Sequence[Mapping[str, str]], weights: Sequence[float], population: Mapping[Any, int],
             variables: Sequence[str]) -> list[GroupCompare]:  # fmt: skip
     """Respondents against the population for each group keyed by `variables` (population keyed the same way)."""
     total_pop = sum(population.values())

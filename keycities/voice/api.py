@@ -43,8 +43,9 @@ def list_surveys(request: HttpRequest, page: Query[ListParams]) -> HttpResponse 
                                                                                                    "slug")  # fmt: skip
     if page.format == "csv":
         header = ["slug", "title", "places", "work_areas", "opens_on", "closes_on", "state", "results_url", "url"]
-        return csv_response("surveys.csv", header, ([r[h] if not isinstance(r[h], list) else " ".join(r[h])
-                                                     for h in header] for r in (_survey(request, s) for s in surveys)))  # fmt: skip
+        found = (_survey(request, s) for s in surveys)
+        rows = ([" ".join(r[h]) if isinstance(r[h], list) else r[h] for h in header] for r in found)
+        return csv_response("surveys.csv", header, rows)
     return paginate(request, surveys, page, lambda s: _survey(request, s))
 
 
@@ -92,5 +93,3 @@ def survey_results(request: HttpRequest, slug: str, params: Query[ResultParams])
     return {"slug": survey.slug, "title": localised_text(survey, "title"), "responses": built.responses,
             "design_effect": built.deff, "effective_sample_size": built.effective_n, "places": places,
             "questions": questions, "source": population.DESCRIPTION}  # fmt: skip
-
-

@@ -81,10 +81,9 @@ class QuestionForm(forms.Form):
                 self.add_error("text_cy", _("Enter the question in Welsh"))
         english = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
         welsh = [line.strip() for line in (data.get("options_cy") or "").splitlines() if line.strip()]
-        if kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING}:
-            if len(english) < 2 or len(english) != len(welsh):
-                self.add_error("options_cy", _("Give at least two options, and the same number in Welsh as in "
-                                               "English"))  # fmt: skip
+        options_needed = kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING}
+        if options_needed and (len(english) < 2 or len(english) != len(welsh)):
+            self.add_error("options_cy", _("Give at least two options, and the same number in Welsh as in English"))
         data["option_pairs"] = list(zip(english, welsh, strict=False))
         return data
 

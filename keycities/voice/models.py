@@ -79,6 +79,9 @@ class PopulationCell(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "place", "age_band", "sex"], name="voice_cell_once")]
 
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.age_band} {self.sex}: {self.count}"
+
 
 class Survey(models.Model):
     class Status(models.TextChoices):
@@ -204,6 +207,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="voice_answer_once")]
+
+    def __str__(self) -> str:
+        return f"Answer to question {self.question_id}"
 
 
 class Theme(models.Model):

@@ -94,6 +94,6 @@ def may_edit(user: Any, survey: Survey) -> bool:
 
 def access_edit(user: Any, slug: str) -> Survey:
     survey = access_manage(user, slug)
-    if not is_secretariat(user) and survey.places.exclude(pk=officer_place_id(user)).exists():
+    if not is_secretariat(user) and survey.places.exclude(pk=officer_place_id(user) or 0).exists():
         raise PermissionDenied(_("Only the secretariat can change a survey for more than one place."))
     return survey

@@ -55,8 +55,8 @@ def question_page(response: Response, question: Question, questions: list[Questi
     index = questions.index(question)
     current = _current(response, question)
     if posted is not None:  # show what was typed, with the error
-        current = {"values": posted.getlist("answer"), "text": posted.get("answer", ""),
-                   "ranks": {k.removeprefix("rank-"): posted.get(k) for k in posted if k.startswith("rank-")}}  # fmt: skip
+        ranked = {k.removeprefix("rank-"): posted.get(k) for k in posted if k.startswith("rank-")}
+        current = {"values": posted.getlist("answer"), "text": posted.get("answer", ""), "ranks": ranked}
     ranks = current.get("ranks") or {}
     options = [{"value": v, "label": label, "checked": v in (current.get("values") or []),
                 "rank": str(ranks.get(v, ""))} for v, label in _choices(question)]  # fmt: skip

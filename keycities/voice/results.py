@@ -192,9 +192,13 @@ def _categories(q: Question) -> list[tuple[str, Callable[[Respondent], bool | No
     if q.kind == Question.Kind.SCALE:
         return [(str(p), _scale(q.pk, p)) for p in range(1, q.scale_points + 1)]
     if q.kind == Question.Kind.TEXT:
-        return [(_("Answered"), lambda r, pk=q.pk: True if r.answers.get(pk) else None)]
+        return [(_("Answered"), _wrote(q.pk))]
     first = q.kind == Question.Kind.RANKING
     return [(localised_text(o, "text"), _chose(q.pk, o.pk, first)) for o in q.options.all()]
+
+
+def _wrote(pk: int) -> Callable[[Respondent], bool | None]:
+    return lambda r: True if r.answers.get(pk) else None
 
 
 def _demo(attr: str, value: str) -> Callable[[Respondent], bool | None]:
@@ -305,5 +309,3 @@ WEIGHTING_HEADER = ["place", "respondents", "with_age_band_and_sex", "residents_
 def weighting_rows(results: Results) -> list[list[Any]]:
     return [[p.slug, p.respondents, p.with_demographics, p.population, _fmt(p.deff, 2), _fmt(p.effective_n),
              p.trimmed] for p in results.places]  # fmt: skip
-
-

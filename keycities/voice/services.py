@@ -177,9 +177,10 @@ def add_question(survey: Survey, data: QuestionData) -> Question:
         raise ValidationError({"options": _("Give every option in English and in Welsh.")})
     if data.kind == Question.Kind.SCALE and not 2 <= data.scale_points <= 11:
         raise ValidationError({"scale_points": _("A scale has from 2 to 11 points.")})
-    if data.kind in {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE} and survey.questions.filter(
-        kind=data.kind
-    ).exists():
+    if (
+        data.kind in {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
+        and survey.questions.filter(kind=data.kind).exists()
+    ):
         raise ValidationError({"kind": _("The survey already asks this.")})
     position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     question = Question.objects.create(
@@ -318,9 +319,11 @@ def submit(response: Response) -> Response:
                .exists()]  # fmt: skip
     if missing:
         raise ValidationError(_("Answer every question marked as required."))
-    if response.browser_hash and not survey.allow_repeat and survey.responses.filter(
-        browser_hash=response.browser_hash, submitted_at__isnull=False
-    ).exists():
+    if (
+        response.browser_hash
+        and not survey.allow_repeat
+        and survey.responses.filter(browser_hash=response.browser_hash, submitted_at__isnull=False).exists()
+    ):
         raise AlreadyAnswered
     response.submitted_at = timezone.now()
     response.save(update_fields=["submitted_at"])
@@ -390,5 +393,3 @@ def erase_expired(today: dt.date | None = None) -> int:
 
 def submitted(survey: Survey) -> Any:
     return Response.objects.filter(survey=survey, submitted_at__isnull=False)
-
-

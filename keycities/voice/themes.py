@@ -31,11 +31,13 @@ JOIN = 0.55  # average cosine similarity above which two groups of answers are o
 ATTACH = 0.5  # an answer joins a kept theme whose centre is at least this similar
 MAX_CLUSTERED = 1500  # beyond this, the rest join the nearest theme found among the first 1,500
 QUOTES = 2
-STOP = set("""a about after all also am an and any are as at be because been but by can could did do does doing for
+STOP = set(
+    """a about after all also am an and any are as at be because been but by can could did do does doing for
 from get got had has have he her here him his how i if in into is it its just like lot lots make me more most my
 need needs no not now of on one only or other our out over people place really so some such than that the their
 them then there these they this to too up us very was we were what when where which who why will with would you
-your dim mae ond yn y yr ac a i o ar am fod ni nid eu ei sydd hefyd fwy mwy""".split())
+your dim mae ond yn y yr ac a i o ar am fod ni nid eu ei sydd hefyd fwy mwy""".split()  # noqa: SIM905
+)
 
 
 def embed(text: str) -> list[float]:
@@ -72,10 +74,10 @@ def cluster(vectors: Sequence[Sequence[float]], *, join: float = JOIN) -> list[i
         average = sums / np.outer(sizes, sizes)
         average[~alive, :] = -np.inf
         average[:, ~alive] = -np.inf
-        i, j = np.unravel_index(np.argmax(average), average.shape)
-        if average[i, j] < join:
+        found = np.unravel_index(np.argmax(average), average.shape)
+        if average[found] < join:
             break
-        i, j = (int(i), int(j)) if i < j else (int(j), int(i))
+        i, j = sorted((int(found[0]), int(found[1])))
         sums[i, :] += sums[j, :]
         sums[:, i] += sums[:, j]
         sums[i, i] = -np.inf

@@ -25,7 +25,7 @@ from keycities.core.text import one_line
 
 from . import policy, presenters, results, services, themes
 from .forms import EmailForm, QuestionForm, StartForm, SurveyForm
-from .models import PREFER_NOT, AgeBand, Question, Response, Sex, Survey
+from .models import PREFER_NOT, AgeBand, Question, Response, Sex
 
 BROWSER_COOKIE = "kc_voice"
 MAX_TEXT = 2000

@@ -27,7 +27,8 @@ def make_survey(slug: str = "town-centres", places: tuple[str, ...] = ("bradford
         text_cy="Pa mor aml ydych chi'n ymweld â chanol y dref?", required=True,
         options=[("Every week", "Bob wythnos"), ("Every month", "Bob mis"), ("Rarely", "Anaml")]))  # fmt: skip
     services.add_question(survey, services.QuestionData(
-        kind=Question.Kind.MULTIPLE, text="What would bring you more often?", text_cy="Beth fyddai'n dod â chi'n amlach?",
+        kind=Question.Kind.MULTIPLE, text="What would bring you more often?",
+        text_cy="Beth fyddai'n dod â chi'n amlach?",
         options=[("Parking", "Parcio"), ("Shops", "Siopau"), ("Events", "Digwyddiadau")]))  # fmt: skip
     services.add_question(survey, services.QuestionData(
         kind=Question.Kind.SCALE, text="How safe do you feel there?", text_cy="Pa mor ddiogel ydych chi'n teimlo yno?",

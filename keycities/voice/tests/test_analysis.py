@@ -44,7 +44,7 @@ def ipf(rows: list[dict[str, str]], margins: dict[str, dict[str, float]], rounds
 
 
 def test_raking_reproduces_the_margins_and_an_independent_implementation() -> None:
-    rng = random.Random(4)
+    rng = random.Random(4)  # noqa: S311 (a test sample, not a secret)
     ages, sexes = ["16-24", "25-34", "35-49", "50-64", "65-74", "75+"], ["female", "male"]
     # An older, female-heavy sample against a younger population.
     rows = [{"age_band": rng.choices(ages, [1, 2, 3, 4, 5, 5])[0], "sex": rng.choices(sexes, [2, 1])[0]}

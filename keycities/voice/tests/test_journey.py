@@ -66,7 +66,10 @@ def test_a_resident_answers_saves_comes_back_and_sends(registry: None) -> None:
     assert other.post(f"/surveys/answer/{token}/check/")["Location"] == f"/surveys/answer/{token}/sent/"
     response = Response.objects.get()
     assert response.submitted_at and (response.age_band, response.sex, response.postcode_district) == (
-        "35-49", "female", "BD1")
+        "35-49",
+        "female",
+        "BD1",
+    )
     ranking = response.answers.get(question=q[Question.Kind.RANKING])
     assert ranking.options == [o.pk for o in reversed(q[Question.Kind.RANKING].options.all())]
     # Sent: the link no longer changes anything.
@@ -109,8 +112,8 @@ def test_honeypot_and_rate_limit(registry: None, settings: Any) -> None:
     assert Client().post(f"/surveys/{survey.slug}/", {"place": bradford, "website": "x"}).status_code == 400
     settings.VOICE_RESPONSES_PER_HOUR = 2
     client = Client(REMOTE_ADDR="203.0.113.9")
-    assert [client.post(f"/surveys/{survey.slug}/", {"place": bradford}).status_code for _ in range(3)] == [302, 302,
-                                                                                                          429]  # fmt: skip
+    statuses = [client.post(f"/surveys/{survey.slug}/", {"place": bradford}).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
     assert Response.objects.count() == 2
 
 

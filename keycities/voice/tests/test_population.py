@@ -37,8 +37,8 @@ def test_every_member_place_gets_its_census_residents_by_age_band_and_sex(regist
     assert sum(services.population_of(Place.objects.get(slug="carlisle").pk).values()) == ts007_16_plus("E07000028")
 
 
-def test_loading_twice_changes_nothing_and_a_bad_file_changes_nothing(registry: None, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_loading_twice_changes_nothing_and_a_bad_file_changes_nothing(
+        registry: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     call_command("import_population")
     first = list(PopulationCell.objects.values_list("pk", "count"))
     assert services.import_population()[0] is False

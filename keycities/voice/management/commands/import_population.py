@@ -8,7 +8,8 @@ from keycities.voice.services import import_population
 
 class Command(BaseCommand):
     help = ("Load the Census 2021 population of every member place by age band and sex (residents' voice: the "
-            "margins survey responses are weighted to). Skips an unchanged set of files; a bad file changes nothing.")  # fmt: skip
+            "margins survey responses are weighted to). Skips an unchanged set of files; a bad file changes "
+            "nothing.")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
