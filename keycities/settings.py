@@ -138,6 +138,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Residents' voice: surveys started and sent per client address an hour (keycities/voice/views.py).
+VOICE_RESPONSES_PER_HOUR = env.int("VOICE_RESPONSES_PER_HOUR", default=20)
 PERIODIC_TASKS = {
     "erase-expired-proposals": {
         "task": "keycities.proposals.tasks.erase_expired_proposals",
