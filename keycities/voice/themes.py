@@ -3,7 +3,7 @@
 
 `run(question)`: answers in a theme staff have touched (`Theme.kept`: renamed, merged or split) stay where they
 are; every other answer joins the nearest kept theme when it is close enough (cosine >= `ATTACH`), and the rest
-are clustered afresh (average-linkage agglomerative clustering on cosine similarity, stopping at `JOIN`), each
+are clustered afresh (spherical k-means on the embeddings, the number of themes chosen by the silhouette), each
 new theme labelled with its most distinctive words. `cluster()` is the algorithm alone (the benchmark measures
 it against labelled answers). Quotes are the answers nearest a theme's centre, anonymised (`anonymise.py`), and
 only for themes with at least `analysis.MIN_CELL` answers.
@@ -27,7 +27,9 @@ from . import analysis
 from .anonymise import anonymise
 from .models import Answer, Question, Survey, Theme
 
-JOIN = 0.55  # average cosine similarity above which two groups of answers are one theme
+MAX_THEMES = 15  # the most themes one question is split into
+MIN_PER_THEME = 5  # at most one theme per this many answers
+RESTARTS = 5  # k-means starts for each k (the best is kept)
 ATTACH = 0.5  # an answer joins a kept theme whose centre is at least this similar
 MAX_CLUSTERED = 1500  # beyond this, the rest join the nearest theme found among the first 1,500
 QUOTES = 2
@@ -54,44 +56,70 @@ def _normalise(vectors: Any) -> Any:
     return matrix / np.maximum(norms, 1e-12)
 
 
-def cluster(vectors: Sequence[Sequence[float]], *, join: float = JOIN) -> list[int]:
-    """A cluster number for each vector: average-linkage agglomerative clustering on cosine similarity, merging
-    while the two most similar clusters are more similar on average than `join`."""
+def _kmeans(unit: Any, k: int, seed: int, rounds: int = 50) -> tuple[Any, float]:
+    """Spherical k-means (cosine) from a k-means++ start: (labels, total similarity to the centres)."""
     import numpy as np
 
-    n = len(vectors)
-    if n == 0:
-        return []
-    if n == 1:
-        return [0]
-    unit = _normalise(vectors)
-    sums = unit @ unit.T  # sum of pairwise similarities between clusters (singletons at first)
-    np.fill_diagonal(sums, -np.inf)
-    sizes = np.ones(n)
-    alive = np.ones(n, dtype=bool)
-    members: list[list[int]] = [[i] for i in range(n)]
-    while alive.sum() > 1:
-        average = sums / np.outer(sizes, sizes)
-        average[~alive, :] = -np.inf
-        average[:, ~alive] = -np.inf
-        found = np.unravel_index(np.argmax(average), average.shape)
-        if average[found] < join:
+    rng = np.random.default_rng(seed)
+    n = unit.shape[0]
+    centres = [unit[rng.integers(n)]]
+    for _centre_number in range(1, k):
+        distance = np.clip(1 - np.max(unit @ np.array(centres).T, axis=1), 0, None) ** 2
+        total = distance.sum()
+        centres.append(unit[rng.choice(n, p=distance / total)] if total > 0 else unit[rng.integers(n)])
+    matrix = np.array(centres)
+    labels = np.zeros(n, dtype=int)
+    for step in range(rounds):
+        new = np.argmax(unit @ matrix.T, axis=1)
+        if step and np.array_equal(new, labels):
             break
-        i, j = sorted((int(found[0]), int(found[1])))
-        sums[i, :] += sums[j, :]
-        sums[:, i] += sums[:, j]
-        sums[i, i] = -np.inf
-        sizes[i] += sizes[j]
-        alive[j] = False
-        sums[j, :] = -np.inf
-        sums[:, j] = -np.inf
-        members[i] += members[j]
-        members[j] = []
-    labels = [0] * n
-    for number, group in enumerate(g for g in members if g):
-        for index in group:
-            labels[index] = number
-    return labels
+        labels = new
+        for c in range(k):
+            members = unit[labels == c]
+            if len(members):
+                matrix[c] = members.mean(axis=0)
+        matrix = _normalise(matrix)
+    return labels, float(np.sum(np.max(unit @ matrix.T, axis=1)))
+
+
+def silhouette(unit: Any, labels: Any) -> float:
+    """The mean silhouette (cosine distance) of a clustering; 0 for one cluster."""
+    import numpy as np
+
+    ks = sorted(set(labels.tolist()))
+    if len(ks) < 2:
+        return 0.0
+    distance = 1 - unit @ unit.T
+    means = np.stack([distance[:, labels == c].mean(axis=1) for c in ks], axis=1)
+    sizes = np.array([(labels == c).sum() for c in ks])
+    own = np.searchsorted(ks, labels)
+    index = np.arange(len(labels))
+    # Within: exclude the point itself from its own cluster's mean.
+    a = means[index, own] * sizes[own] / np.maximum(sizes[own] - 1, 1)
+    others = means.copy()
+    others[index, own] = np.inf
+    b = others.min(axis=1)
+    s = np.where(sizes[own] > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(s.mean())
+
+
+def cluster(vectors: Sequence[Sequence[float]], *, max_k: int = MAX_THEMES) -> list[int]:
+    """A theme number for each vector: spherical k-means on the embeddings for every k from 2 to `max_k` (at most
+    one theme per `MIN_PER_THEME` answers), keeping the k with the best silhouette."""
+    n = len(vectors)
+    if n < 2 * MIN_PER_THEME:
+        return [0] * n
+    unit = _normalise(vectors)
+    best: tuple[float, int, Any] | None = None
+    for k in range(2, min(max_k, n // MIN_PER_THEME) + 1):
+        labels, _score = max((_kmeans(unit, k, seed) for seed in range(RESTARTS)), key=lambda r: r[1])
+        quality = silhouette(unit, labels)
+        if best is None or quality > best[0] + 1e-9:
+            best = (quality, k, labels)
+    assert best is not None
+    found = best[2]
+    order = {c: i for i, c in enumerate(dict.fromkeys(found.tolist()))}
+    return [order[c] for c in found.tolist()]
 
 
 def _words(text: str) -> list[str]:

@@ -21,14 +21,19 @@ TOPICS = {"bus": [1.0, 0.0, 0.0], "park": [0.0, 1.0, 0.0], "shop": [0.0, 0.0, 1.
 def fake_embed(text: str) -> list[float]:
     for word, vector in TOPICS.items():
         if word in text:
-            return [v + 0.01 * (len(text) % 3) for v in vector]
+            return vector
     return [0.5, 0.5, 0.5]
 
 
-def test_clustering_separates_distinct_groups() -> None:
-    vectors = [[1, 0, 0]] * 4 + [[0, 1, 0]] * 3 + [[0.9, 0.1, 0]]
+def test_clustering_finds_the_number_of_groups() -> None:
+    vectors = (
+        [[1, 0.01 * i, 0] for i in range(8)]
+        + [[0, 1, 0.02 * i] for i in range(7)]
+        + [[0.1 * i, 0, 1] for i in range(6)]
+    )
     labels = themes.cluster(vectors)
-    assert len(set(labels)) == 2 and labels[0] == labels[7] != labels[4]
+    assert len(set(labels)) == 3 and len(set(labels[:8])) == 1 and labels[0] != labels[8] != labels[15]
+    assert themes.cluster([[1, 0]] * 4) == [0, 0, 0, 0]  # too few answers to split
 
 
 def test_staff_decisions_are_kept_across_runs(registry: None, monkeypatch: pytest.MonkeyPatch) -> None:
