@@ -138,7 +138,7 @@ def results_page(results: Results) -> dict[str, Any]:
         overall = groups.pop(("all", _("All respondents")), [])
         questions.append({
             "position": q.question.position, "text": q.text, "kind": q.question.get_kind_display(), "base": q.base,
-            "base_suppressed": 0 < q.base < analysis.MIN_CELL, "rows": overall,
+            "base_suppressed": q.base < analysis.MIN_CELL, "rows": overall,
             "groups": [{"kind": k, "name": n, "rows": rows} for (k, n), rows in groups.items()],
             "mean": "" if q.mean is None else f"{q.mean:.2f}",
             "weighted_mean": "" if q.weighted_mean is None else f"{q.weighted_mean:.2f}",

@@ -183,6 +183,8 @@ def add_question(survey: Survey, data: QuestionData) -> Question:
     ):
         raise ValidationError({"kind": _("The survey already asks this.")})
     position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    if data.kind in DEMOGRAPHIC_TEXT and not (data.text.strip() and data.text_cy.strip()):
+        data.text, data.text_cy = DEMOGRAPHIC_TEXT[Question.Kind(data.kind)]
     question = Question.objects.create(
         survey=survey, position=position, kind=data.kind, text=data.text, text_cy=data.text_cy, hint=data.hint,
         hint_cy=data.hint_cy, required=data.required and data.kind not in DEMOGRAPHIC,
@@ -196,6 +198,12 @@ def add_question(survey: Survey, data: QuestionData) -> Question:
 
 
 DEMOGRAPHIC = {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
+# The wording of the demographic questions when staff leave it blank (the Census 2021 questions, shortened).
+DEMOGRAPHIC_TEXT = {
+    Question.Kind.AGE: ("What is your age?", "Beth yw eich oed?"),
+    Question.Kind.SEX: ("What is your sex?", "Beth yw eich rhyw?"),
+    Question.Kind.POSTCODE: ("What is the first part of your postcode?", "Beth yw rhan gyntaf eich cod post?"),
+}
 
 
 @transaction.atomic
