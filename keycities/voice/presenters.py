@@ -124,7 +124,7 @@ def results_page(results: Results) -> dict[str, Any]:
             "population": f"{p.population:,}", "weighted": p.weighted,
             "deff": "" if p.deff is None else f"{p.deff:.2f}",
             "effective_n": "" if p.effective_n is None else f"{p.effective_n:.0f}", "trimmed": p.trimmed,
-            "cells": _group_rows(p.cells, lambda g: f"{sex_label(g.key[1])}, {age_label(g.key[0])}", p.weighted),
+            "cells": _group_rows(p.cells, _cell_label, p.weighted),
             "ages": _group_rows(p.ages, lambda g: age_label(g.key[0]), p.weighted),
             "sexes": _group_rows(p.sexes, lambda g: sex_label(g.key[0]), p.weighted),
             "statements": p.statements,
@@ -148,6 +148,19 @@ def results_page(results: Results) -> dict[str, Any]:
             "deff": "" if results.deff is None else f"{results.deff:.2f}",
             "effective_n": "" if results.effective_n is None else f"{results.effective_n:.0f}",
             "cap": f"{analysis.CAP:g}"}  # fmt: skip
+
+
+def _cell_label(g: analysis.GroupCompare) -> str:
+    return f"{sex_label(g.key[1])}, {age_label(g.key[0])}"
+
+
+def representation_bars(report: Any) -> list[tuple[str, float | None]]:
+    """For a chart: each sex and age band's share of respondents divided by its share of residents."""
+    return [(_cell_label(g), g.ratio) for g in report.cells]
+
+
+def cannot_fix_labels(report: Any) -> set[str]:
+    return {_cell_label(g) for g in report.cells if g.cannot_fix}
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -156,7 +156,7 @@ def run(question: Question) -> int:
 
     question = Question.objects.select_for_update().get(pk=question.pk)
     answers = list(Answer.objects.filter(question=question, response__submitted_at__isnull=False)
-                   .exclude(text="").select_related("theme"))  # fmt: skip
+                   .exclude(text="").select_related("theme").order_by("pk"))  # fmt: skip
     vectors = {a.pk: _vector(a) for a in answers}
     if any(not v for v in vectors.values()):
         raise ValidationError(_("The language model is not installed, so themes cannot be found."))
@@ -293,7 +293,7 @@ def theme_tables(survey: Survey) -> list[dict[str, Any]]:
     out = []
     for question in survey.questions.filter(kind=Question.Kind.TEXT):
         answers = list(Answer.objects.filter(question=question, response__submitted_at__isnull=False)
-                       .exclude(text="").select_related("response"))  # fmt: skip
+                       .exclude(text="").select_related("response").order_by("pk"))  # fmt: skip
         bases = Counter(a.response.place_id for a in answers)
         rows = []
         for theme in question.themes.all():

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import staff_only
+from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
 from keycities.core.ratelimit import allow, client_ip
@@ -214,8 +215,17 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 def results_page(request: HttpRequest, slug: str) -> HttpResponse:
     found = policy.access_results(request.user, slug)
     built = results.build(found)
+    page = presenters.results_page(built)
+    for place, report in zip(page["places"], built.places, strict=True):
+        bars = presenters.representation_bars(report)
+        place["chart"] = charts.bar_chart(
+            _("%(place)s: respondents’ share of each group divided by its share of residents (1 = as many as "
+              "expected)") % {"place": report.name}, bars, unit="ratio", sort_descending=False,
+            label=_("Group"), value_title=_("Respondents’ share ÷ residents’ share"),
+            highlight={label for label, _v in bars if label in presenters.cannot_fix_labels(report)},
+        ) if report.weighted and bars else None  # fmt: skip
     return render(request, "voice/results.html", {
-        "survey": found, "results": presenters.results_page(built), "may_edit": policy.may_edit(request.user, found),
+        "survey": found, "results": page, "may_edit": policy.may_edit(request.user, found),
         "theme_tables": themes.theme_tables(found),
     })  # fmt: skip
 
