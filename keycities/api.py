@@ -8,6 +8,7 @@ from keycities.engagement.api import router as engagement_router
 from keycities.network.api import router as network_router
 from keycities.observatory.api import router as observatory_router
 from keycities.proposals.api import router as proposals_router
+from keycities.voice.api import router as voice_router
 
 api = HubAPI(
     title="Key Cities Hub API",
@@ -29,3 +30,4 @@ api.add_router("", claims_router)
 api.add_router("", consultations_router)
 api.add_router("", engagement_router)
 api.add_router("", briefings_router)
+api.add_router("", voice_router)

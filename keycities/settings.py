@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "keycities.consultations",
     "keycities.engagement",
     "keycities.briefings",
+    "keycities.voice",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,8 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Residents' voice: surveys started and sent per client address an hour (keycities/voice/views.py).
+VOICE_RESPONSES_PER_HOUR = env.int("VOICE_RESPONSES_PER_HOUR", default=20)
 PERIODIC_TASKS = {
     "erase-expired-proposals": {
         "task": "keycities.proposals.tasks.erase_expired_proposals",
@@ -153,6 +156,7 @@ PERIODIC_TASKS = {
         "every": "day",
         "at": "07:45",
     },
+    "erase-expired-responses": {"task": "keycities.voice.tasks.erase_expired_responses", "every": "day", "at": "03:20"},
     "delete-stale-uploads": {"task": "keycities.core.tasks.delete_stale_uploads", "every": "hour"},
     "prune-task-results": {"task": "keycities.core.tasks.prune_task_results", "every": "day", "at": "04:00"},
 }
