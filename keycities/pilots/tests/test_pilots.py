@@ -119,7 +119,7 @@ def test_estimates_recomputed_independently(pilot: Pilot, coventry: Place, secre
     codes = [w["code"] for w in result["weights"]]
     w = np.array([w["weight"] for w in result["weights"]])
     assert (w >= 0).all() and abs(w.sum() - 1) < 1e-9
-    Y = np.array([[data.series[c][p] for c in codes] for p in periods])  # noqa: N806
+    Y = np.array([[data.series[c][p] for c in codes] for p in periods])
     y = np.array([data.series["coventry"][p] for p in periods])
     assert np.allclose(Y @ w, result["synthetic"]) and np.allclose(y, result["treated_series"])
     pre = np.array(periods) < 2012
