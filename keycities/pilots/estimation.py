@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 MIN_PRE_PERIODS = 5  # fewer and a synthetic control's pre-period fit means little
-MIN_DONORS = 5
+MIN_DONORS = 9  # the fewest with which a placebo test at 10% can reject: 1 / (9 + 1)
 ALPHA = 0.10  # the intervals are 90% intervals; "distinguishable from placebos" means p <= 0.10
 MAX_OUTSIDE_SHARE = 0.5  # refuse when the treated place is outside the donors' range in more pre-periods than this
 DEFAULT_COMPARATORS = 30
@@ -83,10 +83,14 @@ def placebo_p(effect: float, placebo_effects: np.ndarray) -> float:
 
 
 def placebo_interval(effect: float, placebo_effects: np.ndarray, alpha: float = ALPHA) -> tuple[float, float]:
-    """The effects a placebo test at level alpha would not reject (a constant additive effect): effect minus the
-    placebo distribution's upper and lower quantiles."""
-    lo, hi = np.quantile(placebo_effects, [alpha / 2, 1 - alpha / 2])
-    return float(effect - hi), float(effect - lo)
+    """The effects the placebo test above would not reject at level alpha (the test inverted for a constant
+    additive effect): effect ± the (m+1)-th largest absolute placebo gap, m = floor(alpha (n+1) - 1). So the
+    interval leaves out 0 exactly when p <= alpha. With too few placebos to ever reject, it is unbounded."""
+    ranked = np.sort(np.abs(placebo_effects))[::-1]
+    m = math.floor(alpha * (len(ranked) + 1) - 1 + 1e-9)
+    if m < 0 or m >= len(ranked):
+        return -math.inf, math.inf
+    return float(effect - ranked[m]), float(effect + ranked[m])
 
 
 def did_clustered(
@@ -187,9 +191,11 @@ def evaluate(
     expected: int = 0,
     alpha: float = ALPHA,
     progress: Any = None,
+    in_time: bool = True,
 ) -> dict[str, Any]:
     """Everything the page, the API and the benchmark show, as plain data. `expected` is +1 (an increase is the
-    hoped-for effect), -1 (a decrease) or 0; `progress(done, total)` is called as the placebos are fitted."""
+    hoped-for effect), -1 (a decrease) or 0; `progress(done, total)` is called as the placebos are fitted;
+    `in_time=False` leaves out the placebo in time (the benchmark, which does not read it)."""
     periods, y, Y, donors = check(panel, first_post, comparators)
     pre = np.array([p < first_post for p in periods])
     n = len(donors)
@@ -217,10 +223,10 @@ def evaluate(
     ratio_p = float((1 + np.sum(ratios >= ratio)) / (n + 1))
 
     # Placebo in time: the same method with the intervention moved back, on the years before the real one.
-    in_time: dict[str, Any] | None = None
+    backdated: dict[str, Any] | None = None
     pre_years = [p for p in periods if p < first_post]
     shift = max(2, len(pre_years) // 2)
-    if len(pre_years) - shift >= 3:
+    if in_time and len(pre_years) - shift >= 3:
         fake = pre_years[-shift]
         keep = np.array([p < first_post for p in periods])
         fake_pre = np.array([p < fake for p in periods])[keep]
@@ -229,7 +235,7 @@ def evaluate(
             [synth_fit(Y[keep][:, j], np.delete(Y[keep], j, axis=1), fake_pre).effect for j in range(n)]
         )
         tick()
-        in_time = {
+        backdated = {
             "year": fake,
             "effect": tf.effect,
             "p": placebo_p(tf.effect, time_effects),
@@ -285,6 +291,6 @@ def evaluate(
             }
             for c, f in zip(donors, placebos, strict=True)
         ],
-        "in_time": in_time,
+        "in_time": backdated,
         "did": did,
     }

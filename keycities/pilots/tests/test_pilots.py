@@ -130,6 +130,7 @@ def test_estimates_recomputed_independently(pilot: Pilot, coventry: Place, secre
     rank = 1 + (np.abs(effects) >= abs(result["estimate"])).sum()
     assert result["p"] == pytest.approx(rank / (len(effects) + 1))
     assert result["low"] <= result["estimate"] <= result["high"]
+    assert (result["low"] <= 0 <= result["high"]) == (result["p"] > estimation.ALPHA)  # the same test, inverted
     change = Y[~pre].mean(axis=0) - Y[pre].mean(axis=0)
     did = (y[~pre].mean() - y[pre].mean()) - change.mean()
     assert result["did"]["estimate"] == pytest.approx(did, rel=1e-6)
