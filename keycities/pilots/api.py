@@ -11,7 +11,7 @@ from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, pa
 
 from . import policy, presenters
 from .models import Direction, Evaluation, Pilot
-from .schemas import EvaluationOut, PilotDetailOut, PilotOut
+from .schemas import PilotEvaluationOut, PilotDetailOut, PilotOut
 
 router = Router(tags=["pilots"])
 
@@ -103,7 +103,7 @@ def get_pilot(request: HttpRequest, slug: str) -> dict[str, Any]:
     }
 
 
-class EvaluationParams(Schema):
+class PilotEvaluationParams(Schema):
     indicator: str
     place: str | None = None
     format: Literal["json", "csv"] = "json"
@@ -112,10 +112,12 @@ class EvaluationParams(Schema):
 
 @router.get(
     "/pilots/{slug}/evaluation",
-    response={200: EvaluationOut, 404: ErrorEnvelope},
+    response={200: PilotEvaluationOut, 404: ErrorEnvelope},
     summary="The latest evaluation of a pilot's outcome",
 )
-def get_evaluation(request: HttpRequest, slug: str, params: Query[EvaluationParams]) -> HttpResponse | dict[str, Any]:
+def get_evaluation(
+    request: HttpRequest, slug: str, params: Query[PilotEvaluationParams]
+) -> HttpResponse | dict[str, Any]:
     """The newest finished evaluation of the outcome on `indicator` (and `place`, when the pilot has the indicator
     in more than one place): the estimates with their intervals and p-values, the donor weights and the placebo
     distribution; a refused evaluation has its reason and no estimate. `format=csv` with `part=estimates`,

@@ -6,13 +6,13 @@ from typing import Any
 from ninja import Field, Schema
 
 
-class MilestoneOut(Schema):
+class PilotMilestoneOut(Schema):
     title: str
     due: dt.date
     status: str
 
 
-class OutcomeOut(Schema):
+class PilotOutcomeOut(Schema):
     id: int
     indicator: str
     place: str
@@ -43,11 +43,11 @@ class PilotDetailOut(PilotOut):
     expected_outcomes: str
     claimed_savings: float | None = None
     savings_method: str
-    milestones: list[MilestoneOut]
-    outcomes: list[OutcomeOut]
+    milestones: list[PilotMilestoneOut]
+    outcomes: list[PilotOutcomeOut]
 
 
-class EvaluationOut(Schema):
+class PilotEvaluationOut(Schema):
     pilot: str
     indicator: str
     place: str

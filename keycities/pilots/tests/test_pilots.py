@@ -207,11 +207,13 @@ def test_a_pilot_candidate_becomes_a_pilot_keeping_its_history(client_for: Any, 
     client.post(f"/pilots/from-proposal/{sent.proposal.reference}/")
     assert not Pilot.objects.exists()  # not a pilot candidate yet
     proposals.transition(sent.proposal, Status.PILOT_CANDIDATE, by=secretariat)
+    assert "Make this proposal a pilot" in client.get(f"/proposals/{sent.proposal.reference}/").content.decode()
     response = client.post(f"/pilots/from-proposal/{sent.proposal.reference}/")
     pilot = Pilot.objects.get(proposal=sent.proposal)
     assert response.status_code == 302 and response["Location"].endswith(f"/pilots/{pilot.slug}/edit/")
     assert not pilot.published and [p.slug for p in pilot.places.all()] == ["hull"]
     assert sent.proposal.events.filter(note__contains=pilot.slug).exists()
+    assert "This proposal became a pilot" in client.get(f"/proposals/{sent.proposal.reference}/").content.decode()
     client.post(f"/pilots/from-proposal/{sent.proposal.reference}/")
     assert Pilot.objects.count() == 1
     assert sent.proposal.reference in client.get(f"/pilots/{pilot.slug}/").content.decode()
