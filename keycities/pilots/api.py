@@ -11,7 +11,7 @@ from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, pa
 
 from . import policy, presenters
 from .models import Direction, Evaluation, Pilot
-from .schemas import PilotEvaluationOut, PilotDetailOut, PilotOut
+from .schemas import PilotDetailOut, PilotEvaluationOut, PilotOut
 
 router = Router(tags=["pilots"])
 

@@ -10,7 +10,6 @@ from django import template
 from keycities.proposals.models import Status
 
 from .. import policy
-from ..models import Pilot
 
 register = template.Library()
 
