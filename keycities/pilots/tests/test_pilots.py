@@ -158,7 +158,7 @@ def test_refusals_give_a_reason_and_no_number(pilot: Pilot, coventry: Place, sec
         (sum(v.values()) / len(v), c)
         for c, v in data.series.items()
         if c != "coventry" and c.startswith("E0") and len(v) >= 20
-    )[:8]
+    )[:12]
     services.set_comparators(gdp, [c for _, c in smallest], "The smallest economies", by=secretariat)
     refused = evaluated(gdp, secretariat)
     assert refused.refusal["code"] == "outside-hull" and refused.result is None  # type: ignore[index]
