@@ -202,6 +202,7 @@ def charts(result: dict[str, Any], indicator: str) -> tuple[Chart, Chart]:
         },
         unit=gap_unit,
         highlight=_("Gap"),
+        y_title=_("Percentage points") if unit == "%" else None,
     )
     return path, gap
 
