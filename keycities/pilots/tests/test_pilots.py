@@ -149,7 +149,7 @@ def test_estimates_recomputed_independently(pilot: Pilot, coventry: Place, secre
         ],
         columns=["unit", "year", "y", "d"],
     )
-    X = sm.add_constant(pd.get_dummies(frame[["unit", "year"]].astype(str), drop_first=True).astype(float))  # noqa: N806
+    X = sm.add_constant(pd.get_dummies(frame[["unit", "year"]].astype(str), drop_first=True).astype(float))
     X["d"] = frame["d"]
     fitted = sm.OLS(frame["y"], X).fit(cov_type="cluster", cov_kwds={"groups": frame["unit"]})
     assert fitted.params["d"] == pytest.approx(did, rel=1e-6)
@@ -161,7 +161,7 @@ def test_estimates_recomputed_independently(pilot: Pilot, coventry: Place, secre
     from scipy.optimize import nnls
 
     scale = np.column_stack([Y[pre], y[pre]]).std(axis=1, ddof=1)
-    A, b = Y[pre] / scale[:, None], y[pre] / scale  # noqa: N806
+    A, b = Y[pre] / scale[:, None], y[pre] / scale
     heavy = 1e4
     w_nnls, _ = nnls(np.vstack([A, heavy * np.ones(len(codes))]), np.append(b, heavy))
     assert abs(w_nnls.sum() - 1) < 1e-3
