@@ -4,6 +4,9 @@ Every write is one call into `services`; every rule is in `policy`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +18,10 @@ from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only, staff_only
 from keycities.core.access import public
+from keycities.core.charts import Chart, choropleth
+from keycities.observatory import catalogue
 from keycities.observatory import queries as observatory
+from keycities.observatory.services import DATA_DIR
 from keycities.proposals import policy as proposals_policy
 
 from . import policy, presenters, services
@@ -32,12 +38,43 @@ def _errors(form: Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+@cache
+def _boundaries() -> dict[str, Any]:
+    """The local authority boundaries the observatory's maps draw (data/PROVENANCE.md)."""
+    return json.loads((DATA_DIR / catalogue.BOUNDARIES).read_text(encoding="utf-8"))
+
+
+def pilots_map(pilots: list[Pilot]) -> Chart | None:
+    """The local authorities of the places with pilots, shaded by how many; member places outlined."""
+    today = dt.date.today()
+    counts: dict[str, float | None] = {}
+    for pilot in pilots:
+        for place in pilot.places.all():
+            for area in place.areas_on(today):
+                counts[area.area_code] = (counts.get(area.area_code) or 0) + 1
+    if not counts:
+        return None
+    return choropleth(
+        _("Pilots by local authority"),
+        counts,
+        topology=_boundaries(),
+        layer="ltla",
+        outline_codes=set(observatory.member_area_codes()),
+        unit="count",
+        higher_is_better=True,  # the blue-green hue, visible at one pilot; no judgement
+        value_title=_("Pilots"),
+        outline_label=_("Key Cities member"),
+        no_data_label=_("No pilot"),
+    )
+
+
 @public
 def index(request: HttpRequest) -> HttpResponse:
+    pilots = list(policy.visible_pilots(request.user).prefetch_related("places__areas"))
     return render(
         request,
         "pilots/index.html",
-        {"pilots": policy.visible_pilots(request.user), "may_create": policy.may_create(request.user)},
+        {"pilots": pilots, "map": pilots_map(pilots), "may_create": policy.may_create(request.user)},
     )
 
 

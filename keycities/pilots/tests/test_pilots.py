@@ -103,6 +103,8 @@ def test_staff_enter_a_pilot_and_evaluate_it_through_the_pages(
     rows = list(csv.DictReader(io.StringIO(weights.content.decode())))
     assert {r["code"] for r in rows} == set(api["comparators"])
     assert Client().get("/api/v1/pilots/").json()["results"][0]["slug"] == pilot.slug
+    listing = Client().get("/pilots/").content.decode()
+    assert "Pilots by local authority" in listing and "Coventry employment pilot" in listing
     assert Client().get(f"/api/v1/pilots/{pilot.slug}").json()["outcomes"][0]["evaluation_state"] == "done"
 
 
