@@ -75,6 +75,8 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = [(i.slug, i.name) for i in observatory.indicators().order_by("name")]  # type: ignore[attr-defined]
         self.fields["place"].queryset = pilot.places.order_by("name")  # type: ignore[attr-defined]
+        if len(places := list(pilot.places.all())) == 1:
+            self.fields["place"].initial = places[0]
 
 
 class ComparatorsForm(forms.Form):
