@@ -19,8 +19,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("which", nargs="?", default="all",
-                   choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork", "briefings", "voice"],
-                   help="which benchmark to run (default: all; briefings and voice run only when named)")  # fmt: skip
+                   choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork", "briefings", "voice",
+                            "pilots"],
+                   help="which benchmark to run (default: all; briefings, voice and pilots run only when named)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
@@ -30,6 +31,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep the temporary databases and server logs")
     p.add_argument("--no-write", action="store_true", help=f"do not rewrite {DOC.relative_to(ROOT)}")
     p.add_argument("--profile", action="store_true", help="profile the Hub's import and data endpoint instead")
+    p.add_argument("--seed", type=int, default=1, help="the pilots benchmark's sample of cases (1)")
     args = p.parse_args(argv)
     if not (1 <= args.connections <= 256 and 0 <= args.warmup <= 30 and 1 <= args.duration <= 60
             and 1 <= args.rounds <= 10 and args.duration / args.rounds >= 1
@@ -45,6 +47,10 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
+    if args.which == "pilots":
+        from . import pilots  # first: it limits BLAS to one thread before numpy is imported
+
+        args.no_write = True  # docs/benchmarks.md does not hold the pilots' figures: they are printed
     signal.signal(signal.SIGTERM, _terminate)
     workdir = Path(tempfile.mkdtemp(prefix="keycities-bench-", dir="/tmp"))
     started = time.monotonic()
@@ -84,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
             heading("Work-area suggester")
             for line in suggest_bench.run():
                 say(line)
+        if args.which == "pilots":  # run on its own: it sets Django up on the imported database
+            from . import pilots
+
+            if not hub_db.exists():
+                say("Preparing a database with every bundled file imported (not timed) ...")
+                importing.prepare_database(hub_db)
+            pilots.run(hub_db, seed=args.seed)
         if args.which == "briefings":  # run on its own: it sets Django up on the imported database
             from . import briefings
 

@@ -7,6 +7,7 @@ from keycities.core.api import HubAPI, install_error_handlers
 from keycities.engagement.api import router as engagement_router
 from keycities.network.api import router as network_router
 from keycities.observatory.api import router as observatory_router
+from keycities.pilots.api import router as pilots_router
 from keycities.proposals.api import router as proposals_router
 from keycities.voice.api import router as voice_router
 
@@ -31,3 +32,4 @@ api.add_router("", consultations_router)
 api.add_router("", engagement_router)
 api.add_router("", briefings_router)
 api.add_router("", voice_router)
+api.add_router("", pilots_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "keycities.engagement",
     "keycities.briefings",
     "keycities.voice",
+    "keycities.pilots",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
         path("", include("keycities.engagement.urls")),
         path("", include("keycities.briefings.urls")),
         path("", include("keycities.voice.urls")),
+        path("", include("keycities.pilots.urls")),
         path("account/", include("keycities.accounts.urls")),
         prefix_default_language=False,
     ),

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class PilotMilestoneOut(Schema):
+    title: str
+    due: dt.date
+    status: str
+
+
+class PilotOutcomeOut(Schema):
+    id: int
+    indicator: str
+    place: str
+    intervention: dt.date
+    expected: str = Field(description="increase or decrease")
+    default_comparators: bool
+    evaluation_state: str | None = None
+
+
+class PilotOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    places: list[str]
+    work_area: str | None = None
+    funder: str
+    funding: float | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    summary: str
+    published: bool
+    url: str
+
+
+class PilotDetailOut(PilotOut):
+    partners: list[str]
+    other_partners: str
+    expected_outcomes: str
+    claimed_savings: float | None = None
+    savings_method: str
+    milestones: list[PilotMilestoneOut]
+    outcomes: list[PilotOutcomeOut]
+
+
+class PilotEvaluationOut(Schema):
+    pilot: str
+    indicator: str
+    place: str
+    state: str = Field(description="waiting, running, done or refused")
+    progress: list[int] = Field(description="[done, total] steps")
+    finished_at: dt.datetime | None = None
+    refusal: dict[str, Any] | None = Field(None, description="{code, params, reason} when refused: no estimate.")
+    headline: str | None = None
+    caveats: list[str] = []
+    comparators: list[str]
+    default_comparators: bool
+    result: dict[str, Any] | None = Field(
+        None,
+        description="Estimates, intervals, p-values, weights, the placebo "
+        "distribution, the series and the difference-in-differences.",
+    )
+    sources: dict[str, Any] = {}
