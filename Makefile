@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PYTHONDONTWRITEBYTECODE := 1
+# Many small numerical fits (pilot evaluations, survey weights) run slower with a BLAS thread pool on a few cores.
+export OPENBLAS_NUM_THREADS ?= 1
 
 PORT ?= 8000
 
