@@ -21,7 +21,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("which", nargs="?", default="all",
                    choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork", "briefings", "voice",
                             "pilots"],
-                   help="which benchmark to run (default: all; briefings, voice and pilots only when named)")  # fmt: skip
+                   help="which benchmark to run (default: all; briefings, voice, pilots only when named)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
