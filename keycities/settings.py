@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "keycities.consultations",
     "keycities.engagement",
     "keycities.briefings",
+    "keycities.library",
 ]
 
 MIDDLEWARE = [

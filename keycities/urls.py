@@ -24,6 +24,7 @@ urlpatterns = [
         path("", include("keycities.consultations.urls")),
         path("", include("keycities.engagement.urls")),
         path("", include("keycities.briefings.urls")),
+        path("", include("keycities.library.urls")),
         path("account/", include("keycities.accounts.urls")),
         prefix_default_language=False,
     ),
