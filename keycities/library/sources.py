@@ -123,13 +123,13 @@ def _places_of(area: Any) -> Iterable[Any]:
 def register_sources() -> None:
     from keycities.claims.models import Claim
     from keycities.engagement.models import Person, Role
-    from keycities.network.models import Place, PlaceArea, WorkArea
+    from keycities.network.models import Membership, Place, PlaceArea, WorkArea
     from keycities.observatory.models import Indicator
     from keycities.proposals.models import Proposal
 
     register(Source("place", _("Member places"), Place, place_doc,
                     lambda: Place.objects.prefetch_related("areas").filter(pk__in=_members()), order=10,
-                    related=((PlaceArea, _places_of),)))  # fmt: skip
+                    related=((PlaceArea, _places_of), (Membership, _places_of))))  # fmt: skip
     register(Source("work_area", _("Work areas"), WorkArea, work_area_doc, WorkArea.objects.all, order=20))
     register(Source("indicator", _("Indicators"), Indicator, indicator_doc, Indicator.objects.all, order=30))
     register(Source("claim", _("Claims"), Claim, claim_doc,
