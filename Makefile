@@ -60,7 +60,7 @@ run: setup
 	DEBUG=1 $(PY) manage.py import_statistics
 	DEBUG=1 $(PY) manage.py load_claims
 	DEBUG=1 $(PY) manage.py load_engagement
-	DEBUG=1 $(PY) manage.py rebuild_search_index
+	DEBUG=1 $(PY) manage.py rebuild_search_index --embed
 	@echo "Serving http://127.0.0.1:$(PORT) with a task worker and the task scheduler beside it."
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py db_worker & \

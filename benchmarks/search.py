@@ -3,7 +3,8 @@
 On each database (SQLite, and PostgreSQL when BENCH_POSTGRES_URL names a database with "bench" in its name,
 default postgres://postgres@127.0.0.1:5432/kc_search_bench, skipped if the server does not answer):
 
-1. an empty database gets the real registry, statistics, claims and contacts, and the search index is built;
+1. an empty database gets the real registry, statistics, claims and contacts, and the search index is built
+   with each entry's sentence embedding (`rebuild_search_index --embed`, as `make run` does);
 2. the labelled queries in benchmarks/data/search_queries.yaml (written before the ranking was tuned) are run
    as an anonymous visitor with four rankings: the engine's own rank (FTS5 bm25 / ts_rank; the baseline), the
    shared scorer, and each with the semantic re-ranking; MRR and nDCG@10 are printed with their ratio to the
@@ -130,7 +131,7 @@ def _generate(n: int) -> None:
                                  kind=rng.choice(kinds), file=f"library/bench/{i}.pdf", original_name=f"{i}.pdf",
                                  content_type="application/pdf", size=1000, is_public=rng.random() > 0.1))  # fmt: skip
     Publication.objects.bulk_create(batch, batch_size=1000)
-    index.rebuild(["publication"])
+    index.rebuild(["publication"], embed=True)  # as `make run` builds the index: with each entry's embedding
 
 
 def child(database_url: str) -> None:
@@ -154,7 +155,7 @@ def child(database_url: str) -> None:
 
 def _prepare(env: dict[str, str]) -> None:
     for command in (("migrate", "--no-input", "-v0"), ("load_network",), ("import_statistics",), ("load_claims",),
-                    ("load_engagement",), ("rebuild_search_index",)):  # fmt: skip
+                    ("load_engagement",), ("rebuild_search_index", "--embed")):  # fmt: skip
         manage(env, *command)
 
 

@@ -50,6 +50,7 @@ def search_hub(request: HttpRequest, params: Query[SearchParams]) -> HttpRespons
             h.entry.url), h.entry.date, h.entry.places, h.entry.work_areas, round(h.score, 4)]
             for h in results.hits))  # fmt: skip
     window = results.hits[params.offset : params.offset + params.limit]
+    search.quote(results, window)
     return {"query": results.query, "count": results.total, "limit": params.limit, "offset": params.offset,
             "suggestion": results.suggestion, "corrected": results.corrected,
             "facets": {k: [{"value": v, "count": n} for v, n in counts] for k, counts in results.facets.items()},

@@ -15,6 +15,7 @@ spelling suggestion when nothing is found.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 import threading
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Max
+from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,11 +35,12 @@ from keycities.core import search as registry
 from . import index
 from .models import SearchEntry
 
-CANDIDATES = 300  # entries the engine returns for scoring
+CANDIDATES = 200  # entries the engine returns for scoring
 RERANK = 20  # top results the semantic model re-orders
 SEMANTIC_WEIGHT = 0.4
 PAGE = 20
 SNIPPET = 220  # characters around the first hit
+SCORE_BODY = 2000  # characters of an entry's text read to score it and quote from it
 VOCABULARY_BODY = 1000  # characters of each public entry's text whose words may be suggested
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -213,6 +216,18 @@ class Results:
     corrected: bool = False  # the hits are for `suggestion`, the query found nothing
 
 
+def _text(entry: SearchEntry) -> str:
+    """The start of the entry's text (what `_search` loads), or its whole text when it was loaded whole."""
+    head = getattr(entry, "head", None)
+    return str(head) if head is not None else entry.body[:SCORE_BODY]
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_start(s: str) -> re.Pattern[str]:
+    """A word that starts with the stem (stemming every word of every candidate's text costs too much)."""
+    return re.compile(r"\b" + re.escape(s))
+
+
 def score(entry: SearchEntry, stems: Sequence[str], phrase: str, prior: float) -> float:
     """The shared ranking: the share of the query's words in the title (weighted 3) and body (1), a bonus when
     every word is found, when the whole query is in the title and when it is the title, and the source's prior."""
@@ -220,9 +235,9 @@ def score(entry: SearchEntry, stems: Sequence[str], phrase: str, prior: float) -
         return 0.0
     title = entry.title.lower()
     title_stems = {stem(w) for w in words(title)}
-    body_stems = {stem(w) for w in words(entry.body[:20_000])}
+    body = _text(entry).lower()
     in_title = sum(1 for s in stems if s in title_stems)
-    in_body = sum(1 for s in stems if s not in title_stems and s in body_stems)
+    in_body = sum(1 for s in stems if s not in title_stems and _word_start(s).search(body))
     found = in_title + in_body
     value = (3 * in_title + in_body) / len(stems)
     value += 2.0 if found == len(stems) else 0.0
@@ -261,7 +276,7 @@ def allowed(user: Any, entries: list[SearchEntry]) -> list[SearchEntry]:
 
 def snippet(entry: SearchEntry, terms: Sequence[str]) -> SafeString:
     """A piece of the summary or body around the first hit, HTML-escaped, with the query's words in <mark>."""
-    text = " ".join((entry.summary or entry.body).split())
+    text = " ".join((entry.summary or _text(entry)).split())
     stems = [stem(t) for t in terms]
     pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in stems if s) + r")\w*", re.IGNORECASE) \
         if stems else None  # fmt: skip
@@ -335,7 +350,7 @@ def _embedding(entry: SearchEntry) -> list[float]:
     if cache_key not in _vectors:
         if len(_vectors) > _VECTOR_CACHE:
             _vectors.clear()
-        _vectors[cache_key] = index._embed(index.embedding_text(entry.title, entry.summary or entry.body[:500]))
+        _vectors[cache_key] = index._embed(index.embedding_text(entry.title, entry.summary or _text(entry)[:500]))
     return _vectors[cache_key]
 
 
@@ -355,6 +370,9 @@ def rerank(hits: list[Hit], query: str, *, top: int = RERANK, weight: float = SE
     if not q:
         return hits  # the model is not installed: lexical order stands
     head, tail = hits[:top], hits[top:]
+    stored = dict(SearchEntry.objects.filter(pk__in=[h.entry.pk for h in head]).values_list("pk", "embedding"))
+    for h in head:
+        h.entry.embedding = stored.get(h.entry.pk) or []
     best = max(h.score for h in head) or 1.0
     for h in head:
         h.semantic = _cosine(q, _embedding(h.entry))
@@ -404,10 +422,15 @@ def run(user: Any, query: str, *, filters: dict[str, str] | None = None, semanti
             else sorted(counts.items(), reverse=True)  # fmt: skip
     hits = [h for h in hits if all(v in _facet_values(h.entry, k) for k, v in filters.items())]
     results.hits, results.total = hits, len(hits)
-    shown_terms = terms_of(results.suggestion) if results.corrected else terms
-    for h in hits[: PAGE * 5]:
-        h.snippet = snippet(h.entry, shown_terms)
     return results
+
+
+def quote(results: Results, hits: Sequence[Hit]) -> None:
+    """Snippets for the hits a page or an API window shows (only those: quoting costs)."""
+    terms = terms_of(results.suggestion if results.corrected else results.query)
+    for h in hits:
+        if not h.snippet:
+            h.snippet = snippet(h.entry, terms)
 
 
 def _search(user: Any, query: str, terms: list[str], *, semantic: bool, rank: str, sources: Sequence[str],
@@ -420,7 +443,9 @@ def _search(user: Any, query: str, terms: list[str], *, semantic: bool, rank: st
         ids = index.match(terms, any_term=True, sources=names, restricted=restricted, limit=limit)
     if not ids:
         return []
-    by_id = SearchEntry.objects.defer("embedding").in_bulk(ids) if not semantic else SearchEntry.objects.in_bulk(ids)
+    # Only the start of each text is read: enough to score and quote, and 300 entries stay cheap to load.
+    loaded = SearchEntry.objects.defer("body", "embedding").annotate(head=Substr("body", 1, SCORE_BODY))
+    by_id = loaded.in_bulk(ids)
     entries = allowed(user, [by_id[i] for i in ids if i in by_id])
     labels = {s.name: str(s.label) for s in registry.sources()}
     if rank == "engine":

@@ -127,6 +127,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filters = {f: request.GET.get(f, "")[:60] for f in search.FACETS}
     results = search.run(request.user, query, filters=filters) if query.strip() else None
     page = Paginator(results.hits if results else [], search.PAGE).get_page(request.GET.get("page"))
+    if results:
+        search.quote(results, page.object_list)
     names = _names()
     facets = []
     if results:

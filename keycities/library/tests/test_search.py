@@ -166,9 +166,14 @@ def test_claim_and_response_pages_show_related_items(secretariat: User, client: 
     from keycities.network.models import Group
 
     doc = Document.objects.create(slug="intro", title="Key Cities: an introduction")
-    claim = Claim.objects.create(document=doc, text="Key Cities are home to nearly 6 million people.",
-                                 headline="Population: nearly 6 million", comparison="number",
-                                 group=Group.objects.get(slug="key-cities"), membership_date=dt.date(2024, 1, 1))  # fmt: skip
+    claim = Claim.objects.create(
+        document=doc,
+        text="Key Cities are home to nearly 6 million people.",
+        headline="Population: nearly 6 million",
+        comparison="number",
+        group=Group.objects.get(slug="key-cities"),
+        membership_date=dt.date(2024, 1, 1),
+    )
     publish(secretariat, title="Population growth in the Key Cities", summary="Where people live.")
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "Related" in page and "Population growth in the Key Cities" in page
