@@ -128,7 +128,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = search.run(request.user, query, filters=filters) if query.strip() else None
     page = Paginator(results.hits if results else [], search.PAGE).get_page(request.GET.get("page"))
     if results:
-        search.quote(results, page.object_list)
+        search.quote(results, list(page.object_list))
     names = _names()
     facets = []
     if results:
