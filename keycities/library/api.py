@@ -29,11 +29,11 @@ class SearchParams(Schema):
     format: Literal["json", "csv"] = "json"
 
 
-def _hit(h: search.Hit) -> dict[str, Any]:
+def _hit(request: HttpRequest, h: search.Hit) -> dict[str, Any]:
     e = h.entry
-    return {"type": e.source, "type_label": h.label, "title": e.title, "url": e.url, "snippet": str(h.snippet),
-            "date": e.date, "year": e.year, "places": e.place_list(), "work_areas": e.work_area_list(),
-            "score": round(h.score, 4)}  # fmt: skip
+    return {"type": e.source, "type_label": h.label, "title": e.title, "url": request.build_absolute_uri(e.url),
+            "snippet": str(h.snippet), "date": e.date, "year": e.year, "places": e.place_list(),
+            "work_areas": e.work_area_list(), "score": round(h.score, 4)}  # fmt: skip
 
 
 @router.get("/search", response={200: SearchOut, 422: ErrorEnvelope}, summary="Search across the Hub")
@@ -54,7 +54,7 @@ def search_hub(request: HttpRequest, params: Query[SearchParams]) -> HttpRespons
     return {"query": results.query, "count": results.total, "limit": params.limit, "offset": params.offset,
             "suggestion": results.suggestion, "corrected": results.corrected,
             "facets": {k: [{"value": v, "count": n} for v, n in counts] for k, counts in results.facets.items()},
-            "results": [_hit(h) for h in window]}  # fmt: skip
+            "results": [_hit(request, h) for h in window]}  # fmt: skip
 
 
 def _publication(request: HttpRequest, p: Publication) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.urls import translate_url
+from django.utils import translation
 
 from keycities.core import search as registry
 
@@ -57,11 +59,26 @@ def _embed(text: str) -> list[float]:
     return similarity.embed(text)
 
 
+def document(source: registry.Source, obj: Any) -> registry.Doc | None:
+    """The row's document in the site's default language (English addresses, without /cy/), whatever language
+    the request that saved it was in; pages turn addresses into the reader's language (`localise`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return source.document(obj)
+
+
+def localise(url: str) -> str:
+    """An indexed (English) address in the active language: /members/swansea/ -> /cy/members/swansea/."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE or not url.startswith("/"):
+        return url
+    return translate_url(url, language)
+
+
 class Indexer:
     """Writes entries for `core.search`; also used by the rebuild command."""
 
     def save(self, source: registry.Source, obj: Any) -> None:
-        doc = source.document(obj)
+        doc = document(source, obj)
         key = str(obj.pk)
         if doc is None:
             self.delete(source, key)
@@ -95,7 +112,7 @@ def rebuild(names: Sequence[str] = (), *, embed: bool = False) -> dict[str, int]
         SearchEntry.objects.filter(source=source.name).delete()
         batch = []
         for obj in source.everything():
-            doc = source.document(obj)
+            doc = document(source, obj)
             if doc is None:
                 continue
             entry = SearchEntry(source=source.name, key=doc.key, **_fields(source, doc))

@@ -16,3 +16,11 @@ register = template.Library()
 @register.inclusion_tag("library/related.html")
 def related_items(source: str, key: Any) -> dict[str, Any]:
     return {"related": search.related(source, str(key))}
+
+
+@register.filter
+def localised(url: str) -> str:
+    """An indexed address in the page's language (/cy/… on a Welsh page)."""
+    from keycities.library.index import localise
+
+    return localise(url)

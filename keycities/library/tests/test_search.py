@@ -177,3 +177,17 @@ def test_claim_and_response_pages_show_related_items(secretariat: User, client: 
     publish(secretariat, title="Population growth in the Key Cities", summary="Where people live.")
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "Related" in page and "Population growth in the Key Cities" in page
+
+
+def test_addresses_are_indexed_in_english_and_shown_in_the_readers_language(registry: None, client: Client) -> None:
+    from django.utils import translation
+
+    from keycities.network.models import WorkArea
+
+    with translation.override("cy"):
+        WorkArea.objects.get(slug="skills").save()  # saved during a Welsh request
+    assert SearchEntry.objects.get(source="work_area", key=str(WorkArea.objects.get(slug="skills").pk)).url == (
+        "/work-areas/skills/"
+    )
+    page = client.get("/cy/search/", {"q": "Sgiliau"}).content.decode()
+    assert 'href="/cy/work-areas/skills/"' in page
