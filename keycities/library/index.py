@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.urls import translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 
 from keycities.core import search as registry
@@ -71,7 +71,18 @@ def localise(url: str) -> str:
     language = translation.get_language() or settings.LANGUAGE_CODE
     if language == settings.LANGUAGE_CODE or not url.startswith("/"):
         return url
-    return translate_url(url, language)
+    path, _, fragment = url.partition("#")
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return url
+    with translation.override(language):
+        try:
+            found = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return url
+    return f"{found}#{fragment}" if fragment else found
 
 
 class Indexer:
