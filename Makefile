@@ -63,6 +63,7 @@ run: setup
 	DEBUG=1 $(PY) manage.py load_claims
 	DEBUG=1 $(PY) manage.py load_engagement
 	DEBUG=1 $(PY) manage.py import_population
+	DEBUG=1 $(PY) manage.py rebuild_search_index --embed
 	@echo "Serving http://127.0.0.1:$(PORT) with a task worker and the task scheduler beside it."
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py db_worker & \

@@ -20,8 +20,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("which", nargs="?", default="all",
                    choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork", "briefings", "voice",
-                            "pilots"],
-                   help="which benchmark to run (default: all; briefings, voice, pilots only when named)")  # fmt: skip
+                            "pilots", "search"],
+                   help="which benchmark to run (default: all; the last four only when named)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
@@ -108,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
             from . import voice
 
             voice.run(workdir, args.submissions if args.submissions != 200 else 1000)
+            return 0
+        if args.which == "search":  # run on its own: it prepares its own databases (SQLite and PostgreSQL)
+            from . import search as search_bench
+
+            search_bench.run()
             return 0
         if args.which in ("all", "submissions"):
             from . import submissions

@@ -5,6 +5,7 @@ from keycities.claims.api import router as claims_router
 from keycities.consultations.api import router as consultations_router
 from keycities.core.api import HubAPI, install_error_handlers
 from keycities.engagement.api import router as engagement_router
+from keycities.library.api import router as library_router
 from keycities.network.api import router as network_router
 from keycities.observatory.api import router as observatory_router
 from keycities.pilots.api import router as pilots_router
@@ -33,3 +34,4 @@ api.add_router("", engagement_router)
 api.add_router("", briefings_router)
 api.add_router("", voice_router)
 api.add_router("", pilots_router)
+api.add_router("", library_router)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "keycities.briefings",
     "keycities.voice",
     "keycities.pilots",
+    "keycities.library",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns = [
         path("", include("keycities.briefings.urls")),
         path("", include("keycities.voice.urls")),
         path("", include("keycities.pilots.urls")),
+        path("", include("keycities.library.urls")),
         path("account/", include("keycities.accounts.urls")),
         prefix_default_language=False,
     ),

@@ -13,3 +13,7 @@ class BriefingsConfig(AppConfig):
 
         for model in (models.Pack, models.Section, models.Issue, models.Batch):
             auditlog.register(model)
+
+        from . import search
+
+        search.register_sources()  # issued packs in the Hub's search and the library

@@ -18,3 +18,6 @@ class ConsultationsConfig(AppConfig):
                       models.Review, models.Ask, models.AskUpdate, models.Event):  # fmt: skip
             auditlog.register(model)
         my_work.register(provider=work.sections, nav=work.NAV)
+        from . import search
+
+        search.register_sources()  # responses and asks in the Hub's search and the library

@@ -1,0 +1,481 @@
+"""One search across the Hub: a query in, the results a user may open out, with facets, snippets and a
+spelling suggestion when nothing is found.
+
+1. The query is cut into words; English stop words are dropped (the same list on both databases, so that both
+   engines are asked the same thing).
+2. The engine (index.match) finds entries with every word; if none, entries with any word.
+3. Entries of restricted sources (proposals, contacts, a member place's briefing) are kept only when the source's
+   own policy lets this user open them (`Source.visible`, built on the app's `visible_*`).
+4. One scorer ranks them on both databases (title hits over body hits, the whole query in the title, exact
+   titles), so that the same query gives the same order on PostgreSQL and SQLite; the engine's own rank is
+   kept for the benchmark (`rank="engine"`).
+5. Optionally the top results are re-ranked with the sentence-embedding model the Hub ships (proposals.suggest).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max
+from django.db.models.functions import Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from keycities.accounts.policy import is_staff_member
+from keycities.core import search as registry
+
+from . import index
+from .models import SearchEntry
+
+CANDIDATES = 200  # entries the engine returns for scoring
+RERANK = 20  # top results the semantic model re-orders
+SEMANTIC_WEIGHT = 0.4
+PAGE = 20
+SNIPPET = 220  # characters around the first hit
+SCORE_BODY = 2000  # characters of an entry's text read to score it and quote from it
+VOCABULARY_BODY = 1000  # characters of each public entry's text whose words may be suggested
+
+WORD = re.compile(r"\w+", re.UNICODE)
+# PostgreSQL's English stop-word list (snowball), so that both engines drop the same words.
+STOP_WORDS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "we",
+        "our",
+        "ours",
+        "ourselves",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "he",
+        "him",
+        "his",
+        "himself",
+        "she",
+        "her",
+        "hers",
+        "herself",
+        "it",
+        "its",
+        "itself",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "this",
+        "that",
+        "these",
+        "those",
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "if",
+        "or",
+        "because",
+        "as",
+        "until",
+        "while",
+        "of",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "against",
+        "between",
+        "into",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "to",
+        "from",
+        "up",
+        "down",
+        "in",
+        "out",
+        "on",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "then",
+        "once",
+        "here",
+        "there",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "nor",
+        "not",
+        "only",
+        "own",
+        "same",
+        "so",
+        "than",
+        "too",
+        "very",
+        "s",
+        "t",
+        "can",
+        "will",
+        "just",
+        "don",
+        "should",
+        "now",
+    ]
+)
+SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def terms_of(query: str) -> list[str]:
+    """The query's words, stop words dropped (all of them kept if that would leave nothing), without repeats."""
+    found = words(query)[:32]
+    kept = [w for w in found if w not in STOP_WORDS] or found
+    return list(dict.fromkeys(kept))
+
+
+def stem(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    score: float
+    label: str
+    snippet: str = ""  # HTML: see snippet()
+    semantic: float | None = None
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    suggestion: str = ""
+    corrected: bool = False  # the hits are for `suggestion`, the query found nothing
+
+
+def _text(entry: SearchEntry) -> str:
+    """The start of the entry's text (what `_search` loads), or its whole text when it was loaded whole."""
+    head = getattr(entry, "head", None)
+    return str(head) if head is not None else entry.body[:SCORE_BODY]
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_start(s: str) -> re.Pattern[str]:
+    """A word that starts with the stem (stemming every word of every candidate's text costs too much)."""
+    return re.compile(r"\b" + re.escape(s))
+
+
+def score(entry: SearchEntry, stems: Sequence[str], phrase: str, prior: float) -> float:
+    """The shared ranking: the share of the query's words in the title (weighted 3) and body (1), a bonus when
+    every word is found, when the whole query is in the title and when it is the title, and the source's prior."""
+    if not stems:
+        return 0.0
+    title = entry.title.lower()
+    title_stems = {stem(w) for w in words(title)}
+    body = _text(entry).lower()
+    in_title = sum(1 for s in stems if s in title_stems)
+    in_body = sum(1 for s in stems if s not in title_stems and _word_start(s).search(body))
+    found = in_title + in_body
+    value = (3 * in_title + in_body) / len(stems)
+    value += 2.0 if found == len(stems) else 0.0
+    value += 2.0 if phrase and phrase in title else 0.0
+    value += 3.0 if phrase and phrase == title.strip() else 0.0
+    value += in_title / max(len(title_stems), 1)  # a short title that is mostly the query beats a long one
+    return value + prior
+
+
+def _priors() -> dict[str, float]:
+    ordered = registry.sources()
+    return {s.name: 0.3 * (1 - i / max(len(ordered), 1)) for i, s in enumerate(ordered)}
+
+
+def searchable(user: Any) -> tuple[list[str], list[str]]:
+    """The sources this user's search covers, and those among them whose rows need the source's policy."""
+    staff = is_staff_member(user)
+    names = [s.name for s in registry.sources() if staff or not s.staff_only]
+    restricted = [s.name for s in registry.sources() if s.name in names and s.visible is not None]
+    return names, restricted
+
+
+def allowed(user: Any, entries: list[SearchEntry]) -> list[SearchEntry]:
+    """The entries the user may open: public ones, and the others their source's policy lets through."""
+    private: dict[str, list[str]] = {}
+    for e in entries:
+        if not e.is_public:
+            private.setdefault(e.source, []).append(e.key)
+    opened: set[tuple[str, str]] = set()
+    for name, keys in private.items():
+        source = registry.source(name)
+        if source is not None and source.visible is not None:
+            opened |= {(name, k) for k in source.visible(user, keys)}
+    return [e for e in entries if e.is_public or (e.source, e.key) in opened]
+
+
+def snippet(entry: SearchEntry, terms: Sequence[str]) -> SafeString:
+    """A piece of the summary or body around the first hit, HTML-escaped, with the query's words in <mark>."""
+    text = " ".join((entry.summary or _text(entry)).split())
+    stems = [stem(t) for t in terms]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in stems if s) + r")\w*", re.IGNORECASE) \
+        if stems else None  # fmt: skip
+    start = 0
+    if pattern and (first := pattern.search(text)):
+        start = max(0, first.start() - SNIPPET // 3)
+    piece = text[start : start + SNIPPET]
+    out = ["…" if start else ""]
+    last = 0
+    if pattern:
+        for m in pattern.finditer(piece):
+            out += [escape(piece[last : m.start()]), "<mark>", escape(m.group(0)), "</mark>"]
+            last = m.end()
+    out.append(escape(piece[last:]))
+    if start + SNIPPET < len(text):
+        out.append("…")
+    return mark_safe("".join(out))  # noqa: S308 (every piece of text is escaped above)
+
+
+# --- spelling -----------------------------------------------------------------------------------------------------
+
+_vocabulary: tuple[Any, list[str]] | None = None
+_vocabulary_lock = threading.Lock()
+
+
+def vocabulary() -> list[str]:
+    """Words of public titles and the start of their text (never a restricted entry's: a suggestion must not
+    leak a private title's words), kept per process until an entry changes."""
+    global _vocabulary
+    stamp = SearchEntry.objects.filter(is_public=True).aggregate(m=Max("updated_at"), n=Max("pk"))
+    stamp_key = (stamp["m"], stamp["n"], SearchEntry.objects.count())
+    if _vocabulary is None or _vocabulary[0] != stamp_key:
+        with _vocabulary_lock:
+            found: set[str] = set()
+            rows = SearchEntry.objects.filter(is_public=True).values_list("title", "body")
+            for title, body in rows.iterator():
+                found.update(w for w in words(f"{title} {body[:VOCABULARY_BODY]}") if len(w) > 2 and not w.isdigit())
+            _vocabulary = (stamp_key, sorted(found))
+    return _vocabulary[1]
+
+
+def suggest(query: str) -> str:
+    """The query with each unknown word replaced by the closest word of a public title, or "" if nothing
+    changes."""
+    vocab = vocabulary()
+    known = set(vocab)
+    out, changed = [], False
+    for word in words(query):
+        if word in known or word in STOP_WORDS or word.isdigit() or len(word) < 3:
+            out.append(word)
+            continue
+        close = difflib.get_close_matches(word, vocab, n=1, cutoff=0.75)
+        if close:
+            out.append(close[0])
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else ""
+
+
+# --- semantic re-ranking --------------------------------------------------------------------------------------------
+
+_vectors: dict[tuple[int, Any], list[float]] = {}
+_VECTOR_CACHE = 20_000
+
+
+def _embedding(entry: SearchEntry) -> list[float]:
+    if entry.embedding:
+        return list(entry.embedding)
+    cache_key = (entry.pk, entry.updated_at)
+    if cache_key not in _vectors:
+        if len(_vectors) > _VECTOR_CACHE:
+            _vectors.clear()
+        _vectors[cache_key] = index._embed(index.embedding_text(entry.title, entry.summary or _text(entry)[:500]))
+    return _vectors[cache_key]
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norm if norm else 0.0
+
+
+def rerank(hits: list[Hit], query: str, *, top: int = RERANK, weight: float = SEMANTIC_WEIGHT) -> list[Hit]:
+    """The top hits re-ordered by lexical score (scaled to the best) blended with the embedding's cosine."""
+    if len(hits) < 2:
+        return hits
+    q = index._embed(query)
+    if not q:
+        return hits  # the model is not installed: lexical order stands
+    head, tail = hits[:top], hits[top:]
+    stored = dict(SearchEntry.objects.filter(pk__in=[h.entry.pk for h in head]).values_list("pk", "embedding"))
+    for h in head:
+        h.entry.embedding = stored.get(h.entry.pk) or []
+    best = max(h.score for h in head) or 1.0
+    for h in head:
+        h.semantic = _cosine(q, _embedding(h.entry))
+    head.sort(key=lambda h: -((1 - weight) * h.score / best + weight * (h.semantic or 0.0)))
+    return head + tail
+
+
+# --- the search -------------------------------------------------------------------------------------------------------
+
+FACETS = ("type", "work_area", "place", "year")
+
+
+def _facet_values(entry: SearchEntry, facet: str) -> list[str]:
+    if facet == "type":
+        return [entry.source]
+    if facet == "work_area":
+        return entry.work_area_list()
+    if facet == "place":
+        return entry.place_list()
+    return [str(entry.year)] if entry.year else []
+
+
+def run(user: Any, query: str, *, filters: dict[str, str] | None = None, semantic: bool = True,
+        rank: str = "shared", sources: Sequence[str] = (), limit: int = CANDIDATES) -> Results:  # fmt: skip
+    """Every result the user may open, best first, with facet counts (before the facet filters are applied to
+    the other facets' counts: each facet counts the results the other filters leave)."""
+    results = Results(query=query.strip()[:200])
+    terms = terms_of(results.query)
+    if not terms:
+        return results
+    hits = _search(user, results.query, terms, semantic=semantic, rank=rank, sources=sources, limit=limit)
+    if not hits:
+        suggestion = suggest(results.query)
+        if suggestion:
+            results.suggestion = suggestion
+            hits = _search(user, suggestion, terms_of(suggestion), semantic=semantic, rank=rank, sources=sources,
+                           limit=limit)  # fmt: skip
+            results.corrected = bool(hits)
+    filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+    for facet in FACETS:
+        others = {k: v for k, v in filters.items() if k != facet}
+        counts: Counter[str] = Counter()
+        for h in hits:
+            if all(v in _facet_values(h.entry, k) for k, v in others.items()):
+                counts.update(_facet_values(h.entry, facet))
+        results.facets[facet] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12] if facet != "year" \
+            else sorted(counts.items(), reverse=True)  # fmt: skip
+    hits = [h for h in hits if all(v in _facet_values(h.entry, k) for k, v in filters.items())]
+    results.hits, results.total = hits, len(hits)
+    return results
+
+
+def quote(results: Results, hits: Sequence[Hit]) -> None:
+    """Snippets for the hits a page or an API window shows (only those: quoting costs)."""
+    terms = terms_of(results.suggestion if results.corrected else results.query)
+    for h in hits:
+        if not h.snippet:
+            h.snippet = snippet(h.entry, terms)
+
+
+def _search(user: Any, query: str, terms: list[str], *, semantic: bool, rank: str, sources: Sequence[str],
+            limit: int) -> list[Hit]:  # fmt: skip
+    names, restricted = searchable(user)
+    if sources:
+        names = [n for n in names if n in sources]
+    ids = index.match(terms, any_term=False, sources=names, restricted=restricted, limit=limit)
+    if not ids and len(terms) > 1:
+        ids = index.match(terms, any_term=True, sources=names, restricted=restricted, limit=limit)
+    if not ids:
+        return []
+    # Only the start of each text is read: enough to score and quote, and 300 entries stay cheap to load.
+    loaded = SearchEntry.objects.defer("body", "embedding").annotate(head=Substr("body", 1, SCORE_BODY))
+    by_id = loaded.in_bulk(ids)
+    entries = allowed(user, [by_id[i] for i in ids if i in by_id])
+    labels = {s.name: str(s.label) for s in registry.sources()}
+    if rank == "engine":
+        hits = [Hit(e, float(len(entries) - n), labels.get(e.source, e.source)) for n, e in enumerate(entries)]
+    else:
+        priors = _priors()
+        stems = [stem(t) for t in terms]
+        phrase = " ".join(words(query))
+        hits = [Hit(e, score(e, stems, phrase, priors.get(e.source, 0.0)), labels.get(e.source, e.source))
+                for e in entries]  # fmt: skip
+        hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.title, h.entry.key))
+    return rerank(hits, query) if semantic else hits
+
+
+def related(source: str, key: str, *, n: int = 5) -> list[SearchEntry]:
+    """Public entries like this one: candidates sharing words of its title, ordered by the embedding's cosine
+    (by the shared score when the model is not installed)."""
+    entry = SearchEntry.objects.filter(source=source, key=key).first()
+    if entry is None:
+        return []
+    terms = terms_of(entry.title)
+    names = [s.name for s in registry.sources() if not s.staff_only]
+    ids = index.match(terms, any_term=True, sources=names, restricted=[], limit=60)
+    others = [e for e in SearchEntry.objects.in_bulk(ids).values() if e.pk != entry.pk]
+    if not others:
+        return []
+    mine = _embedding(entry)
+    if mine:
+        others.sort(key=lambda e: (-_cosine(mine, _embedding(e)), e.pk))
+    else:
+        stems = [stem(t) for t in terms]
+        others.sort(key=lambda e: (-score(e, stems, "", 0.0), e.pk))
+    return others[:n]
