@@ -228,3 +228,90 @@ class CalendarToken(models.Model):
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- media: spokespeople, press releases and the coverage log (issue 11, item 5) ---------------------------
+
+
+class Spokesperson(models.Model):
+    """Who speaks for the group on a work area, for a time. Named on the published releases they speak in."""
+
+    work_area = models.ForeignKey(WorkArea, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="spokesperson_roles")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="How the release names them, e.g. 'Leader, Hull City Council'."
+    )
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["work_area__name", "person__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.work_area})"
+
+    def current(self, on: dt.date | None = None) -> bool:
+        on = on or dt.date.today()
+        return (self.start is None or self.start <= on) and (self.end is None or self.end >= on)
+
+
+class ReleaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class PressRelease(models.Model):
+    """A press release: draft → approved (by the secretariat) → published. One that quotes a figure cites the
+    claims it rests on, and cannot be approved or published while any of them does not hold (services.py)."""
+
+    title = models.CharField(max_length=200)
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    body = models.TextField()
+    body_cy = models.TextField("body (Welsh)", blank=True)
+    work_area = models.ForeignKey(WorkArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    spokespeople = models.ManyToManyField(Spokesperson, blank=True, related_name="releases")
+    claims = models.ManyToManyField("claims.Claim", blank=True, related_name="press_releases",
+                                    help_text="The claims register's entries for the figures it quotes.")  # fmt: skip
+    status = models.CharField(max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="release_status_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:release", args=[self.pk])
+
+    def public_url(self) -> str:
+        return reverse("engagement:press-release", args=[self.pk])
+
+
+class MediaCoverage(models.Model):
+    """One piece of coverage in the media log: outlet, date, address, headline, and the release or claim it
+    used (either may be blank: coverage we did not prompt is logged too)."""
+
+    outlet = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="coverage",
+                               limit_choices_to={"kind": OrgKind.MEDIA})  # fmt: skip
+    date = models.DateField()
+    url = models.URLField("address", max_length=500, blank=True)
+    headline = models.CharField(max_length=300)
+    release = models.ForeignKey(PressRelease, null=True, blank=True, on_delete=models.SET_NULL, related_name="coverage")
+    claim = models.ForeignKey("claims.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "media coverage"
+
+    def __str__(self) -> str:
+        return self.headline

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
 
-from .models import PUBLIC_ROLES, FollowUp, Interaction, Person
+from .models import PUBLIC_ROLES, FollowUp, Interaction, Person, PressRelease, ReleaseStatus
 
 STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
 
@@ -113,3 +113,36 @@ def access_calendar(user: Any) -> None:
 
 def sees_follow_ups(user: Any) -> bool:
     return is_staff_member(user)
+
+
+# --- media (press releases, spokespeople, the coverage log) -------------------------------------------------
+# Press releases are the group's public statements: published ones are public; drafts and approved ones are
+# internal, seen and drafted by staff. Only the secretariat approves, publishes and names spokespeople.
+# The coverage log is internal (staff).
+
+MEDIA_REFUSAL = "Press releases and the coverage log are for the secretariat and officers of member places."
+
+
+def access_media(user: Any) -> None:
+    if not is_staff_member(user):
+        raise PermissionDenied(MEDIA_REFUSAL)
+
+
+def may_approve(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def access_release(user: Any, pk: int) -> PressRelease:
+    access_media(user)
+    found = PressRelease.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("There is no such press release.")
+    return found
+
+
+def public_release(pk: int) -> PressRelease:
+    """A published press release, for anyone; anything else is 404 (drafts are not known to exist)."""
+    found = PressRelease.objects.filter(pk=pk, status=ReleaseStatus.PUBLISHED).first()
+    if found is None:
+        raise Http404("There is no such press release.")
+    return found

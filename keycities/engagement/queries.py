@@ -8,13 +8,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
 from keycities.network.queries import NETWORK
 
-from .models import Constituency, ConstituencyArea, Organisation, Person, Role, RoleKind
+from .models import (
+    Constituency,
+    ConstituencyArea,
+    MediaCoverage,
+    Organisation,
+    Person,
+    PressRelease,
+    ReleaseStatus,
+    Role,
+    RoleKind,
+    Spokesperson,
+)
 
 
 @dataclass(frozen=True)
@@ -209,3 +220,34 @@ def appg() -> Organisation | None:
     from .services import APPG
 
     return Organisation.objects.filter(source_key=APPG).first()
+
+
+# --- media -----------------------------------------------------------------------------------------------
+
+
+def published_press_releases() -> QuerySet[PressRelease]:
+    """The group's published press releases, newest first, with their work area, spokespeople and cited claims:
+    public data, for the public pages, the API and any other app (a search or library of sources) that lists
+    them. Each has `title`/`title_cy`, `body`/`body_cy`, `published_at` and `public_url()`."""
+    return (PressRelease.objects.filter(status=ReleaseStatus.PUBLISHED)
+            .select_related("work_area")
+            .prefetch_related(Prefetch("spokespeople", queryset=Spokesperson.objects.select_related("person")),
+                              "claims")
+            .order_by("-published_at", "-pk"))  # fmt: skip
+
+
+def press_releases() -> QuerySet[PressRelease]:
+    """Every press release, for staff, with what the list shows."""
+    return PressRelease.objects.select_related("work_area", "created_by", "approved_by").order_by(
+        "status", "-published_at", "-created_at", "-pk")  # fmt: skip
+
+
+def spokespeople(on: dt.date | None = None) -> QuerySet[Spokesperson]:
+    """Spokespeople today (or on a date), by work area."""
+    on = on or dt.date.today()
+    return (Spokesperson.objects.filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+            .select_related("person", "work_area").order_by("work_area__name", "person__name", "pk"))  # fmt: skip
+
+
+def media_coverage() -> QuerySet[MediaCoverage]:
+    return MediaCoverage.objects.select_related("outlet", "release", "claim").order_by("-date", "-pk")

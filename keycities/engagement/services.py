@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from keycities.core import erasure
 from keycities.core.errors import DataFileError
@@ -38,11 +40,15 @@ from .models import (
     ConstituencyArea,
     FollowUp,
     Interaction,
+    MediaCoverage,
     Organisation,
     OrgKind,
     Person,
+    PressRelease,
+    ReleaseStatus,
     Role,
     RoleKind,
+    Spokesperson,
 )
 
 DATA = Path(settings.BASE_DIR) / "data"
@@ -405,7 +411,7 @@ def _theirs(person: erasure.Person) -> Iterable[Person]:
 def find_person(person: erasure.Person) -> None:
     for p in _theirs(person):
         person.names.add(p.name)
-        person.rows += [p, *p.roles.all()]
+        person.rows += [p, *p.roles.all(), *p.spokesperson_roles.all()]
 
 
 def erase_for_person(person: erasure.Person, by: Any) -> int:
@@ -428,6 +434,15 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
             i.summary = erasure.redact(i.summary, needles)
             i.private_notes = erasure.redact(i.private_notes, needles)
             i.save(update_fields=["title", "summary", "private_notes"])
+        # Press releases quote people (a spokesperson, a contact); the coverage log's headlines may name them.
+        release_fields = ["title", "title_cy", "body", "body_cy"]
+        for r in PressRelease.objects.filter(erasure.contains_any(release_fields, needles)):
+            for name in release_fields:
+                setattr(r, name, erasure.redact(getattr(r, name), needles))
+            r.save(update_fields=release_fields)
+        for c in MediaCoverage.objects.filter(erasure.contains_any(["headline"], needles)):
+            c.headline = erasure.redact(c.headline, needles)
+            c.save(update_fields=["headline"])
     return count
 
 
@@ -438,6 +453,10 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
                    "start": r.start.isoformat() if r.start else None, "end": r.end.isoformat() if r.end else None}
                   for r in p.roles.select_related("organisation")],
         "interactions": [{"date": i.date.isoformat(), "title": i.title} for i in p.interactions.all()],
+        "spokesperson": [{"work_area": s.work_area.name, "title": s.title,
+                          "start": s.start.isoformat() if s.start else None,
+                          "end": s.end.isoformat() if s.end else None}
+                         for s in p.spokesperson_roles.select_related("work_area")],
     } for p in _theirs(person)]}  # fmt: skip
 
 
@@ -530,3 +549,146 @@ def merge_people(keep: Person, duplicates: Iterable[Person], *, by: Any) -> Pers
             keep.notes = f"{keep.notes}\nMerged {stamp}: {', '.join(merged)}.".strip()
             keep.save()
     return keep
+
+
+# --- media: spokespeople, press releases, the coverage log (issue 11, item 5) --------------------------------
+
+# A figure: a number that is not a year (1900-2099) or a day of the month before a month's name.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NOT_A_FIGURE = rf"(?<![\w.,])(?!(?:19|20)\d\d\b)(?!\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b)"
+_UNIT = r"(?:\s*(?:%|per ?cent)|\s*(?:million|billion|thousand|bn|m|k)\b)?"
+FIGURE = re.compile(_NOT_A_FIGURE + r"[£$€]?\d+(?:[,.]\d+)*" + _UNIT, re.IGNORECASE)
+
+
+class ReleaseRefused(Exception):
+    """A press release cannot move on: the reason, in words the page shows as it is."""
+
+
+def quoted_figures(text: str) -> list[str]:
+    """The figures a release's text quotes ("6 million", "£135bn", "8%"), years and dates left out."""
+    return [m.group(0).strip() for m in FIGURE.finditer(text or "")]
+
+
+def claim_problems(release: PressRelease) -> list[str]:
+    """Why the release may not be approved or published now: a figure with no claim cited, or a cited claim whose
+    current verdict (the claims register's latest evaluation) is not "holds"."""
+    from keycities.claims import queries as claims
+    from keycities.claims.models import Verdict
+
+    problems = []
+    cited = list(claims.claims().filter(press_releases=release)) if release.pk else []
+    figures = quoted_figures(f"{release.title}\n{release.body}")
+    if figures and not cited:
+        problems.append(gettext("It quotes a figure (%(figure)s) but cites no claim from the claims register.")
+                        % {"figure": figures[0]})  # fmt: skip
+    for claim in cited:
+        latest = claims.latest(claim)
+        if latest is None:
+            problems.append(gettext("The claim “%(claim)s” has not been checked yet.") % {"claim": claim.headline})
+        elif latest.verdict != Verdict.HOLDS:
+            problems.append(gettext("The claim “%(claim)s” does not hold: its current verdict is “%(verdict)s” "
+                                    "(%(summary)s).") % {"claim": claim.headline,
+                                                         "verdict": latest.get_verdict_display(),
+                                                         "summary": latest.summary})  # fmt: skip
+    return problems
+
+
+def _check_spokespeople(data: dict[str, Any]) -> None:
+    area = data.get("work_area")
+    for s in data.get("spokespeople") or []:
+        if area is not None and s.work_area_id != area.pk:
+            raise ReleaseRefused(gettext("%(person)s is not a spokesperson for %(area)s.")
+                                 % {"person": s.person.name, "area": area.name})  # fmt: skip
+
+
+RELEASE_FIELDS = ("title", "title_cy", "body", "body_cy", "work_area")
+
+
+def save_release(data: dict[str, Any], *, by: Any, release: PressRelease | None = None) -> PressRelease:
+    """A new draft, or changes to a draft. An approved or published release is changed only by returning it
+    to draft first (so what was approved is what is published)."""
+    _check_spokespeople(data)
+    with transaction.atomic():
+        if release is None:
+            release = PressRelease(created_by=by if getattr(by, "is_authenticated", False) else None)
+        else:
+            release = PressRelease.objects.select_for_update().get(pk=release.pk)
+            if release.status != ReleaseStatus.DRAFT:
+                raise ReleaseRefused(gettext("Only a draft can be changed: return it to draft first."))
+        for name in RELEASE_FIELDS:
+            if name in data:
+                setattr(release, name, one_line(data[name]) if name in ("title", "title_cy") else data[name])
+        release.save()
+        if "spokespeople" in data:
+            release.spokespeople.set(data["spokespeople"] or [])
+        if "claims" in data:
+            release.claims.set(data["claims"] or [])
+    return release
+
+
+def approve_release(release: PressRelease, *, by: Any) -> PressRelease:
+    """Draft → approved, if every figure is backed by a claim that holds today; otherwise ReleaseRefused, naming
+    each claim and its verdict."""
+    with transaction.atomic():
+        release = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != ReleaseStatus.DRAFT:
+            raise ReleaseRefused(gettext("Only a draft can be approved."))
+        problems = claim_problems(release)
+        if problems:
+            raise ReleaseRefused(" ".join([gettext("This press release cannot be approved."), *problems]))
+        release.status, release.approved_by, release.approved_at = ReleaseStatus.APPROVED, by, timezone.now()
+        release.save(update_fields=["status", "approved_by", "approved_at"])
+    return release
+
+
+def publish_release(release: PressRelease, *, by: Any) -> PressRelease:
+    """Approved → published. The claims are checked again: a verdict may have changed since approval."""
+    with transaction.atomic():
+        release = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != ReleaseStatus.APPROVED:
+            raise ReleaseRefused(gettext("Only an approved press release can be published."))
+        problems = claim_problems(release)
+        if problems:
+            raise ReleaseRefused(" ".join([gettext("This press release cannot be published."), *problems]))
+        release.status, release.published_at = ReleaseStatus.PUBLISHED, timezone.now()
+        release.save(update_fields=["status", "published_at"])
+    return release
+
+
+def return_to_draft(release: PressRelease, *, by: Any) -> PressRelease:
+    """Approved → draft (to change it). A published release stays published: it has been seen."""
+    with transaction.atomic():
+        release = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != ReleaseStatus.APPROVED:
+            raise ReleaseRefused(gettext("Only an approved press release can be returned to draft."))
+        release.status, release.approved_by, release.approved_at = ReleaseStatus.DRAFT, None, None
+        release.save(update_fields=["status", "approved_by", "approved_at"])
+    return release
+
+
+def add_spokesperson(data: dict[str, Any], *, by: Any) -> Spokesperson:
+    with transaction.atomic():
+        return Spokesperson.objects.create(
+            work_area=data["work_area"], person=data["person"], title=one_line(data.get("title") or ""),
+            start=data.get("start"),
+        )  # fmt: skip
+
+
+def end_spokesperson(spokesperson: Spokesperson, *, by: Any, on: dt.date | None = None) -> Spokesperson:
+    with transaction.atomic():
+        found = Spokesperson.objects.select_for_update().get(pk=spokesperson.pk)
+        if found.end is None:
+            found.end = on or timezone.localdate()
+            found.save(update_fields=["end"])
+    return found
+
+
+def log_coverage(data: dict[str, Any], *, by: Any) -> MediaCoverage:
+    """A piece of coverage: its outlet must be a media outlet."""
+    if data["outlet"].kind != OrgKind.MEDIA:
+        raise ReleaseRefused(gettext("%(outlet)s is not a media outlet.") % {"outlet": data["outlet"].name})
+    with transaction.atomic():
+        return MediaCoverage.objects.create(
+            outlet=data["outlet"], date=data["date"], url=data.get("url") or "", headline=one_line(data["headline"]),
+            release=data.get("release"), claim=data.get("claim"),
+            created_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip

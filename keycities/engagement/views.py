@@ -4,7 +4,10 @@ follow-ups and calendar feed. Each view: one gate, one policy call, one query, o
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,8 +22,8 @@ from keycities.core.api import csv_response
 from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
-from .forms import ContactsImportForm, InteractionForm
-from .models import CalendarToken, FollowUp, RoleKind
+from .forms import ContactsImportForm, CoverageForm, InteractionForm, PressReleaseForm, SpokespersonForm
+from .models import CalendarToken, FollowUp, MediaCoverage, PressRelease, ReleaseStatus, RoleKind, Spokesperson
 
 
 @public
@@ -209,3 +212,155 @@ def calendar_feed(request: HttpRequest, key: str) -> HttpResponse:
                 "url": request.build_absolute_uri(i.get_absolute_url())} for i in meetings]  # fmt: skip
     body = presenters.calendar(events, stamp=timezone.now(), name=_("Key Cities Hub: meetings and follow-ups"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# --- media: press releases, spokespeople, the coverage log ------------------------------------------------
+
+
+@public
+def press_releases_public(request: HttpRequest) -> HttpResponse:
+    """The group's published press releases (public), in Welsh where translated."""
+    return render(request, "engagement/press_releases.html", {"releases": queries.published_press_releases()[:200]})
+
+
+@public
+def press_release_public(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.public_release(pk)
+    return render(request, "engagement/press_release.html", {
+        "r": found, "spokespeople": list(found.spokespeople.select_related("person")),
+        "claims": list(found.claims.all()),
+    })  # fmt: skip
+
+
+@staff_only
+def releases(request: HttpRequest) -> HttpResponse:
+    policy.access_media(request.user)
+    return render(request, "engagement/releases.html", {"releases": queries.press_releases()[:500]})
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def release_new(request: HttpRequest) -> HttpResponse:
+    policy.access_media(request.user)
+    return _release_form(request, None)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.access_release(request.user, pk)
+    if found.status != ReleaseStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed: return it to draft first."))
+        return redirect(found.get_absolute_url())
+    return _release_form(request, found)
+
+
+def _release_form(request: HttpRequest, release: PressRelease | None) -> HttpResponse:
+    initial = None
+    if release is not None:
+        initial = {name: getattr(release, name) for name in services.RELEASE_FIELDS}
+        initial |= {"spokespeople": list(release.spokespeople.all()), "claims": list(release.claims.all())}
+    form = PressReleaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_release(form.cleaned_data, by=request.user, release=release)
+        except services.ReleaseRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Press release saved."))
+            return redirect(saved.get_absolute_url())
+    return render(request, "engagement/release_form.html", {"form": form, "release": release},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    """A press release for staff, with its claims' current verdicts; the secretariat approves, publishes or
+    returns it to draft here."""
+    found = policy.access_release(request.user, pk)
+    if request.method == "POST":
+        if not policy.may_approve(request.user):
+            raise PermissionDenied(_("Only the secretariat approves and publishes press releases."))
+        action = {"approve": services.approve_release, "publish": services.publish_release,
+                  "draft": services.return_to_draft}.get(request.POST.get("action", ""))  # fmt: skip
+        if action is None:
+            messages.error(request, _("Choose approve, publish or return to draft."))
+            return redirect(found.get_absolute_url())
+        try:
+            action(found, by=request.user)
+        except services.ReleaseRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, {"approve": _("Approved."), "publish": _("Published."),
+                                       "draft": _("Returned to draft.")}[request.POST["action"]])  # fmt: skip
+        return redirect(found.get_absolute_url())
+    from keycities.claims import queries as claims
+
+    cited = [(c, claims.latest(c)) for c in claims.claims().filter(press_releases=found)]
+    return render(request, "engagement/release.html", {
+        "r": found, "spokespeople": list(found.spokespeople.select_related("person", "work_area")), "cited": cited,
+        "problems": services.claim_problems(found) if found.status != ReleaseStatus.PUBLISHED else [],
+        "can_approve": policy.may_approve(request.user), "coverage": list(found.coverage.select_related("outlet")),
+    })  # fmt: skip
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def spokespeople(request: HttpRequest) -> HttpResponse:
+    """Spokespeople per work area (staff); the secretariat adds and ends them."""
+    policy.access_media(request.user)
+    form = SpokespersonForm(request.POST or None)
+    if request.method == "POST":
+        if not policy.may_approve(request.user):
+            raise PermissionDenied(_("Only the secretariat names spokespeople."))
+        if form.is_valid():
+            services.add_spokesperson(form.cleaned_data, by=request.user)
+            messages.success(request, _("Spokesperson added."))
+            return redirect(reverse("engagement:spokespeople"))
+    return render(request, "engagement/spokespeople.html", {
+        "current": list(queries.spokespeople()), "form": form, "can_manage": policy.may_approve(request.user),
+    }, status=400 if form.errors else 200)  # fmt: skip
+
+
+@secretariat_only
+@require_POST
+def spokesperson_end(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Spokesperson.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("There is no such spokesperson.")
+    services.end_spokesperson(found, by=request.user)
+    messages.success(request, _("Spokesperson ended."))
+    return redirect(reverse("engagement:spokespeople"))
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def media_coverage(request: HttpRequest) -> HttpResponse:
+    """The coverage log (staff): what the media published, and which release or claim it used."""
+    policy.access_media(request.user)
+    form = CoverageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_coverage(form.cleaned_data, by=request.user)
+        except services.ReleaseRefused as exc:
+            form.add_error("outlet", str(exc))
+        else:
+            messages.success(request, _("Coverage logged."))
+            return redirect(reverse("engagement:media-coverage"))
+    return render(request, "engagement/media_coverage.html", {"items": queries.media_coverage()[:500], "form": form},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+MEDIA_CSV_HEADER = ["date", "outlet", "headline", "url", "press_release", "claim"]
+
+
+def media_coverage_row(c: MediaCoverage) -> list[Any]:
+    return [c.date.isoformat(), c.outlet.name, c.headline, c.url, c.release.title if c.release else "",
+            c.claim.headline if c.claim else ""]  # fmt: skip
+
+
+@staff_only
+def media_coverage_csv(request: HttpRequest) -> HttpResponse:
+    policy.access_media(request.user)
+    return csv_response("media-coverage.csv", MEDIA_CSV_HEADER, map(media_coverage_row, queries.media_coverage()))

@@ -32,6 +32,17 @@ def build(world: World) -> None:
     )  # fmt: skip
     world["follow_up"] = world["interaction"].follow_ups.get()
     world["calendar_key"] = services.new_calendar_token(officer)
+    from keycities.network.models import WorkArea
+
+    skills = WorkArea.objects.get(slug="skills")
+    speaker = services.add_spokesperson({"work_area": skills, "person": mp, "title": "MP for Salford"}, by=secretariat)
+    world["spokesperson"] = speaker
+    world["draft"] = services.save_release({"title": "Skills: a plan", "body": "The group asks for a skills deal.",
+                                            "work_area": skills, "spokespeople": [speaker]}, by=officer)  # fmt: skip
+    published = services.save_release({"title": "Devolution now", "body": "The group welcomes the white paper."},
+                                      by=secretariat)  # fmt: skip
+    services.publish_release(services.approve_release(published, by=secretariat), by=secretariat)
+    world["published"] = published
 
 
 ROWS = [
@@ -55,6 +66,49 @@ ROWS = [
     Row("engagement:calendar", STAFF, method="POST", data={"action": "new"}, label="new address"),
     Row("engagement:calendar-feed", EVERYONE, kwargs=lambda w: {"key": w["calendar_key"]}),
     Row("engagement:calendar-feed", NOWHERE, kwargs={"key": "not-a-key"}, label="wrong key"),
+    Row("engagement:press-releases", EVERYONE),
+    Row("engagement:press-release", EVERYONE, kwargs=lambda w: {"pk": w["published"].pk}),
+    Row("engagement:press-release", NOWHERE, kwargs=lambda w: {"pk": w["draft"].pk}, label="a draft"),
+    Row("engagement:releases", STAFF),
+    Row("engagement:release-new", STAFF),
+    Row("engagement:release-new", expect(SIGN_IN, 403, 400, 400, 400), method="POST", data={}, label="invalid"),
+    Row("engagement:release", STAFF, kwargs=lambda w: {"pk": w["draft"].pk}),
+    Row(
+        "engagement:release",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        data={"action": "approve"},
+        kwargs=lambda w: {"pk": w["draft"].pk},
+        label="approve",
+    ),
+    Row("engagement:release-edit", STAFF, kwargs=lambda w: {"pk": w["draft"].pk}),
+    Row(
+        "engagement:release-edit",
+        expect(SIGN_IN, 403, 302, 302, 302),
+        kwargs=lambda w: {"pk": w["published"].pk},
+        label="published: not editable",
+    ),
+    Row("engagement:spokespeople", STAFF),
+    Row("engagement:spokespeople", expect(SIGN_IN, 403, 403, 403, 400), method="POST", data={}, label="invalid"),
+    Row(
+        "engagement:spokesperson-end",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        kwargs=lambda w: {"pk": w["spokesperson"].pk},
+    ),
+    Row(
+        "engagement:spokesperson-end",
+        expect(SIGN_IN, 403, 403, 403, 405),
+        kwargs=lambda w: {"pk": w["spokesperson"].pk},
+        label="POST only",
+    ),
+    Row("engagement:media-coverage", STAFF),
+    Row("engagement:media-coverage", expect(SIGN_IN, 403, 400, 400, 400), method="POST", data={}, label="invalid"),
+    Row("engagement:media-coverage-csv", STAFF),
+    Row("api:list_press_releases", EVERYONE),
+    Row("api:list_press_releases", EVERYONE, query="format=csv", label="csv"),
+    Row("api:list_media_coverage", expect(401, 403, 200, 200, 200)),
+    Row("api:list_media_coverage", expect(401, 403, 200, 200, 200), query="format=csv", label="csv"),
     Row("api:list_mps", EVERYONE),
     Row("api:list_mps", EVERYONE, query="place=salford&format=csv", label="csv"),
     Row("api:list_people", expect(401, 403, 200, 200, 200)),
