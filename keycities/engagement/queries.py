@@ -152,6 +152,10 @@ class Coverage:
     department_count: int = 0  # departments in being
     ministers: list[tuple[str, str, dt.date]] = field(default_factory=list)  # name, post, last interaction (12 months)
     minister_count: int = 0  # Ministers in post today
+    # Every Minister in post today: name, post, department, last interaction in the last 12 months (or None).
+    minister_rows: list[tuple[str, str, str, dt.date | None]] = field(default_factory=list)
+    # Per department: Ministers in post today, and how many of them were in an interaction in the last 12 months.
+    ministers_by_department: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -210,10 +214,20 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
                              if r.person_id in minister_last), key=lambda m: (m[2], m[0]), reverse=True)  # fmt: skip
+    minister_rows = sorted({(r.person.name, r.title, r.organisation.name if r.organisation else "",
+                             minister_last.get(r.person_id)) for r in ministers},
+                           key=lambda m: (m[2], m[0], m[1]))  # fmt: skip
+    per_department: dict[str, tuple[set[int], set[int]]] = {}
+    for r in ministers:
+        held, seen = per_department.setdefault(r.organisation.name if r.organisation else "–", (set(), set()))
+        held.add(r.person_id)
+        if r.person_id in minister_last:
+            seen.add(r.person_id)
+    by_department = [(name, len(held), len(seen)) for name, (held, seen) in sorted(per_department.items())]
     raised = Ask.objects.filter(interactions__in=interactions.filter(kind="meeting", date__lte=today)).distinct()
     return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), raised.count(),
                     raised.exclude(status=AskStatus.NO_REPLY).count(), by_area, len(departments), seen_ministers,
-                    len({r.person_id for r in ministers}))  # fmt: skip
+                    len({r.person_id for r in ministers}), minister_rows, by_department)  # fmt: skip
 
 
 def appg() -> Organisation | None:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keycities.accounts.policy import is_secretariat, secretariat_only, staff_only
@@ -117,13 +118,32 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
 
 @staff_only
 def coverage(request: HttpRequest) -> HttpResponse:
-    """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never."""
+    """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never; which
+    departments per work area and which Ministers; and asks with an outcome. A chart and CSV for each table."""
     found = _coverage(request)
     bars = [(r["party"], 100 * r["engaged_12"] / r["mps"]) for r in found.by_party if r["mps"]]
     chart = charts.bar_chart(_("Share of member places’ MPs engaged in the last 12 months, by party"), bars,
                              unit="%", label=_("Party")) if bars else None  # fmt: skip
-    return render(request, "engagement/coverage.html", {"c": found, "chart": chart,
-                                                        "everyone": is_secretariat(request.user)})  # fmt: skip
+    areas: list[tuple[str, float | None]] = [(area, float(len(names))) for area, names in found.departments]
+    departments_chart = charts.bar_chart(
+        _("Government departments engaged in the last 12 months, by work area"), areas, unit="count",
+        label=_("Work area"), value_title=_("Departments")) if areas else None  # fmt: skip
+    posts: list[tuple[str, float | None]] = [(name, 100 * seen / held) for name, held, seen in
+                                             found.ministers_by_department if held]  # fmt: skip
+    ministers_chart = charts.bar_chart(
+        _("Share of Ministers in post today engaged in the last 12 months, by department"), posts, unit="%",
+        label=_("Department")) if posts else None  # fmt: skip
+    return render(request, "engagement/coverage.html", {
+        "c": found, "chart": chart, "departments_chart": departments_chart, "ministers_chart": ministers_chart,
+        "ministers_sentence": presenters.of_the(
+            found.minister_count, len(found.ministers),
+            ngettext("%(n)s Minister in post today", "%(n)s Ministers in post today", found.minister_count),
+            "ministers"),
+        "asks_sentence": presenters.of_the(
+            found.asks_raised, found.asks_with_outcome,
+            ngettext("%(n)s ask raised in meetings", "%(n)s asks raised in meetings", found.asks_raised), "asks"),
+        "everyone": is_secretariat(request.user),
+    })  # fmt: skip
 
 
 @staff_only
@@ -132,6 +152,22 @@ def coverage_csv(request: HttpRequest) -> HttpResponse:
     header = ["party", "mps", *(f"engaged_last_{n}_months" for n in found.months)]
     rows = ([r["party"], r["mps"], *(r[f"engaged_{n}"] for n in found.months)] for r in found.by_party)
     return csv_response("mp-coverage.csv", header, rows)
+
+
+@staff_only
+def coverage_departments_csv(request: HttpRequest) -> HttpResponse:
+    found = _coverage(request)
+    rows = ([area, len(names), "; ".join(names)] for area, names in found.departments)
+    return csv_response("department-coverage.csv", ["work_area", "departments_engaged_last_12_months", "departments"],
+                        rows)  # fmt: skip
+
+
+@staff_only
+def coverage_ministers_csv(request: HttpRequest) -> HttpResponse:
+    found = _coverage(request)
+    rows = ([name, post, dept, last.isoformat() if last else ""] for name, post, dept, last in found.minister_rows)
+    return csv_response("minister-coverage.csv", ["minister", "post", "department",
+                                                  "last_interaction_in_last_12_months"], rows)  # fmt: skip
 
 
 @secretariat_only

@@ -59,6 +59,8 @@ ROWS = [
     Row("engagement:import-contacts", SECRETARIAT, method="POST", data={}, label="no file"),
     Row("engagement:coverage", STAFF),
     Row("engagement:coverage-csv", STAFF),
+    Row("engagement:coverage-departments-csv", STAFF),
+    Row("engagement:coverage-ministers-csv", STAFF),
     Row("engagement:follow-ups", STAFF),
     Row("engagement:follow-up-done", OWNER, method="POST", kwargs=lambda w: {"pk": w["follow_up"].pk}),
     Row("engagement:follow-up-done", ALL_STAFF_POST, kwargs=lambda w: {"pk": w["follow_up"].pk}, label="POST only"),

@@ -361,3 +361,35 @@ def test_coverage_of_departments_per_work_area_and_ministers(loaded: None, secre
     assert dict(found.departments)["Skills"] == []
     assert [(m[0], m[2]) for m in found.ministers] == [("Heidi Alexander", dt.date(2026, 3, 10))]
     assert (found.department_count, found.minister_count) == (2, 2)
+    assert ("Department for Transport", 1, 1) in found.ministers_by_department
+
+
+def test_coverage_sentences_agree_with_both_numbers_and_tables_have_charts_and_csv(
+    loaded: None,
+    secretariat: User,
+    client_for,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.utils import translation
+
+    from keycities.network.models import WorkArea
+
+    with translation.override("en"):
+        whole = "%(n)s Ministers in post today"
+        assert presenters.of_the(2, 1, whole, "ministers") == (
+            "1 of the 2 Ministers in post today has been in an interaction in the last 12 months."
+        )
+        assert presenters.of_the(2, 2, whole, "ministers").startswith("2 of the 2 Ministers in post today have been")
+    services.record_interaction({"kind": "meeting", "date": dt.date.today(), "title": "Buses",
+                                 "people": [Person.objects.get(parliament_id=4038)],
+                                 "work_areas": [WorkArea.objects.get(slug="transport")]}, by=secretariat)  # fmt: skip
+    client = client_for("secretariat")
+    page = client.get("/engagement/coverage/").content.decode()
+    assert "1 of the 2 Ministers in post today has been in an interaction" in page
+    assert page.count("<svg") >= 3  # by party, departments per work area, Ministers per department
+    departments = list(csv.reader(io.StringIO(client.get("/engagement/coverage/departments.csv").content.decode())))
+    assert ["Transport", "1", "Department for Transport"] in departments
+    ministers = list(csv.reader(io.StringIO(client.get("/engagement/coverage/ministers.csv").content.decode())))
+    assert ministers[0] == ["minister", "post", "department", "last_interaction_in_last_12_months"]
+    assert [m[0] for m in ministers[1:] if m[3]] == ["Heidi Alexander"] and len(ministers) == 3
+    welsh = client.get("/cy/engagement/coverage/").content.decode()
+    assert "1 o’r" in welsh or "1 o'r" in welsh
