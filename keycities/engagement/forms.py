@@ -75,6 +75,23 @@ class InteractionForm(forms.Form):
                 "due": self.cleaned_data["follow_up_due"]}  # fmt: skip
 
 
+class InteractionEditForm(InteractionForm):
+    """The same fields without the follow-up (follow-ups are added and marked done on their own)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("follow_up", "follow_up_owner", "follow_up_due"):
+            del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        return forms.Form.clean(self) or {}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Attach a document"), help_text=_("PDF, DOCX or ODT, smaller than 20 MB."),
+                           error_messages={"required": _("Choose a file to attach")})  # fmt: skip
+
+
 class ContactsImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), error_messages={"required": _("Choose a CSV file")})
 

@@ -201,6 +201,33 @@ class Interaction(models.Model):
         return reverse("engagement:interaction", args=[self.pk])
 
 
+class InteractionAttachment(models.Model):
+    """A document kept with an interaction (a letter, minutes, a briefing): PDF, DOCX or ODT, judged from its
+    bytes (keycities/core/files.py). Seen by whoever may see the interaction; erased with the people in it."""
+
+    ALLOWED = {
+        "application/pdf": "PDF",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+        "application/vnd.oasis.opendocument.text": "ODT",
+    }
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="engagement/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:attachment", args=[self.interaction_id, self.pk])
+
+
 class FollowUp(models.Model):
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="follow_ups")
     text = models.CharField(max_length=300)

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
 
-from .models import PUBLIC_ROLES, FollowUp, Interaction, Person, PressRelease, ReleaseStatus
+from .models import PUBLIC_ROLES, FollowUp, Interaction, InteractionAttachment, Person, PressRelease, ReleaseStatus
 
 STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
 
@@ -54,6 +54,26 @@ def access_interaction(user: Any, pk: int) -> Interaction:
 
 def may_record(user: Any) -> bool:
     return is_staff_member(user)
+
+
+def may_edit(user: Any, interaction: Interaction) -> bool:
+    """Changing an interaction or attaching a document to it: the secretariat, or the staff member who recorded it."""
+    return is_secretariat(user) or (is_staff_member(user) and interaction.created_by_id == user.pk)
+
+
+def access_edit(user: Any, pk: int) -> Interaction:
+    found = access_interaction(user, pk)
+    if not may_edit(user, found):
+        raise PermissionDenied("Only the secretariat or whoever recorded an interaction can change it.")
+    return found
+
+
+def access_attachment(user: Any, pk: int, attachment: int) -> InteractionAttachment:
+    """A document of an interaction the user may see, or 404."""
+    found = access_interaction(user, pk).attachments.filter(pk=attachment).first()
+    if found is None:
+        raise Http404("There is no such document.")
+    return found
 
 
 def visible_follow_ups(user: Any) -> QuerySet[FollowUp]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 
 from keycities.core import erasure
 from keycities.core.errors import DataFileError
+from keycities.core.files import sniff_document
 from keycities.core.text import one_line
 
 from .models import (
@@ -40,6 +41,7 @@ from .models import (
     ConstituencyArea,
     FollowUp,
     Interaction,
+    InteractionAttachment,
     MediaCoverage,
     Organisation,
     OrgKind,
@@ -353,6 +355,42 @@ def record_interaction(data: dict[str, Any], *, by: Any, follow_up: dict[str, An
     return interaction
 
 
+def update_interaction(interaction: Interaction, data: dict[str, Any], *, by: Any) -> Interaction:
+    """Changes to an interaction (its fields and who and what it involved), audited like every write."""
+    with transaction.atomic():
+        found = Interaction.objects.select_for_update().get(pk=interaction.pk)
+        found.kind, found.date, found.title = data["kind"], data["date"], one_line(data["title"])
+        found.summary, found.private_notes = data.get("summary", ""), data.get("private_notes", "")
+        found.save()
+        for name in ("people", "organisations", "places", "work_areas", "asks"):
+            getattr(found, name).set(data.get(name) or [])
+    return found
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class AttachmentRefused(Exception):
+    """An upload that is not an acceptable document: the reason, for the page."""
+
+
+def add_attachment(interaction: Interaction, upload: Any, *, by: Any) -> InteractionAttachment:
+    """A PDF, DOCX or ODT document under 20 MB, judged from its bytes by core.files.sniff_document (which
+    also refuses zip bombs)."""
+    name = (upload.name or "document").rsplit("/", 1)[-1][:200]
+    if not upload.size:
+        raise AttachmentRefused(gettext("%(name)s is empty") % {"name": name})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentRefused(gettext("%(name)s must be smaller than 20 MB") % {"name": name})
+    kind = sniff_document(upload.file) if upload.file is not None else None
+    if kind not in InteractionAttachment.ALLOWED:
+        raise AttachmentRefused(gettext("%(name)s must be a PDF, DOCX or ODT document") % {"name": name})
+    with transaction.atomic():
+        return InteractionAttachment.objects.create(
+            interaction=interaction, file=upload, original_name=name, content_type=str(kind), size=upload.size,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
+
+
 def complete_follow_up(follow_up: FollowUp, *, by: Any) -> FollowUp:
     with transaction.atomic():
         locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -420,8 +458,16 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
     removed from interactions' summaries and notes."""
     count = 0
     needles = person.needles
+    theirs = [x.pk for x in _theirs(person)]
     with disable_auditlog():
-        for p in Person.objects.filter(pk__in=[x.pk for x in _theirs(person)]).select_for_update():
+        # Attachments may say anything about the people in an interaction: those of the interactions the person
+        # was in go, and any other whose name or bytes hold one of their needles.
+        for a in InteractionAttachment.objects.filter(interaction__people__in=theirs).distinct():
+            _delete_attachment(a)
+        for a in InteractionAttachment.objects.all():
+            if _mentions(a, needles):
+                _delete_attachment(a)
+        for p in Person.objects.filter(pk__in=theirs).select_for_update():
             if p.roles.public().exists():
                 p.email, p.phone, p.notes = "", "", ""
                 p.roles.exclude(kind__in=PUBLIC_ROLES).delete()
@@ -446,13 +492,34 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
     return count
 
 
+def _delete_attachment(a: InteractionAttachment) -> None:
+    if a.file.name and a.file.storage.exists(a.file.name):
+        a.file.storage.delete(a.file.name)
+    a.delete()
+
+
+def _mentions(a: InteractionAttachment, needles: Iterable[str]) -> bool:
+    """Whether the attachment's name or its bytes (as stored: text inside compressed parts is not seen) hold a
+    needle, ignoring case."""
+    wanted = [n.casefold() for n in needles if n]
+    if any(n in a.original_name.casefold() for n in wanted):
+        return True
+    if not a.file.name or not a.file.storage.exists(a.file.name):
+        return False
+    encoded = [n.lower().encode() for n in needles if n]
+    with a.file.storage.open(a.file.name, "rb") as f:
+        data = f.read(MAX_ATTACHMENT_BYTES + 1).lower()
+    return any(n in data for n in encoded)
+
+
 def export_for_person(person: erasure.Person) -> dict[str, Any]:
     return {"engagement_contacts": [{
         "name": p.name, "email": p.email, "phone": p.phone, "notes": p.notes,
         "roles": [{"role": r.get_kind_display(), "title": r.title, "organisation": str(r.organisation or ""),
                    "start": r.start.isoformat() if r.start else None, "end": r.end.isoformat() if r.end else None}
                   for r in p.roles.select_related("organisation")],
-        "interactions": [{"date": i.date.isoformat(), "title": i.title} for i in p.interactions.all()],
+        "interactions": [{"date": i.date.isoformat(), "title": i.title,
+                          "attachments": [x.original_name for x in i.attachments.all()]} for i in p.interactions.all()],
         "spokesperson": [{"work_area": s.work_area.name, "title": s.title,
                           "start": s.start.isoformat() if s.start else None,
                           "end": s.end.isoformat() if s.end else None}

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +20,19 @@ from keycities.accounts.policy import is_secretariat, secretariat_only, staff_on
 from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
+from keycities.core.files import download
 from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
-from .forms import ContactsImportForm, CoverageForm, InteractionForm, PressReleaseForm, SpokespersonForm
+from .forms import (
+    AttachmentForm,
+    ContactsImportForm,
+    CoverageForm,
+    InteractionEditForm,
+    InteractionForm,
+    PressReleaseForm,
+    SpokespersonForm,
+)
 from .models import CalendarToken, FollowUp, MediaCoverage, PressRelease, ReleaseStatus, RoleKind, Spokesperson
 
 
@@ -101,14 +110,55 @@ def interaction_new(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
-def interaction(request: HttpRequest, pk: int) -> HttpResponse:
+def interaction(request: HttpRequest, pk: int, attach_form: AttachmentForm | None = None) -> HttpResponse:
     found = policy.access_interaction(request.user, pk)
+    can_edit = policy.may_edit(request.user, found)
     return render(request, "engagement/interaction.html", {
         "i": found, "people": list(found.people.all()), "organisations": list(found.organisations.all()),
         "places": list(found.places.all()), "work_areas": list(found.work_areas.all()),
-        "asks": list(found.asks.all()),
+        "asks": list(found.asks.all()), "attachments": list(found.attachments.all()), "can_edit": can_edit,
+        "attach_form": attach_form or (AttachmentForm() if can_edit else None),
         "follow_ups": list(found.follow_ups.select_related("owner")), "today": timezone.localdate(),
-    })  # fmt: skip
+    }, status=400 if attach_form is not None and attach_form.errors else 200)  # fmt: skip
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an interaction outside the admin: the secretariat, or whoever recorded it. Audited."""
+    found = policy.access_edit(request.user, pk)
+    initial = {"kind": found.kind, "date": found.date, "title": found.title, "summary": found.summary,
+               "private_notes": found.private_notes, **{name: list(getattr(found, name).all()) for name in (
+                   "people", "organisations", "places", "work_areas", "asks")}}  # fmt: skip
+    form = InteractionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_interaction(found, form.interaction(), by=request.user)
+        messages.success(request, _("Interaction saved."))
+        return redirect(found.get_absolute_url())
+    return render(request, "engagement/interaction_form.html", {"form": form, "interaction": found},
+                  status=400 if form.errors else 200)  # fmt: skip
+
+
+@staff_only
+@require_POST
+def interaction_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    found = policy.access_edit(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(found, form.cleaned_data["file"], by=request.user)
+        except services.AttachmentRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Document attached."))
+            return redirect(found.get_absolute_url())
+    return interaction(request, pk, attach_form=form)
+
+
+@staff_only
+def attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
+    found = policy.access_attachment(request.user, pk, attachment)
+    return download(found.file, filename=found.original_name, content_type=found.content_type)
 
 
 def _coverage(request: HttpRequest) -> queries.Coverage:

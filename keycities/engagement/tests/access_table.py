@@ -31,6 +31,10 @@ def build(world: World) -> None:
         by=secretariat, follow_up={"text": "Send the skills briefing", "owner": officer, "due": dt.date(2026, 3, 9)},
     )  # fmt: skip
     world["follow_up"] = world["interaction"].follow_ups.get()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n")
+    world["attachment"] = services.add_attachment(world["interaction"], pdf, by=secretariat)
     world["calendar_key"] = services.new_calendar_token(officer)
     from keycities.network.models import WorkArea
 
@@ -55,6 +59,36 @@ ROWS = [
     Row("engagement:interaction-new", STAFF),
     Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),
     Row("engagement:interaction", BRADFORD, kwargs=lambda w: {"pk": w["interaction"].pk}),
+    Row(
+        "engagement:interaction-edit", expect(SIGN_IN, 403, 403, 404, 200), kwargs=lambda w: {"pk": w["interaction"].pk}
+    ),
+    Row(
+        "engagement:interaction-edit",
+        expect(SIGN_IN, 403, 403, 404, 400),
+        method="POST",
+        data={"title": ""},
+        kwargs=lambda w: {"pk": w["interaction"].pk},
+        label="invalid",
+    ),
+    Row(
+        "engagement:interaction-attach",
+        expect(SIGN_IN, 403, 403, 404, 400),
+        method="POST",
+        data={},
+        kwargs=lambda w: {"pk": w["interaction"].pk},
+        label="no file",
+    ),
+    Row(
+        "engagement:interaction-attach",
+        expect(SIGN_IN, 403, 405, 405, 405),
+        kwargs=lambda w: {"pk": w["interaction"].pk},
+        label="POST only",
+    ),
+    Row(
+        "engagement:attachment",
+        BRADFORD,
+        kwargs=lambda w: {"pk": w["interaction"].pk, "attachment": w["attachment"].pk},
+    ),
     Row("engagement:import-contacts", SECRETARIAT),
     Row("engagement:import-contacts", SECRETARIAT, method="POST", data={}, label="no file"),
     Row("engagement:coverage", STAFF),

@@ -393,3 +393,41 @@ def test_coverage_sentences_agree_with_both_numbers_and_tables_have_charts_and_c
     assert [m[0] for m in ministers[1:] if m[3]] == ["Heidi Alexander"] and len(ministers) == 3
     welsh = client.get("/cy/engagement/coverage/").content.decode()
     assert "1 o’r" in welsh or "1 o'r" in welsh
+
+
+PDF = b"%PDF-1.4\n% Notes of a meeting with Asha Patel\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
+
+
+def test_changing_an_interaction_outside_the_admin_is_audited(meeting: Interaction, client_for) -> None:  # type: ignore[no-untyped-def]
+    url = f"/engagement/interactions/{meeting.pk}/edit/"
+    assert client_for("officer").get(url).status_code == 403  # recorded by the secretariat
+    client = client_for("secretariat")
+    assert "Skills devolution" in client.get(url).content.decode()
+    response = client.post(url, {"kind": "call", "date": "2026-03-03", "title": "Skills devolution call",
+                                 "places": [Place.objects.get(slug="bradford").pk], "summary": "Changed."})  # fmt: skip
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.kind, meeting.title, meeting.people.count()) == ("call", "Skills devolution call", 0)
+    changes = [e.changes for e in LogEntry.objects.get_for_object(meeting)]
+    assert any("Skills devolution call" in str(c) for c in changes)
+
+
+def test_attachments_are_checked_by_content_seen_by_who_sees_the_interaction_and_erased(
+    meeting: Interaction,
+    client_for,
+    secretariat: User,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("secretariat")
+    url = f"/engagement/interactions/{meeting.pk}/attach/"
+    refused = client.post(url, {"file": SimpleUploadedFile("notes.pdf", b"MZ not a pdf at all")})
+    assert refused.status_code == 400 and "must be a PDF, DOCX or ODT document" in refused.content.decode()
+    assert client.post(url, {"file": SimpleUploadedFile("notes.pdf", PDF)}).status_code == 302
+    attachment = meeting.attachments.get()
+    assert client_for("officer").get(attachment.get_absolute_url()).status_code == 200  # Bradford: may see it
+    assert client_for("partner").get(attachment.get_absolute_url()).status_code == 403
+    stored = attachment.file.name
+    assert attachment.file.storage.exists(stored)
+    erasure.erase_person("asha.patel@example.test", by=secretariat)
+    assert not meeting.attachments.exists() and not attachment.file.storage.exists(stored)
