@@ -21,6 +21,8 @@ class EngagementConfig(AppConfig):
         auditlog.register(models.PressRelease, m2m_fields={"spokespeople", "claims"})
         auditlog.register(models.Spokesperson)
         auditlog.register(models.InteractionAttachment)
+        auditlog.register(models.AppgMeeting, m2m_fields={"attendees"})
+        auditlog.register(models.AppgAction)
         auditlog.register(models.MediaCoverage)
         auditlog.register(models.CalendarToken, exclude_fields=["key_hash"])
         erasure.register(finder=services.find_person, eraser=("engagement", services.erase_for_person),

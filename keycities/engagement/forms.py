@@ -20,6 +20,7 @@ from .models import (
     Person,
     PressRelease,
     ReleaseStatus,
+    RoleKind,
     Spokesperson,
 )
 from .queries import member_places, spokespeople
@@ -90,6 +91,33 @@ class InteractionEditForm(InteractionForm):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Attach a document"), help_text=_("PDF, DOCX or ODT, smaller than 20 MB."),
                            error_messages={"required": _("Choose a file to attach")})  # fmt: skip
+
+
+class AppgRoleForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(parliament_id__isnull=False),
+                                    error_messages={"required": _("Choose the person")},
+                                    help_text=_("Members of either House, by their UK Parliament id."))  # fmt: skip
+    kind = forms.ChoiceField(label=_("Role in the APPG"), choices=[(RoleKind.APPG_OFFICER.value, _("Officer")),
+                                                                (RoleKind.APPG_MEMBER.value, _("Member"))])  # fmt: skip
+    title = LineField(label=_("Title, for an officer (e.g. Vice-Chair)"), max_length=200, required=False)
+    start = forms.DateField(label=_("Starting on"), required=False, error_messages=DATE)
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), error_messages=DATE)
+    title = LineField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
+    agenda = TextField(label=_("Agenda"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Person.objects.all(), required=False)
+    minutes = TextField(label=_("Minutes"), required=False, max_length=50000, widget=forms.Textarea(attrs={"rows": 8}),
+                        help_text=_("Public once published, on the APPG’s page."))  # fmt: skip
+    minutes_cy = TextField(label=_("Minutes in Welsh"), required=False, max_length=50000,
+                           widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+
+class AppgActionForm(forms.Form):
+    text = LineField(label=_("Action"), max_length=300, error_messages={"required": _("Enter the action")})
+    owner = LineField(label=_("Who does it"), max_length=200, required=False)
+    due = forms.DateField(label=_("Due on"), required=False, error_messages=DATE)
 
 
 class ContactsImportForm(forms.Form):

@@ -118,11 +118,12 @@ class RoleKind(models.TextChoices):
     MP = "mp", _("MP")
     MINISTER = "minister", _("Minister")
     APPG_OFFICER = "appg-officer", _("APPG officer")
+    APPG_MEMBER = "appg-member", _("APPG member")
     JOURNALIST = "journalist", _("Journalist")
     CONTACT = "contact", _("Contact")
 
 
-PUBLIC_ROLES = (RoleKind.MP, RoleKind.MINISTER, RoleKind.APPG_OFFICER)
+PUBLIC_ROLES = (RoleKind.MP, RoleKind.MINISTER, RoleKind.APPG_OFFICER, RoleKind.APPG_MEMBER)
 
 
 class RoleQuerySet(models.QuerySet):
@@ -342,3 +343,47 @@ class MediaCoverage(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+
+# --- the APPG's meetings (issue 11, item 4) ----------------------------------------------------------------
+
+
+class AppgMeeting(models.Model):
+    """A meeting of the Key Cities APPG: agenda, who attended, minutes and actions. Its minutes are public once
+    published (the APPG's public page); the agenda, attendees and actions are for the secretariat."""
+
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    agenda = models.TextField(blank=True)
+    attendees = models.ManyToManyField(Person, blank=True, related_name="appg_meetings")
+    minutes = models.TextField(blank=True)
+    minutes_cy = models.TextField("minutes (Welsh)", blank=True)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:appg-meeting", args=[self.pk])
+
+    def public_url(self) -> str:
+        return reverse("engagement:appg-minutes", args=[self.pk])
+
+
+class AppgAction(models.Model):
+    meeting = models.ForeignKey(AppgMeeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(max_length=300)
+    owner = models.CharField(max_length=200, blank=True, help_text="Who does it (a name or an organisation).")
+    due = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

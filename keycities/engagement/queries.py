@@ -15,6 +15,7 @@ from keycities.network.models import Place, PlaceArea, WorkArea
 from keycities.network.queries import NETWORK
 
 from .models import (
+    AppgMeeting,
     Constituency,
     ConstituencyArea,
     MediaCoverage,
@@ -265,3 +266,16 @@ def spokespeople(on: dt.date | None = None) -> QuerySet[Spokesperson]:
 
 def media_coverage() -> QuerySet[MediaCoverage]:
     return MediaCoverage.objects.select_related("outlet", "release", "claim").order_by("-date", "-pk")
+
+
+# --- the APPG ---------------------------------------------------------------------------------------------
+
+
+def appg_roles(group: Organisation) -> QuerySet[Role]:
+    """The APPG's officers and members, past and present, newest first."""
+    return (group.roles.filter(kind__in=[RoleKind.APPG_OFFICER, RoleKind.APPG_MEMBER]).select_related("person")
+            .order_by("kind", "end", "person__name", "pk"))  # fmt: skip
+
+
+def published_minutes() -> QuerySet[AppgMeeting]:
+    return AppgMeeting.objects.filter(minutes_published_at__isnull=False).order_by("-date", "-pk")

@@ -36,6 +36,8 @@ from keycities.core.text import one_line
 
 from .models import (
     PUBLIC_ROLES,
+    AppgAction,
+    AppgMeeting,
     CalendarToken,
     Constituency,
     ConstituencyArea,
@@ -486,6 +488,14 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
             for name in release_fields:
                 setattr(r, name, erasure.redact(getattr(r, name), needles))
             r.save(update_fields=release_fields)
+        meeting_fields = ["title", "agenda", "minutes", "minutes_cy"]
+        for m in AppgMeeting.objects.filter(erasure.contains_any(meeting_fields, needles)):
+            for name in meeting_fields:
+                setattr(m, name, erasure.redact(getattr(m, name), needles))
+            m.save(update_fields=meeting_fields)
+        for act in AppgAction.objects.filter(erasure.contains_any(["text", "owner"], needles)):
+            act.text, act.owner = erasure.redact(act.text, needles), erasure.redact(act.owner, needles)
+            act.save(update_fields=["text", "owner"])
         for c in MediaCoverage.objects.filter(erasure.contains_any(["headline"], needles)):
             c.headline = erasure.redact(c.headline, needles)
             c.save(update_fields=["headline"])
@@ -759,3 +769,84 @@ def log_coverage(data: dict[str, Any], *, by: Any) -> MediaCoverage:
             outlet=data["outlet"], date=data["date"], url=data.get("url") or "", headline=one_line(data["headline"]),
             release=data.get("release"), claim=data.get("claim"),
             created_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
+
+
+# --- the APPG: officers and members over time, meetings, minutes and actions (issue 11, item 4) ----------------
+
+APPG_ROLES = (RoleKind.APPG_OFFICER, RoleKind.APPG_MEMBER)
+
+
+class AppgRefused(Exception):
+    """A change to the APPG's records that cannot be made: the reason, for the page."""
+
+
+def add_appg_role(data: dict[str, Any], *, by: Any) -> Role:
+    """An officer or member of the APPG from a date (the register lists officers; members are added by staff)."""
+    from .queries import appg
+
+    group = appg()
+    if group is None:
+        raise AppgRefused(gettext("The APPG has not been loaded: run load_engagement first."))
+    if data["kind"] not in APPG_ROLES:
+        raise AppgRefused(gettext("Choose officer or member."))
+    with transaction.atomic():
+        return Role.objects.create(person=data["person"], kind=data["kind"], organisation=group,
+                                   title=one_line(data.get("title") or ""), start=data.get("start"),
+                                   party=data.get("party") or "", source="Added by staff")  # fmt: skip
+
+
+def end_appg_role(role: Role, *, by: Any, on: dt.date | None = None) -> Role:
+    with transaction.atomic():
+        found = Role.objects.select_for_update().get(pk=role.pk)
+        if found.kind not in APPG_ROLES:
+            raise AppgRefused(gettext("That is not a role in the APPG."))
+        if found.end is None:
+            found.end = on or timezone.localdate()
+            found.save(update_fields=["end"])
+    return found
+
+
+MEETING_FIELDS = ("date", "title", "agenda", "minutes", "minutes_cy")
+
+
+def save_meeting(data: dict[str, Any], *, by: Any, meeting: AppgMeeting | None = None) -> AppgMeeting:
+    """A new meeting, or changes to one (agenda, attendees, minutes). Published minutes can still be corrected;
+    the audit log keeps what they said before."""
+    with transaction.atomic():
+        if meeting is None:
+            meeting = AppgMeeting(created_by=by if getattr(by, "is_authenticated", False) else None)
+        else:
+            meeting = AppgMeeting.objects.select_for_update().get(pk=meeting.pk)
+        for name in MEETING_FIELDS:
+            if name in data:
+                setattr(meeting, name, one_line(data[name]) if name == "title" else data[name])
+        meeting.save()
+        if "attendees" in data:
+            meeting.attendees.set(data["attendees"] or [])
+    return meeting
+
+
+def publish_minutes(meeting: AppgMeeting, *, by: Any) -> AppgMeeting:
+    with transaction.atomic():
+        found = AppgMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if not found.minutes.strip():
+            raise AppgRefused(gettext("Write the minutes before publishing them."))
+        if found.minutes_published_at is None:
+            found.minutes_published_at = timezone.now()
+            found.save(update_fields=["minutes_published_at"])
+    return found
+
+
+def add_appg_action(meeting: AppgMeeting, data: dict[str, Any], *, by: Any) -> AppgAction:
+    with transaction.atomic():
+        return AppgAction.objects.create(meeting=meeting, text=one_line(data["text"]),
+                                         owner=one_line(data.get("owner") or ""), due=data.get("due"))  # fmt: skip
+
+
+def complete_appg_action(action: AppgAction, *, by: Any) -> AppgAction:
+    with transaction.atomic():
+        found = AppgAction.objects.select_for_update().get(pk=action.pk)
+        if found.done_at is None:
+            found.done_at = timezone.now()
+            found.save(update_fields=["done_at"])
+    return found

@@ -25,15 +25,28 @@ from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
 from .forms import (
+    AppgActionForm,
+    AppgRoleForm,
     AttachmentForm,
     ContactsImportForm,
     CoverageForm,
     InteractionEditForm,
     InteractionForm,
+    MeetingForm,
     PressReleaseForm,
     SpokespersonForm,
 )
-from .models import CalendarToken, FollowUp, MediaCoverage, PressRelease, ReleaseStatus, RoleKind, Spokesperson
+from .models import (
+    AppgMeeting,
+    CalendarToken,
+    FollowUp,
+    MediaCoverage,
+    PressRelease,
+    ReleaseStatus,
+    Role,
+    RoleKind,
+    Spokesperson,
+)
 
 
 @public
@@ -47,12 +60,105 @@ def parliament(request: HttpRequest) -> HttpResponse:
 
 @public
 def appg(request: HttpRequest) -> HttpResponse:
-    """The Key Cities APPG: its registered purpose and its officers today (public data)."""
+    """The Key Cities APPG: its registered purpose, its officers and members today (public data) and its
+    published minutes."""
     group = queries.appg()
     if group is None:
         raise Http404("The APPG has not been loaded.")
-    officers = list(group.roles.current().select_related("person").order_by("pk"))
-    return render(request, "engagement/appg.html", {"group": group, "officers": officers})
+    current = list(group.roles.current().select_related("person").order_by("pk"))
+    return render(request, "engagement/appg.html", {
+        "group": group, "officers": [r for r in current if r.kind == RoleKind.APPG_OFFICER],
+        "members": sorted((r for r in current if r.kind == RoleKind.APPG_MEMBER), key=lambda r: r.person.name),
+        "minutes": list(queries.published_minutes()[:100]), "can_manage": is_secretariat(request.user),
+    })  # fmt: skip
+
+
+@public
+def appg_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published minutes of one APPG meeting (public); unpublished ones are 404."""
+    found = queries.published_minutes().filter(pk=pk).first()
+    if found is None:
+        raise Http404("There are no published minutes for that meeting.")
+    return render(request, "engagement/appg_minutes.html", {"m": found})
+
+
+@secretariat_only
+@require_http_methods(["GET", "POST"])
+def appg_manage(request: HttpRequest) -> HttpResponse:
+    """The secretariat keeps the APPG's officers and members over time and its meetings."""
+    group = queries.appg()
+    if group is None:
+        raise Http404("The APPG has not been loaded.")
+    action = request.POST.get("action") if request.method == "POST" else None
+    role_form = AppgRoleForm(request.POST if action == "role" else None)
+    meeting_form = MeetingForm(request.POST if action == "meeting" else None)
+    if action == "role" and role_form.is_valid():
+        services.add_appg_role(role_form.cleaned_data, by=request.user)
+        messages.success(request, _("Added to the APPG."))
+        return redirect(reverse("engagement:appg-manage"))
+    if action == "meeting" and meeting_form.is_valid():
+        made = services.save_meeting(meeting_form.cleaned_data, by=request.user)
+        return redirect(made.get_absolute_url())
+    if request.method == "POST" and action not in ("role", "meeting"):
+        messages.error(request, _("Choose what to add."))
+        return redirect(reverse("engagement:appg-manage"))
+    return render(request, "engagement/appg_manage.html", {
+        "group": group, "roles": list(queries.appg_roles(group)), "today": timezone.localdate(),
+        "meetings": list(AppgMeeting.objects.prefetch_related("actions")[:200]), "role_form": role_form,
+        "meeting_form": meeting_form,
+    }, status=400 if role_form.errors or meeting_form.errors else 200)  # fmt: skip
+
+
+@secretariat_only
+@require_POST
+def appg_role_end(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Role.objects.filter(pk=pk, kind__in=services.APPG_ROLES).first()
+    if found is None:
+        raise Http404("There is no such APPG role.")
+    services.end_appg_role(found, by=request.user)
+    messages.success(request, _("Role ended."))
+    return redirect(reverse("engagement:appg-manage"))
+
+
+@secretariat_only
+@require_http_methods(["GET", "POST"])
+def appg_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """One APPG meeting: agenda, attendees and minutes; its actions; publishing its minutes."""
+    found = AppgMeeting.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("There is no such meeting.")
+    action = request.POST.get("action") if request.method == "POST" else None
+    initial = {name: getattr(found, name) for name in services.MEETING_FIELDS} | {
+        "attendees": list(found.attendees.all())
+    }
+    form = MeetingForm(request.POST if action == "save" else None, initial=initial)
+    action_form = AppgActionForm(request.POST if action == "action" else None)
+    try:
+        if action == "save" and form.is_valid():
+            services.save_meeting(form.cleaned_data, by=request.user, meeting=found)
+            messages.success(request, _("Meeting saved."))
+            return redirect(found.get_absolute_url())
+        if action == "action" and action_form.is_valid():
+            services.add_appg_action(found, action_form.cleaned_data, by=request.user)
+            messages.success(request, _("Action added."))
+            return redirect(found.get_absolute_url())
+        if action == "publish":
+            services.publish_minutes(found, by=request.user)
+            messages.success(request, _("Minutes published."))
+            return redirect(found.get_absolute_url())
+        if action == "done":
+            done = found.actions.filter(pk=request.POST.get("item") or 0).first()
+            if done is None:
+                raise Http404("There is no such action.")
+            services.complete_appg_action(done, by=request.user)
+            return redirect(found.get_absolute_url())
+    except services.AppgRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(found.get_absolute_url())
+    return render(request, "engagement/appg_meeting.html", {
+        "m": found, "form": form, "action_form": action_form, "actions": list(found.actions.all()),
+        "attendees": list(found.attendees.all()),
+    }, status=400 if form.errors or action_form.errors else 200)  # fmt: skip
 
 
 @public

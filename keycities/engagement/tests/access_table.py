@@ -47,11 +47,48 @@ def build(world: World) -> None:
                                       by=secretariat)  # fmt: skip
     services.publish_release(services.approve_release(published, by=secretariat), by=secretariat)
     world["published"] = published
+    meeting = services.save_meeting({"date": dt.date(2026, 2, 10), "title": "AGM", "agenda": "Elect officers",
+                                     "minutes": "Officers elected.", "attendees": [mp]}, by=secretariat)  # fmt: skip
+    world["appg_meeting"] = services.publish_minutes(meeting, by=secretariat)
+    world["appg_unpublished"] = services.save_meeting({"date": dt.date(2026, 3, 10), "title": "Skills"},
+                                                      by=secretariat)  # fmt: skip
+    world["appg_role"] = Person.objects.get(parliament_id=4396).roles.get(kind="appg-officer")
 
 
 ROWS = [
     Row("engagement:parliament", EVERYONE),
     Row("engagement:appg", EVERYONE),
+    Row("engagement:appg-minutes", EVERYONE, kwargs=lambda w: {"pk": w["appg_meeting"].pk}),
+    Row("engagement:appg-minutes", NOWHERE, kwargs=lambda w: {"pk": w["appg_unpublished"].pk}, label="unpublished"),
+    Row("engagement:appg-manage", SECRETARIAT),
+    Row(
+        "engagement:appg-manage",
+        expect(SIGN_IN, 403, 403, 403, 400),
+        method="POST",
+        data={"action": "role"},
+        label="invalid",
+    ),
+    Row(
+        "engagement:appg-role-end",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        kwargs=lambda w: {"pk": w["appg_role"].pk},
+    ),
+    Row(
+        "engagement:appg-role-end",
+        expect(SIGN_IN, 403, 403, 403, 405),
+        kwargs=lambda w: {"pk": w["appg_role"].pk},
+        label="POST only",
+    ),
+    Row("engagement:appg-meeting", SECRETARIAT, kwargs=lambda w: {"pk": w["appg_unpublished"].pk}),
+    Row(
+        "engagement:appg-meeting",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        data={"action": "publish"},
+        kwargs=lambda w: {"pk": w["appg_unpublished"].pk},
+        label="publish without minutes: refused",
+    ),
     Row("engagement:mp", EVERYONE, kwargs=lambda w: {"pk": w["mp"].pk}),
     Row("engagement:mp", NOWHERE, kwargs=lambda w: {"pk": w["contact"].pk}, label="a contact, not public"),
     Row("engagement:person", BRADFORD, kwargs=lambda w: {"pk": w["contact"].pk}),

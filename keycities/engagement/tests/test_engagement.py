@@ -431,3 +431,43 @@ def test_attachments_are_checked_by_content_seen_by_who_sees_the_interaction_and
     assert attachment.file.storage.exists(stored)
     erasure.erase_person("asha.patel@example.test", by=secretariat)
     assert not meeting.attachments.exists() and not attachment.file.storage.exists(stored)
+
+
+def test_the_appg_officers_members_meetings_and_published_minutes(
+    loaded: None,
+    client_for,
+    secretariat: User,  # type: ignore[no-untyped-def]
+) -> None:
+    client = client_for("secretariat")
+    wera = Person.objects.get(parliament_id=4602)
+    rlb = Person.objects.get(parliament_id=4396)
+    member = Person.objects.exclude(pk__in=[wera.pk, rlb.pk]).filter(roles__kind="mp").first()
+    assert member is not None
+    assert client.post("/engagement/appg/", {"action": "role", "person": member.pk, "kind": "appg-member",
+                                             "start": "2026-01-01"}).status_code == 302  # fmt: skip
+    response = client.post("/engagement/appg/", {"action": "meeting", "date": "2026-02-10", "title": "AGM",
+                                                 "agenda": "1. Election of officers",
+                                                 "attendees": [rlb.pk, wera.pk]})  # fmt: skip
+    from keycities.engagement.models import AppgMeeting
+
+    meeting = AppgMeeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    refused = client.post(meeting.get_absolute_url(), {"action": "publish"}, follow=True)
+    assert "Write the minutes before publishing them." in refused.content.decode()
+    client.post(meeting.get_absolute_url(), {"action": "save", "date": "2026-02-10", "title": "AGM",
+                                             "agenda": "1. Election of officers", "attendees": [rlb.pk, wera.pk],
+                                             "minutes": "Rebecca Long Bailey was elected Chair."})  # fmt: skip
+    client.post(meeting.get_absolute_url(), {"action": "action", "text": "Write to the Minister", "owner": "Chair"})
+    assert [a.text for a in meeting.actions.all()] == ["Write to the Minister"]
+    public = client_for("anonymous").get("/parliament/appg/").content.decode()
+    assert member.name in public and "AGM" not in public  # minutes not published yet
+    client.post(meeting.get_absolute_url(), {"action": "publish"})
+    public = client_for("anonymous").get("/parliament/appg/").content.decode()
+    assert "AGM" in public and "Wera Hobhouse" in public and "Purpose" in public
+    minutes = client_for("anonymous").get(f"/parliament/appg/minutes/{meeting.pk}/").content.decode()
+    assert "was elected Chair" in minutes and "Election of officers" not in minutes  # the agenda is internal
+    role = member.roles.get(kind="appg-member")
+    client.post(f"/engagement/appg/roles/{role.pk}/end/")
+    role.refresh_from_db()
+    assert role.end == dt.date.today()  # the last day in the role: gone from the public page tomorrow
+    assert client_for("officer").get("/engagement/appg/").status_code == 403
