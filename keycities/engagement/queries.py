@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
@@ -18,6 +18,7 @@ from .models import (
     AppgMeeting,
     Constituency,
     ConstituencyArea,
+    Interaction,
     MediaCoverage,
     Organisation,
     Person,
@@ -173,11 +174,11 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do."""
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
-    last: dict[int, dt.date] = {}
-    for person_id, date in (interactions.filter(people__in=list(mps), date__lte=today)
-                            .values_list("people", "date")):  # fmt: skip
-        if person_id in mps and (person_id not in last or date > last[person_id]):
-            last[person_id] = date
+    # The latest date per MP, counted by the database (one row per MP, whatever the number of interactions).
+    last: dict[int, dt.date] = {
+        person_id: date for person_id, date in Interaction.people.through.objects.filter(  # type: ignore[misc]
+            person_id__in=list(mps), interaction__in=interactions.filter(date__lte=today).values("pk"))
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last")}  # fmt: skip
     parties: dict[str, dict[str, Any]] = {}
     for person_id, seat in mps.items():
         row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
@@ -200,16 +201,25 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     minister_last: dict[int, dt.date] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
-    for person_id, date in recent.filter(people__in=list(minister_dept)).values_list("people", "date"):
-        if person_id in minister_dept and (person_id not in minister_last or date > minister_last[person_id]):
-            minister_last[person_id] = date
+    recent_ids = recent.values("pk")
+    for person_id, date in (Interaction.people.through.objects.filter(person_id__in=list(minister_dept),  # type: ignore[misc]
+                                                                       interaction__in=recent_ids)
+                            .values("person_id").annotate(last=Max("interaction__date"))
+                            .values_list("person_id", "last")):  # fmt: skip
+        minister_last[person_id] = date
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
-    for org_pk, area_pk in recent.values_list("organisations", "work_areas"):
-        if org_pk in departments and area_pk:
-            engaged[area_pk].add(org_pk)
-    for person_pk, area_pk in recent.filter(people__in=list(minister_dept)).values_list("people", "work_areas"):
-        if area_pk and person_pk in minister_dept:
+    # Distinct (department, work area) and (Minister, work area) pairs, from the link tables.
+    areas_of = Interaction.work_areas.through.objects.filter(interaction__in=recent_ids)
+    for org_pk, area_pk in (Interaction.organisations.through.objects.filter(
+            organisation_id__in=list(departments), interaction__in=recent_ids,
+            interaction__work_areas__isnull=False).values_list("organisation_id", "interaction__work_areas")
+            .distinct()):  # fmt: skip
+        engaged[area_pk].add(org_pk)
+    for person_pk, area_pk in (Interaction.people.through.objects.filter(
+            person_id__in=[p for p in minister_last], interaction__in=areas_of.values("interaction_id"))
+            .values_list("person_id", "interaction__work_areas").distinct()):  # fmt: skip
+        if area_pk:
             engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip

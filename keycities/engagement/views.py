@@ -4,16 +4,19 @@ follow-ups and calendar feed. Each view: one gate, one policy call, one query, o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keycities.accounts.policy import is_secretariat, secretariat_only, staff_only
@@ -272,21 +275,33 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
     return queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
 
 
+def _chart(title: str, bars: list[tuple[str, float | None]], **options: Any) -> charts.Chart:
+    """charts.bar_chart, kept in the cache by its inputs: drawing a chart costs ~50 ms and the same numbers
+    always draw the same chart, so only a change in the numbers (or the language) draws it again."""
+    key = "engagement-chart:" + hashlib.sha256(json.dumps([title, bars, options, get_language()], default=str,
+                                                          sort_keys=True).encode()).hexdigest()  # fmt: skip
+    found = cache.get(key)
+    if found is None:
+        found = charts.bar_chart(title, bars, **options)
+        cache.set(key, found, 24 * 3600)
+    return found
+
+
 @staff_only
 def coverage(request: HttpRequest) -> HttpResponse:
     """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never; which
     departments per work area and which Ministers; and asks with an outcome. A chart and CSV for each table."""
     found = _coverage(request)
     bars = [(r["party"], 100 * r["engaged_12"] / r["mps"]) for r in found.by_party if r["mps"]]
-    chart = charts.bar_chart(_("Share of member places’ MPs engaged in the last 12 months, by party"), bars,
+    chart = _chart(_("Share of member places’ MPs engaged in the last 12 months, by party"), bars,
                              unit="%", label=_("Party")) if bars else None  # fmt: skip
     areas: list[tuple[str, float | None]] = [(area, float(len(names))) for area, names in found.departments]
-    departments_chart = charts.bar_chart(
+    departments_chart = _chart(
         _("Government departments engaged in the last 12 months, by work area"), areas, unit="count",
         label=_("Work area"), value_title=_("Departments")) if areas else None  # fmt: skip
     posts: list[tuple[str, float | None]] = [(name, 100 * seen / held) for name, held, seen in
                                              found.ministers_by_department if held]  # fmt: skip
-    ministers_chart = charts.bar_chart(
+    ministers_chart = _chart(
         _("Share of Ministers in post today engaged in the last 12 months, by department"), posts, unit="%",
         label=_("Department")) if posts else None  # fmt: skip
     return render(request, "engagement/coverage.html", {
