@@ -36,7 +36,7 @@ SCALE = float(os.environ.get("BENCH_ENGAGEMENT_SCALE", "1"))
 PEOPLE = int(20_000 * SCALE)
 ORGANISATIONS = int(5_000 * SCALE)
 INTERACTIONS = int(200_000 * SCALE)
-REQUESTS = 60
+REQUESTS = 30
 TARGET_MS = 200.0
 SEARCH = "/api/v1/people/?q=person%2012&limit=50"
 

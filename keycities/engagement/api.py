@@ -145,7 +145,11 @@ def engagement_coverage(request: HttpRequest) -> dict:
     """Staff. MPs of member places engaged in the last 3, 6 and 12 months by party, from the interactions the
     token's user may see, and the member places whose MPs were never engaged."""
     _staff(request)
-    found = queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
+    found = queries.coverage(
+        policy.visible_interactions(request.user),
+        timezone.localdate(),
+        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
+    )
     return {"mps": found.total, "by_party": found.by_party, "never_engaged_places": [p.slug for p in found.never],
             "asks_raised_in_meetings": found.asks_raised, "asks_with_outcome": found.asks_with_outcome}  # fmt: skip
 

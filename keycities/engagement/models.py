@@ -179,7 +179,7 @@ class InteractionKind(models.TextChoices):
 
 class Interaction(models.Model):
     kind = models.CharField(max_length=12, choices=InteractionKind.choices)
-    date = models.DateField()
+    date = models.DateField(db_index=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     private_notes = models.TextField(blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,16 +170,26 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12)) -> Coverage:
+def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12),
+             scope: Callable[[str], Q] | None = None) -> Coverage:  # fmt: skip
     """MPs for constituencies overlapping member places (each MP once), by party: how many, and how many appear in
-    an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do."""
+    an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do.
+
+    `interactions` are those the user may see; `scope(prefix)` says the same as a condition through a relation
+    (policy.interaction_scope), which the database answers with joins; without it, a subquery of `interactions`.
+    Every count is made by the database: the latest date per person, distinct (department, work area) pairs."""
+    if scope is None:
+        unfiltered = not interactions.query.where
+
+        def scope(prefix: str) -> Q:
+            return Q() if unfiltered else Q(**{f"{prefix}pk__in": interactions.values("pk")})
+
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
-    # The latest date per MP, counted by the database (one row per MP, whatever the number of interactions).
-    last: dict[int, dt.date] = {
-        person_id: date for person_id, date in Interaction.people.through.objects.filter(  # type: ignore[misc]
-            person_id__in=list(mps), interaction__in=interactions.filter(date__lte=today).values("pk"))
-        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last")}  # fmt: skip
+    people = Interaction.people.through.objects
+    last: dict[int, dt.date] = dict(  # the latest date per MP: one row per MP, whatever the interactions
+        people.filter(scope("interaction__"), person_id__in=list(mps), interaction__date__lte=today)
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
     parties: dict[str, dict[str, Any]] = {}
     for person_id, seat in mps.items():
         row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
@@ -193,34 +204,28 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
     year_ago = months_before(today, 12)
-    recent = interactions.filter(date__gte=year_ago, date__lte=today)
     # A department is engaged in a work area when an interaction in it involves the department or one of its
     # Ministers in post today.
     ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
     minister_dept: dict[int, set[int]] = {}
-    minister_last: dict[int, dt.date] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
-    recent_ids = recent.values("pk")
-    for person_id, date in (Interaction.people.through.objects.filter(person_id__in=list(minister_dept),  # type: ignore[misc]
-                                                                       interaction__in=recent_ids)
-                            .values("person_id").annotate(last=Max("interaction__date"))
-                            .values_list("person_id", "last")):  # fmt: skip
-        minister_last[person_id] = date
+    minister_last: dict[int, dt.date] = dict(
+        people.filter(scope("interaction__"), person_id__in=list(minister_dept), interaction__date__gte=year_ago,
+                      interaction__date__lte=today)
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
-    # Distinct (department, work area) and (Minister, work area) pairs, from the link tables.
-    areas_of = Interaction.work_areas.through.objects.filter(interaction__in=recent_ids)
-    for org_pk, area_pk in (Interaction.organisations.through.objects.filter(
-            organisation_id__in=list(departments), interaction__in=recent_ids,
-            interaction__work_areas__isnull=False).values_list("organisation_id", "interaction__work_areas")
-            .distinct()):  # fmt: skip
+    # Distinct (department, work area) and (Minister, work area) pairs, driven by the work-area links (the work
+    # area is the link row's own column, apart from any join the scope makes).
+    areas = (Interaction.work_areas.through.objects.filter(scope("interaction__"))
+             .filter(interaction__date__gte=year_ago, interaction__date__lte=today))  # fmt: skip
+    for org_pk, area_pk in (areas.filter(interaction__organisations__in=list(departments))
+                            .values_list("interaction__organisations", "workarea_id").distinct()):  # fmt: skip
         engaged[area_pk].add(org_pk)
-    for person_pk, area_pk in (Interaction.people.through.objects.filter(
-            person_id__in=[p for p in minister_last], interaction__in=areas_of.values("interaction_id"))
-            .values_list("person_id", "interaction__work_areas").distinct()):  # fmt: skip
-        if area_pk:
-            engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
+    for person_pk, area_pk in (areas.filter(interaction__people__in=list(minister_last))
+                               .values_list("interaction__people", "workarea_id").distinct()):  # fmt: skip
+        engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
@@ -235,10 +240,16 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
         if r.person_id in minister_last:
             seen.add(r.person_id)
     by_department = [(name, len(held), len(seen)) for name, (held, seen) in sorted(per_department.items())]
-    raised = Ask.objects.filter(interactions__in=interactions.filter(kind="meeting", date__lte=today)).distinct()
-    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), raised.count(),
-                    raised.exclude(status=AskStatus.NO_REPLY).count(), by_area, len(departments), seen_ministers,
-                    len({r.person_id for r in ministers}), minister_rows, by_department)  # fmt: skip
+    # Driven by the (small) table of asks raised in interactions, not by the interactions: its rows first, then
+    # which of their interactions are visible meetings (by primary key).
+    links = list(Interaction.asks.through.objects.values_list("interaction_id", "ask_id"))
+    visible = Interaction.objects.filter(scope(""), pk__in={i for i, _ in links}, kind="meeting", date__lte=today)
+    meetings = set(visible.values_list("pk", flat=True)) if links else set()
+    raised = {a for i, a in links if i in meetings}
+    with_outcome = Ask.objects.filter(pk__in=raised).exclude(status=AskStatus.NO_REPLY).count() if raised else 0
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), len(raised), with_outcome, by_area,
+                    len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
+                    by_department)  # fmt: skip
 
 
 def appg() -> Organisation | None:

@@ -272,7 +272,11 @@ def attachment(request: HttpRequest, pk: int, attachment: int) -> FileResponse:
 
 def _coverage(request: HttpRequest) -> queries.Coverage:
     policy.access_interactions(request.user)
-    return queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
+    return queries.coverage(
+        policy.visible_interactions(request.user),
+        timezone.localdate(),
+        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
+    )
 
 
 def _chart(title: str, bars: list[tuple[str, float | None]], **options: Any) -> charts.Chart:
