@@ -471,3 +471,20 @@ def test_the_appg_officers_members_meetings_and_published_minutes(
     role.refresh_from_db()
     assert role.end == dt.date.today()  # the last day in the role: gone from the public page tomorrow
     assert client_for("officer").get("/engagement/appg/").status_code == 403
+
+
+def test_coverage_through_the_scope_joins_counts_what_the_subquery_counts(
+    meeting: Interaction, officer: User, secretariat: User
+) -> None:
+    from keycities.engagement import policy
+    from keycities.network.models import WorkArea
+
+    services.record_interaction({"kind": "meeting", "date": dt.date(2026, 3, 10), "title": "Buses",
+                                 "people": [Person.objects.get(parliament_id=4038)],
+                                 "work_areas": [WorkArea.objects.get(slug="skills")]}, by=secretariat)  # fmt: skip
+    for user in (officer, secretariat):
+        by_subquery = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1))
+        by_joins = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1),
+                                    scope=lambda prefix, u=user: policy.interaction_scope(u, prefix))  # fmt: skip
+        assert by_joins == by_subquery
+        assert by_joins.by_party and any(r["engaged_3"] for r in by_joins.by_party)
