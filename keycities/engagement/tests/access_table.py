@@ -34,19 +34,20 @@ def build(world: World) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n")
-    world["attachment"] = services.add_attachment(world["interaction"], pdf, by=secretariat)
+    world["interaction_attachment"] = services.add_attachment(world["interaction"], pdf, by=secretariat)
     world["calendar_key"] = services.new_calendar_token(officer)
     from keycities.network.models import WorkArea
 
     skills = WorkArea.objects.get(slug="skills")
     speaker = services.add_spokesperson({"work_area": skills, "person": mp, "title": "MP for Salford"}, by=secretariat)
-    world["spokesperson"] = speaker
-    world["draft"] = services.save_release({"title": "Skills: a plan", "body": "The group asks for a skills deal.",
-                                            "work_area": skills, "spokespeople": [speaker]}, by=officer)  # fmt: skip
+    world["release_spokesperson"] = speaker
+    world["release_draft"] = services.save_release(
+        {"title": "Skills: a plan", "body": "The group asks for a skills deal.", "work_area": skills,
+         "spokespeople": [speaker]}, by=officer)  # fmt: skip
     published = services.save_release({"title": "Devolution now", "body": "The group welcomes the white paper."},
                                       by=secretariat)  # fmt: skip
     services.publish_release(services.approve_release(published, by=secretariat), by=secretariat)
-    world["published"] = published
+    world["release_published"] = published
     meeting = services.save_meeting({"date": dt.date(2026, 2, 10), "title": "AGM", "agenda": "Elect officers",
                                      "minutes": "Officers elected.", "attendees": [mp]}, by=secretariat)  # fmt: skip
     world["appg_meeting"] = services.publish_minutes(meeting, by=secretariat)
@@ -124,7 +125,7 @@ ROWS = [
     Row(
         "engagement:attachment",
         BRADFORD,
-        kwargs=lambda w: {"pk": w["interaction"].pk, "attachment": w["attachment"].pk},
+        kwargs=lambda w: {"pk": w["interaction"].pk, "attachment": w["interaction_attachment"].pk},
     ),
     Row("engagement:import-contacts", SECRETARIAT),
     Row("engagement:import-contacts", SECRETARIAT, method="POST", data={}, label="no file"),
@@ -140,25 +141,25 @@ ROWS = [
     Row("engagement:calendar-feed", EVERYONE, kwargs=lambda w: {"key": w["calendar_key"]}),
     Row("engagement:calendar-feed", NOWHERE, kwargs={"key": "not-a-key"}, label="wrong key"),
     Row("engagement:press-releases", EVERYONE),
-    Row("engagement:press-release", EVERYONE, kwargs=lambda w: {"pk": w["published"].pk}),
-    Row("engagement:press-release", NOWHERE, kwargs=lambda w: {"pk": w["draft"].pk}, label="a draft"),
+    Row("engagement:press-release", EVERYONE, kwargs=lambda w: {"pk": w["release_published"].pk}),
+    Row("engagement:press-release", NOWHERE, kwargs=lambda w: {"pk": w["release_draft"].pk}, label="a draft"),
     Row("engagement:releases", STAFF),
     Row("engagement:release-new", STAFF),
     Row("engagement:release-new", expect(SIGN_IN, 403, 400, 400, 400), method="POST", data={}, label="invalid"),
-    Row("engagement:release", STAFF, kwargs=lambda w: {"pk": w["draft"].pk}),
+    Row("engagement:release", STAFF, kwargs=lambda w: {"pk": w["release_draft"].pk}),
     Row(
         "engagement:release",
         expect(SIGN_IN, 403, 403, 403, 302),
         method="POST",
         data={"action": "approve"},
-        kwargs=lambda w: {"pk": w["draft"].pk},
+        kwargs=lambda w: {"pk": w["release_draft"].pk},
         label="approve",
     ),
-    Row("engagement:release-edit", STAFF, kwargs=lambda w: {"pk": w["draft"].pk}),
+    Row("engagement:release-edit", STAFF, kwargs=lambda w: {"pk": w["release_draft"].pk}),
     Row(
         "engagement:release-edit",
         expect(SIGN_IN, 403, 302, 302, 302),
-        kwargs=lambda w: {"pk": w["published"].pk},
+        kwargs=lambda w: {"pk": w["release_published"].pk},
         label="published: not editable",
     ),
     Row("engagement:spokespeople", STAFF),
@@ -167,12 +168,12 @@ ROWS = [
         "engagement:spokesperson-end",
         expect(SIGN_IN, 403, 403, 403, 302),
         method="POST",
-        kwargs=lambda w: {"pk": w["spokesperson"].pk},
+        kwargs=lambda w: {"pk": w["release_spokesperson"].pk},
     ),
     Row(
         "engagement:spokesperson-end",
         expect(SIGN_IN, 403, 403, 403, 405),
-        kwargs=lambda w: {"pk": w["spokesperson"].pk},
+        kwargs=lambda w: {"pk": w["release_spokesperson"].pk},
         label="POST only",
     ),
     Row("engagement:media-coverage", STAFF),
