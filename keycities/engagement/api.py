@@ -148,7 +148,7 @@ def engagement_coverage(request: HttpRequest) -> dict:
     found = queries.coverage(
         policy.visible_interactions(request.user),
         timezone.localdate(),
-        scope=lambda prefix: policy.interaction_scopes(request.user, prefix),
+        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
     )
     return {"mps": found.total, "by_party": found.by_party, "never_engaged_places": [p.slug for p in found.never],
             "asks_raised_in_meetings": found.asks_raised, "asks_with_outcome": found.asks_with_outcome}  # fmt: skip

@@ -38,19 +38,17 @@ def visible_interactions(user: Any) -> QuerySet[Interaction]:
     )
 
 
-def interaction_scopes(user: Any, prefix: str = "") -> list[Q]:
-    """visible_interactions as conditions through a relation (`prefix` leads to an interaction, e.g.
-    "interaction__"), for queries that must join rather than test membership of a subquery (SQLite plans
-    `IN (subquery)` over 200,000 interactions badly). The same rule: the secretariat everything, an officer
-    their place's and those in the work areas it leads, anyone else nothing. They are alternatives, each a plain
-    join: a query runs once per alternative and merges the results (the latest of the latest dates, a union of
-    distinct pairs), which avoids an OR across two multi-valued joins (it multiplies rows)."""
+def interaction_scope(user: Any, prefix: str = "") -> Q:
+    """visible_interactions as a condition on a relation (`prefix` leads to an interaction, e.g. "interaction__"),
+    for queries that must join rather than test membership of a subquery (SQLite plans `IN (subquery)` over
+    200,000 interactions badly). The same rule: the secretariat everything, an officer their place's and those
+    in the work areas it leads, anyone else nothing."""
     if is_secretariat(user):
-        return [Q()]
+        return Q()
     place = officer_place_id(user)
     if place is None:
-        return [Q(**{f"{prefix}pk__in": []})]
-    return [Q(**{f"{prefix}places": place}), Q(**{f"{prefix}work_areas__lead_links__place": place})]
+        return Q(**{f"{prefix}pk__in": []})
+    return Q(**{f"{prefix}places": place}) | Q(**{f"{prefix}work_areas__lead_links__place": place})
 
 
 def access_interactions(user: Any) -> None:

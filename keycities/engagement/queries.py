@@ -171,7 +171,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12),
-             scope: Callable[[str], list[Q]] | None = None) -> Coverage:  # fmt: skip
+             scope: Callable[[str], Q] | None = None) -> Coverage:  # fmt: skip
     """MPs for constituencies overlapping member places (each MP once), by party: how many, and how many appear in
     an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do.
 
@@ -181,24 +181,15 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     if scope is None:
         unfiltered = not interactions.query.where
 
-        def scope(prefix: str) -> list[Q]:
-            return [Q() if unfiltered else Q(**{f"{prefix}pk__in": interactions.values("pk")})]
-
-    def latest(**conditions: Any) -> dict[int, dt.date]:
-        """The latest interaction date per person, over each of the scope's alternatives."""
-        found: dict[int, dt.date] = {}
-        for alternative in scope("interaction__"):
-            for person_id, date in (people.filter(alternative, **conditions).values("person_id")
-                                    .annotate(last=Max("interaction__date"))
-                                    .values_list("person_id", "last")):  # type: ignore[misc]  # fmt: skip
-                if person_id not in found or date > found[person_id]:
-                    found[person_id] = date
-        return found
+        def scope(prefix: str) -> Q:
+            return Q() if unfiltered else Q(**{f"{prefix}pk__in": interactions.values("pk")})
 
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
     people = Interaction.people.through.objects
-    last = latest(person_id__in=list(mps), interaction__date__lte=today)  # one row per MP, whatever the interactions
+    last: dict[int, dt.date] = dict(  # the latest date per MP: one row per MP, whatever the interactions
+        people.filter(scope("interaction__"), person_id__in=list(mps), interaction__date__lte=today)
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
     parties: dict[str, dict[str, Any]] = {}
     for person_id, seat in mps.items():
         row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
@@ -219,21 +210,22 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     minister_dept: dict[int, set[int]] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
-    minister_last = latest(person_id__in=list(minister_dept), interaction__date__gte=year_ago,
-                           interaction__date__lte=today)  # fmt: skip
+    minister_last: dict[int, dt.date] = dict(
+        people.filter(scope("interaction__"), person_id__in=list(minister_dept), interaction__date__gte=year_ago,
+                      interaction__date__lte=today)
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
     # Distinct (department, work area) and (Minister, work area) pairs, driven by the work-area links (the work
     # area is the link row's own column, apart from any join the scope makes).
-    for alternative in scope("interaction__"):
-        areas = (Interaction.work_areas.through.objects.filter(alternative)
-                 .filter(interaction__date__gte=year_ago, interaction__date__lte=today))  # fmt: skip
-        for org_pk, area_pk in (areas.filter(interaction__organisations__in=list(departments))
-                                .values_list("interaction__organisations", "workarea_id").distinct()):  # fmt: skip
-            engaged[area_pk].add(org_pk)
-        for person_pk, area_pk in (areas.filter(interaction__people__in=list(minister_last))
-                                   .values_list("interaction__people", "workarea_id").distinct()):  # fmt: skip
-            engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
+    areas = (Interaction.work_areas.through.objects.filter(scope("interaction__"))
+             .filter(interaction__date__gte=year_ago, interaction__date__lte=today))  # fmt: skip
+    for org_pk, area_pk in (areas.filter(interaction__organisations__in=list(departments))
+                            .values_list("interaction__organisations", "workarea_id").distinct()):  # fmt: skip
+        engaged[area_pk].add(org_pk)
+    for person_pk, area_pk in (areas.filter(interaction__people__in=list(minister_last))
+                               .values_list("interaction__people", "workarea_id").distinct()):  # fmt: skip
+        engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
@@ -251,10 +243,8 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     # Driven by the (small) table of asks raised in interactions, not by the interactions: its rows first, then
     # which of their interactions are visible meetings (by primary key).
     links = list(Interaction.asks.through.objects.values_list("interaction_id", "ask_id"))
-    meetings: set[int] = set()
-    for alternative in scope("") if links else []:
-        meetings |= set(Interaction.objects.filter(alternative, pk__in={i for i, _ in links}, kind="meeting",
-                                                   date__lte=today).values_list("pk", flat=True))  # fmt: skip
+    visible = Interaction.objects.filter(scope(""), pk__in={i for i, _ in links}, kind="meeting", date__lte=today)
+    meetings = set(visible.values_list("pk", flat=True)) if links else set()
     raised = {a for i, a in links if i in meetings}
     with_outcome = Ask.objects.filter(pk__in=raised).exclude(status=AskStatus.NO_REPLY).count() if raised else 0
     return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), len(raised), with_outcome, by_area,

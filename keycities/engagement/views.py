@@ -275,7 +275,7 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
     return queries.coverage(
         policy.visible_interactions(request.user),
         timezone.localdate(),
-        scope=lambda prefix: policy.interaction_scopes(request.user, prefix),
+        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
     )
 
 

@@ -485,6 +485,6 @@ def test_coverage_through_the_scope_joins_counts_what_the_subquery_counts(
     for user in (officer, secretariat):
         by_subquery = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1))
         by_joins = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1),
-                                    scope=lambda prefix, u=user: policy.interaction_scopes(u, prefix))  # fmt: skip
+                                    scope=lambda prefix, u=user: policy.interaction_scope(u, prefix))  # fmt: skip
         assert by_joins == by_subquery
         assert by_joins.by_party and any(r["engaged_3"] for r in by_joins.by_party)
