@@ -20,8 +20,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     p.add_argument("which", nargs="?", default="all",
                    choices=["all", "import", "api", "pages", "suggest", "submissions", "mywork", "briefings", "voice",
-                            "pilots", "search"],
-                   help="which benchmark to run (default: all; the last four only when named)")  # fmt: skip
+                            "pilots", "search", "engagement"],
+                   help="which benchmark to run (default: all; the last five only when named)")  # fmt: skip
     p.add_argument("--connections", type=int, default=16, help="concurrent connections under load (16)")
     p.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (3)")
     p.add_argument("--duration", type=float, default=15.0, help="seconds of measured load per server (15)")
@@ -114,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
 
             search_bench.run()
             return 0
+        if args.which == "engagement":  # run on its own: it generates 200,000 interactions per database
+            from . import engagement
+
+            engagement.run(workdir)  # printed only: docs/benchmarks.md does not hold it yet
         if args.which in ("all", "submissions"):
             from . import submissions
 

@@ -3,7 +3,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .models import Constituency, FollowUp, Interaction, Organisation, Person, Role
+from .models import (
+    Constituency,
+    FollowUp,
+    Interaction,
+    MediaCoverage,
+    Organisation,
+    Person,
+    PressRelease,
+    Role,
+    Spokesperson,
+)
 
 
 class RoleInline(admin.TabularInline):
@@ -54,3 +64,32 @@ class InteractionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title"]
     inlines = [FollowUpInline]
+
+
+@admin.register(PressRelease)
+class PressReleaseAdmin(admin.ModelAdmin):
+    """Reading only: press releases are drafted, approved and published on their own pages, where the claims
+    they cite are checked (services.approve_release)."""
+
+    list_display = ["title", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Spokesperson)
+class SpokespersonAdmin(admin.ModelAdmin):
+    list_display = ["person", "work_area", "start", "end"]
+    autocomplete_fields = ["person"]
+
+
+@admin.register(MediaCoverage)
+class MediaCoverageAdmin(admin.ModelAdmin):
+    list_display = ["date", "outlet", "headline"]
+    search_fields = ["headline"]
+    autocomplete_fields = ["outlet"]

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.errors import HttpError
 
 from keycities.accounts.auth import API_AUTH
-from keycities.core.api import ErrorEnvelope, Page, csv_response, paginate
+from keycities.accounts.policy import is_secretariat
+from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
 
 from . import policy, presenters, queries
-from .models import Interaction, Organisation, Person, Role
+from .models import Interaction, MediaCoverage, Organisation, Person, PressRelease, Role
 from .schemas import (
     CoverageOut,
     InteractionOut,
     InteractionParams,
+    MediaCoverageOut,
+    MediaCoverageParams,
     MpOut,
     MpParams,
     OrganisationOut,
     OrganisationParams,
     PersonOut,
     PersonParams,
+    PressReleaseOut,
 )
 
 router = Router(tags=["engagement"])
@@ -94,12 +98,15 @@ def list_people(request: HttpRequest, params: Query[PersonParams]) -> HttpRespon
     found = policy.visible_people(request.user)
     if params.q:
         found = found.filter(name__icontains=params.q)
-    contacts = set(policy.contact_ids(request.user).values_list("pk", flat=True))
-    found = found.prefetch_related(Prefetch("roles", queryset=Role.objects.select_related(
+    # Whether the user may see each person's contact details, asked of the database for the rows returned only
+    # (the secretariat may see everyone's: no subquery at all).
+    mine_of = (Value(True) if is_secretariat(request.user)
+               else Exists(policy.contact_ids(request.user).filter(pk=OuterRef("pk"))))  # fmt: skip
+    found = found.annotate(mine=mine_of).prefetch_related(Prefetch("roles", queryset=Role.objects.select_related(
         "organisation", "constituency"))).order_by("name", "pk")  # fmt: skip
 
     def out(p: Person) -> dict:
-        mine = p.pk in contacts
+        mine = bool(getattr(p, "mine", False))
         return {"id": p.pk, "name": p.name, "parliament_id": p.parliament_id, "email": p.email if mine else None,
                 "phone": p.phone if mine else None, "roles": [{
                     "kind": r.kind, "title": r.title, "organisation": r.organisation.name if r.organisation else None,
@@ -138,6 +145,51 @@ def engagement_coverage(request: HttpRequest) -> dict:
     """Staff. MPs of member places engaged in the last 3, 6 and 12 months by party, from the interactions the
     token's user may see, and the member places whose MPs were never engaged."""
     _staff(request)
-    found = queries.coverage(policy.visible_interactions(request.user), timezone.localdate())
+    found = queries.coverage(
+        policy.visible_interactions(request.user),
+        timezone.localdate(),
+        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
+    )
     return {"mps": found.total, "by_party": found.by_party, "never_engaged_places": [p.slug for p in found.never],
             "asks_raised_in_meetings": found.asks_raised, "asks_with_outcome": found.asks_with_outcome}  # fmt: skip
+
+
+def _release(r: PressRelease) -> dict:
+    return {"id": r.pk, "title": r.title, "title_cy": r.title_cy, "body": r.body, "body_cy": r.body_cy,
+            "work_area": r.work_area.slug if r.work_area else None,
+            "spokespeople": [s.person.name for s in r.spokespeople.all()], "claims": [c.pk for c in r.claims.all()],
+            "published_at": r.published_at, "url": r.public_url()}  # fmt: skip
+
+
+@router.get("/press-releases/", response={200: Page[PressReleaseOut], 422: ErrorEnvelope}, auth=None,
+            summary="The group's published press releases")  # fmt: skip
+def list_press_releases(request: HttpRequest, params: Query[ListParams]) -> HttpResponse | dict:
+    """Public. Published press releases, newest first, in English and (where translated) Welsh, with the
+    claims register entries behind their figures. Drafts are never listed."""
+    found = queries.published_press_releases()
+    if params.format == "csv":
+        header = list(PressReleaseOut.model_fields)
+        return csv_response("press-releases.csv", header, ([
+            "; ".join(map(str, v)) if isinstance(v, list) else v for v in (_release(r)[k] for k in header)]
+            for r in found))  # fmt: skip
+    return paginate(request, found, params, _release)
+
+
+def _coverage_item(c: MediaCoverage) -> dict:
+    return {"id": c.pk, "date": c.date, "outlet": c.outlet.name, "headline": c.headline, "url": c.url,
+            "press_release": c.release_id, "claim": c.claim_id}  # fmt: skip
+
+
+@router.get("/media-coverage/", response={200: Page[MediaCoverageOut], 401: ErrorEnvelope, 403: ErrorEnvelope,
+            422: ErrorEnvelope}, auth=API_AUTH, summary="The media coverage log")  # fmt: skip
+def list_media_coverage(request: HttpRequest, params: Query[MediaCoverageParams]) -> HttpResponse | dict:
+    """Staff. What the media published about the group, and which press release or claim it used."""
+    if not policy.sees_interactions(request.user):
+        raise HttpError(403, policy.MEDIA_REFUSAL)
+    found = queries.media_coverage()
+    if params.since:
+        found = found.filter(date__gte=params.since)
+    if params.format == "csv":
+        header = list(MediaCoverageOut.model_fields)
+        return csv_response("media-coverage.csv", header, ([_coverage_item(c)[k] for k in header] for c in found))
+    return paginate(request, found, params, _coverage_item)

@@ -18,6 +18,12 @@ class EngagementConfig(AppConfig):
         for model in (models.Organisation, models.Person, models.Role, models.FollowUp, models.Constituency,
                       models.ConstituencyArea):  # fmt: skip
             auditlog.register(model)
+        auditlog.register(models.PressRelease, m2m_fields={"spokespeople", "claims"})
+        auditlog.register(models.Spokesperson)
+        auditlog.register(models.InteractionAttachment)
+        auditlog.register(models.AppgMeeting, m2m_fields={"attendees"})
+        auditlog.register(models.AppgAction)
+        auditlog.register(models.MediaCoverage)
         auditlog.register(models.CalendarToken, exclude_fields=["key_hash"])
         erasure.register(finder=services.find_person, eraser=("engagement", services.erase_for_person),
                          exporter=services.export_for_person)  # fmt: skip

@@ -7,12 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from keycities.accounts.models import User
 from keycities.accounts.policy import is_staff_member
+from keycities.claims.models import Claim
 from keycities.consultations.models import Ask
 from keycities.core.forms import LineField, TextField
 from keycities.network.models import Place, WorkArea
 
-from .models import Interaction, InteractionKind, Organisation, Person
-from .queries import member_places
+from .models import (
+    Interaction,
+    InteractionKind,
+    Organisation,
+    OrgKind,
+    Person,
+    PressRelease,
+    ReleaseStatus,
+    RoleKind,
+    Spokesperson,
+)
+from .queries import member_places, spokespeople
 
 DATE = {"required": _("Enter the date"), "invalid": _("Enter a real date, like 2026-03-31")}
 
@@ -65,8 +76,114 @@ class InteractionForm(forms.Form):
                 "due": self.cleaned_data["follow_up_due"]}  # fmt: skip
 
 
+class InteractionEditForm(InteractionForm):
+    """The same fields without the follow-up (follow-ups are added and marked done on their own)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("follow_up", "follow_up_owner", "follow_up_due"):
+            del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        return forms.Form.clean(self) or {}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Attach a document"), help_text=_("PDF, DOCX or ODT, smaller than 20 MB."),
+                           error_messages={"required": _("Choose a file to attach")})  # fmt: skip
+
+
+class AppgRoleForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.filter(parliament_id__isnull=False),
+                                    error_messages={"required": _("Choose the person")},
+                                    help_text=_("Members of either House, by their UK Parliament id."))  # fmt: skip
+    kind = forms.ChoiceField(label=_("Role in the APPG"), choices=[(RoleKind.APPG_OFFICER.value, _("Officer")),
+                                                                (RoleKind.APPG_MEMBER.value, _("Member"))])  # fmt: skip
+    title = LineField(label=_("Title, for an officer (e.g. Vice-Chair)"), max_length=200, required=False)
+    start = forms.DateField(label=_("Starting on"), required=False, error_messages=DATE)
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), error_messages=DATE)
+    title = LineField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
+    agenda = TextField(label=_("Agenda"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Person.objects.all(), required=False)
+    minutes = TextField(label=_("Minutes"), required=False, max_length=50000, widget=forms.Textarea(attrs={"rows": 8}),
+                        help_text=_("Public once published, on the APPG’s page."))  # fmt: skip
+    minutes_cy = TextField(label=_("Minutes in Welsh"), required=False, max_length=50000,
+                           widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+
+class AppgActionForm(forms.Form):
+    text = LineField(label=_("Action"), max_length=300, error_messages={"required": _("Enter the action")})
+    owner = LineField(label=_("Who does it"), max_length=200, required=False)
+    due = forms.DateField(label=_("Due on"), required=False, error_messages=DATE)
+
+
 class ContactsImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), error_messages={"required": _("Choose a CSV file")})
+
+
+class PressReleaseForm(forms.Form):
+    title = LineField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
+    title_cy = LineField(
+        label=_("Title in Welsh"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown on the Welsh page; until then it shows the English, marked as English."),
+    )
+    body = TextField(label=_("Text of the press release"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}),
+                     error_messages={"required": _("Enter the text of the press release")})  # fmt: skip
+    body_cy = TextField(label=_("Text in Welsh"), required=False, max_length=20000,
+                        widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    work_area = forms.ModelChoiceField(label=_("Work area"), queryset=WorkArea.objects.all(), required=False)
+    spokespeople = forms.ModelMultipleChoiceField(label=_("Spokespeople"), queryset=Spokesperson.objects.none(),
+                                                  required=False, widget=forms.CheckboxSelectMultiple,
+                                                  help_text=_("Spokespeople for the work area today."))  # fmt: skip
+    claims = forms.ModelMultipleChoiceField(
+        label=_("Claims cited"),
+        queryset=Claim.objects.none(),
+        required=False,
+        help_text=_("Every figure the release quotes must come from a claim in the claims register that holds."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from keycities.claims import queries as claims
+
+        super().__init__(*args, **kwargs)
+        self.fields["spokespeople"].queryset = spokespeople()  # type: ignore[attr-defined]
+        self.fields["claims"].queryset = claims.claims()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        area = data.get("work_area")
+        wrong = [s for s in data.get("spokespeople") or [] if area is None or s.work_area_id != area.pk]
+        if wrong:
+            self.add_error("spokespeople", _("Choose spokespeople for the release’s work area"))
+        return data
+
+
+class SpokespersonForm(forms.Form):
+    work_area = forms.ModelChoiceField(label=_("Work area"), queryset=WorkArea.objects.all(),
+                                       error_messages={"required": _("Choose the work area")})  # fmt: skip
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all(),
+                                    error_messages={"required": _("Choose the person")})  # fmt: skip
+    title = LineField(label=_("How releases name them"), max_length=200, required=False)
+    start = forms.DateField(label=_("Spokesperson since"), required=False, error_messages=DATE)
+
+
+class CoverageForm(forms.Form):
+    outlet = forms.ModelChoiceField(label=_("Outlet"), queryset=Organisation.objects.filter(kind=OrgKind.MEDIA),
+                                    error_messages={"required": _("Choose the outlet")})  # fmt: skip
+    date = forms.DateField(label=_("Date"), error_messages=DATE)
+    url = forms.URLField(
+        label=_("Web address"), required=False, max_length=500, assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address, like https://www.example.com/story")},
+    )  # fmt: skip
+    headline = LineField(label=_("Headline"), max_length=300, error_messages={"required": _("Enter the headline")})
+    release = forms.ModelChoiceField(label=_("Press release used"), required=False,
+                                     queryset=PressRelease.objects.exclude(status=ReleaseStatus.DRAFT))  # fmt: skip
+    claim = forms.ModelChoiceField(label=_("Claim used"), required=False, queryset=Claim.objects.all())
 
 
 __all__ = ["Interaction", "InteractionForm"]

@@ -118,11 +118,12 @@ class RoleKind(models.TextChoices):
     MP = "mp", _("MP")
     MINISTER = "minister", _("Minister")
     APPG_OFFICER = "appg-officer", _("APPG officer")
+    APPG_MEMBER = "appg-member", _("APPG member")
     JOURNALIST = "journalist", _("Journalist")
     CONTACT = "contact", _("Contact")
 
 
-PUBLIC_ROLES = (RoleKind.MP, RoleKind.MINISTER, RoleKind.APPG_OFFICER)
+PUBLIC_ROLES = (RoleKind.MP, RoleKind.MINISTER, RoleKind.APPG_OFFICER, RoleKind.APPG_MEMBER)
 
 
 class RoleQuerySet(models.QuerySet):
@@ -178,7 +179,7 @@ class InteractionKind(models.TextChoices):
 
 class Interaction(models.Model):
     kind = models.CharField(max_length=12, choices=InteractionKind.choices)
-    date = models.DateField()
+    date = models.DateField(db_index=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     private_notes = models.TextField(blank=True)
@@ -199,6 +200,33 @@ class Interaction(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("engagement:interaction", args=[self.pk])
+
+
+class InteractionAttachment(models.Model):
+    """A document kept with an interaction (a letter, minutes, a briefing): PDF, DOCX or ODT, judged from its
+    bytes (keycities/core/files.py). Seen by whoever may see the interaction; erased with the people in it."""
+
+    ALLOWED = {
+        "application/pdf": "PDF",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+        "application/vnd.oasis.opendocument.text": "ODT",
+    }
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="engagement/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:attachment", args=[self.interaction_id, self.pk])
 
 
 class FollowUp(models.Model):
@@ -228,3 +256,134 @@ class CalendarToken(models.Model):
     @staticmethod
     def hash(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- media: spokespeople, press releases and the coverage log (issue 11, item 5) ---------------------------
+
+
+class Spokesperson(models.Model):
+    """Who speaks for the group on a work area, for a time. Named on the published releases they speak in."""
+
+    work_area = models.ForeignKey(WorkArea, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="spokesperson_roles")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="How the release names them, e.g. 'Leader, Hull City Council'."
+    )
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["work_area__name", "person__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.work_area})"
+
+    def current(self, on: dt.date | None = None) -> bool:
+        on = on or dt.date.today()
+        return (self.start is None or self.start <= on) and (self.end is None or self.end >= on)
+
+
+class ReleaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class PressRelease(models.Model):
+    """A press release: draft → approved (by the secretariat) → published. One that quotes a figure cites the
+    claims it rests on, and cannot be approved or published while any of them does not hold (services.py)."""
+
+    title = models.CharField(max_length=200)
+    title_cy = models.CharField("title (Welsh)", max_length=200, blank=True)
+    body = models.TextField()
+    body_cy = models.TextField("body (Welsh)", blank=True)
+    work_area = models.ForeignKey(WorkArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    spokespeople = models.ManyToManyField(Spokesperson, blank=True, related_name="releases")
+    claims = models.ManyToManyField("claims.Claim", blank=True, related_name="press_releases",
+                                    help_text="The claims register's entries for the figures it quotes.")  # fmt: skip
+    status = models.CharField(max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="release_status_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:release", args=[self.pk])
+
+    def public_url(self) -> str:
+        return reverse("engagement:press-release", args=[self.pk])
+
+
+class MediaCoverage(models.Model):
+    """One piece of coverage in the media log: outlet, date, address, headline, and the release or claim it
+    used (either may be blank: coverage we did not prompt is logged too)."""
+
+    outlet = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="coverage",
+                               limit_choices_to={"kind": OrgKind.MEDIA})  # fmt: skip
+    date = models.DateField()
+    url = models.URLField("address", max_length=500, blank=True)
+    headline = models.CharField(max_length=300)
+    release = models.ForeignKey(PressRelease, null=True, blank=True, on_delete=models.SET_NULL, related_name="coverage")
+    claim = models.ForeignKey("claims.Claim", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "media coverage"
+
+    def __str__(self) -> str:
+        return self.headline
+
+
+# --- the APPG's meetings (issue 11, item 4) ----------------------------------------------------------------
+
+
+class AppgMeeting(models.Model):
+    """A meeting of the Key Cities APPG: agenda, who attended, minutes and actions. Its minutes are public once
+    published (the APPG's public page); the agenda, attendees and actions are for the secretariat."""
+
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    agenda = models.TextField(blank=True)
+    attendees = models.ManyToManyField(Person, blank=True, related_name="appg_meetings")
+    minutes = models.TextField(blank=True)
+    minutes_cy = models.TextField("minutes (Welsh)", blank=True)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("engagement:appg-meeting", args=[self.pk])
+
+    def public_url(self) -> str:
+        return reverse("engagement:appg-minutes", args=[self.pk])
+
+
+class AppgAction(models.Model):
+    meeting = models.ForeignKey(AppgMeeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(max_length=300)
+    owner = models.CharField(max_length=200, blank=True, help_text="Who does it (a name or an organisation).")
+    due = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

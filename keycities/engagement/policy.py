@@ -18,7 +18,7 @@ from django.http import Http404
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
 
-from .models import PUBLIC_ROLES, FollowUp, Interaction, Person
+from .models import PUBLIC_ROLES, FollowUp, Interaction, InteractionAttachment, Person, PressRelease, ReleaseStatus
 
 STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
 
@@ -38,6 +38,19 @@ def visible_interactions(user: Any) -> QuerySet[Interaction]:
     )
 
 
+def interaction_scope(user: Any, prefix: str = "") -> Q:
+    """visible_interactions as a condition on a relation (`prefix` leads to an interaction, e.g. "interaction__"),
+    for queries that must join rather than test membership of a subquery (SQLite plans `IN (subquery)` over
+    200,000 interactions badly). The same rule: the secretariat everything, an officer their place's and those
+    in the work areas it leads, anyone else nothing."""
+    if is_secretariat(user):
+        return Q()
+    place = officer_place_id(user)
+    if place is None:
+        return Q(**{f"{prefix}pk__in": []})
+    return Q(**{f"{prefix}places": place}) | Q(**{f"{prefix}work_areas__lead_links__place": place})
+
+
 def access_interactions(user: Any) -> None:
     if not sees_interactions(user):
         raise PermissionDenied(STAFF_REFUSAL)
@@ -54,6 +67,26 @@ def access_interaction(user: Any, pk: int) -> Interaction:
 
 def may_record(user: Any) -> bool:
     return is_staff_member(user)
+
+
+def may_edit(user: Any, interaction: Interaction) -> bool:
+    """Changing an interaction or attaching a document to it: the secretariat, or the staff member who recorded it."""
+    return is_secretariat(user) or (is_staff_member(user) and interaction.created_by_id == user.pk)
+
+
+def access_edit(user: Any, pk: int) -> Interaction:
+    found = access_interaction(user, pk)
+    if not may_edit(user, found):
+        raise PermissionDenied("Only the secretariat or whoever recorded an interaction can change it.")
+    return found
+
+
+def access_attachment(user: Any, pk: int, attachment: int) -> InteractionAttachment:
+    """A document of an interaction the user may see, or 404."""
+    found = access_interaction(user, pk).attachments.filter(pk=attachment).first()
+    if found is None:
+        raise Http404("There is no such document.")
+    return found
 
 
 def visible_follow_ups(user: Any) -> QuerySet[FollowUp]:
@@ -113,3 +146,36 @@ def access_calendar(user: Any) -> None:
 
 def sees_follow_ups(user: Any) -> bool:
     return is_staff_member(user)
+
+
+# --- media (press releases, spokespeople, the coverage log) -------------------------------------------------
+# Press releases are the group's public statements: published ones are public; drafts and approved ones are
+# internal, seen and drafted by staff. Only the secretariat approves, publishes and names spokespeople.
+# The coverage log is internal (staff).
+
+MEDIA_REFUSAL = "Press releases and the coverage log are for the secretariat and officers of member places."
+
+
+def access_media(user: Any) -> None:
+    if not is_staff_member(user):
+        raise PermissionDenied(MEDIA_REFUSAL)
+
+
+def may_approve(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def access_release(user: Any, pk: int) -> PressRelease:
+    access_media(user)
+    found = PressRelease.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("There is no such press release.")
+    return found
+
+
+def public_release(pk: int) -> PressRelease:
+    """A published press release, for anyone; anything else is 404 (drafts are not known to exist)."""
+    found = PressRelease.objects.filter(pk=pk, status=ReleaseStatus.PUBLISHED).first()
+    if found is None:
+        raise Http404("There is no such press release.")
+    return found

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def percent(share: float) -> str:
@@ -68,3 +69,17 @@ def calendar(events: Iterable[dict[str, Any]], *, stamp: dt.datetime, name: str)
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
+
+
+def of_the(total: int, part: int, whole: str, what: str) -> str:
+    """ "1 of the 2 Ministers in post today has been …": the noun agrees with the total (`whole`, already made
+    with ngettext on `total`), the verb with the part, each through ngettext, so that every language's plural
+    forms (Welsh has four) are right for both numbers."""
+    whole_text = whole % {"n": total}
+    if what == "ministers":
+        return ngettext("%(m)s of the %(whole)s has been in an interaction in the last 12 months.",
+                        "%(m)s of the %(whole)s have been in an interaction in the last 12 months.",
+                        part) % {"m": part, "whole": whole_text}  # fmt: skip
+    return ngettext("%(m)s of the %(whole)s has an outcome recorded in the asks ledger.",
+                    "%(m)s of the %(whole)s have an outcome recorded in the asks ledger.",
+                    part) % {"m": part, "whole": whole_text}  # fmt: skip

@@ -5,16 +5,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
 from keycities.network.queries import NETWORK
 
-from .models import Constituency, ConstituencyArea, Organisation, Person, Role, RoleKind
+from .models import (
+    AppgMeeting,
+    Constituency,
+    ConstituencyArea,
+    Interaction,
+    MediaCoverage,
+    Organisation,
+    Person,
+    PressRelease,
+    ReleaseStatus,
+    Role,
+    RoleKind,
+    Spokesperson,
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +155,10 @@ class Coverage:
     department_count: int = 0  # departments in being
     ministers: list[tuple[str, str, dt.date]] = field(default_factory=list)  # name, post, last interaction (12 months)
     minister_count: int = 0  # Ministers in post today
+    # Every Minister in post today: name, post, department, last interaction in the last 12 months (or None).
+    minister_rows: list[tuple[str, str, str, dt.date | None]] = field(default_factory=list)
+    # Per department: Ministers in post today, and how many of them were in an interaction in the last 12 months.
+    ministers_by_department: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -152,16 +170,26 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12)) -> Coverage:
+def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12),
+             scope: Callable[[str], Q] | None = None) -> Coverage:  # fmt: skip
     """MPs for constituencies overlapping member places (each MP once), by party: how many, and how many appear in
-    an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do."""
+    an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do.
+
+    `interactions` are those the user may see; `scope(prefix)` says the same as a condition through a relation
+    (policy.interaction_scope), which the database answers with joins; without it, a subquery of `interactions`.
+    Every count is made by the database: the latest date per person, distinct (department, work area) pairs."""
+    if scope is None:
+        unfiltered = not interactions.query.where
+
+        def scope(prefix: str) -> Q:
+            return Q() if unfiltered else Q(**{f"{prefix}pk__in": interactions.values("pk")})
+
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
-    last: dict[int, dt.date] = {}
-    for person_id, date in (interactions.filter(people__in=list(mps), date__lte=today)
-                            .values_list("people", "date")):  # fmt: skip
-        if person_id in mps and (person_id not in last or date > last[person_id]):
-            last[person_id] = date
+    people = Interaction.people.through.objects
+    last: dict[int, dt.date] = dict(  # the latest date per MP: one row per MP, whatever the interactions
+        people.filter(scope("interaction__"), person_id__in=list(mps), interaction__date__lte=today)
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
     parties: dict[str, dict[str, Any]] = {}
     for person_id, seat in mps.items():
         row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
@@ -176,36 +204,99 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
     year_ago = months_before(today, 12)
-    recent = interactions.filter(date__gte=year_ago, date__lte=today)
     # A department is engaged in a work area when an interaction in it involves the department or one of its
     # Ministers in post today.
     ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
     minister_dept: dict[int, set[int]] = {}
-    minister_last: dict[int, dt.date] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
-    for person_id, date in recent.filter(people__in=list(minister_dept)).values_list("people", "date"):
-        if person_id in minister_dept and (person_id not in minister_last or date > minister_last[person_id]):
-            minister_last[person_id] = date
+    minister_last: dict[int, dt.date] = dict(
+        people.filter(scope("interaction__"), person_id__in=list(minister_dept), interaction__date__gte=year_ago,
+                      interaction__date__lte=today)
+        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
-    for org_pk, area_pk in recent.values_list("organisations", "work_areas"):
-        if org_pk in departments and area_pk:
-            engaged[area_pk].add(org_pk)
-    for person_pk, area_pk in recent.filter(people__in=list(minister_dept)).values_list("people", "work_areas"):
-        if area_pk and person_pk in minister_dept:
-            engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
+    # Distinct (department, work area) and (Minister, work area) pairs, driven by the work-area links (the work
+    # area is the link row's own column, apart from any join the scope makes).
+    areas = (Interaction.work_areas.through.objects.filter(scope("interaction__"))
+             .filter(interaction__date__gte=year_ago, interaction__date__lte=today))  # fmt: skip
+    for org_pk, area_pk in (areas.filter(interaction__organisations__in=list(departments))
+                            .values_list("interaction__organisations", "workarea_id").distinct()):  # fmt: skip
+        engaged[area_pk].add(org_pk)
+    for person_pk, area_pk in (areas.filter(interaction__people__in=list(minister_last))
+                               .values_list("interaction__people", "workarea_id").distinct()):  # fmt: skip
+        engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
                              if r.person_id in minister_last), key=lambda m: (m[2], m[0]), reverse=True)  # fmt: skip
-    raised = Ask.objects.filter(interactions__in=interactions.filter(kind="meeting", date__lte=today)).distinct()
-    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), raised.count(),
-                    raised.exclude(status=AskStatus.NO_REPLY).count(), by_area, len(departments), seen_ministers,
-                    len({r.person_id for r in ministers}))  # fmt: skip
+    minister_rows = sorted({(r.person.name, r.title, r.organisation.name if r.organisation else "",
+                             minister_last.get(r.person_id)) for r in ministers},
+                           key=lambda m: (m[2], m[0], m[1]))  # fmt: skip
+    per_department: dict[str, tuple[set[int], set[int]]] = {}
+    for r in ministers:
+        held, seen = per_department.setdefault(r.organisation.name if r.organisation else "–", (set(), set()))
+        held.add(r.person_id)
+        if r.person_id in minister_last:
+            seen.add(r.person_id)
+    by_department = [(name, len(held), len(seen)) for name, (held, seen) in sorted(per_department.items())]
+    # Driven by the (small) table of asks raised in interactions, not by the interactions: its rows first, then
+    # which of their interactions are visible meetings (by primary key).
+    links = list(Interaction.asks.through.objects.values_list("interaction_id", "ask_id"))
+    visible = Interaction.objects.filter(scope(""), pk__in={i for i, _ in links}, kind="meeting", date__lte=today)
+    meetings = set(visible.values_list("pk", flat=True)) if links else set()
+    raised = {a for i, a in links if i in meetings}
+    with_outcome = Ask.objects.filter(pk__in=raised).exclude(status=AskStatus.NO_REPLY).count() if raised else 0
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), len(raised), with_outcome, by_area,
+                    len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
+                    by_department)  # fmt: skip
 
 
 def appg() -> Organisation | None:
     from .services import APPG
 
     return Organisation.objects.filter(source_key=APPG).first()
+
+
+# --- media -----------------------------------------------------------------------------------------------
+
+
+def published_press_releases() -> QuerySet[PressRelease]:
+    """The group's published press releases, newest first, with their work area, spokespeople and cited claims:
+    public data, for the public pages, the API and any other app (a search or library of sources) that lists
+    them. Each has `title`/`title_cy`, `body`/`body_cy`, `published_at` and `public_url()`."""
+    return (PressRelease.objects.filter(status=ReleaseStatus.PUBLISHED)
+            .select_related("work_area")
+            .prefetch_related(Prefetch("spokespeople", queryset=Spokesperson.objects.select_related("person")),
+                              "claims")
+            .order_by("-published_at", "-pk"))  # fmt: skip
+
+
+def press_releases() -> QuerySet[PressRelease]:
+    """Every press release, for staff, with what the list shows."""
+    return PressRelease.objects.select_related("work_area", "created_by", "approved_by").order_by(
+        "status", "-published_at", "-created_at", "-pk")  # fmt: skip
+
+
+def spokespeople(on: dt.date | None = None) -> QuerySet[Spokesperson]:
+    """Spokespeople today (or on a date), by work area."""
+    on = on or dt.date.today()
+    return (Spokesperson.objects.filter(Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+            .select_related("person", "work_area").order_by("work_area__name", "person__name", "pk"))  # fmt: skip
+
+
+def media_coverage() -> QuerySet[MediaCoverage]:
+    return MediaCoverage.objects.select_related("outlet", "release", "claim").order_by("-date", "-pk")
+
+
+# --- the APPG ---------------------------------------------------------------------------------------------
+
+
+def appg_roles(group: Organisation) -> QuerySet[Role]:
+    """The APPG's officers and members, past and present, newest first."""
+    return (group.roles.filter(kind__in=[RoleKind.APPG_OFFICER, RoleKind.APPG_MEMBER]).select_related("person")
+            .order_by("kind", "end", "person__name", "pk"))  # fmt: skip
+
+
+def published_minutes() -> QuerySet[AppgMeeting]:
+    return AppgMeeting.objects.filter(minutes_published_at__isnull=False).order_by("-date", "-pk")

@@ -101,3 +101,30 @@ class CoverageOut(Schema):
 class InteractionParams(ListParams):
     place: str = Field("", description="Only interactions about this member place (slug).")
     since: IsoDate | None = Field(None, description="Only interactions on or after this date.")
+
+
+class PressReleaseOut(Schema):
+    id: int
+    title: str
+    title_cy: str = Field(description="Blank until translated into Welsh.")
+    body: str
+    body_cy: str
+    work_area: str | None = Field(description="The work area's slug.")
+    spokespeople: list[str]
+    claims: list[int] = Field(description="The ids of the claims register's entries it cites (/api/v1/claims/).")
+    published_at: dt.datetime | None
+    url: str
+
+
+class MediaCoverageOut(Schema):
+    id: int
+    date: dt.date
+    outlet: str
+    headline: str
+    url: str
+    press_release: int | None
+    claim: int | None
+
+
+class MediaCoverageParams(ListParams):
+    since: IsoDate | None = Field(None, description="Only coverage on or after this date.")

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -26,23 +27,32 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from keycities.core import erasure
 from keycities.core.errors import DataFileError
+from keycities.core.files import sniff_document
 from keycities.core.text import one_line
 
 from .models import (
     PUBLIC_ROLES,
+    AppgAction,
+    AppgMeeting,
     CalendarToken,
     Constituency,
     ConstituencyArea,
     FollowUp,
     Interaction,
+    InteractionAttachment,
+    MediaCoverage,
     Organisation,
     OrgKind,
     Person,
+    PressRelease,
+    ReleaseStatus,
     Role,
     RoleKind,
+    Spokesperson,
 )
 
 DATA = Path(settings.BASE_DIR) / "data"
@@ -347,6 +357,42 @@ def record_interaction(data: dict[str, Any], *, by: Any, follow_up: dict[str, An
     return interaction
 
 
+def update_interaction(interaction: Interaction, data: dict[str, Any], *, by: Any) -> Interaction:
+    """Changes to an interaction (its fields and who and what it involved), audited like every write."""
+    with transaction.atomic():
+        found = Interaction.objects.select_for_update().get(pk=interaction.pk)
+        found.kind, found.date, found.title = data["kind"], data["date"], one_line(data["title"])
+        found.summary, found.private_notes = data.get("summary", ""), data.get("private_notes", "")
+        found.save()
+        for name in ("people", "organisations", "places", "work_areas", "asks"):
+            getattr(found, name).set(data.get(name) or [])
+    return found
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+class AttachmentRefused(Exception):
+    """An upload that is not an acceptable document: the reason, for the page."""
+
+
+def add_attachment(interaction: Interaction, upload: Any, *, by: Any) -> InteractionAttachment:
+    """A PDF, DOCX or ODT document under 20 MB, judged from its bytes by core.files.sniff_document (which
+    also refuses zip bombs)."""
+    name = (upload.name or "document").rsplit("/", 1)[-1][:200]
+    if not upload.size:
+        raise AttachmentRefused(gettext("%(name)s is empty") % {"name": name})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise AttachmentRefused(gettext("%(name)s must be smaller than 20 MB") % {"name": name})
+    kind = sniff_document(upload.file) if upload.file is not None else None
+    if kind not in InteractionAttachment.ALLOWED:
+        raise AttachmentRefused(gettext("%(name)s must be a PDF, DOCX or ODT document") % {"name": name})
+    with transaction.atomic():
+        return InteractionAttachment.objects.create(
+            interaction=interaction, file=upload, original_name=name, content_type=str(kind), size=upload.size,
+            uploaded_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
+
+
 def complete_follow_up(follow_up: FollowUp, *, by: Any) -> FollowUp:
     with transaction.atomic():
         locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -405,7 +451,7 @@ def _theirs(person: erasure.Person) -> Iterable[Person]:
 def find_person(person: erasure.Person) -> None:
     for p in _theirs(person):
         person.names.add(p.name)
-        person.rows += [p, *p.roles.all()]
+        person.rows += [p, *p.roles.all(), *p.spokesperson_roles.all()]
 
 
 def erase_for_person(person: erasure.Person, by: Any) -> int:
@@ -414,8 +460,16 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
     removed from interactions' summaries and notes."""
     count = 0
     needles = person.needles
+    theirs = [x.pk for x in _theirs(person)]
     with disable_auditlog():
-        for p in Person.objects.filter(pk__in=[x.pk for x in _theirs(person)]).select_for_update():
+        # Attachments may say anything about the people in an interaction: those of the interactions the person
+        # was in go, and any other whose name or bytes hold one of their needles.
+        for a in InteractionAttachment.objects.filter(interaction__people__in=theirs).distinct():
+            _delete_attachment(a)
+        for a in InteractionAttachment.objects.all():
+            if _mentions(a, needles):
+                _delete_attachment(a)
+        for p in Person.objects.filter(pk__in=theirs).select_for_update():
             if p.roles.public().exists():
                 p.email, p.phone, p.notes = "", "", ""
                 p.roles.exclude(kind__in=PUBLIC_ROLES).delete()
@@ -428,7 +482,44 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
             i.summary = erasure.redact(i.summary, needles)
             i.private_notes = erasure.redact(i.private_notes, needles)
             i.save(update_fields=["title", "summary", "private_notes"])
+        # Press releases quote people (a spokesperson, a contact); the coverage log's headlines may name them.
+        release_fields = ["title", "title_cy", "body", "body_cy"]
+        for r in PressRelease.objects.filter(erasure.contains_any(release_fields, needles)):
+            for name in release_fields:
+                setattr(r, name, erasure.redact(getattr(r, name), needles))
+            r.save(update_fields=release_fields)
+        meeting_fields = ["title", "agenda", "minutes", "minutes_cy"]
+        for m in AppgMeeting.objects.filter(erasure.contains_any(meeting_fields, needles)):
+            for name in meeting_fields:
+                setattr(m, name, erasure.redact(getattr(m, name), needles))
+            m.save(update_fields=meeting_fields)
+        for act in AppgAction.objects.filter(erasure.contains_any(["text", "owner"], needles)):
+            act.text, act.owner = erasure.redact(act.text, needles), erasure.redact(act.owner, needles)
+            act.save(update_fields=["text", "owner"])
+        for c in MediaCoverage.objects.filter(erasure.contains_any(["headline"], needles)):
+            c.headline = erasure.redact(c.headline, needles)
+            c.save(update_fields=["headline"])
     return count
+
+
+def _delete_attachment(a: InteractionAttachment) -> None:
+    if a.file.name and a.file.storage.exists(a.file.name):
+        a.file.storage.delete(a.file.name)
+    a.delete()
+
+
+def _mentions(a: InteractionAttachment, needles: Iterable[str]) -> bool:
+    """Whether the attachment's name or its bytes (as stored: text inside compressed parts is not seen) hold a
+    needle, ignoring case."""
+    wanted = [n.casefold() for n in needles if n]
+    if any(n in a.original_name.casefold() for n in wanted):
+        return True
+    if not a.file.name or not a.file.storage.exists(a.file.name):
+        return False
+    encoded = [n.lower().encode() for n in needles if n]
+    with a.file.storage.open(a.file.name, "rb") as f:
+        data = f.read(MAX_ATTACHMENT_BYTES + 1).lower()
+    return any(n in data for n in encoded)
 
 
 def export_for_person(person: erasure.Person) -> dict[str, Any]:
@@ -437,7 +528,12 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
         "roles": [{"role": r.get_kind_display(), "title": r.title, "organisation": str(r.organisation or ""),
                    "start": r.start.isoformat() if r.start else None, "end": r.end.isoformat() if r.end else None}
                   for r in p.roles.select_related("organisation")],
-        "interactions": [{"date": i.date.isoformat(), "title": i.title} for i in p.interactions.all()],
+        "interactions": [{"date": i.date.isoformat(), "title": i.title,
+                          "attachments": [x.original_name for x in i.attachments.all()]} for i in p.interactions.all()],
+        "spokesperson": [{"work_area": s.work_area.name, "title": s.title,
+                          "start": s.start.isoformat() if s.start else None,
+                          "end": s.end.isoformat() if s.end else None}
+                         for s in p.spokesperson_roles.select_related("work_area")],
     } for p in _theirs(person)]}  # fmt: skip
 
 
@@ -544,3 +640,227 @@ def merge_people(keep: Person, duplicates: Iterable[Person], *, by: Any) -> Pers
             keep.notes = f"{keep.notes}\nMerged {stamp}: {', '.join(merged)}.".strip()
             keep.save()
     return keep
+
+
+# --- media: spokespeople, press releases, the coverage log (issue 11, item 5) --------------------------------
+
+# A figure: a number that is not a year (1900-2099) or a day of the month before a month's name.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NOT_A_FIGURE = rf"(?<![\w.,])(?!(?:19|20)\d\d\b)(?!\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b)"
+_UNIT = r"(?:\s*(?:%|per ?cent)|\s*(?:million|billion|thousand|bn|m|k)\b)?"
+FIGURE = re.compile(_NOT_A_FIGURE + r"[£$€]?\d+(?:[,.]\d+)*" + _UNIT, re.IGNORECASE)
+
+
+class ReleaseRefused(Exception):
+    """A press release cannot move on: the reason, in words the page shows as it is."""
+
+
+def quoted_figures(text: str) -> list[str]:
+    """The figures a release's text quotes ("6 million", "£135bn", "8%"), years and dates left out."""
+    return [m.group(0).strip() for m in FIGURE.finditer(text or "")]
+
+
+def claim_problems(release: PressRelease) -> list[str]:
+    """Why the release may not be approved or published now: a figure with no claim cited, or a cited claim whose
+    current verdict (the claims register's latest evaluation) is not "holds"."""
+    from keycities.claims import queries as claims
+    from keycities.claims.models import Verdict
+
+    problems = []
+    cited = list(claims.claims().filter(press_releases=release)) if release.pk else []
+    figures = quoted_figures(f"{release.title}\n{release.body}")
+    if figures and not cited:
+        problems.append(gettext("It quotes a figure (%(figure)s) but cites no claim from the claims register.")
+                        % {"figure": figures[0]})  # fmt: skip
+    for claim in cited:
+        latest = claims.latest(claim)
+        if latest is None:
+            problems.append(gettext("The claim “%(claim)s” has not been checked yet.") % {"claim": claim.headline})
+        elif latest.verdict != Verdict.HOLDS:
+            problems.append(gettext("The claim “%(claim)s” does not hold: its current verdict is “%(verdict)s” "
+                                    "(%(summary)s).") % {"claim": claim.headline,
+                                                         "verdict": latest.get_verdict_display(),
+                                                         "summary": latest.summary})  # fmt: skip
+    return problems
+
+
+def _check_spokespeople(data: dict[str, Any]) -> None:
+    area = data.get("work_area")
+    for s in data.get("spokespeople") or []:
+        if area is not None and s.work_area_id != area.pk:
+            raise ReleaseRefused(gettext("%(person)s is not a spokesperson for %(area)s.")
+                                 % {"person": s.person.name, "area": area.name})  # fmt: skip
+
+
+RELEASE_FIELDS = ("title", "title_cy", "body", "body_cy", "work_area")
+
+
+def save_release(data: dict[str, Any], *, by: Any, release: PressRelease | None = None) -> PressRelease:
+    """A new draft, or changes to a draft. An approved or published release is changed only by returning it
+    to draft first (so what was approved is what is published)."""
+    _check_spokespeople(data)
+    with transaction.atomic():
+        if release is None:
+            release = PressRelease(created_by=by if getattr(by, "is_authenticated", False) else None)
+        else:
+            release = PressRelease.objects.select_for_update().get(pk=release.pk)
+            if release.status != ReleaseStatus.DRAFT:
+                raise ReleaseRefused(gettext("Only a draft can be changed: return it to draft first."))
+        for name in RELEASE_FIELDS:
+            if name in data:
+                setattr(release, name, one_line(data[name]) if name in ("title", "title_cy") else data[name])
+        release.save()
+        if "spokespeople" in data:
+            release.spokespeople.set(data["spokespeople"] or [])
+        if "claims" in data:
+            release.claims.set(data["claims"] or [])
+    return release
+
+
+def approve_release(release: PressRelease, *, by: Any) -> PressRelease:
+    """Draft → approved, if every figure is backed by a claim that holds today; otherwise ReleaseRefused, naming
+    each claim and its verdict."""
+    with transaction.atomic():
+        release = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != ReleaseStatus.DRAFT:
+            raise ReleaseRefused(gettext("Only a draft can be approved."))
+        problems = claim_problems(release)
+        if problems:
+            raise ReleaseRefused(" ".join([gettext("This press release cannot be approved."), *problems]))
+        release.status, release.approved_by, release.approved_at = ReleaseStatus.APPROVED, by, timezone.now()
+        release.save(update_fields=["status", "approved_by", "approved_at"])
+    return release
+
+
+def publish_release(release: PressRelease, *, by: Any) -> PressRelease:
+    """Approved → published. The claims are checked again: a verdict may have changed since approval."""
+    with transaction.atomic():
+        release = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != ReleaseStatus.APPROVED:
+            raise ReleaseRefused(gettext("Only an approved press release can be published."))
+        problems = claim_problems(release)
+        if problems:
+            raise ReleaseRefused(" ".join([gettext("This press release cannot be published."), *problems]))
+        release.status, release.published_at = ReleaseStatus.PUBLISHED, timezone.now()
+        release.save(update_fields=["status", "published_at"])
+    return release
+
+
+def return_to_draft(release: PressRelease, *, by: Any) -> PressRelease:
+    """Approved → draft (to change it). A published release stays published: it has been seen."""
+    with transaction.atomic():
+        release = PressRelease.objects.select_for_update().get(pk=release.pk)
+        if release.status != ReleaseStatus.APPROVED:
+            raise ReleaseRefused(gettext("Only an approved press release can be returned to draft."))
+        release.status, release.approved_by, release.approved_at = ReleaseStatus.DRAFT, None, None
+        release.save(update_fields=["status", "approved_by", "approved_at"])
+    return release
+
+
+def add_spokesperson(data: dict[str, Any], *, by: Any) -> Spokesperson:
+    with transaction.atomic():
+        return Spokesperson.objects.create(
+            work_area=data["work_area"], person=data["person"], title=one_line(data.get("title") or ""),
+            start=data.get("start"),
+        )  # fmt: skip
+
+
+def end_spokesperson(spokesperson: Spokesperson, *, by: Any, on: dt.date | None = None) -> Spokesperson:
+    with transaction.atomic():
+        found = Spokesperson.objects.select_for_update().get(pk=spokesperson.pk)
+        if found.end is None:
+            found.end = on or timezone.localdate()
+            found.save(update_fields=["end"])
+    return found
+
+
+def log_coverage(data: dict[str, Any], *, by: Any) -> MediaCoverage:
+    """A piece of coverage: its outlet must be a media outlet."""
+    if data["outlet"].kind != OrgKind.MEDIA:
+        raise ReleaseRefused(gettext("%(outlet)s is not a media outlet.") % {"outlet": data["outlet"].name})
+    with transaction.atomic():
+        return MediaCoverage.objects.create(
+            outlet=data["outlet"], date=data["date"], url=data.get("url") or "", headline=one_line(data["headline"]),
+            release=data.get("release"), claim=data.get("claim"),
+            created_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
+
+
+# --- the APPG: officers and members over time, meetings, minutes and actions (issue 11, item 4) ----------------
+
+APPG_ROLES = (RoleKind.APPG_OFFICER, RoleKind.APPG_MEMBER)
+
+
+class AppgRefused(Exception):
+    """A change to the APPG's records that cannot be made: the reason, for the page."""
+
+
+def add_appg_role(data: dict[str, Any], *, by: Any) -> Role:
+    """An officer or member of the APPG from a date (the register lists officers; members are added by staff)."""
+    from .queries import appg
+
+    group = appg()
+    if group is None:
+        raise AppgRefused(gettext("The APPG has not been loaded: run load_engagement first."))
+    if data["kind"] not in APPG_ROLES:
+        raise AppgRefused(gettext("Choose officer or member."))
+    with transaction.atomic():
+        return Role.objects.create(person=data["person"], kind=data["kind"], organisation=group,
+                                   title=one_line(data.get("title") or ""), start=data.get("start"),
+                                   party=data.get("party") or "", source="Added by staff")  # fmt: skip
+
+
+def end_appg_role(role: Role, *, by: Any, on: dt.date | None = None) -> Role:
+    with transaction.atomic():
+        found = Role.objects.select_for_update().get(pk=role.pk)
+        if found.kind not in APPG_ROLES:
+            raise AppgRefused(gettext("That is not a role in the APPG."))
+        if found.end is None:
+            found.end = on or timezone.localdate()
+            found.save(update_fields=["end"])
+    return found
+
+
+MEETING_FIELDS = ("date", "title", "agenda", "minutes", "minutes_cy")
+
+
+def save_meeting(data: dict[str, Any], *, by: Any, meeting: AppgMeeting | None = None) -> AppgMeeting:
+    """A new meeting, or changes to one (agenda, attendees, minutes). Published minutes can still be corrected;
+    the audit log keeps what they said before."""
+    with transaction.atomic():
+        if meeting is None:
+            meeting = AppgMeeting(created_by=by if getattr(by, "is_authenticated", False) else None)
+        else:
+            meeting = AppgMeeting.objects.select_for_update().get(pk=meeting.pk)
+        for name in MEETING_FIELDS:
+            if name in data:
+                setattr(meeting, name, one_line(data[name]) if name == "title" else data[name])
+        meeting.save()
+        if "attendees" in data:
+            meeting.attendees.set(data["attendees"] or [])
+    return meeting
+
+
+def publish_minutes(meeting: AppgMeeting, *, by: Any) -> AppgMeeting:
+    with transaction.atomic():
+        found = AppgMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if not found.minutes.strip():
+            raise AppgRefused(gettext("Write the minutes before publishing them."))
+        if found.minutes_published_at is None:
+            found.minutes_published_at = timezone.now()
+            found.save(update_fields=["minutes_published_at"])
+    return found
+
+
+def add_appg_action(meeting: AppgMeeting, data: dict[str, Any], *, by: Any) -> AppgAction:
+    with transaction.atomic():
+        return AppgAction.objects.create(meeting=meeting, text=one_line(data["text"]),
+                                         owner=one_line(data.get("owner") or ""), due=data.get("due"))  # fmt: skip
+
+
+def complete_appg_action(action: AppgAction, *, by: Any) -> AppgAction:
+    with transaction.atomic():
+        found = AppgAction.objects.select_for_update().get(pk=action.pk)
+        if found.done_at is None:
+            found.done_at = timezone.now()
+            found.save(update_fields=["done_at"])
+    return found

@@ -31,12 +31,65 @@ def build(world: World) -> None:
         by=secretariat, follow_up={"text": "Send the skills briefing", "owner": officer, "due": dt.date(2026, 3, 9)},
     )  # fmt: skip
     world["follow_up"] = world["interaction"].follow_ups.get()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n")
+    world["interaction_attachment"] = services.add_attachment(world["interaction"], pdf, by=secretariat)
     world["calendar_key"] = services.new_calendar_token(officer)
+    from keycities.network.models import WorkArea
+
+    skills = WorkArea.objects.get(slug="skills")
+    speaker = services.add_spokesperson({"work_area": skills, "person": mp, "title": "MP for Salford"}, by=secretariat)
+    world["release_spokesperson"] = speaker
+    world["release_draft"] = services.save_release(
+        {"title": "Skills: a plan", "body": "The group asks for a skills deal.", "work_area": skills,
+         "spokespeople": [speaker]}, by=officer)  # fmt: skip
+    published = services.save_release({"title": "Devolution now", "body": "The group welcomes the white paper."},
+                                      by=secretariat)  # fmt: skip
+    services.publish_release(services.approve_release(published, by=secretariat), by=secretariat)
+    world["release_published"] = published
+    meeting = services.save_meeting({"date": dt.date(2026, 2, 10), "title": "AGM", "agenda": "Elect officers",
+                                     "minutes": "Officers elected.", "attendees": [mp]}, by=secretariat)  # fmt: skip
+    world["appg_meeting"] = services.publish_minutes(meeting, by=secretariat)
+    world["appg_unpublished"] = services.save_meeting({"date": dt.date(2026, 3, 10), "title": "Skills"},
+                                                      by=secretariat)  # fmt: skip
+    world["appg_role"] = Person.objects.get(parliament_id=4396).roles.get(kind="appg-officer")
 
 
 ROWS = [
     Row("engagement:parliament", EVERYONE),
     Row("engagement:appg", EVERYONE),
+    Row("engagement:appg-minutes", EVERYONE, kwargs=lambda w: {"pk": w["appg_meeting"].pk}),
+    Row("engagement:appg-minutes", NOWHERE, kwargs=lambda w: {"pk": w["appg_unpublished"].pk}, label="unpublished"),
+    Row("engagement:appg-manage", SECRETARIAT),
+    Row(
+        "engagement:appg-manage",
+        expect(SIGN_IN, 403, 403, 403, 400),
+        method="POST",
+        data={"action": "role"},
+        label="invalid",
+    ),
+    Row(
+        "engagement:appg-role-end",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        kwargs=lambda w: {"pk": w["appg_role"].pk},
+    ),
+    Row(
+        "engagement:appg-role-end",
+        expect(SIGN_IN, 403, 403, 403, 405),
+        kwargs=lambda w: {"pk": w["appg_role"].pk},
+        label="POST only",
+    ),
+    Row("engagement:appg-meeting", SECRETARIAT, kwargs=lambda w: {"pk": w["appg_unpublished"].pk}),
+    Row(
+        "engagement:appg-meeting",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        data={"action": "publish"},
+        kwargs=lambda w: {"pk": w["appg_unpublished"].pk},
+        label="publish without minutes: refused",
+    ),
     Row("engagement:mp", EVERYONE, kwargs=lambda w: {"pk": w["mp"].pk}),
     Row("engagement:mp", NOWHERE, kwargs=lambda w: {"pk": w["contact"].pk}, label="a contact, not public"),
     Row("engagement:person", BRADFORD, kwargs=lambda w: {"pk": w["contact"].pk}),
@@ -44,10 +97,42 @@ ROWS = [
     Row("engagement:interaction-new", STAFF),
     Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),
     Row("engagement:interaction", BRADFORD, kwargs=lambda w: {"pk": w["interaction"].pk}),
+    Row(
+        "engagement:interaction-edit", expect(SIGN_IN, 403, 403, 404, 200), kwargs=lambda w: {"pk": w["interaction"].pk}
+    ),
+    Row(
+        "engagement:interaction-edit",
+        expect(SIGN_IN, 403, 403, 404, 400),
+        method="POST",
+        data={"title": ""},
+        kwargs=lambda w: {"pk": w["interaction"].pk},
+        label="invalid",
+    ),
+    Row(
+        "engagement:interaction-attach",
+        expect(SIGN_IN, 403, 403, 404, 400),
+        method="POST",
+        data={},
+        kwargs=lambda w: {"pk": w["interaction"].pk},
+        label="no file",
+    ),
+    Row(
+        "engagement:interaction-attach",
+        expect(SIGN_IN, 403, 405, 405, 405),
+        kwargs=lambda w: {"pk": w["interaction"].pk},
+        label="POST only",
+    ),
+    Row(
+        "engagement:attachment",
+        BRADFORD,
+        kwargs=lambda w: {"pk": w["interaction"].pk, "attachment": w["interaction_attachment"].pk},
+    ),
     Row("engagement:import-contacts", SECRETARIAT),
     Row("engagement:import-contacts", SECRETARIAT, method="POST", data={}, label="no file"),
     Row("engagement:coverage", STAFF),
     Row("engagement:coverage-csv", STAFF),
+    Row("engagement:coverage-departments-csv", STAFF),
+    Row("engagement:coverage-ministers-csv", STAFF),
     Row("engagement:follow-ups", STAFF),
     Row("engagement:follow-up-done", OWNER, method="POST", kwargs=lambda w: {"pk": w["follow_up"].pk}),
     Row("engagement:follow-up-done", ALL_STAFF_POST, kwargs=lambda w: {"pk": w["follow_up"].pk}, label="POST only"),
@@ -55,6 +140,49 @@ ROWS = [
     Row("engagement:calendar", STAFF, method="POST", data={"action": "new"}, label="new address"),
     Row("engagement:calendar-feed", EVERYONE, kwargs=lambda w: {"key": w["calendar_key"]}),
     Row("engagement:calendar-feed", NOWHERE, kwargs={"key": "not-a-key"}, label="wrong key"),
+    Row("engagement:press-releases", EVERYONE),
+    Row("engagement:press-release", EVERYONE, kwargs=lambda w: {"pk": w["release_published"].pk}),
+    Row("engagement:press-release", NOWHERE, kwargs=lambda w: {"pk": w["release_draft"].pk}, label="a draft"),
+    Row("engagement:releases", STAFF),
+    Row("engagement:release-new", STAFF),
+    Row("engagement:release-new", expect(SIGN_IN, 403, 400, 400, 400), method="POST", data={}, label="invalid"),
+    Row("engagement:release", STAFF, kwargs=lambda w: {"pk": w["release_draft"].pk}),
+    Row(
+        "engagement:release",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        data={"action": "approve"},
+        kwargs=lambda w: {"pk": w["release_draft"].pk},
+        label="approve",
+    ),
+    Row("engagement:release-edit", STAFF, kwargs=lambda w: {"pk": w["release_draft"].pk}),
+    Row(
+        "engagement:release-edit",
+        expect(SIGN_IN, 403, 302, 302, 302),
+        kwargs=lambda w: {"pk": w["release_published"].pk},
+        label="published: not editable",
+    ),
+    Row("engagement:spokespeople", STAFF),
+    Row("engagement:spokespeople", expect(SIGN_IN, 403, 403, 403, 400), method="POST", data={}, label="invalid"),
+    Row(
+        "engagement:spokesperson-end",
+        expect(SIGN_IN, 403, 403, 403, 302),
+        method="POST",
+        kwargs=lambda w: {"pk": w["release_spokesperson"].pk},
+    ),
+    Row(
+        "engagement:spokesperson-end",
+        expect(SIGN_IN, 403, 403, 403, 405),
+        kwargs=lambda w: {"pk": w["release_spokesperson"].pk},
+        label="POST only",
+    ),
+    Row("engagement:media-coverage", STAFF),
+    Row("engagement:media-coverage", expect(SIGN_IN, 403, 400, 400, 400), method="POST", data={}, label="invalid"),
+    Row("engagement:media-coverage-csv", STAFF),
+    Row("api:list_press_releases", EVERYONE),
+    Row("api:list_press_releases", EVERYONE, query="format=csv", label="csv"),
+    Row("api:list_media_coverage", expect(401, 403, 200, 200, 200)),
+    Row("api:list_media_coverage", expect(401, 403, 200, 200, 200), query="format=csv", label="csv"),
     Row("api:list_mps", EVERYONE),
     Row("api:list_mps", EVERYONE, query="place=salford&format=csv", label="csv"),
     Row("api:list_people", expect(401, 403, 200, 200, 200)),

@@ -361,3 +361,130 @@ def test_coverage_of_departments_per_work_area_and_ministers(loaded: None, secre
     assert dict(found.departments)["Skills"] == []
     assert [(m[0], m[2]) for m in found.ministers] == [("Heidi Alexander", dt.date(2026, 3, 10))]
     assert (found.department_count, found.minister_count) == (2, 2)
+    assert ("Department for Transport", 1, 1) in found.ministers_by_department
+
+
+def test_coverage_sentences_agree_with_both_numbers_and_tables_have_charts_and_csv(
+    loaded: None,
+    secretariat: User,
+    client_for,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.utils import translation
+
+    from keycities.network.models import WorkArea
+
+    with translation.override("en"):
+        whole = "%(n)s Ministers in post today"
+        assert presenters.of_the(2, 1, whole, "ministers") == (
+            "1 of the 2 Ministers in post today has been in an interaction in the last 12 months."
+        )
+        assert presenters.of_the(2, 2, whole, "ministers").startswith("2 of the 2 Ministers in post today have been")
+    services.record_interaction({"kind": "meeting", "date": dt.date.today(), "title": "Buses",
+                                 "people": [Person.objects.get(parliament_id=4038)],
+                                 "work_areas": [WorkArea.objects.get(slug="transport")]}, by=secretariat)  # fmt: skip
+    client = client_for("secretariat")
+    page = client.get("/engagement/coverage/").content.decode()
+    assert "1 of the 2 Ministers in post today has been in an interaction" in page
+    assert page.count("<svg") >= 3  # by party, departments per work area, Ministers per department
+    departments = list(csv.reader(io.StringIO(client.get("/engagement/coverage/departments.csv").content.decode())))
+    assert ["Transport", "1", "Department for Transport"] in departments
+    ministers = list(csv.reader(io.StringIO(client.get("/engagement/coverage/ministers.csv").content.decode())))
+    assert ministers[0] == ["minister", "post", "department", "last_interaction_in_last_12_months"]
+    assert [m[0] for m in ministers[1:] if m[3]] == ["Heidi Alexander"] and len(ministers) == 3
+    welsh = client.get("/cy/engagement/coverage/").content.decode()
+    assert "1 o’r" in welsh or "1 o'r" in welsh
+
+
+PDF = b"%PDF-1.4\n% Notes of a meeting with Asha Patel\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n"
+
+
+def test_changing_an_interaction_outside_the_admin_is_audited(meeting: Interaction, client_for) -> None:  # type: ignore[no-untyped-def]
+    url = f"/engagement/interactions/{meeting.pk}/edit/"
+    assert client_for("officer").get(url).status_code == 403  # recorded by the secretariat
+    client = client_for("secretariat")
+    assert "Skills devolution" in client.get(url).content.decode()
+    response = client.post(url, {"kind": "call", "date": "2026-03-03", "title": "Skills devolution call",
+                                 "places": [Place.objects.get(slug="bradford").pk], "summary": "Changed."})  # fmt: skip
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.kind, meeting.title, meeting.people.count()) == ("call", "Skills devolution call", 0)
+    changes = [e.changes for e in LogEntry.objects.get_for_object(meeting)]
+    assert any("Skills devolution call" in str(c) for c in changes)
+
+
+def test_attachments_are_checked_by_content_seen_by_who_sees_the_interaction_and_erased(
+    meeting: Interaction,
+    client_for,
+    secretariat: User,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("secretariat")
+    url = f"/engagement/interactions/{meeting.pk}/attach/"
+    refused = client.post(url, {"file": SimpleUploadedFile("notes.pdf", b"MZ not a pdf at all")})
+    assert refused.status_code == 400 and "must be a PDF, DOCX or ODT document" in refused.content.decode()
+    assert client.post(url, {"file": SimpleUploadedFile("notes.pdf", PDF)}).status_code == 302
+    attachment = meeting.attachments.get()
+    assert client_for("officer").get(attachment.get_absolute_url()).status_code == 200  # Bradford: may see it
+    assert client_for("partner").get(attachment.get_absolute_url()).status_code == 403
+    stored = attachment.file.name
+    assert attachment.file.storage.exists(stored)
+    erasure.erase_person("asha.patel@example.test", by=secretariat)
+    assert not meeting.attachments.exists() and not attachment.file.storage.exists(stored)
+
+
+def test_the_appg_officers_members_meetings_and_published_minutes(
+    loaded: None,
+    client_for,
+    secretariat: User,  # type: ignore[no-untyped-def]
+) -> None:
+    client = client_for("secretariat")
+    wera = Person.objects.get(parliament_id=4602)
+    rlb = Person.objects.get(parliament_id=4396)
+    member = Person.objects.exclude(pk__in=[wera.pk, rlb.pk]).filter(roles__kind="mp").first()
+    assert member is not None
+    assert client.post("/engagement/appg/", {"action": "role", "person": member.pk, "kind": "appg-member",
+                                             "start": "2026-01-01"}).status_code == 302  # fmt: skip
+    response = client.post("/engagement/appg/", {"action": "meeting", "date": "2026-02-10", "title": "AGM",
+                                                 "agenda": "1. Election of officers",
+                                                 "attendees": [rlb.pk, wera.pk]})  # fmt: skip
+    from keycities.engagement.models import AppgMeeting
+
+    meeting = AppgMeeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    refused = client.post(meeting.get_absolute_url(), {"action": "publish"}, follow=True)
+    assert "Write the minutes before publishing them." in refused.content.decode()
+    client.post(meeting.get_absolute_url(), {"action": "save", "date": "2026-02-10", "title": "AGM",
+                                             "agenda": "1. Election of officers", "attendees": [rlb.pk, wera.pk],
+                                             "minutes": "Rebecca Long Bailey was elected Chair."})  # fmt: skip
+    client.post(meeting.get_absolute_url(), {"action": "action", "text": "Write to the Minister", "owner": "Chair"})
+    assert [a.text for a in meeting.actions.all()] == ["Write to the Minister"]
+    public = client_for("anonymous").get("/parliament/appg/").content.decode()
+    assert member.name in public and "AGM" not in public  # minutes not published yet
+    client.post(meeting.get_absolute_url(), {"action": "publish"})
+    public = client_for("anonymous").get("/parliament/appg/").content.decode()
+    assert "AGM" in public and "Wera Hobhouse" in public and "Purpose" in public
+    minutes = client_for("anonymous").get(f"/parliament/appg/minutes/{meeting.pk}/").content.decode()
+    assert "was elected Chair" in minutes and "Election of officers" not in minutes  # the agenda is internal
+    role = member.roles.get(kind="appg-member")
+    client.post(f"/engagement/appg/roles/{role.pk}/end/")
+    role.refresh_from_db()
+    assert role.end == dt.date.today()  # the last day in the role: gone from the public page tomorrow
+    assert client_for("officer").get("/engagement/appg/").status_code == 403
+
+
+def test_coverage_through_the_scope_joins_counts_what_the_subquery_counts(
+    meeting: Interaction, officer: User, secretariat: User
+) -> None:
+    from keycities.engagement import policy
+    from keycities.network.models import WorkArea
+
+    services.record_interaction({"kind": "meeting", "date": dt.date(2026, 3, 10), "title": "Buses",
+                                 "people": [Person.objects.get(parliament_id=4038)],
+                                 "work_areas": [WorkArea.objects.get(slug="skills")]}, by=secretariat)  # fmt: skip
+    for user in (officer, secretariat):
+        by_subquery = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1))
+        by_joins = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1),
+                                    scope=lambda prefix, u=user: policy.interaction_scope(u, prefix))  # fmt: skip
+        assert by_joins == by_subquery
+        assert by_joins.by_party and any(r["engaged_3"] for r in by_joins.by_party)
