@@ -4,19 +4,16 @@ follow-ups and calendar feed. Each view: one gate, one policy call, one query, o
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keycities.accounts.policy import is_secretariat, secretariat_only, staff_only
@@ -280,15 +277,9 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
 
 
 def _chart(title: str, bars: list[tuple[str, float | None]], **options: Any) -> charts.Chart:
-    """charts.bar_chart, kept in the cache by its inputs: drawing a chart costs ~50 ms and the same numbers
-    always draw the same chart, so only a change in the numbers (or the language) draws it again."""
-    key = "engagement-chart:" + hashlib.sha256(json.dumps([title, bars, options, get_language()], default=str,
-                                                          sort_keys=True).encode()).hexdigest()  # fmt: skip
-    found = cache.get(key)
-    if found is None:
-        found = charts.bar_chart(title, bars, **options)
-        cache.set(key, found, 24 * 3600)
-    return found
+    """charts.bar_chart; its drawing is kept per process by its spec (`charts._svg`), so only a change in the
+    numbers (or the language) draws it again."""
+    return charts.bar_chart(title, bars, **options)
 
 
 @staff_only
