@@ -12,7 +12,7 @@ class EngagementConfig(AppConfig):
         from keycities.core import erasure
         from keycities.core import work as my_work
 
-        from . import models, services, work
+        from . import models, search, services, work
 
         auditlog.register(models.Interaction, m2m_fields={"people", "organisations", "places", "work_areas", "asks"})
         for model in (models.Organisation, models.Person, models.Role, models.FollowUp, models.Constituency,
@@ -28,3 +28,4 @@ class EngagementConfig(AppConfig):
         erasure.register(finder=services.find_person, eraser=("engagement", services.erase_for_person),
                          exporter=services.export_for_person)  # fmt: skip
         my_work.register(provider=work.sections, nav=work.NAV)
+        search.register_sources()

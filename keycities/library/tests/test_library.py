@@ -146,3 +146,24 @@ def test_the_api_lists_publications_as_the_user_may_see_them(secretariat: User, 
     data = client.get("/api/v1/publications/").json()
     assert [r["title"] for r in data["results"]] == [DATA["title"]]
     assert client.get("/api/v1/publications/?format=csv").content.decode().count("\n") == 2
+
+
+def test_a_press_release_is_in_the_library_and_search_once_published(
+    secretariat: User, client: Client
+) -> None:
+    from keycities.engagement import services as engagement
+
+    release = engagement.save_release({"title": "Devolution white paper welcomed",
+                                       "body": "The group welcomes the white paper on devolution."},
+                                      by=secretariat)  # fmt: skip
+    engagement.approve_release(release, by=secretariat)
+    assert "Devolution white paper welcomed" not in client.get(reverse("library:index")).content.decode()
+    hits = client.get("/api/v1/search", {"q": "devolution white paper"}).json()["results"]
+    assert not [h for h in hits if h["type"] == "press_release"]
+    engagement.publish_release(release, by=secretariat)
+    listed = client.get(reverse("library:index"), {"kind": "press-release"}).content.decode()
+    assert "Devolution white paper welcomed" in listed
+    found = client.get("/api/v1/search", {"q": "devolution white paper"}).json()
+    assert found["results"][0]["title"] == "Devolution white paper welcomed"
+    assert found["results"][0]["type"] == "press_release"
+    assert found["results"][0]["url"].endswith(release.public_url())
