@@ -11,7 +11,7 @@ class PilotsConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Pilot, m2m_fields={"places", "partners"})
+        auditlog.register(models.Pilot, m2m_fields={"places", "partners", "documents"})
         auditlog.register(models.Milestone)
         auditlog.register(models.Outcome)
         # The result is large and never edited; its creation, state and comparators are what the log needs.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keycities.core.forms import LineField, TextField
 from keycities.engagement.models import Organisation
+from keycities.library.models import Publication
 from keycities.network.models import Place, WorkArea
 from keycities.observatory import queries as observatory
 
@@ -33,6 +34,12 @@ class PilotForm(forms.Form):
         label=_("Partners (from the contacts records)"), required=False, queryset=Organisation.objects.none()
     )
     other_partners = LineField(label=_("Other partners"), max_length=300, required=False)
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents (from the publications library)"),
+        required=False,
+        queryset=Publication.objects.none(),
+        help_text=_("Add a document to the library first; public ones are shown on the pilot’s public page."),
+    )
     funder = LineField(label=_("Funder"), max_length=200, required=False)
     funding = forms.DecimalField(label=_("Funding (£)"), required=False, min_value=0, max_digits=14, decimal_places=0)
     start = forms.DateField(label=_("Start"), required=False, widget=DateInput)
@@ -49,6 +56,7 @@ class PilotForm(forms.Form):
         self.fields["places"].queryset = member_places()  # type: ignore[attr-defined]
         self.fields["work_area"].queryset = WorkArea.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["partners"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["documents"].queryset = Publication.objects.order_by("-published_on", "title")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

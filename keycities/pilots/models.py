@@ -31,6 +31,8 @@ class Pilot(models.Model):
     work_area = models.ForeignKey(WorkArea, null=True, blank=True, on_delete=models.PROTECT, related_name="pilots")
     partners = models.ManyToManyField(Organisation, blank=True, related_name="pilots")
     other_partners = models.CharField(max_length=300, blank=True)
+    # Its documents are publications in the library (checked by content, text searchable, public or staff-only).
+    documents = models.ManyToManyField("library.Publication", blank=True, related_name="pilots")
     funder = models.CharField(max_length=200, blank=True)
     funding = models.DecimalField(max_digits=14, decimal_places=0, null=True, blank=True, help_text="£")
     start = models.DateField(null=True, blank=True)

@@ -57,6 +57,8 @@ def _save(pilot: Pilot, data: dict[str, Any]) -> Pilot:
         pilot.places.set(data["places"])
     if "partners" in data:
         pilot.partners.set(data["partners"])
+    if "documents" in data:
+        pilot.documents.set(data["documents"])
     if not pilot.places.exists():
         raise ValidationError({"places": _("Choose at least one member place.")})
     return pilot

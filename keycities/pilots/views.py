@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from keycities.accounts.policy import secretariat_only, staff_only
 from keycities.core.access import public
 from keycities.core.charts import Chart, choropleth
+from keycities.library import policy as library_policy
 from keycities.observatory import catalogue
 from keycities.observatory import queries as observatory
 from keycities.observatory.services import DATA_DIR
@@ -115,6 +116,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "outcomes": outcomes,
             "milestones": pilot.milestones.all(),
             "partners": pilot.partners.all(),
+            "documents": library_policy.visible_publications(request.user).filter(pilots=pilot),
             "may_edit": policy.may_edit(request.user, pilot),
             "proposal": pilot.proposal
             if pilot.proposal_id
@@ -151,7 +153,8 @@ def _pilot_form_page(request: HttpRequest, pilot: Pilot | None) -> HttpResponse:
     initial = None
     if pilot is not None:
         initial = {f: getattr(pilot, f) for f in services.PILOT_FIELDS}
-        initial.update(places=list(pilot.places.all()), partners=list(pilot.partners.all()))
+        initial.update(places=list(pilot.places.all()), partners=list(pilot.partners.all()),
+                       documents=list(pilot.documents.all()))  # fmt: skip
     form = PilotForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

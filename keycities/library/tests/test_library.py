@@ -148,9 +148,7 @@ def test_the_api_lists_publications_as_the_user_may_see_them(secretariat: User, 
     assert client.get("/api/v1/publications/?format=csv").content.decode().count("\n") == 2
 
 
-def test_a_press_release_is_in_the_library_and_search_once_published(
-    secretariat: User, client: Client
-) -> None:
+def test_a_press_release_is_in_the_library_and_search_once_published(secretariat: User, client: Client) -> None:
     from keycities.engagement import services as engagement
 
     release = engagement.save_release({"title": "Devolution white paper welcomed",

@@ -287,3 +287,25 @@ def test_headline_says_when_not_distinguishable() -> None:
     result.update(p=1 / 31, distinguishable=True, estimate=0.8, low=0.2, high=1.4)
     said = presenters.headline(result, "Claimant rate")
     assert "Only 0 of 30" in said and "opposite of the change the pilot hoped for" in said
+
+
+def test_a_pilots_documents_are_library_publications_shown_as_the_library_allows(
+    pilot: Pilot, secretariat: Any, client_for: Any
+) -> None:
+    from keycities.library.tests.test_search import publish
+
+    public = publish(secretariat, title="Evaluation plan for the Coventry pilot")
+    private = publish(secretariat, title="Draft cost model for the Coventry pilot", is_public=False)
+    form = PilotForm(
+        {"name": pilot.name, "kind": pilot.kind, "places": [p.pk for p in pilot.places.all()],
+         "summary": pilot.summary, "documents": [public.pk, private.pk], "published": "on"}
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    services.update_pilot(pilot, form.cleaned_data, by=secretariat)
+    assert set(pilot.documents.all()) == {public, private}
+    assert any("documents" in e.changes_dict for e in LogEntry.objects.get_for_object(pilot))
+    url = pilot.get_absolute_url()
+    anonymous = client_for("anonymous").get(url).content.decode()
+    assert "Evaluation plan for the Coventry pilot" in anonymous and "Draft cost model" not in anonymous
+    staff = client_for("secretariat").get(url).content.decode()
+    assert "Draft cost model for the Coventry pilot" in staff and "Staff only" in staff
