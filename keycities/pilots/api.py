@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from keycities.core.api import ErrorEnvelope, ListParams, Page, csv_response, paginate
+from keycities.library import policy as library_policy
 
 from . import policy, presenters
 from .models import Direction, Evaluation, Pilot
@@ -99,6 +100,10 @@ def get_pilot(request: HttpRequest, slug: str) -> dict[str, Any]:
         "claimed_savings": float(pilot.claimed_savings) if pilot.claimed_savings is not None else None,
         "savings_method": pilot.savings_method,
         "milestones": [{"title": m.title, "due": m.due, "status": m.status} for m in pilot.milestones.all()],
+        "documents": [
+            {"title": d.title, "published_on": d.published_on, "url": request.build_absolute_uri(d.get_absolute_url())}
+            for d in library_policy.visible_publications(request.user).filter(pilots=pilot)
+        ],
         "outcomes": outcomes,
     }
 

@@ -12,6 +12,12 @@ class PilotMilestoneOut(Schema):
     status: str
 
 
+class PilotDocumentOut(Schema):
+    title: str
+    published_on: dt.date
+    url: str = Field(description="The publication's page in the library, with its file and citation.")
+
+
 class PilotOutcomeOut(Schema):
     id: int
     indicator: str
@@ -44,6 +50,7 @@ class PilotDetailOut(PilotOut):
     claimed_savings: float | None = None
     savings_method: str
     milestones: list[PilotMilestoneOut]
+    documents: list[PilotDocumentOut]
     outcomes: list[PilotOutcomeOut]
 
 

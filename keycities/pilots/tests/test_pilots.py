@@ -309,3 +309,6 @@ def test_a_pilots_documents_are_library_publications_shown_as_the_library_allows
     assert "Evaluation plan for the Coventry pilot" in anonymous and "Draft cost model" not in anonymous
     staff = client_for("secretariat").get(url).content.decode()
     assert "Draft cost model for the Coventry pilot" in staff and "Staff only" in staff
+    api = client_for("anonymous").get(f"/api/v1/pilots/{pilot.slug}").json()
+    assert [d["title"] for d in api["documents"]] == ["Evaluation plan for the Coventry pilot"]
+    assert api["documents"][0]["url"].endswith(public.get_absolute_url())
