@@ -88,6 +88,7 @@ def test_the_scheduler_enqueues_each_slot_once() -> None:
             ("consultation-digest", "2026-11-27"),
             ("delete-stale-uploads", "2026-11-27T08"),
             ("erase-expired-proposals", "2026-11-27"),
+            ("erase-expired-responses", "2026-11-27"),
             ("follow-up-digest", "2026-11-27"),
             ("prune-task-results", "2026-11-27"),
         ]
