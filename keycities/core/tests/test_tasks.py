@@ -97,7 +97,7 @@ def test_the_scheduler_enqueues_each_slot_once() -> None:
         early = dt.datetime(2026, 11, 28, 3, 0, tzinfo=LONDON)  # before 03:15: no daily task is due yet
         assert enqueue_due(early) == [("delete-stale-uploads", "2026-11-28T03")]
         paths = sorted(r.task.module_path for r in default_task_backend.results)  # type: ignore[attr-defined]
-    assert paths.count("keycities.core.tasks.delete_stale_uploads") == 3 and len(paths) == 7
+    assert paths.count("keycities.core.tasks.delete_stale_uploads") == 3 and len(paths) == 8
     assert ScheduledRun.objects.filter(name="consultation-digest").get().task_id
 
 
