@@ -135,6 +135,10 @@ def sign_in(browser: Browser, user: str, password: str) -> None:
     check(r.status == 302, f"sign-in: HTTP {r.status} {r.text[:300]}")
 
 
+# Sample values for the API's required query parameters (a new required parameter without one fails the check).
+REQUIRED = {"/api/v1/data": {"indicator": "population"}, "/api/v1/search": {"q": "Coventry"}}
+
+
 def api(browser: Browser, token: str) -> int:
     auth = {"Authorization": f"Bearer {token}"}
     schema = json.loads(browser.get("/api/v1/openapi.json").body)
@@ -143,13 +147,15 @@ def api(browser: Browser, token: str) -> int:
         if "get" not in operations:
             continue
         if "{" not in path:
-            r = browser.get(path + ("?indicator=population" if path.endswith("/data") else ""), **auth)
+            parameters = operations["get"].get("parameters", [])
+            needed = {p["name"] for p in parameters if p.get("required") and p.get("in") == "query"}
+            check(needed <= REQUIRED.get(path, {}).keys(), f"API {path}: no sample value for {sorted(needed)}")
+            query = "&".join(f"{k}={v}" for k, v in REQUIRED.get(path, {}).items())
+            r = browser.get(path + (f"?{query}" if query else ""), **auth)
             check(r.status == 200, f"API {path}: HTTP {r.status} {r.text[:300]}")
             calls += 1
-            params = {p["name"] for p in operations["get"].get("parameters", [])}
-            if "format" in params:
-                q = "?indicator=population&format=csv" if path.endswith("/data") else "?format=csv"
-                r = browser.get(path + q, **auth)
+            if "format" in {p["name"] for p in parameters}:
+                r = browser.get(path + "?" + "&".join(filter(None, [query, "format=csv"])), **auth)
                 check(
                     r.status == 200 and r.headers["content-type"].startswith("text/csv"), f"API {path} CSV: {r.status}"
                 )
