@@ -6,7 +6,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 
-class ReleaseOut(Schema):
+class BriefingReleaseOut(Schema):
     id: int | None
     dataset: str
     publisher: str
@@ -27,7 +27,7 @@ class FigureOut(Schema):
     verdict: str | None = None
     status: str | None = None
     note: int = Field(description="The number of its source note.")
-    release: ReleaseOut | None = None
+    release: BriefingReleaseOut | None = None
 
 
 class ChangeOut(Schema):

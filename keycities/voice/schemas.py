@@ -53,7 +53,7 @@ class CellOut(Schema):
     cannot_be_fixed_by_weighting: bool
 
 
-class PlaceOut(Schema):
+class SurveyPlaceOut(Schema):
     place: str
     respondents: int
     with_age_band_and_sex: int
@@ -71,6 +71,6 @@ class ResultsOut(Schema):
     responses: int
     design_effect: float | None
     effective_sample_size: float | None
-    places: list[PlaceOut]
+    places: list[SurveyPlaceOut]
     questions: list[QuestionOut]
     source: str
