@@ -204,13 +204,9 @@ class Interaction(models.Model):
 
 class InteractionAttachment(models.Model):
     """A document kept with an interaction (a letter, minutes, a briefing): PDF, DOCX or ODT, judged from its
-    bytes (keycities/core/files.py). Seen by whoever may see the interaction; erased with the people in it."""
+    bytes as a consultation's documents are. Seen by whoever may see the interaction; erased with the people in
+    it."""
 
-    ALLOWED = {
-        "application/pdf": "PDF",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
-        "application/vnd.oasis.opendocument.text": "ODT",
-    }
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="engagement/%Y/%m/")
     original_name = models.CharField(max_length=200)

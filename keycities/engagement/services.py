@@ -29,9 +29,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from keycities.consultations.services import MAX_DOCUMENT_BYTES, check_document
 from keycities.core import erasure
 from keycities.core.errors import DataFileError
-from keycities.core.files import sniff_document
 from keycities.core.text import one_line
 
 from .models import (
@@ -369,27 +369,14 @@ def update_interaction(interaction: Interaction, data: dict[str, Any], *, by: An
     return found
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-class AttachmentRefused(Exception):
-    """An upload that is not an acceptable document: the reason, for the page."""
-
-
 def add_attachment(interaction: Interaction, upload: Any, *, by: Any) -> InteractionAttachment:
-    """A PDF, DOCX or ODT document under 20 MB, judged from its bytes by core.files.sniff_document (which
-    also refuses zip bombs)."""
+    """A PDF, DOCX or ODT document under 20 MB, judged from its bytes as a consultation's documents are
+    (`consultations.services.check_document`, which also refuses zip bombs); a ValidationError names the reason."""
+    kind = check_document(upload)
     name = (upload.name or "document").rsplit("/", 1)[-1][:200]
-    if not upload.size:
-        raise AttachmentRefused(gettext("%(name)s is empty") % {"name": name})
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise AttachmentRefused(gettext("%(name)s must be smaller than 20 MB") % {"name": name})
-    kind = sniff_document(upload.file) if upload.file is not None else None
-    if kind not in InteractionAttachment.ALLOWED:
-        raise AttachmentRefused(gettext("%(name)s must be a PDF, DOCX or ODT document") % {"name": name})
     with transaction.atomic():
         return InteractionAttachment.objects.create(
-            interaction=interaction, file=upload, original_name=name, content_type=str(kind), size=upload.size,
+            interaction=interaction, file=upload, original_name=name, content_type=kind, size=upload.size,
             uploaded_by=by if getattr(by, "is_authenticated", False) else None)  # fmt: skip
 
 
@@ -518,7 +505,7 @@ def _mentions(a: InteractionAttachment, needles: Iterable[str]) -> bool:
         return False
     encoded = [n.lower().encode() for n in needles if n]
     with a.file.storage.open(a.file.name, "rb") as f:
-        data = f.read(MAX_ATTACHMENT_BYTES + 1).lower()
+        data = f.read(MAX_DOCUMENT_BYTES + 1).lower()
     return any(n in data for n in encoded)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -253,8 +253,8 @@ def interaction_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.add_attachment(found, form.cleaned_data["file"], by=request.user)
-        except services.AttachmentRefused as exc:
-            form.add_error("file", str(exc))
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
         else:
             messages.success(request, _("Document attached."))
             return redirect(found.get_absolute_url())
