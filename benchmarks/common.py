@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
+import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,3 +124,47 @@ def drop_database(url: str) -> None:
     name, maintenance = _postgres(url)
     with psycopg.connect(maintenance, autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+# Two accounts for the page benchmarks, an officer of Bradford and the secretariat, each with a session; the
+# script prints "SESSION <username> <session key>" for each (run by `bench_sessions`).
+SESSIONS_SCRIPT = """
+from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from keycities.accounts.models import Role, User
+from keycities.network.models import Place
+officer = User.objects.create_user("bench-officer", "officer@bradford.invalid", None, role=Role.MEMBER_OFFICER,
+                                   place=Place.objects.get(slug="bradford"))
+secretariat = User.objects.create_user("bench-sec", "sec@keycities.invalid", None, role=Role.SECRETARIAT)
+for user in (officer, secretariat):
+    s = SessionStore()
+    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    print("SESSION", user.username, s.session_key)
+"""
+
+
+def bench_sessions(env: dict[str, str]) -> dict[str, str]:
+    """Username -> session key of the two benchmark accounts, made on the database `env` points at."""
+    out = manage(env, "shell", "--no-imports", "-c", SESSIONS_SCRIPT)
+    return {line.split()[1]: line.split()[2] for line in out.splitlines() if line.startswith("SESSION")}
+
+
+def page_times(port: int, path: str, session: str, n: int, *, warmup: int, timeout: float = 30) -> tuple[float, float]:
+    """p50 and p95 in ms of `n` GETs of `path` one after another on one connection, signed in by `session`,
+    after `warmup` requests that warm the worker and are not counted."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    found = []
+    for i in range(n + warmup):
+        started = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise BenchmarkError(f"{path} answered {response.status}: {body[:300]!r}")
+        if i >= warmup:
+            found.append((time.perf_counter() - started) * 1000)
+    conn.close()
+    found.sort()
+    return statistics.median(found), found[int(0.95 * (len(found) - 1))]

@@ -19,17 +19,25 @@ ratio is the price of Python, templates and HTTP on top of the database's own wo
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .api_load import free_port, server
-from .common import BenchmarkError, child_env, drop_database, heading, hub_env, manage, recreate_database, say
+from .common import (
+    bench_sessions,
+    child_env,
+    drop_database,
+    heading,
+    hub_env,
+    manage,
+    page_times,
+    recreate_database,
+    say,
+)
 
 # BENCH_ENGAGEMENT_SCALE=0.01 makes a quick trial run of the benchmark itself (the figures mean nothing then).
 SCALE = float(os.environ.get("BENCH_ENGAGEMENT_SCALE", "1"))
@@ -87,22 +95,6 @@ with transaction.atomic():
 print("GENERATED", Person.objects.count(), Organisation.objects.count(), Interaction.objects.count())
 """
 
-SESSIONS = """
-from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from keycities.accounts.models import Role, User
-from keycities.network.models import Place
-officer = User.objects.create_user("bench-officer", "officer@bradford.invalid", None, role=Role.MEMBER_OFFICER,
-                                   place=Place.objects.get(slug="bradford"))
-secretariat = User.objects.create_user("bench-sec", "sec@keycities.invalid", None, role=Role.SECRETARIAT)
-for user in (officer, secretariat):
-    s = SessionStore()
-    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    print("SESSION", user.username, s.session_key)
-"""
-
 # The statements each page runs, captured once, then run again directly through a cursor.
 DIRECT_SQL = """
 import json, statistics, time
@@ -146,23 +138,6 @@ class Figures:
     statements: int
 
 
-def _times(port: int, path: str, session: str, n: int) -> tuple[float, float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    found = []
-    for i in range(n + 5):  # the first five warm the worker and are not counted
-        started = time.perf_counter()
-        conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise BenchmarkError(f"{path} answered {response.status}: {body[:300]!r}")
-        if i >= 5:
-            found.append((time.perf_counter() - started) * 1000)
-    conn.close()
-    found.sort()
-    return statistics.median(found), found[int(0.95 * (len(found) - 1))]
-
-
 PAGES = [
     ("Coverage page, secretariat", "bench-sec", "/engagement/coverage/"),
     ("Coverage page, officer of Bradford", "bench-officer", "/engagement/coverage/"),
@@ -183,8 +158,7 @@ def _one_database(label: str, database_url: str, workdir: Path) -> list[Figures]
               .replace("N_INTERACTIONS", str(INTERACTIONS)))  # fmt: skip
     say("  " + manage(env, "shell", "--no-imports", "-c", script).strip().splitlines()[-1]
         + f" (generated in {time.monotonic() - started:.0f} s, not timed)")  # fmt: skip
-    out = manage(env, "shell", "--no-imports", "-c", SESSIONS)
-    sessions = {line.split()[1]: line.split()[2] for line in out.splitlines() if line.startswith("SESSION")}
+    sessions = bench_sessions(env)
     direct_env = {**env, "ALLOWED_HOSTS": "127.0.0.1,testserver"}
     direct_out = manage(direct_env, "shell", "--no-imports", "-c",
                         DIRECT_SQL.replace("PAGES", repr(PAGES)).replace("REQUESTS", str(REQUESTS)))  # fmt: skip
@@ -196,7 +170,7 @@ def _one_database(label: str, database_url: str, workdir: Path) -> list[Figures]
     with server(f"gunicorn on {label}", cmd, env, f"http://127.0.0.1:{port}/accessibility/",
                 workdir / f"gunicorn-engagement-{label}.log"):  # fmt: skip
         for name, who, path in PAGES:
-            p50, p95 = _times(port, path, sessions[who], REQUESTS)
+            p50, p95 = page_times(port, path, sessions[who], REQUESTS, warmup=5, timeout=60)
             d = direct[name]
             results.append(Figures(name, p50, p95, d["p95"], d["statements"]))
     for f in results:

@@ -14,22 +14,20 @@ layout with no data, i.e. what any signed-in page costs through the same middlew
 
 from __future__ import annotations
 
-import http.client
 import os
-import statistics
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .api_load import free_port, server
 from .common import (
-    BenchmarkError,
+    bench_sessions,
     child_env,
     drop_database,
     heading,
     hub_env,
     manage,
+    page_times,
     ratio,
     recreate_database,
     say,
@@ -40,16 +38,10 @@ REQUESTS = 200
 TARGET_MS = 150.0
 SETUP = """
 import datetime as dt
-from django.contrib.auth import SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
-from keycities.accounts.models import Role, User
-from keycities.network.models import Place, WorkArea
+from keycities.network.models import WorkArea
 from keycities.proposals.models import Proposal
 n = ITEMS
-officer = User.objects.create_user("bench-officer", "officer@bradford.invalid", None, role=Role.MEMBER_OFFICER,
-                                   place=Place.objects.get(slug="bradford"))
-secretariat = User.objects.create_user("bench-sec", "sec@keycities.invalid", None, role=Role.SECRETARIAT)
 skills = WorkArea.objects.get(slug="skills")
 today = timezone.localdate()
 made = Proposal.objects.bulk_create([Proposal(
@@ -60,12 +52,6 @@ made = Proposal.objects.bulk_create([Proposal(
 ) for i in range(n)])
 Proposal.work_areas.through.objects.bulk_create([
     Proposal.work_areas.through(proposal_id=p.pk, workarea_id=skills.pk) for p in made])
-for user in (officer, secretariat):
-    s = SessionStore()
-    s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    print("SESSION", user.username, s.session_key)
 """
 
 
@@ -84,20 +70,7 @@ class DatabaseFigures:
 
 
 def _times(port: int, path: str, session: str, n: int) -> PageTimes:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    found = []
-    for i in range(n + 10):  # the first ten warm the worker and are not counted
-        started = time.perf_counter()
-        conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise BenchmarkError(f"{path} answered {response.status}: {body[:300]!r}")
-        if i >= 10:
-            found.append((time.perf_counter() - started) * 1000)
-    conn.close()
-    found.sort()
-    return PageTimes(path, statistics.median(found), found[int(0.95 * (len(found) - 1))])
+    return PageTimes(path, *page_times(port, path, session, n, warmup=10))
 
 
 def _one_database(label: str, database_url: str, workdir: Path) -> DatabaseFigures:
@@ -106,8 +79,8 @@ def _one_database(label: str, database_url: str, workdir: Path) -> DatabaseFigur
                      "DJANGO_SETTINGS_MODULE": "benchmarks.settings_submissions"})  # fmt: skip
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_network")
-    out = manage(env, "shell", "--no-imports", "-c", SETUP.replace("ITEMS", str(ITEMS)))
-    sessions = {line.split()[1]: line.split()[2] for line in out.splitlines() if line.startswith("SESSION")}
+    manage(env, "shell", "--no-imports", "-c", SETUP.replace("ITEMS", str(ITEMS)))
+    sessions = bench_sessions(env)
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"]
     with server(
