@@ -22,7 +22,11 @@ from keycities.proposals import services as proposals
 from keycities.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+def today() -> dt.date:
+    """Today's date, read when called: a constant read at import goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def propose(title: str, *, by: User | None = None, due_in: int = 10, area: str = "skills") -> Proposal:
@@ -30,20 +34,20 @@ def propose(title: str, *, by: User | None = None, due_in: int = 10, area: str =
                             organisation_type="charity", work_areas=[WorkArea.objects.get(slug=area)], not_sure=False,
                             places=[], title=title, summary="A summary.", details="", files=[])  # fmt: skip
     proposal = proposals.submit(draft, user=by).proposal
-    Proposal.objects.filter(pk=proposal.pk).update(first_response_due=TODAY + dt.timedelta(days=due_in))
+    Proposal.objects.filter(pk=proposal.pk).update(first_response_due=today() + dt.timedelta(days=due_in))
     return proposal
 
 
 def in_review(secretariat: User, officer: User, title: str, deadline_in: int) -> Consultation:
     c = consultations.create_consultation({
         "title": title, "body_type": "uk-government", "body_name": "Department for Education",
-        "url": "https://www.gov.uk/government/consultations/example", "published_on": TODAY - dt.timedelta(days=20),
-        "closes_on": TODAY + dt.timedelta(days=30), "lead_place": Place.objects.get(slug="bradford"),
+        "url": "https://www.gov.uk/government/consultations/example", "published_on": today() - dt.timedelta(days=20),
+        "closes_on": today() + dt.timedelta(days=30), "lead_place": Place.objects.get(slug="bradford"),
         "work_areas": [WorkArea.objects.get(slug="skills")], "summary": "",
     }, by=secretariat)  # fmt: skip
     consultations.add_questions(c, ["Do you agree?"], by=officer)
     consultations.save_draft(c, {c.sections.get().pk: "Yes."}, base=c.latest_version().number, by=officer)  # type: ignore[union-attr]
-    return consultations.open_review(c, TODAY + dt.timedelta(days=deadline_in), by=officer)
+    return consultations.open_review(c, today() + dt.timedelta(days=deadline_in), by=officer)
 
 
 def page(user: User, path: str = "/my-work/") -> str:

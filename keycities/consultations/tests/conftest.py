@@ -15,7 +15,11 @@ from keycities.consultations.models import Consultation
 from keycities.network.models import Place, WorkArea
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
-TODAY = timezone.localdate()
+
+
+def today() -> dt.date:
+    """Today's date, read when called: a constant read at import goes stale when a run crosses midnight."""
+    return timezone.localdate()
 
 
 def make_officer(slug: str) -> User:
@@ -41,7 +45,7 @@ def consultation(registry: None, secretariat: User) -> Consultation:
     return services.create_consultation({
         "title": "Skills England: post-16 funding reform", "body_type": "uk-government",
         "body_name": "Department for Education", "url": "https://www.gov.uk/government/consultations/post-16-funding",
-        "published_on": TODAY - dt.timedelta(days=20), "closes_on": TODAY + dt.timedelta(days=10),
+        "published_on": today() - dt.timedelta(days=20), "closes_on": today() + dt.timedelta(days=10),
         "lead_place": Place.objects.get(slug="bradford"), "work_areas": [WorkArea.objects.get(slug="skills")],
         "summary": "How adult skills funding is allocated.",
     }, by=secretariat)  # fmt: skip

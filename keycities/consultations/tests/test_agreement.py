@@ -10,7 +10,7 @@ from keycities.accounts.models import User
 from keycities.consultations import services
 from keycities.consultations.models import Consultation, Event, Stage
 
-from .conftest import TODAY, draft
+from .conftest import draft, today
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def in_review(consultation: Consultation, officer: User, members: dict[str, User]) -> Consultation:
     services.add_questions(consultation, ["Do you agree?"], by=officer)
     draft(consultation, officer, ["Yes."])
-    services.open_review(consultation, TODAY, by=officer)
+    services.open_review(consultation, today(), by=officer)
     services.record_review(consultation, officer.place, "endorse", by=officer)  # type: ignore[arg-type]
     return consultation
 
@@ -67,7 +67,7 @@ def test_a_text_changed_after_the_confirmation_page_was_shown_is_not_signed_off(
     c = in_review
     shown = version(c)
     draft(c, officer, ["Yes, and more."])  # starts round 2 in drafting
-    services.open_review(c, TODAY, by=officer)
+    services.open_review(c, today(), by=officer)
     with pytest.raises(ValidationError, match="The text has changed since you checked it"):
         services.sign_off(c, by=secretariat, version=shown)
 
@@ -78,11 +78,11 @@ def test_positions_are_frozen_at_sign_off(in_review: Consultation, secretariat: 
 
     c = in_review
     services.sign_off(c, by=secretariat, version=version(c))
-    services.mark_submitted(c, TODAY, by=secretariat)
+    services.mark_submitted(c, today(), by=secretariat)
     c.refresh_from_db()
     before = queries.response_data(c)["positions"]
     assert before["endorsed"] == ["Bradford"] and len(before["did_not_respond"]) == 23
     # A member leaves the group afterwards: the published positions do not change.
-    Membership.objects.filter(place__slug="hull", group__slug="key-cities").update(end=TODAY.replace(year=2000))
+    Membership.objects.filter(place__slug="hull", group__slug="key-cities").update(end=today().replace(year=2000))
     c.refresh_from_db()
     assert queries.response_data(c)["positions"] == before and "Hull" in before["did_not_respond"]

@@ -16,7 +16,7 @@ from keycities.consultations import services
 from keycities.consultations.models import Consultation, Stage
 from keycities.network.models import Place, WorkArea
 
-from .conftest import TODAY, draft, signed_in
+from .conftest import draft, signed_in, today
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 def publish(c: Consultation, lead: User, secretariat: User, hull: User) -> None:
     services.add_questions(c, ["Do you agree?"], by=lead)
     draft(c, lead, ["Yes, with a floor."])
-    services.open_review(c, TODAY, by=lead)
+    services.open_review(c, today(), by=lead)
     services.record_review(c, hull.place, "endorse", by=hull)  # type: ignore[arg-type]
     services.record_review(c, lead.place, "endorse", by=lead)  # type: ignore[arg-type]
     services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
-    services.mark_submitted(c, TODAY, by=secretariat)
+    services.mark_submitted(c, today(), by=secretariat)
 
 
 @pytest.fixture
@@ -38,11 +38,11 @@ def ledger(consultation: Consultation, officer: User, secretariat: User, members
                           by=officer)  # fmt: skip
     a2 = services.add_ask(consultation, "Five-year bus funding settlements", "HM Treasury", transport, by=officer)
     publish(consultation, officer, secretariat, members["hull"])
-    services.update_ask(a1, "accepted", TODAY, "https://www.gov.uk/response#skills", by=secretariat)
+    services.update_ask(a1, "accepted", today(), "https://www.gov.uk/response#skills", by=secretariat)
     other = services.create_consultation({
         "title": "Still drafting", "body_type": "committee", "body_name": "Treasury Committee",
-        "url": "https://committees.parliament.uk/x", "published_on": TODAY - dt.timedelta(days=3),
-        "closes_on": TODAY + dt.timedelta(days=30), "lead_place": Place.objects.get(slug="hull"),
+        "url": "https://committees.parliament.uk/x", "published_on": today() - dt.timedelta(days=3),
+        "closes_on": today() + dt.timedelta(days=30), "lead_place": Place.objects.get(slug="hull"),
     }, by=secretariat)  # fmt: skip
     a3 = services.add_ask(other, "A draft ask", "HM Treasury", None, by=secretariat)
     return {"asks": (a1, a2, a3), "other": other}
@@ -51,8 +51,8 @@ def ledger(consultation: Consultation, officer: User, secretariat: User, members
 def test_ask_status_needs_evidence_and_keeps_history(ledger: dict, secretariat: User) -> None:  # type: ignore[type-arg]
     a1, a2, _ = ledger["asks"]
     with pytest.raises(ValidationError, match="Give the evidence"):
-        services.update_ask(a2, "rejected", TODAY, "", by=secretariat)
-    services.update_ask(a1, "implemented", TODAY, "Budget devolved from April.", by=secretariat)
+        services.update_ask(a2, "rejected", today(), "", by=secretariat)
+    services.update_ask(a1, "implemented", today(), "Budget devolved from April.", by=secretariat)
     a1.refresh_from_db()
     assert (a1.status, a1.evidence) == ("implemented", "Budget devolved from April.")
     assert [u.status for u in a1.updates.all()] == ["accepted", "implemented"]
@@ -75,7 +75,7 @@ def test_ledger_csv(ledger: dict) -> None:  # type: ignore[type-arg]
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(r["ask"], r["department"], r["work_area"], r["status"], r["status_on"]) for r in rows] == [
-        ("Devolve the adult skills budget", "Department for Education", "Skills", "Accepted", TODAY.isoformat())
+        ("Devolve the adult skills budget", "Department for Education", "Skills", "Accepted", today().isoformat())
     ]
     assert rows[0]["evidence"] == "https://www.gov.uk/response#skills"
 
@@ -98,11 +98,12 @@ def test_asks_api(ledger: dict) -> None:  # type: ignore[type-arg]
 
 
 def test_consultations_api(ledger: dict, consultation: Consultation) -> None:  # type: ignore[type-arg]
-    Consultation.objects.filter(pk=consultation.pk).update(closes_on=TODAY - dt.timedelta(days=1))
+    Consultation.objects.filter(pk=consultation.pk).update(closes_on=today() - dt.timedelta(days=1))
+    closed = today() - dt.timedelta(days=5)
     services.create_consultation({
         "title": "Closed and ignored", "body_type": "other", "body_name": "Someone",
-        "url": "https://example.org/closed", "published_on": TODAY - dt.timedelta(days=90),
-        "closes_on": TODAY - dt.timedelta(days=5), "lead_place": Place.objects.get(slug="hull")}, by=None)  # fmt: skip
+        "url": "https://example.org/closed", "published_on": today() - dt.timedelta(days=90),
+        "closes_on": closed, "lead_place": Place.objects.get(slug="hull")}, by=None)  # fmt: skip
     body = Client().get("/api/v1/consultations/").json()
     assert [r["title"] for r in body["results"]] == ["Skills England: post-16 funding reform", "Still drafting"]
     published, still = body["results"]

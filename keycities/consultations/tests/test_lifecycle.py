@@ -21,7 +21,7 @@ from keycities.claims.tests.test_claims import CLAIMS_FILE
 from keycities.consultations import queries, services
 from keycities.consultations.models import Consultation, Evidence, Review, Stage, Version
 
-from .conftest import QUESTIONS, TODAY, draft, signed_in
+from .conftest import QUESTIONS, draft, signed_in, today
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
 
     # The lead opens review: every member officer is emailed.
     mail.outbox.clear()
-    deadline = TODAY + dt.timedelta(days=5)
+    deadline = today() + dt.timedelta(days=5)
     with django_capture_on_commit_callbacks(execute=True):
         lead.post(f"/consultations/{c.pk}/review/", {"action": "open", "deadline": deadline.isoformat()})
     c.refresh_from_db()
@@ -146,9 +146,9 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
     assert Client().get(f"/consultations/responses/{c.pk}/").status_code == 404
 
     # Submitted: published in the public archive.
-    sec.post(f"/consultations/{c.pk}/", {"action": "submitted", "submitted_on": TODAY.isoformat()})
+    sec.post(f"/consultations/{c.pk}/", {"action": "submitted", "submitted_on": today().isoformat()})
     c.refresh_from_db()
-    assert c.status == Stage.SUBMITTED and c.submitted_on == TODAY
+    assert c.status == Stage.SUBMITTED and c.submitted_on == today()
     archive = Client().get("/consultations/responses/").content.decode()
     assert "Skills England: post-16 funding reform" in archive
     public = Client().get(f"/consultations/responses/{c.pk}/").content.decode()
@@ -166,7 +166,7 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
 
     # The government responds.
     sec.post(f"/consultations/{c.pk}/", {"action": "government", "url": "https://www.gov.uk/response",
-                                         "published_on": TODAY.isoformat()})  # fmt: skip
+                                         "published_on": today().isoformat()})  # fmt: skip
     c.refresh_from_db()
     assert c.status == Stage.GOVERNMENT_RESPONSE and c.government_response_url == "https://www.gov.uk/response"
     assert "https://www.gov.uk/response" in Client().get(f"/consultations/responses/{c.pk}/").content.decode()
@@ -225,7 +225,7 @@ def test_editing_a_signed_off_response_starts_a_new_round(
     c = consultation
     services.add_questions(c, ["Do you agree?"], by=officer)
     draft(c, officer, ["Yes."])
-    services.open_review(c, TODAY, by=officer)
+    services.open_review(c, today(), by=officer)
     services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
     services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
     c.refresh_from_db()
@@ -250,14 +250,14 @@ def test_review_rules(consultation: Consultation, officer: User, members: dict[s
     with pytest.raises(ValidationError, match="not open for member review"):
         services.record_review(c, hull.place, "endorse", by=hull)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="only on a draft"):
-        services.open_review(c, TODAY, by=officer)
+        services.open_review(c, today(), by=officer)
     services.start_drafting(c, by=officer)
     with pytest.raises(ValidationError, match="Add the questions"):
-        services.open_review(c, TODAY, by=officer)
+        services.open_review(c, today(), by=officer)
     services.add_questions(c, ["Q?"], by=officer)
     with pytest.raises(ValidationError, match="today or later"):
-        services.open_review(c, TODAY - dt.timedelta(days=1), by=officer)
-    services.open_review(c, TODAY, by=officer)
+        services.open_review(c, today() - dt.timedelta(days=1), by=officer)
+    services.open_review(c, today(), by=officer)
     for decision, message in [("object", "Give the reason for objecting."),
                               ("endorse-with-comments", "Enter your place’s comments.")]:  # fmt: skip
         with pytest.raises(ValidationError, match=message):
@@ -302,7 +302,7 @@ def test_evidence_shows_the_current_figure_and_claim(consultation: Consultation,
     from keycities.core.charts import format_value
     from keycities.observatory.aggregation import group_figure
 
-    fig = group_figure("key-cities", "population", as_of=TODAY)
+    fig = group_figure("key-cities", "population", as_of=today())
     assert f"Population, Key Cities</a></strong> – <span class=\"govuk-!-font-weight-bold\">" \
            f"{format_value(fig.value, 'persons')}</span>" in page  # fmt: skip
     assert fig.releases[0].citation in page.replace("&#x27;", "'")
@@ -343,11 +343,11 @@ def test_line_breaks_and_control_characters_never_break_emails_or_exports(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         signed_in(officer).post(f"/consultations/{c.pk}/review/", {"action": "open",
-                                                                   "deadline": TODAY.isoformat()})  # fmt: skip
+                                                                   "deadline": today().isoformat()})  # fmt: skip
     assert mail.outbox and mail.outbox[0].subject.endswith("Key Cities response to Skills reform")
     c.refresh_from_db()
     services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
-    services.mark_submitted(c, TODAY, by=secretariat)
+    services.mark_submitted(c, today(), by=secretariat)
     from django.test import Client
 
     for fmt in ("docx", "pdf"):
@@ -363,7 +363,7 @@ def test_after_sign_off_no_page_says_places_are_still_to_respond(
     c = consultation
     services.add_questions(c, ["Do you agree?"], by=officer)
     draft(c, officer, ["Yes."])
-    services.open_review(c, TODAY + dt.timedelta(days=3), by=officer)
+    services.open_review(c, today() + dt.timedelta(days=3), by=officer)
     services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
     during = " ".join(signed_in(officer).get(f"/consultations/{c.pk}/").content.decode().split())
     assert "1 responded, 23 still to respond." in during
@@ -386,12 +386,12 @@ def test_evidence_goes_with_the_response_as_numbered_notes(consultation: Consult
     first, _second = c.sections.order_by("position")
     services.add_evidence(first, kind="figure", indicator="population", group="key-cities", by=officer)
     draft(c, officer, ["Nearly six million people.", "No."])
-    services.open_review(c, TODAY, by=officer)
+    services.open_review(c, today(), by=officer)
     c.refresh_from_db()
     services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
-    services.mark_submitted(c, TODAY, by=secretariat)
+    services.mark_submitted(c, today(), by=secretariat)
     data = queries.response_data(c)
-    fig = group_figure("key-cities", "population", as_of=TODAY)
+    fig = group_figure("key-cities", "population", as_of=today())
     assert [s["notes"] for s in data["sections"]] == [[1], []]
     note = data["notes"][0]["text"]
     assert note.startswith(f"Population, Key Cities: {format_value(fig.value, 'persons')}.")

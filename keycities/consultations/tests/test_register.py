@@ -17,7 +17,7 @@ from keycities.consultations import services
 from keycities.consultations.models import Consultation, Event, Stage
 from keycities.network.models import Place, WorkArea
 
-from .conftest import TODAY, make_officer, signed_in
+from .conftest import make_officer, signed_in, today
 
 pytestmark = pytest.mark.django_db
 
@@ -138,16 +138,16 @@ def _add(title: str, closes: dt.date, lead: str, status: str = Stage.WATCHING) -
 
     c = services.create_consultation({"title": title, "body_type": "other", "body_name": "A body",
                                       "url": f"https://example.org/{title.replace(' ', '-')}",
-                                      "published_on": TODAY - dt.timedelta(days=60), "closes_on": closes,
+                                      "published_on": today() - dt.timedelta(days=60), "closes_on": closes,
                                       "lead_place": Place.objects.get(slug=lead)}, by=None)  # fmt: skip
     Consultation.objects.filter(pk=c.pk).update(status=status)
     return c
 
 
 def test_open_consultations_with_days_left(registry: None) -> None:
-    _add("Closes today", TODAY, "hull")
-    _add("Closes in three days", TODAY + dt.timedelta(days=3), "bradford", Stage.DRAFTING)
-    _add("Closed yesterday", TODAY - dt.timedelta(days=1), "hull")
+    _add("Closes today", today(), "hull")
+    _add("Closes in three days", today() + dt.timedelta(days=3), "bradford", Stage.DRAFTING)
+    _add("Closed yesterday", today() - dt.timedelta(days=1), "hull")
     page = Client().get("/consultations/").content.decode()
     assert "Open consultations (2)" in page
     assert page.index("Closes today") < page.index("Closes in three days")
@@ -158,11 +158,11 @@ def test_open_consultations_with_days_left(registry: None) -> None:
 
 def test_daily_digest_goes_to_each_lead_places_officers(officer: User) -> None:
     make_officer("hull")
-    _add("Soon", TODAY + dt.timedelta(days=2), "bradford", Stage.DRAFTING)
-    _add("Later", TODAY + dt.timedelta(days=13), "bradford")
-    _add("Too far off", TODAY + dt.timedelta(days=30), "bradford")
-    _add("Already sent", TODAY + dt.timedelta(days=2), "bradford", Stage.SUBMITTED)
-    _add("Hull's", TODAY, "hull")
+    _add("Soon", today() + dt.timedelta(days=2), "bradford", Stage.DRAFTING)
+    _add("Later", today() + dt.timedelta(days=13), "bradford")
+    _add("Too far off", today() + dt.timedelta(days=30), "bradford")
+    _add("Already sent", today() + dt.timedelta(days=2), "bradford", Stage.SUBMITTED)
+    _add("Hull's", today(), "hull")
     out = io.StringIO()
     call_command("send_consultation_digest", stdout=out)
     by_to = {tuple(m.to): m for m in mail.outbox}
@@ -177,9 +177,9 @@ def test_daily_digest_goes_to_each_lead_places_officers(officer: User) -> None:
 def test_review_reminders_before_the_deadline(
     officer: User, members: dict[str, User], django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    c = _add("In review", TODAY + dt.timedelta(days=20), "bradford", Stage.DRAFTING)
+    c = _add("In review", today() + dt.timedelta(days=20), "bradford", Stage.DRAFTING)
     services.add_questions(c, ["Q?"], by=officer)
-    services.open_review(c, TODAY + dt.timedelta(days=2), by=officer)
+    services.open_review(c, today() + dt.timedelta(days=2), by=officer)
     services.record_review(c, members["hull"].place, "endorse", by=members["hull"])  # type: ignore[arg-type]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

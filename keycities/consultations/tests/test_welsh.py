@@ -16,7 +16,7 @@ from keycities.accounts.models import User
 from keycities.consultations import exports
 from keycities.consultations.models import Consultation
 
-from .conftest import QUESTIONS, TODAY, signed_in
+from .conftest import QUESTIONS, signed_in, today
 from .test_presenters import DATA
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +57,10 @@ def test_an_officer_works_on_a_response_in_welsh(consultation: Consultation, off
 
     # Officers are emailed in the Hub's language, even when a Welsh page opened the review.
     with django_capture_on_commit_callbacks(execute=True):
-        lead.post(f"/cy/consultations/{c.pk}/review/", {"action": "open", "deadline": TODAY.isoformat()})
+        lead.post(f"/cy/consultations/{c.pk}/review/", {"action": "open", "deadline": today().isoformat()})
     assert mail.outbox and all(m.subject.startswith("For review by ") for m in mail.outbox)
     review = lead.get(f"/cy/consultations/{c.pk}/review/").content.decode()
-    assert f"Mae pob lle sy’n aelod yn cofnodi ei benderfyniad erbyn <strong>{welsh_date(TODAY)}</strong>." in review
+    assert f"Mae pob lle sy’n aelod yn cofnodi ei benderfyniad erbyn <strong>{welsh_date(today())}</strong>." in review
 
 
 def test_the_exports_labels_follow_the_language() -> None:
