@@ -67,6 +67,15 @@ _RELEASE_VALUES: dict[tuple[int, str, int], dict[int, dict[str, Value]]] = {}
 _WEIGHTS: dict[tuple[int, int, int, str, int], Any] = {}
 # Why a place has no figure in a release (see _why_missing), read from the releases alone: kept likewise.
 _REASONS: dict[tuple[Any, ...], str] = {}
+# Each computed figure (figure_for_places) by everything it is computed from: the indicator's definition, the
+# period, the release asked for, each place's record and areas, and the language of its words. With the
+# releases fixed, the same inputs give the same figure, so a profile's 24-member comparisons are not redone on
+# every page; emptied with the values, and bounded (a figure for an arbitrary set of places is kept too).
+_FIGURES: dict[tuple[Any, ...], Any] = {}
+FIGURES_KEPT = 20_000
+# Other things that follow from the releases alone (each indicator's periods with local authority figures, the
+# comparators' figures): kept likewise.
+_DERIVED: dict[tuple[Any, ...], Any] = {}
 
 
 class Store:
@@ -78,6 +87,7 @@ class Store:
     def __init__(self) -> None:
         self._values = _RELEASE_VALUES
         self._coverage = self._load_coverage()
+        self.version: tuple[int, ...] = _COVERAGE["version"]  # type: ignore[assignment]  # the releases read
         self._local: set[tuple[int, int, int]] = _COVERAGE["local"]  # type: ignore[assignment]
         self._memo: dict[object, Any] = {}
 
@@ -113,6 +123,8 @@ class Store:
             _RELEASE_VALUES.clear()
             _WEIGHTS.clear()
             _REASONS.clear()
+            _FIGURES.clear()
+            _DERIVED.clear()
         return _COVERAGE["coverage"]  # type: ignore[return-value]
 
     def releases(self, indicator: Indicator, period: int) -> list[Release]:
@@ -155,7 +167,11 @@ def local_periods(indicator: Indicator, store: Store) -> list[int]:
     """The periods for which some release publishes local authority figures (for a derived indicator, its
     numerator's); a year published only for ITL regions is left out."""
     source = indicator.numerator if indicator.derived and indicator.numerator else indicator
-    return [p for p in store.periods(source) if any(store.has_local(r, source, p) for r in store.releases(source, p))]
+    key = ("local-periods", store.version, source.pk)
+    if key not in _DERIVED:
+        _DERIVED[key] = [p for p in store.periods(source)
+                         if any(store.has_local(r, source, p) for r in store.releases(source, p))]  # fmt: skip
+    return list(_DERIVED[key])
 
 
 def latest_local_period(indicator: Indicator, store: Store) -> int | None:
@@ -166,7 +182,7 @@ def latest_local_period(indicator: Indicator, store: Store) -> int | None:
 # --------------------------------------------------------------------------- results
 
 
-@dataclass
+@dataclass(frozen=True)
 class MemberFigure:
     slug: str
     name: str
@@ -178,7 +194,7 @@ class MemberFigure:
     nation: str = ""  # the place's nation (England, Wales...), for shares of a nation
 
 
-@dataclass
+@dataclass(frozen=True)
 class Missing:
     slug: str
     name: str
@@ -517,6 +533,28 @@ def _weighted_parts(places: Sequence[Place], period: int, values: dict[str, Valu
     return parts, missing
 
 
+def _fields(obj: Any) -> tuple[Any, ...]:
+    """A model instance's stored field values, in order: what a figure computed from it depends on."""
+    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)
+
+
+def _place_signature(place: Place) -> tuple[Any, ...]:
+    """The place's record and its areas' (kept on the object, like `_areas`)."""
+    found: tuple[Any, ...] | None = place.__dict__.get("_aggregation_signature")
+    if found is None:
+        found = place.__dict__["_aggregation_signature"] = (_fields(place), tuple(_fields(a) for a in _areas(place)))
+    return found
+
+
+def _indicator_signature(indicator: Indicator) -> tuple[Any, ...]:
+    """The indicator's definition and its parts' (kept on the object)."""
+    found: tuple[Any, ...] | None = indicator.__dict__.get("_aggregation_signature")
+    if found is None:
+        parts = (indicator, indicator.numerator, indicator.denominator, indicator.weight)
+        found = indicator.__dict__["_aggregation_signature"] = tuple(_fields(i) if i else None for i in parts)
+    return found
+
+
 def figure_for_places(
     indicator: Indicator,
     period: int,
@@ -526,8 +564,25 @@ def figure_for_places(
     store: Store | None = None,
 ) -> Result:
     """Each place's figure and the combined one. Returns (members, missing,
-    releases used, method, value, numerator total, denominator total)."""
+    releases used, method, value, numerator total, denominator total).
+
+    Computed once per process for the same inputs while the releases stay the same (see `_FIGURES`); each
+    caller gets its own lists (of frozen figures), so changing them changes nothing kept."""
     store = store or Store()
+    key = (store.version, _indicator_signature(indicator), period, release.pk if release else None,
+           tuple(_place_signature(p) for p in places), get_language())  # fmt: skip
+    found = _FIGURES.get(key)
+    if found is None:
+        found = _compute_figure(indicator, period, places, release, store)
+        if len(_FIGURES) >= FIGURES_KEPT:
+            _FIGURES.clear()
+        _FIGURES[key] = found
+    members, missing, releases, method, value, n_total, d_total = found
+    return list(members), list(missing), list(releases), method, value, n_total, d_total
+
+
+def _compute_figure(indicator: Indicator, period: int, places: Sequence[Place], release: Release | None,
+                    store: Store) -> Result:  # fmt: skip
     agg = indicator.aggregation
     members: list[MemberFigure] = []
     missing: list[Missing] = []
@@ -797,7 +852,14 @@ class AreaFigure:
 
 def area_figure(name: str, indicator: Indicator, period: int, release: Release, store: Store) -> AreaFigure | None:
     """A comparator's value on the same release: as published, or summed from its local authorities
-    where the release publishes only local authorities (counts and ratios' parts only)."""
+    where the release publishes only local authorities (counts and ratios' parts only). Kept like a figure."""
+    key = ("area-figure", store.version, name, _indicator_signature(indicator), period, release.pk, get_language())
+    if key not in _DERIVED:
+        _DERIVED[key] = _area_figure(name, indicator, period, release, store)
+    return _DERIVED[key]
+
+
+def _area_figure(name: str, indicator: Indicator, period: int, release: Release, store: Store) -> AreaFigure | None:
     codes = COMPARATOR_AREAS[name]
     if indicator.aggregation == Aggregation.RATIO and indicator.numerator and indicator.denominator:
         num = area_figure(name, indicator.numerator, period, release, store)

@@ -8,6 +8,8 @@ shown.
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -145,9 +147,10 @@ class Indicator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
+        from django.urls import get_script_prefix
+        from django.utils.translation import get_language
 
-        return reverse("observatory:indicator", args=[self.slug])
+        return _indicator_url(self.slug, get_language(), get_script_prefix())
 
     def label_period(self, year: int) -> str:
         return self.period_label.format(year=year)
@@ -276,3 +279,11 @@ class ReleaseUpload(models.Model):
     @property
     def busy(self) -> bool:
         return self.state in {self.State.CHECKING, self.State.PUBLISHING}
+
+
+@functools.lru_cache(maxsize=1024)
+def _indicator_url(slug: str, language: str | None, prefix: str) -> str:
+    """An indicator page's address in a language (a page listing every indicator reverses ~130 of them)."""
+    from django.urls import reverse
+
+    return reverse("observatory:indicator", args=[slug])

@@ -206,6 +206,15 @@ def _trend(row: queries.ProfileRow, place: Place, store: Store) -> str:
     return charts.sparkline([(p.period, p.value) for p in points], unit=ind.unit, breaks=breaks)
 
 
+def _ranks(row: queries.ProfileRow) -> dict[str, str]:
+    """The ranks ("12 of 361 areas", "3 of 24 members") worded here, not by two translation tags in each of ~80 rows."""
+    return {
+        "all": gettext("%(rank)s of %(of)s areas") % {"rank": row.rank_all, "of": row.of_all} if row.rank_all else "",
+        "members": gettext("%(rank)s of %(of)s members") % {"rank": row.rank_members, "of": row.of_members}
+        if row.rank_members else "",
+    }  # fmt: skip
+
+
 @public
 def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
     place = Place.objects.prefetch_related("areas").filter(slug=slug).first()
@@ -220,7 +229,7 @@ def place_profile(request: HttpRequest, slug: str) -> HttpResponse:
         if row.reason:
             theme["missing"].append(row)
         else:
-            theme["rows"].append({"row": row, "trend": _trend(row, place, store)})
+            theme["rows"].append({"row": row, "trend": _trend(row, place, store), "ranks": _ranks(row)})
     return render(request, "observatory/place_profile.html",
                   {"place": place, "themes": themes, "as_of": as_of, "as_of_given": as_of_given})  # fmt: skip
 

@@ -137,3 +137,21 @@ def test_place_profile_ranks_among_members(registry: None) -> None:
     assert (pop.value, pop.previous_value) == (population(2024)["E08000026"], population(2023)["E08000026"])
     assert (pop.rank_members, pop.of_members) == (ranked.index(population(2024)["E08000026"]) + 1, 23)
     assert pop.uk == population(2024)["K02000001"] and pop.region == population(2024)["E12000005"]
+
+
+def test_kept_figures_follow_the_places_areas_and_the_indicators_definition(registry: None) -> None:
+    """Figures are kept per process for the same inputs (aggregation._FIGURES): a change to a member's areas
+    or to the indicator's definition is a new input, never an old figure."""
+    from keycities.network.models import PlaceArea
+    from keycities.observatory.models import Indicator
+
+    before = group_figure("key-cities", "population", 2024, as_of=TODAY)
+    assert group_figure("key-cities", "population", 2024, as_of=TODAY).value == before.value == 6_839_250
+    # Hull's area ends before 2024: Hull goes missing, and its residents leave the total.
+    PlaceArea.objects.filter(place__slug="hull").update(end=dt.date(2020, 1, 1))
+    after = group_figure("key-cities", "population", 2024, as_of=TODAY)
+    assert "hull" in [m.slug for m in after.missing]
+    assert after.value == before.value - population(2024)["E06000010"]
+    # The same indicator stated as not combinable: no group figure at all, not the kept sum.
+    Indicator.objects.filter(slug="population").update(aggregation="not-combinable")
+    assert group_figure("key-cities", "population", 2024, as_of=TODAY).value is None
