@@ -86,8 +86,9 @@ class Consultation(models.Model):
     # The Welsh version of the signed-off response, where one is issued (docs/adr/0010-welsh.md): the title and,
     # per section id, the question and answer in Welsh, for the version number it translates.
     title_cy = models.CharField("title in Welsh", max_length=300, blank=True)
-    welsh_answers = models.JSONField(default=dict, blank=True,
-                                     help_text='{"<section id>": {"question": text, "answer": text}} in Welsh.')  # fmt: skip
+    welsh_answers = models.JSONField(
+        default=dict, blank=True,
+        help_text='{"<section id>": {"question": text, "answer": text}} in Welsh.')  # fmt: skip
     welsh_version = models.PositiveIntegerField(null=True, blank=True,
                                                 help_text="The signed-off version the Welsh translates.")  # fmt: skip
     government_response_url = models.URLField(max_length=500, blank=True)

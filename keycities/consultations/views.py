@@ -23,7 +23,6 @@ from keycities.core.files import download
 
 from . import exports, policy, presenters, queries, services
 from .forms import (
-    WelshVersionForm,
     AnswersForm,
     AskForm,
     AskStatusForm,
@@ -41,6 +40,7 @@ from .forms import (
     ReviewForm,
     SignOffForm,
     SubmittedForm,
+    WelshVersionForm,
 )
 from .models import RESTARTS_REVIEW, Ask, Consultation, Evidence, Section, Stage
 
@@ -76,7 +76,8 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
     data = queries.response_data(c)
     sections = presenters.with_welsh(data["sections"], c.welsh_answers if c.welsh_version == data["version"] else {})
     return render(request, "consultations/published.html", {
-        "c": c, "data": data, "sections": sections, "untranslated": any(s.answer_fallback for s in sections), "asks": c.asks.select_related("work_area"), "ask_tags": presenters.ASK_TAGS,
+        "c": c, "data": data, "sections": sections, "untranslated": any(s.answer_fallback for s in sections),
+        "asks": c.asks.select_related("work_area"), "ask_tags": presenters.ASK_TAGS,
         "agreement": presenters.agreement_statement(data["positions"]),
         "positions": presenters.position_rows(data["positions"]),
         "objected": presenters.names(data["positions"]["objected"]),
