@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from keycities.core.errors import DataFileError
@@ -137,7 +138,8 @@ def _get(model: Any, slug: str, path: Path) -> Any:
 
 def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
     """Evaluate and keep the result when the data or the answer changed; notify on a changed verdict."""
-    result = evaluate(claim, store)
+    with translation.override(settings.LANGUAGE_CODE):  # kept, so written in the Hub's language whatever page saved
+        result = evaluate(claim, store)
     then = result.as_published.stored() if result.as_published else None
     latest = claim.evaluations.order_by("-evaluated_at", "-pk").first()
     same = latest is not None and (latest.signature, latest.verdict, latest.figure, latest.summary, latest.marginal,
