@@ -14,6 +14,7 @@ router = Router(tags=["claims"])
 class ReadingOut(Schema):
     word: str
     explanation: str
+    explanation_cy: str = Field(description="The explanation in Welsh; blank where not yet translated.")
 
 
 class EvaluationOut(Schema):
@@ -37,8 +38,13 @@ class EvaluationOut(Schema):
 class ClaimOut(Schema):
     id: int
     headline: str
-    text: str
+    headline_cy: str = Field(description="The headline in Welsh; blank where not yet translated.")
+    text: str = Field(description="The sentence as published.")
+    text_cy: str = Field(description="The sentence as published in Welsh; blank where there is none yet.")
+    not_checkable_reason: str | None = Field(description="For a claim that cannot be checked: what is missing.")
+    not_checkable_reason_cy: str | None = Field(description="What is missing, in Welsh; null where not translated.")
     document: str
+    document_cy: str = Field(description="The document's title in Welsh; blank where not yet translated.")
     document_slug: str
     published: str
     published_on: dt.date | None
@@ -59,11 +65,12 @@ class ClaimOut(Schema):
 def list_claims(request: HttpRequest, page: Query[ListParams]) -> HttpResponse | dict:
     rows = [presenters.claim(c, queries.latest(c)) for c in queries.claims()]
     if page.format == "csv":
-        header = ["id", "headline", "text", "document", "verdict", "marginal", "figure", "comparator", "period",
+        header = ["id", "headline", "headline_cy", "text", "text_cy", "document", "verdict", "marginal", "figure",
+                  "comparator", "period",
                   "summary", "evaluated_at", "verdict_when_published", "marginal_when_published",
                   "period_when_published", "summary_when_published", "judged_twice"]  # fmt: skip
         return csv_response("claims.csv", header, (
-            [r["id"], r["headline"], r["text"], r["document"], *(
+            [r["id"], r["headline"], r["headline_cy"], r["text"], r["text_cy"], r["document"], *(
                 [e["verdict"], e["marginal"], e["figure"], e["comparator"], e["period"], e["summary"],
                  e["evaluated_at"], *([p["verdict"], p["marginal"], p["period"], p["summary"]]
                                       if (p := e["as_published"]) else [""] * 4), e["judged_twice"]]

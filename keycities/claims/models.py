@@ -22,8 +22,11 @@ from keycities.observatory.models import Dataset, Indicator
 class Document(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
+    title_cy = models.CharField("title in Welsh", max_length=200, blank=True)
     publisher = models.CharField(max_length=120, default="Key Cities")
     published = models.CharField(max_length=60, help_text="As precise as is known, e.g. 'c. 2018'.")
+    published_cy = models.CharField("published (in Welsh)", max_length=60, blank=True,
+                                    help_text="e.g. 'tua 2018'; blank until translated.")  # fmt: skip
     published_on = models.DateField(null=True, blank=True, help_text="For ordering; blank if unknown.")
     location = models.CharField(max_length=300, blank=True, help_text="Where the document can be found.")
 
@@ -52,6 +55,7 @@ class Reading(models.Model):
     tolerance_percent = models.FloatField(null=True, blank=True, help_text="Relative tolerance, per cent.")
     tolerance_points = models.FloatField(null=True, blank=True, help_text="For percentages: percentage points.")
     explanation = models.CharField(max_length=200, help_text="Shown next to every verdict that uses it.")
+    explanation_cy = models.CharField("explanation in Welsh", max_length=200, blank=True)
 
     class Meta:
         ordering = ["word"]
@@ -78,7 +82,10 @@ class Comparison(models.TextChoices):
 class Claim(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="claims")
     text = models.TextField(help_text="The sentence as published.")
+    text_cy = models.TextField("sentence in Welsh", blank=True,
+                               help_text="The sentence as published in Welsh; blank until one is.")  # fmt: skip
     headline = models.CharField(max_length=120, help_text="Short form, e.g. 'Population: nearly 6 million'.")
+    headline_cy = models.CharField("headline in Welsh", max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     comparison = models.CharField(max_length=20, choices=Comparison.choices)
@@ -100,6 +107,7 @@ class Claim(models.Model):
         "the published annual rate.",
     )  # fmt: skip
     not_checkable_reason = models.TextField(blank=True, help_text="What is missing to check it.")
+    not_checkable_reason_cy = models.TextField("what is missing, in Welsh", blank=True)
 
     class Meta:
         ordering = ["document", "position", "pk"]

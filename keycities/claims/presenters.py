@@ -43,12 +43,16 @@ def evaluation(e: Evaluation | None) -> dict[str, Any] | None:
 
 def claim(c: Claim, latest: Evaluation | None) -> dict[str, Any]:
     return {
-        "id": c.pk, "headline": c.headline, "text": c.text, "document": c.document.title,
+        "id": c.pk, "headline": c.headline, "headline_cy": c.headline_cy, "text": c.text, "text_cy": c.text_cy,
+        "not_checkable_reason": c.not_checkable_reason or None,
+        "not_checkable_reason_cy": c.not_checkable_reason_cy or None,
+        "document": c.document.title, "document_cy": c.document.title_cy,
         "document_slug": c.document.slug, "published": c.document.published,
         "published_on": c.document.published_on, "comparison": c.comparison,
         "indicator": c.indicator.slug if c.indicator else None, "group": c.group.slug,
         "membership_date": c.membership_date, "period": c.period, "growth_windows": c.windows,
-        "reading": {"word": c.reading.word, "explanation": c.reading.explanation} if c.reading else None,
+        "reading": {"word": c.reading.word, "explanation": c.reading.explanation,
+                    "explanation_cy": c.reading.explanation_cy} if c.reading else None,
         "target": c.target, "comparator_area": c.comparator_area or None, "url": c.get_absolute_url(),
         "evaluation": evaluation(latest),
     }  # fmt: skip

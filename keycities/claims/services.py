@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from keycities.core.errors import DataFileError
@@ -37,11 +38,14 @@ class ReadingIn(_Strict):
     tolerance_percent: float | None = None
     tolerance_points: float | None = None
     explanation: str
+    explanation_cy: str = ""
 
 
 class ClaimIn(_Strict):
     headline: str
+    headline_cy: str = ""
     text: str
+    text_cy: str = ""
     comparison: Literal["number", "share-of-uk", "area", "rank", "member-count", "not-checkable"]
     group: str = "key-cities"
     membership_date: dt.date
@@ -54,13 +58,16 @@ class ClaimIn(_Strict):
     rank_within: int | None = None
     growth_windows: str = ""
     not_checkable_reason: str = ""
+    not_checkable_reason_cy: str = ""
 
 
 class DocumentIn(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
+    title_cy: str = ""
     publisher: str
     published: str
+    published_cy: str = ""
     published_on: dt.date | None = None
     location: str = ""
     claims: list[ClaimIn]
@@ -73,7 +80,8 @@ class ClaimsFile(_Strict):
 
 @transaction.atomic
 def load_claims(path: Path) -> int:
-    """Create the readings, documents and claims in the file that are not there yet. Returns claims created."""
+    """Create the readings, documents and claims in the file that are not there yet, and give those already there
+    the file's Welsh where theirs is still blank (staff's own Welsh is never overwritten). Returns claims created."""
     try:
         data = ClaimsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError) as exc:
@@ -82,21 +90,26 @@ def load_claims(path: Path) -> int:
         first = exc.errors()[0]
         raise DataFileError(path, f"{first['msg']} (at {'.'.join(str(p) for p in first['loc'])})") from exc
     for r in data.readings:
-        Reading.objects.get_or_create(word=r.word, defaults=r.model_dump(exclude={"word"}))
+        reading, _ = Reading.objects.get_or_create(word=r.word, defaults=r.model_dump(exclude={"word"}))
+        _fill_welsh(reading, r, ["explanation_cy"])
     created = 0
     for d in data.documents:
         document, _ = Document.objects.get_or_create(slug=d.slug, defaults=d.model_dump(exclude={"slug", "claims"}))
+        _fill_welsh(document, d, ["title_cy", "published_cy"])
         for position, c in enumerate(d.claims):
-            if Claim.objects.filter(document=document, headline=c.headline).exists():
+            existing = Claim.objects.filter(document=document, headline=c.headline).first()
+            if existing is not None:
+                _fill_welsh(existing, c, ["headline_cy", "text_cy", "not_checkable_reason_cy"])
                 continue
             claim = Claim(
-                document=document, headline=c.headline, text=c.text, position=position, comparison=c.comparison,
+                document=document, headline=c.headline, headline_cy=c.headline_cy, text=c.text, text_cy=c.text_cy,
+                position=position, comparison=c.comparison,
                 group=_get(Group, c.group, path), membership_date=c.membership_date,
                 indicator=_get(Indicator, c.indicator, path) if c.indicator else None,
                 dataset=_get(Dataset, c.dataset, path) if c.dataset else None, period=c.period,
                 reading=Reading.objects.get(word=c.reading) if c.reading else None, target=c.target,
                 comparator_area=c.comparator_area, rank_within=c.rank_within, growth_windows=c.growth_windows,
-                not_checkable_reason=c.not_checkable_reason,
+                not_checkable_reason=c.not_checkable_reason, not_checkable_reason_cy=c.not_checkable_reason_cy,
             )  # fmt: skip
             try:
                 claim.full_clean()
@@ -105,6 +118,15 @@ def load_claims(path: Path) -> int:
             claim.save()
             created += 1
     return created
+
+
+def _fill_welsh(obj: Any, given: BaseModel, fields: list[str]) -> None:
+    """Give a row loaded before its Welsh existed the file's Welsh, field by field, where the row's is blank."""
+    blank = [f for f in fields if not getattr(obj, f) and getattr(given, f)]
+    for f in blank:
+        setattr(obj, f, getattr(given, f))
+    if blank:
+        obj.save(update_fields=blank)
 
 
 def _get(model: Any, slug: str, path: Path) -> Any:
@@ -116,7 +138,8 @@ def _get(model: Any, slug: str, path: Path) -> Any:
 
 def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
     """Evaluate and keep the result when the data or the answer changed; notify on a changed verdict."""
-    result = evaluate(claim, store)
+    with translation.override(settings.LANGUAGE_CODE):  # kept, so written in the Hub's language whatever page saved
+        result = evaluate(claim, store)
     then = result.as_published.stored() if result.as_published else None
     latest = claim.evaluations.order_by("-evaluated_at", "-pk").first()
     same = latest is not None and (latest.signature, latest.verdict, latest.figure, latest.summary, latest.marginal,

@@ -161,6 +161,33 @@ class EvidenceForm(forms.Form):
         return data
 
 
+class WelshVersionForm(forms.Form):
+    """The Welsh version of a signed-off response: the title, and each question and answer in Welsh."""
+
+    title_cy = LineField(label=_("Title in Welsh"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, sections: list[dict[str, Any]], welsh: dict[str, dict[str, str]],
+                 **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for n, s in enumerate(sections, start=1):
+            given = welsh.get(str(s["section"]), {})
+            self.fields[f"question_cy_{s['section']}"] = TextField(
+                label=_("Question %(number)s in Welsh") % {"number": n}, required=False, max_length=5000,
+                initial=given.get("question", ""), rows=2)  # fmt: skip
+            self.fields[f"answer_cy_{s['section']}"] = TextField(
+                label=_("Answer %(number)s in Welsh") % {"number": n}, required=False, max_length=50000,
+                initial=given.get("answer", ""), rows=6)  # fmt: skip
+
+    def rows(self) -> list[tuple[dict[str, Any], forms.BoundField, forms.BoundField]]:
+        return [(s, self[f"question_cy_{s['section']}"], self[f"answer_cy_{s['section']}"]) for s in self.sections]
+
+    def texts(self) -> dict[int, tuple[str, str]]:
+        return {int(s["section"]): (self.cleaned_data.get(f"question_cy_{s['section']}", ""),
+                                    self.cleaned_data.get(f"answer_cy_{s['section']}", ""))
+                for s in self.sections}  # fmt: skip
+
+
 class CommentForm(forms.Form):
     section = forms.IntegerField(widget=forms.HiddenInput)
     text = TextField(label=_("Comment on this answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,

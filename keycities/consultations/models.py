@@ -83,6 +83,14 @@ class Consultation(models.Model):
     override_reason = models.TextField(blank=True, help_text=(
         "Why the secretariat signed the response off although a member place objected."))  # fmt: skip
     submitted_on = models.DateField(null=True, blank=True)
+    # The Welsh version of the signed-off response, where one is issued (docs/adr/0010-welsh.md): the title and,
+    # per section id, the question and answer in Welsh, for the version number it translates.
+    title_cy = models.CharField("title in Welsh", max_length=300, blank=True)
+    welsh_answers = models.JSONField(
+        default=dict, blank=True,
+        help_text='{"<section id>": {"question": text, "answer": text}} in Welsh.')  # fmt: skip
+    welsh_version = models.PositiveIntegerField(null=True, blank=True,
+                                                help_text="The signed-off version the Welsh translates.")  # fmt: skip
     government_response_url = models.URLField(max_length=500, blank=True)
     government_response_on = models.DateField(null=True, blank=True)
 
@@ -330,6 +338,7 @@ class Event(models.Model):
         GOVERNMENT_RESPONSE = "government-response", _("Government response recorded")
         ASK = "ask", _("Ask recorded")
         ASK_STATUS = "ask-status", _("Ask status changed")
+        WELSH = "welsh", _("Welsh version saved")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -95,6 +95,14 @@ def access_published(user: Any, pk: int) -> Consultation:
     return found
 
 
+def access_welsh_version(user: Any, pk: int) -> Consultation:
+    """Adding the Welsh version of a response: the lead place's officers and the secretariat, once signed off."""
+    consultation = access_drafting(user, pk)
+    if not consultation.is_final or consultation.signed_off_version_id is None:
+        raise Http404("This response has not been signed off.")
+    return consultation
+
+
 def access_export(user: Any, pk: int) -> Consultation:
     found = _get(pk)
     if not may_download_export(user, found):

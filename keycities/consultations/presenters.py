@@ -197,3 +197,31 @@ def agreement_statement(positions: dict[str, list[str]]) -> str:
     return ngettext("%(endorsing)s of %(total)s member place endorsed this response; none objected.",
                     "%(endorsing)s of %(total)s member places endorsed this response; none objected.",
                     total) % counts  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublishedSection:
+    """One question and answer of a published response, with its Welsh where the Welsh version gives it (for the
+    `bi` filters: the Welsh on Welsh pages, else the English marked as English)."""
+
+    question: str
+    answer: str
+    notes: list[int]
+    question_cy: str = ""
+    answer_cy: str = ""
+
+    @property
+    def answer_fallback(self) -> bool:
+        from keycities.core.bilingual import localised
+
+        return localised(self, "answer").fallback
+
+
+def with_welsh(sections: Sequence[dict[str, Any]], welsh: dict[str, dict[str, str]]) -> list[PublishedSection]:
+    out = []
+    for s in sections:
+        given = welsh.get(str(s.get("section")), {})
+        out.append(PublishedSection(
+            question=s["question"], answer=s["answer"], notes=list(s["notes"]), question_cy=given.get("question", ""),
+            answer_cy=given.get("answer", "")))  # fmt: skip
+    return out

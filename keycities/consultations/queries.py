@@ -196,7 +196,8 @@ def response_data(c: Consultation) -> dict[str, Any]:
         for e in evidence.get(s.get("section"), []):
             notes.append({"number": len(notes) + 1, "text": note_text(evidence_view(e, store))})
             numbers.append(len(notes))
-        sections_out.append({"question": s["question"], "answer": s["answer"], "notes": numbers})
+        sections_out.append({"section": s.get("section"), "question": s["question"], "answer": s["answer"],
+                             "notes": numbers})  # fmt: skip
     return {
         "group": "Key Cities",
         "title": c.title,

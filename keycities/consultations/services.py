@@ -104,6 +104,31 @@ def _text(value: str) -> str:
     return clean_text(value)
 
 
+# --------------------------------------------------------------------------- the Welsh version
+
+
+@transaction.atomic
+def save_welsh_version(c: Consultation, title_cy: str, texts: dict[int, tuple[str, str]], *, by: Any) -> Consultation:
+    """The Welsh version of the signed-off response: its title and each section's question and answer in Welsh
+    (`texts`: section id → (question, answer); blank where not translated, and the English is shown marked)."""
+    c = _locked(c)
+    version = c.signed_off_version
+    if not c.is_final or version is None:
+        raise ValidationError(_("A Welsh version can be added only to a signed-off response."))
+    ids = {int(s["section"]) for s in version.content}
+    c.title_cy = one_line(title_cy)
+    c.welsh_answers = {str(pk): {"question": _text(q), "answer": _text(a)} for pk, (q, a) in texts.items()
+                       if pk in ids and (q.strip() or a.strip())}  # fmt: skip
+    c.welsh_version = version.number if (c.title_cy or c.welsh_answers) else None
+    c.save(update_fields=["title_cy", "welsh_answers", "welsh_version"])
+    with translation.override(settings.LANGUAGE_CODE):  # the history is written in the Hub's language
+        note = _("%(count)s of %(total)s answers in Welsh, for version %(number)s") % {
+            "count": sum(1 for t in c.welsh_answers.values() if t["answer"]), "total": len(ids),
+            "number": version.number}  # fmt: skip
+    _event(c, Event.Kind.WELSH, by, note)
+    return c
+
+
 # --------------------------------------------------------------------------- the register
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("consultations/<int:pk>/review/", views.review, name="review"),
     path("consultations/<int:pk>/asks/", views.asks, name="asks"),
     path("consultations/<int:pk>/history/", views.history, name="history"),
+    path("consultations/<int:pk>/welsh/", views.welsh_version, name="welsh"),
     path("consultations/<int:pk>/documents/<int:doc>/", views.document, name="document"),
     path("consultations/<int:pk>/response.<str:fmt>", views.export, name="export"),
 ]

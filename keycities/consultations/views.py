@@ -40,6 +40,7 @@ from .forms import (
     ReviewForm,
     SignOffForm,
     SubmittedForm,
+    WelshVersionForm,
 )
 from .models import RESTARTS_REVIEW, Ask, Consultation, Evidence, Section, Stage
 
@@ -73,8 +74,10 @@ def archive(request: HttpRequest) -> HttpResponse:
 def published(request: HttpRequest, pk: int) -> HttpResponse:
     c = policy.access_published(request.user, pk)
     data = queries.response_data(c)
+    sections = presenters.with_welsh(data["sections"], c.welsh_answers if c.welsh_version == data["version"] else {})
     return render(request, "consultations/published.html", {
-        "c": c, "data": data, "asks": c.asks.select_related("work_area"), "ask_tags": presenters.ASK_TAGS,
+        "c": c, "data": data, "sections": sections, "untranslated": any(s.answer_fallback for s in sections),
+        "asks": c.asks.select_related("work_area"), "ask_tags": presenters.ASK_TAGS,
         "agreement": presenters.agreement_statement(data["positions"]),
         "positions": presenters.position_rows(data["positions"]),
         "objected": presenters.names(data["positions"]["objected"]),
@@ -496,6 +499,26 @@ def asks(request: HttpRequest, pk: int) -> HttpResponse:
         "c": c, "asks": found, "ask_form": ask_form, "status_form": status_form, "can_update": can_update,
         "editing": editing, "ask_tags": presenters.ASK_TAGS, "today": timezone.localdate(),
         "error_form": ask_form if ask_form.errors else status_form, "departments": queries.departments()})  # fmt: skip
+
+
+@staff_only
+def welsh_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead place's officers or the secretariat add the Welsh version of a signed-off response."""
+    c = policy.access_welsh_version(request.user, pk)
+    data = queries.response_data(c)
+    welsh = c.welsh_answers if c.welsh_version == data["version"] else {}
+    form = WelshVersionForm(request.POST or None, sections=data["sections"], welsh=welsh,
+                            initial={"title_cy": c.title_cy})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_welsh_version(c, form.cleaned_data["title_cy"], form.texts(), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Welsh version saved."))
+            return redirect("consultations:welsh", pk=c.pk)
+    return render(request, "consultations/welsh.html", {"c": c, "data": data, "form": form},
+                  status=400 if form.errors else 200)  # fmt: skip
 
 
 @staff_only

@@ -60,7 +60,8 @@ def search_hub(request: HttpRequest, params: Query[SearchParams]) -> HttpRespons
 def _publication(request: HttpRequest, p: Publication) -> dict[str, Any]:
     from django.urls import reverse
 
-    return {"id": p.pk, "title": p.title, "summary": p.summary, "kind": p.kind, "published_on": p.published_on,
+    return {"id": p.pk, "title": p.title, "title_cy": p.title_cy, "summary": p.summary, "summary_cy": p.summary_cy,
+            "kind": p.kind, "published_on": p.published_on,
             "authors": p.authors, "places": [x.slug for x in p.places.all()],
             "work_areas": [w.slug for w in p.work_areas.all()], "public": p.is_public, "licence": p.licence,
             "url": request.build_absolute_uri(p.get_absolute_url()),
@@ -68,7 +69,19 @@ def _publication(request: HttpRequest, p: Publication) -> dict[str, Any]:
             "no_text": p.no_text}  # fmt: skip
 
 
-HEADER = ["id", "title", "kind", "published_on", "authors", "places", "work_areas", "public", "licence", "url"]
+HEADER = [
+    "id",
+    "title",
+    "title_cy",
+    "kind",
+    "published_on",
+    "authors",
+    "places",
+    "work_areas",
+    "public",
+    "licence",
+    "url",
+]
 
 
 @router.get("/publications/", response={200: Page[PublicationOut], 422: ErrorEnvelope}, summary="Publications")

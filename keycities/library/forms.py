@@ -11,7 +11,10 @@ from .models import Kind, Licence
 
 class PublicationForm(forms.Form):
     title = LineField(label=_("Title"), max_length=300)
+    title_cy = LineField(label=_("Title in Welsh"), max_length=300, required=False,
+                         help_text=_("Leave empty until there is a Welsh title."))  # fmt: skip
     summary = TextField(label=_("Summary"), max_length=5000, rows=4)
+    summary_cy = TextField(label=_("Summary in Welsh"), max_length=5000, rows=4, required=False)
     published_on = forms.DateField(label=_("Date published"), help_text=_("For example, 2026-03-31"))
     authors = LineField(label=_("Authors"), max_length=500,
                         help_text=_("As they are to be cited, e.g. ‘Key Cities; A. Author’."))  # fmt: skip

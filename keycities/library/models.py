@@ -36,7 +36,9 @@ class Licence(models.TextChoices):
 
 class Publication(models.Model):
     title = models.CharField(max_length=300)
+    title_cy = models.CharField("title in Welsh", max_length=300, blank=True)
     summary = models.TextField()
+    summary_cy = models.TextField("summary in Welsh", blank=True)
     published_on = models.DateField()
     authors = models.CharField(max_length=500, help_text="As they are to be cited, e.g. 'Key Cities; A. Author'.")
     kind = models.CharField(max_length=20, choices=Kind.choices)

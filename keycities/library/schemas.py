@@ -38,7 +38,9 @@ class SearchOut(Schema):
 class PublicationOut(Schema):
     id: int
     title: str
+    title_cy: str = Field(description="The title in Welsh; blank where not yet translated.")
     summary: str
+    summary_cy: str = Field(description="The summary in Welsh; blank where not yet translated.")
     kind: str
     published_on: dt.date
     authors: str

@@ -22,6 +22,7 @@ from .models import Publication
 MAX_BYTES = 50 * 1024 * 1024
 ALLOWED = {PDF, DOCX}
 FIELDS = ("title", "summary", "published_on", "authors", "kind", "is_public", "licence")
+WELSH = ("title_cy", "summary_cy")  # optional: blank until translated (docs/adr/0010-welsh.md)
 
 
 def check_file(f: UploadedFile) -> str:
@@ -55,7 +56,8 @@ def reindex(p: Publication) -> None:
 
 @transaction.atomic
 def create_publication(data: dict[str, Any], upload: UploadedFile, *, by: Any) -> Publication:
-    p = Publication(created_by=by if getattr(by, "pk", None) else None, **{f: data[f] for f in FIELDS})
+    p = Publication(created_by=by if getattr(by, "pk", None) else None, **{f: data[f] for f in FIELDS},
+                    **{f: data.get(f) or "" for f in WELSH})  # fmt: skip
     _attach(p, upload)
     p.full_clean()
     p.save()
@@ -71,6 +73,8 @@ def update_publication(p: Publication, data: dict[str, Any], upload: UploadedFil
     p = Publication.objects.select_for_update().get(pk=p.pk)
     for f in FIELDS:
         setattr(p, f, data[f])
+    for f in WELSH:
+        setattr(p, f, data.get(f) or "")
     if upload is not None:
         _attach(p, upload)
     p.full_clean()
@@ -104,8 +108,10 @@ def erase_for_person(person: Any, by: Any) -> int:
     match = Q()
     for n in needles:
         match |= Q(title__icontains=n) | Q(summary__icontains=n) | Q(authors__icontains=n) | Q(text__icontains=n)
+        match |= Q(title_cy__icontains=n) | Q(summary_cy__icontains=n)
     for p in Publication.objects.filter(match):
         p.title, p.summary = erasure.redact(p.title, needles), erasure.redact(p.summary, needles)
+        p.title_cy, p.summary_cy = erasure.redact(p.title_cy, needles), erasure.redact(p.summary_cy, needles)
         p.authors, p.text = erasure.redact(p.authors, needles), erasure.redact(p.text, needles)
         p.save()
         reindex(p)

@@ -33,7 +33,9 @@ def _members() -> Any:
 
 
 def publication_doc(p: Publication) -> Doc:
-    return Doc(key=str(p.pk), title=p.title, body=f"{p.summary}\n{p.authors}\n{p.text}", summary=p.summary,
+    """The Welsh title and summary are in the body, so that a Welsh title finds the publication."""
+    welsh = "\n".join(x for x in (p.title_cy, p.summary_cy) if x)
+    return Doc(key=str(p.pk), title=p.title, body=f"{welsh}\n{p.summary}\n{p.authors}\n{p.text}", summary=p.summary,
                url=p.get_absolute_url(), date=p.published_on, places=tuple(x.slug for x in p.places.all()),
                work_areas=tuple(w.slug for w in p.work_areas.all()), public=p.is_public,
                kind=p.kind)  # fmt: skip
@@ -69,7 +71,8 @@ def indicator_doc(indicator: Any) -> Doc:
 
 
 def claim_doc(claim: Any) -> Doc:
-    body = " ".join((claim.text, claim.document.title, claim.indicator.name if claim.indicator else ""))
+    body = " ".join((claim.text, claim.headline_cy, claim.text_cy, claim.document.title,
+                     claim.indicator.name if claim.indicator else ""))  # fmt: skip
     return Doc(key=str(claim.pk), title=claim.headline, body=body, summary=claim.text, url=claim.get_absolute_url(),
                date=claim.document.published_on)  # fmt: skip
 

@@ -23,12 +23,23 @@ from django.utils.translation import gettext_lazy
 from keycities.accounts.policy import staff_only
 from keycities.core import search as registry
 from keycities.core.access import public
+from keycities.core.bilingual import localised_text
 from keycities.core.files import download as file_download
 from keycities.network.models import Place, WorkArea
 
 from . import policy, presenters, search, services
 from .forms import PublicationForm
 from .models import Kind, Licence, Publication, SearchEntry
+
+
+def with_welsh(entries: list[SearchEntry]) -> None:
+    """Give the publications' entries their Welsh title and summary (`title_cy`, `summary_cy`, for the `bi`
+    filters), in one query. Entries of other sources have none, so a Welsh page marks their English as English."""
+    ids = [int(e.key) for e in entries if e.source == "publication" and e.key.isdigit()]
+    welsh = {str(pk): (t, s) for pk, t, s in Publication.objects.filter(pk__in=ids).values_list(
+        "pk", "title_cy", "summary_cy")} if ids else {}  # fmt: skip
+    for e in entries:
+        e.title_cy, e.summary_cy = welsh.get(e.key, ("", "")) if e.source == "publication" else ("", "")  # type: ignore[attr-defined]
 
 
 def library_entries(user: Any, kind: str = "") -> list[SearchEntry]:
@@ -46,6 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
     page = Paginator(library_entries(request.user, kind), 25).get_page(request.GET.get("page"))
+    with_welsh(list(page.object_list))
     return render(request, "library/index.html", {"page": page, "kinds": Kind.choices, "kind": kind,
                                                   "may_edit": policy.may_edit(request.user)})  # fmt: skip
 
@@ -75,7 +87,8 @@ def _form_data(form: PublicationForm) -> dict[str, Any]:
 
 
 def _initial(p: Publication) -> dict[str, Any]:
-    return {"title": p.title, "summary": p.summary, "published_on": p.published_on, "authors": p.authors,
+    return {"title": p.title, "title_cy": p.title_cy, "summary": p.summary, "summary_cy": p.summary_cy,
+            "published_on": p.published_on, "authors": p.authors,
             "kind": p.kind, "places": list(p.places.all()), "work_areas": list(p.work_areas.all()),
             "is_public": p.is_public, "licence": p.licence}  # fmt: skip
 
@@ -129,6 +142,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(results.hits if results else [], search.PAGE).get_page(request.GET.get("page"))
     if results:
         search.quote(results, list(page.object_list))
+        with_welsh([h.entry for h in page.object_list])
     names = _names()
     facets = []
     if results:
@@ -159,10 +173,10 @@ class PublicationsFeed(Feed):
         return Publication.objects.filter(is_public=True).order_by("-published_on", "-pk")[:30]
 
     def item_title(self, item: Publication) -> str:
-        return item.title
+        return localised_text(item, "title")  # the feed at /cy/… is in Welsh, English where none exists yet
 
     def item_description(self, item: Publication) -> str:
-        return item.summary
+        return localised_text(item, "summary")
 
     def item_pubdate(self, item: Publication) -> Any:
         return item.created_at

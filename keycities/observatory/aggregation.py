@@ -639,12 +639,12 @@ def _compute_figure(indicator: Indicator, period: int, places: Sequence[Place], 
         if indicator.unit == "%":
             method = _("Each member’s rate weighted by its %(weight)s (%(year)s). The rate is a share of "
                        "%(base)s.") % {"weight": _lower(weight), "year": year,
-                                       "base": indicator.base or _("its base")} + fallback  # fmt: skip
+                                       "base": indicator.base_text or _("its base")} + fallback  # fmt: skip
         else:  # a score or an average rank is an average over people, not a share of them
             method = _("Each member’s %(measure)s weighted by its %(weight)s (%(year)s): an average over its "
                        "%(base)s, not a share of them.") % {
                 "measure": _lower(indicator).split(":")[-1].strip(), "weight": _lower(weight), "year": year,
-                "base": indicator.base or _("base")}  # fmt: skip
+                "base": indicator.base_text or _("base")}  # fmt: skip
         return members, missing, releases, method, value, None, total_weight
 
     # Not combinable: each member's own published value; no group value.

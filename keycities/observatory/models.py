@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,7 +154,20 @@ class Indicator(models.Model):
         return _indicator_url(self.slug, get_language(), get_script_prefix())
 
     def label_period(self, year: int) -> str:
-        return self.period_label.format(year=year)
+        """The period in the active language ("mid-2023", "canol 2023"); a label not in PERIOD_LABELS as written."""
+        label = gettext(self.period_label) if self.period_label in PERIOD_LABELS else self.period_label
+        return label.format(year=year)
+
+    @property
+    def base_text(self) -> str:
+        """What a rate is a share of, in the active language where the catalogue's wording is known."""
+        return gettext(self.base) if self.base in BASES else self.base
+
+
+# The catalogue's period labels and bases (data/catalogue/indicators.yaml), marked so that Welsh pages show them in
+# Welsh (docs/adr/0010-welsh.md). A new wording in the catalogue is shown as written until it is added here.
+PERIOD_LABELS = {gettext_noop("mid-{year}"), gettext_noop("April {year}")}
+BASES = {gettext_noop("residents"), gettext_noop("residents aged 16 to 64")}
 
 
 class Dataset(models.Model):

@@ -98,7 +98,7 @@ def _series_chart(ind: Indicator, store: Store, as_of: dt.date) -> charts.Chart:
     }
     uk = queries.area_series(ind, "K02000001", store)
     if any(p.value is not None for p in uk):
-        named["United Kingdom"] = uk
+        named[gettext("United Kingdom")] = uk  # Key Cities and Core Cities are proper names, the same in Welsh
     series, breaks = queries.chart_series(named)
     combined = ind.aggregation != Aggregation.NOT_COMBINABLE
     what = "" if combined else gettext(" (median of the members)")

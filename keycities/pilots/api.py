@@ -21,6 +21,7 @@ def _pilot(request: HttpRequest, pilot: Pilot) -> dict[str, Any]:
     return {
         "slug": pilot.slug,
         "name": pilot.name,
+        "name_cy": pilot.name_cy,
         "kind": pilot.kind,
         "places": [p.slug for p in pilot.places.all()],
         "work_area": pilot.work_area.slug if pilot.work_area else None,
@@ -29,6 +30,7 @@ def _pilot(request: HttpRequest, pilot: Pilot) -> dict[str, Any]:
         "start": pilot.start,
         "end": pilot.end,
         "summary": pilot.summary,
+        "summary_cy": pilot.summary_cy,
         "published": pilot.published,
         "url": request.build_absolute_uri(pilot.get_absolute_url()),
     }
@@ -42,6 +44,7 @@ def list_pilots(request: HttpRequest, page: Query[ListParams]) -> HttpResponse |
         header = [
             "slug",
             "name",
+            "name_cy",
             "kind",
             "places",
             "work_area",
@@ -59,6 +62,7 @@ def list_pilots(request: HttpRequest, page: Query[ListParams]) -> HttpResponse |
                 [
                     r["slug"],
                     r["name"],
+                    r["name_cy"],
                     r["kind"],
                     " ".join(r["places"]),
                     r["work_area"],
@@ -97,6 +101,7 @@ def get_pilot(request: HttpRequest, slug: str) -> dict[str, Any]:
         "partners": [o.name for o in pilot.partners.all()],
         "other_partners": pilot.other_partners,
         "expected_outcomes": pilot.expected_outcomes,
+        "expected_outcomes_cy": pilot.expected_outcomes_cy,
         "claimed_savings": float(pilot.claimed_savings) if pilot.claimed_savings is not None else None,
         "savings_method": pilot.savings_method,
         "milestones": [{"title": m.title, "due": m.due, "status": m.status} for m in pilot.milestones.all()],

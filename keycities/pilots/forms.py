@@ -24,12 +24,15 @@ def member_places() -> Any:
 
 class PilotForm(forms.Form):
     name = LineField(label=_("Name"), max_length=200)
+    name_cy = LineField(label=_("Name in Welsh"), max_length=200, required=False,
+                        help_text=_("Leave empty until there is a Welsh name."))  # fmt: skip
     kind = forms.ChoiceField(label=_("Type of pilot"), choices=Kind.choices)
     places = forms.ModelMultipleChoiceField(
         label=_("Member places"), queryset=Place.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     work_area = forms.ModelChoiceField(label=_("Work area"), required=False, queryset=WorkArea.objects.none())
     summary = TextField(label=_("Public summary"), max_length=2000)
+    summary_cy = TextField(label=_("Public summary in Welsh"), max_length=2000, required=False)
     partners = forms.ModelMultipleChoiceField(
         label=_("Partners (from the contacts records)"), required=False, queryset=Organisation.objects.none()
     )
@@ -45,6 +48,7 @@ class PilotForm(forms.Form):
     start = forms.DateField(label=_("Start"), required=False, widget=DateInput)
     end = forms.DateField(label=_("End"), required=False, widget=DateInput)
     expected_outcomes = TextField(label=_("Expected outcomes"), max_length=4000, required=False)
+    expected_outcomes_cy = TextField(label=_("Expected outcomes in Welsh"), max_length=4000, required=False)
     claimed_savings = forms.DecimalField(
         label=_("Claimed savings (£)"), required=False, min_value=0, max_digits=14, decimal_places=0
     )

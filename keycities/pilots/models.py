@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
 class Pilot(models.Model):
     slug = models.SlugField(unique=True, max_length=80)
     name = models.CharField(max_length=200)
+    name_cy = models.CharField("name in Welsh", max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     published = models.BooleanField(default=False, help_text="Shown on the public pages.")
     places = models.ManyToManyField(Place, related_name="pilots")
@@ -38,7 +39,9 @@ class Pilot(models.Model):
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
     summary = models.TextField(help_text="The public summary.")
+    summary_cy = models.TextField("public summary in Welsh", blank=True)
     expected_outcomes = models.TextField(blank=True)
+    expected_outcomes_cy = models.TextField("expected outcomes in Welsh", blank=True)
     claimed_savings = models.DecimalField(max_digits=14, decimal_places=0, null=True, blank=True, help_text="£")
     savings_method = models.TextField(blank=True, help_text="How the claimed savings were worked out.")
     proposal = models.OneToOneField(

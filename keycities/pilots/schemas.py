@@ -31,6 +31,7 @@ class PilotOutcomeOut(Schema):
 class PilotOut(Schema):
     slug: str
     name: str
+    name_cy: str = Field(description="The name in Welsh; blank where not yet translated.")
     kind: str
     places: list[str]
     work_area: str | None = None
@@ -39,6 +40,7 @@ class PilotOut(Schema):
     start: dt.date | None = None
     end: dt.date | None = None
     summary: str
+    summary_cy: str = Field(description="The public summary in Welsh; blank where not yet translated.")
     published: bool
     url: str
 
@@ -47,6 +49,7 @@ class PilotDetailOut(PilotOut):
     partners: list[str]
     other_partners: str
     expected_outcomes: str
+    expected_outcomes_cy: str = Field(description="The expected outcomes in Welsh; blank where not translated.")
     claimed_savings: float | None = None
     savings_method: str
     milestones: list[PilotMilestoneOut]

@@ -24,6 +24,7 @@ from .models import Evaluation, Milestone, Outcome, Pilot
 GSS = re.compile(r"[EWSNK]\d{8}")
 PILOT_FIELDS = (
     "name",
+    "name_cy",
     "kind",
     "published",
     "work_area",
@@ -33,7 +34,9 @@ PILOT_FIELDS = (
     "start",
     "end",
     "summary",
+    "summary_cy",
     "expected_outcomes",
+    "expected_outcomes_cy",
     "claimed_savings",
     "savings_method",
 )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only, staff_only
 from keycities.core.access import public
+from keycities.core.bilingual import localised_text
 from keycities.core.charts import Chart, choropleth
 from keycities.library import policy as library_policy
 from keycities.observatory import catalogue
@@ -81,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def indicator_name(slug: str) -> str:
     found = observatory.indicator(slug)
-    return found.name if found else slug
+    return localised_text(found, "name") if found else slug
 
 
 def evaluation_view(evaluation: Evaluation | None) -> dict[str, Any] | None:

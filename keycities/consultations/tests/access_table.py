@@ -98,6 +98,9 @@ ROWS = [
     Row("consultations:history", STAFF, kwargs=pk()),
     Row("consultations:document", STAFF, kwargs=lambda w: {"pk": w["consultation"].pk, "doc": w["document"].pk}),
     Row("consultations:edit", LEAD, kwargs=pk()),
+    # The Welsh version: the lead place (Hull for `published`) and the secretariat, once signed off.
+    Row("consultations:welsh", expect(SIGN_IN, 403, 403, 200, 200), kwargs=pk("published")),
+    Row("consultations:welsh", expect(SIGN_IN, 403, 404, 403, 404), kwargs=pk(), label="not yet signed off"),
     Row("consultations:new", SECRETARIAT),
     Row("consultations:import", SECRETARIAT),
     Row("consultations:details", SECRETARIAT, kwargs=pk()),

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import translation
 from docx import Document as Docx
 from pypdf import PdfReader
@@ -87,3 +88,76 @@ def test_pdfs_show_every_welsh_letter() -> None:
     assert "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ." in text
     fonts = {str(f["/BaseFont"]).split("+")[-1] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
     assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"} <= fonts, fonts  # embedded: ŵ and ŷ show
+
+
+def published_response(c: Consultation, officer: User, secretariat: User) -> Consultation:
+    from keycities.consultations import services
+
+    services.add_questions(c, ["Do you agree with the proposed funding formula?", "What else should change?"],
+                           by=officer)  # fmt: skip
+    first, second = c.sections.order_by("position")
+    services.save_draft(c, {first.pk: "Yes, with a floor for smaller places.", second.pk: "Multi-year settlements."},
+                        base=1, by=officer)  # fmt: skip
+    services.open_review(c, today(), by=officer)
+    services.record_review(c, officer.place, "endorse", by=officer)
+    services.sign_off(c, by=secretariat, version=c.latest_version().number)  # type: ignore[union-attr]
+    services.mark_submitted(c, today(), by=secretariat)
+    c.refresh_from_db()
+    return c
+
+
+def test_the_lead_adds_a_welsh_version_shown_on_the_welsh_page(consultation: Consultation, officer: User,
+                                                               secretariat: User) -> None:  # fmt: skip
+    from keycities.consultations.models import Event
+
+    c = published_response(consultation, officer, secretariat)
+    first, second = c.sections.order_by("position")
+    english_only = signed_in(officer).get(f"/cy/consultations/responses/{c.pk}/").content.decode()
+    assert '<div class="govuk-body" lang="en-GB"><p>Yes, with a floor for smaller places.</p></div>' in english_only
+    assert "Nid yw’r ymateb hwn wedi’i gyhoeddi yn Gymraeg" in english_only
+
+    lead = signed_in(officer)
+    form = lead.get(f"/consultations/{c.pk}/welsh/").content.decode()
+    assert f'name="answer_cy_{first.pk}"' in form and f'name="question_cy_{second.pk}"' in form
+    saved = lead.post(f"/consultations/{c.pk}/welsh/", {
+        "title_cy": "Sgiliau Lloegr: diwygio cyllid ôl-16",
+        f"question_cy_{first.pk}": "Ydych chi’n cytuno â’r fformiwla gyllido arfaethedig?",
+        f"answer_cy_{first.pk}": "Ydym, gyda lefel isaf ar gyfer lleoedd llai.",
+        f"question_cy_{second.pk}": "", f"answer_cy_{second.pk}": "",
+    })  # fmt: skip
+    assert saved.status_code == 302
+    c.refresh_from_db()
+    assert c.welsh_version == c.signed_off_version.number  # type: ignore[union-attr]
+    number = c.signed_off_version.number  # type: ignore[union-attr]
+    assert (
+        Event.objects.filter(consultation=c, kind="welsh").get().note
+        == f"1 of 2 answers in Welsh, for version {number}"
+    )
+
+    welsh = Client().get(f"/cy/consultations/responses/{c.pk}/").content.decode()
+    assert '<h1 class="govuk-heading-xl">Sgiliau Lloegr: diwygio cyllid ôl-16</h1>' in welsh
+    assert "Ydych chi’n cytuno â’r fformiwla gyllido arfaethedig?" in welsh
+    assert '<div class="govuk-body" lang="cy"><p>Ydym, gyda lefel isaf ar gyfer lleoedd llai.</p></div>' in welsh
+    # The second answer has no Welsh: its English is shown, marked, with the notice.
+    assert '<span lang="en-GB" class="kc-fallback">What else should change?</span>' in welsh
+    assert '<div class="govuk-body" lang="en-GB"><p>Multi-year settlements.</p></div>' in welsh
+    assert "Nid yw’r ymateb hwn wedi’i gyhoeddi yn Gymraeg" in welsh
+    english = Client().get(f"/consultations/responses/{c.pk}/").content.decode()
+    assert "Ydym, gyda lefel isaf" not in english and "Yes, with a floor for smaller places." in english
+
+
+def test_the_welsh_version_waits_for_sign_off(consultation: Consultation, officer: User) -> None:
+    assert signed_in(officer).get(f"/consultations/{consultation.pk}/welsh/").status_code == 404
+
+
+def test_published_sections_take_their_welsh() -> None:
+    from keycities.consultations.presenters import with_welsh
+
+    sections = [{"section": 7, "question": "Q?", "answer": "A.", "notes": [1]},
+                {"section": 8, "question": "R?", "answer": "B.", "notes": []}]  # fmt: skip
+    out = with_welsh(sections, {"7": {"question": "C?", "answer": "Ateb."}})
+    with translation.override("cy"):
+        assert [(s.question_cy, s.answer_cy, s.answer_fallback) for s in out] == [("C?", "Ateb.", False),
+                                                                                  ("", "", True)]  # fmt: skip
+    with translation.override("en-gb"):
+        assert not any(s.answer_fallback for s in out)

@@ -165,3 +165,49 @@ def test_a_press_release_is_in_the_library_and_search_once_published(secretariat
     assert found["results"][0]["title"] == "Devolution white paper welcomed"
     assert found["results"][0]["type"] == "press_release"
     assert found["results"][0]["url"].endswith(release.public_url())
+
+
+def test_a_welsh_title_and_summary_on_welsh_pages_the_feed_and_search(secretariat: User, client: Client) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from keycities.library import search
+
+    p = publish(secretariat, title_cy="Sgiliau ar gyfer twf yn Key Cities",
+                summary_cy="Yr hyn y mae’r grŵp yn ei ofyn gan y llywodraeth ar sgiliau.")  # fmt: skip
+    english = Client()  # no Welsh choice recorded
+    page = english.get(p.get_absolute_url()).content.decode()
+    assert '<h1 class="govuk-heading-xl">Skills for growth in the Key Cities</h1>' in page
+    assert "Sgiliau ar gyfer twf" not in english.get("/library/").content.decode()
+    assert "<title>Skills for growth in the Key Cities</title>" in english.get("/library/feed.atom").content.decode()
+    welsh = client.get(f"/cy{p.get_absolute_url()}").content.decode()
+    assert '<h1 class="govuk-heading-xl">Sgiliau ar gyfer twf yn Key Cities</h1>' in welsh
+    assert "Yr hyn y mae’r grŵp yn ei ofyn gan y llywodraeth ar sgiliau." in welsh and "kc-fallback" not in welsh
+    assert "Sgiliau ar gyfer twf" in client.get("/cy/library/").content.decode()
+    feed_cy = client.get("/cy/library/feed.atom").content.decode()
+    assert "<title>Sgiliau ar gyfer twf yn Key Cities</title>" in feed_cy and 'xml:lang="cy"' in feed_cy
+    found = search.run(AnonymousUser(), "Sgiliau twf", semantic=False)
+    assert [h.entry.key for h in found.hits] == [str(p.pk)]
+    api = client.get(f"/api/v1/publications/{p.pk}").json()
+    assert api["title_cy"] == "Sgiliau ar gyfer twf yn Key Cities"
+    assert api["summary_cy"] == "Yr hyn y mae’r grŵp yn ei ofyn gan y llywodraeth ar sgiliau."
+
+
+def test_a_publication_without_welsh_shows_its_english_marked(secretariat: User, client: Client) -> None:
+    p = publish(secretariat)
+    welsh = client.get(f"/cy{p.get_absolute_url()}").content.decode()
+    assert ('<h1 class="govuk-heading-xl"><span lang="en-GB" class="kc-fallback">Skills for growth in the Key '
+            "Cities</span></h1>") in welsh  # fmt: skip
+    assert '<span lang="en-GB" class="kc-fallback">What the group asks of government on skills.</span>' in welsh
+
+
+def test_staff_add_the_welsh_on_the_form(officer: User, client: Client) -> None:
+    client.force_login(officer)
+    p = publish(officer)
+    form = client.get(reverse("library:edit", args=[p.pk])).content.decode()
+    assert 'name="title_cy"' in form and 'name="summary_cy"' in form
+    data = {**DATA, "published_on": "2024-03-01", "is_public": "on", "title_cy": "Teitl Cymraeg",
+            "summary_cy": "Crynodeb Cymraeg."}  # fmt: skip
+    assert client.post(reverse("library:edit", args=[p.pk]), data).status_code == 302
+    p.refresh_from_db()
+    assert (p.title_cy, p.summary_cy) == ("Teitl Cymraeg", "Crynodeb Cymraeg.")
+    assert "Teitl Cymraeg" in SearchEntry.objects.get(source="publication", key=str(p.pk)).body

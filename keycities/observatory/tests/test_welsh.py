@@ -118,3 +118,15 @@ def test_compare_lists_indicators_by_their_welsh_names(registry: None, client: C
     html = client.get("/cy/evidence/compare/?indicator=population&groups=key-cities").content.decode()
     assert '<option value="population" selected>Poblogaeth</option>' in html
     assert "Poblogaeth: " in html  # the chart's title
+
+
+def test_period_labels_and_bases_follow_the_language() -> None:
+    from django.utils import translation
+
+    ind = Indicator(period_label="mid-{year}", base="residents aged 16 to 64")
+    with translation.override("cy"):
+        assert (ind.label_period(2023), ind.base_text) == ("canol 2023", "preswylwyr 16 i 64 oed")
+        assert Indicator(period_label="April {year}", base="residents").label_period(2021) == "Ebrill 2021"
+        assert Indicator(period_label="Q{year}", base="jobs").label_period(2020) == "Q2020"  # not known: as written
+    with translation.override("en-gb"):
+        assert (ind.label_period(2023), ind.base_text) == ("mid-2023", "residents aged 16 to 64")
