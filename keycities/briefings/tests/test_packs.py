@@ -17,6 +17,7 @@ from keycities.briefings import content, exports, services
 from keycities.briefings.models import Kind, Pack
 from keycities.claims.services import evaluate_all, load_claims
 from keycities.claims.tests.test_claims import CLAIMS_FILE, table_by_hand
+from keycities.core.tests import pdfua
 from keycities.network.models import Place, WorkArea
 from keycities.observatory import services as observatory
 from keycities.observatory.tests.conftest import extract_source
@@ -146,7 +147,19 @@ def test_pdf_and_docx_from_the_same_content(secretariat: User) -> None:
     services.save_section(pack, "Ŵyr a ŷd", "{{population:coventry:2024}} o bobl.", by=secretariat)
     data = content.build(pack)
     pdf = exports.build_pdf(data, 1, "cy")
-    assert pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf and b"/Lang" in pdf and b"/Outlines" in pdf
+    # Tagged PDF/UA-1 in Welsh: the language, the title as the window title, H1 then H2, the table with its headers.
+    found = pdfua.structure(pdf)
+    assert found["lang"] == "cy" and found["marked"] and found["display_doc_title"]
+    assert found["title"] == "Coventry in brief" and "pdfuaid" in found["xmp"]
+    tags = found["tags"]
+    assert (
+        tags.count("H1") == 1 and tags.index("H1") < tags.index("H2") and {"Table", "TH", "TD", "Caption"} <= set(tags)
+    )
+    assert found["headings"][:3] == ["Coventry in brief", "Ŵyr a ŷd", "Coventry in brief"]
+    assert found["headings"][-1] == "Ffynonellau"  # the labels in the PDF's language
+    assert {"KC-Sans", "KC-Sans-Bold"} <= found["fonts"] and not found["not_embedded"]  # DejaVu Sans, embedded
+    text = pdfua.text(pdf)
+    assert "Ŵyr a ŷd" in text and "369,026 [1] o bobl." in text and "369,026 [" in text
     doc = Document(io.BytesIO(exports.build_docx(data, 1)))
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Title", "Heading"))]
     assert headings[0] == ("Title", "Coventry in brief")
