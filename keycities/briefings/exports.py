@@ -6,14 +6,16 @@ DOCX uses Word's own heading styles (Title, Heading 1, Heading 2), so both are n
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from keycities.core.charts import spec_to_png
-from keycities.core.pdf import BRAND, GROUP, render_pdf
+from keycities.core.pdf import BRAND, GROUP, html_to_pdf, page_html
 from keycities.core.text import xml_safe
 
 # A chart's width on the page: A4 less the margins, in inches.
@@ -29,8 +31,8 @@ def _chart_caption(chart: dict[str, Any]) -> str:
 
 
 def _subtitle(data: dict[str, Any], version: int | None) -> str:
-    said = _("%(kind)s briefing, built from the Hub’s data on %(date)s") % {"kind": data["kind_label"],
-                                                                           "date": data["built_on"]}  # fmt: skip
+    built = date_format(dt.date.fromisoformat(data["built_on"]), "j F Y")
+    said = _("%(kind)s briefing, built from the Hub’s data on %(date)s") % {"kind": data["kind_label"], "date": built}
     return said + (" · " + _("version %(n)s") % {"n": version} if version else "")
 
 
@@ -84,10 +86,15 @@ def build_docx(data: dict[str, Any], version: int | None = None) -> bytes:
     return out.getvalue()
 
 
-def build_pdf(data: dict[str, Any], version: int | None = None, language: str = "en") -> bytes:
-    """The pack as a tagged PDF/UA-1 document in `language`, from the issue page's own content template."""
+def pdf_html(data: dict[str, Any], version: int | None = None, language: str = "en") -> str:
+    """The HTML the PDF is made from: the issue page's own content template inside the PDF's page."""
     data = xml_safe(data)
     with translation.override(language):
         subtitle = _subtitle(data, version)
-    return render_pdf("briefings/pdf.html", {"data": data, "subtitle": subtitle}, title=data["title"],
-                      footer=data["title"], language=language)  # fmt: skip
+    return page_html("briefings/pdf.html", {"data": data, "subtitle": subtitle}, title=data["title"],
+                     footer=data["title"], language=language)  # fmt: skip
+
+
+def build_pdf(data: dict[str, Any], version: int | None = None, language: str = "en") -> bytes:
+    """The pack as a tagged PDF/UA-1 document in `language`."""
+    return html_to_pdf(pdf_html(data, version, language))

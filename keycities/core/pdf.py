@@ -85,7 +85,7 @@ def svg_data_uri(svg: str) -> str:
 def _local_only() -> Any:
     from weasyprint import URLFetcher
 
-    class LocalOnly(URLFetcher):  # type: ignore[misc]
+    class LocalOnly(URLFetcher):
         """Fetches `data:` URLs and the font files; refuses everything else (WeasyPrint logs and skips it)."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -99,18 +99,27 @@ def _local_only() -> Any:
     return LocalOnly()
 
 
-def render_pdf(
-    template: str, context: dict[str, Any], *, title: str, footer: str, language: str | None = None
-) -> bytes:
-    """The template (which extends core/pdf/base.html) as a tagged PDF/UA-1 document, its labels and `lang` in
+def page_html(template: str, context: dict[str, Any], *, title: str, footer: str, language: str | None = None) -> str:
+    """The HTML a PDF is made from: the template (which extends core/pdf/base.html), its labels and `lang` in
     `language` (the active language if none is given)."""
-    from weasyprint import HTML
-
     code = "cy" if (language or translation.get_language() or "en").startswith("cy") else "en"
     with translation.override(code):
         page = {"title": title, "lang": LANGUAGES[code], "author": GROUP, "strap": str(STRAP),
                 "fonts": mark_safe(font_faces()),  # noqa: S308 (our own rules)
                 "footer": css_string(footer), "page": page_counter(_("Page %(number)s"))}  # fmt: skip
-        html = render_to_string(template, {**context, "pdf": page})
+        return render_to_string(template, {**context, "pdf": page})
+
+
+def html_to_pdf(html: str) -> bytes:
+    """HTML from `page_html` as a tagged PDF/UA-1 document."""
+    from weasyprint import HTML
+
     document = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_local_only())
     return bytes(document.write_pdf(pdf_variant=PDF_VARIANT))
+
+
+def render_pdf(
+    template: str, context: dict[str, Any], *, title: str, footer: str, language: str | None = None
+) -> bytes:
+    """The template as a tagged PDF/UA-1 document (see `page_html`)."""
+    return html_to_pdf(page_html(template, context, title=title, footer=footer, language=language))

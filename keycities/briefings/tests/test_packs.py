@@ -202,3 +202,24 @@ def test_a_typed_number_that_matches_a_claim_is_offered_as_a_token(secretariat: 
                                                  "body": "We add {{gva:key-cities:2020}} a year."})  # fmt: skip
     section.refresh_from_db()
     assert pack.sections.count() == 1 and section.body == "We add {{gva:key-cities:2020}} a year."
+
+
+def test_a_place_pack_lists_its_public_pilots_only(secretariat: User) -> None:
+    from keycities.pilots import services as pilots
+
+    coventry, hull = Place.objects.get(slug="coventry"), Place.objects.get(slug="hull")
+    pilots.create_pilot({"name": "Coventry skills test bed", "kind": "devolved-delivery", "published": True,
+                         "summary": "Adult skills budget run by the city.", "places": [coventry],
+                         "start": dt.date(2025, 4, 1)}, by=secretariat)  # fmt: skip
+    pilots.create_pilot({"name": "Draft pilot", "kind": "new-approach", "published": False, "summary": "Not yet.",
+                         "places": [coventry]}, by=secretariat)  # fmt: skip
+    pilots.create_pilot({"name": "Hull pilot", "kind": "new-approach", "published": True, "summary": "Elsewhere.",
+                         "places": [hull]}, by=secretariat)  # fmt: skip
+    found = next(
+        s for s in content.build(place_pack(secretariat))["sections"] if s["heading"] == "Pilots and proposals"
+    )
+    assert found["items"] == ["Coventry skills test bed (Devolved delivery; from 1 April 2025): Adult skills budget "
+                              "run by the city."]  # fmt: skip
+    hull_pack = next(s for s in content.build(place_pack(secretariat, "hull"))["sections"]
+                     if s["heading"] == "Pilots and proposals")  # fmt: skip
+    assert [i.split(" (")[0] for i in hull_pack["items"]] == ["Hull pilot"]
