@@ -41,11 +41,12 @@ gettext:
 	msgfmt --check -o $@ $<
 
 # DejaVu Sans for PDFs: the PDF standard fonts have no ŵ or ŷ, which Welsh needs (keycities/core/pdf.py).
+# The italic faces (DejaVuSans-Oblique) are in fonts-dejavu-extra.
 fonts:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
-	  echo "Installing DejaVu fonts for PDFs (apt-get install fonts-dejavu-core)"; \
-	  (apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null)) \
-	  || { echo "make: DejaVu fonts are missing: install them with 'apt-get install fonts-dejavu-core'"; exit 1; }; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf || { \
+	  echo "Installing DejaVu fonts for PDFs (apt-get install fonts-dejavu-core fonts-dejavu-extra)"; \
+	  (apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra >/dev/null)) \
+	  || { echo "make: DejaVu fonts are missing: install them with 'apt-get install fonts-dejavu-core fonts-dejavu-extra'"; exit 1; }; }
 
 # Pango for the PDF engine (WeasyPrint): Debian's libpango-1.0-0 and libpangoft2-1.0-0, installed when missing.
 pango:

@@ -4,8 +4,8 @@ consultation responses and the briefing packs, each of which renders the same te
 by readers as the window title), a structure tree from the HTML (H1, H2, lists, tables with their headers,
 figures with their alternative text), the running footer and the brand band.
 
-The fonts are DejaVu Sans (`make fonts` installs Debian's fonts-dejavu-core), declared with @font-face and
-embedded: it has every letter Welsh uses (ŵ, ŷ and the other circumflexes, diaereses and accents).
+The fonts are DejaVu Sans (`make fonts` installs Debian's fonts-dejavu-core and, for the italics,
+fonts-dejavu-extra), declared with @font-face and embedded: it has every letter Welsh uses (ŵ, ŷ and the other circumflexes, diaereses and accents).
 
 Nothing is fetched while a PDF is made except the font files and `data:` URLs (the charts): no network, no
 other file (`LocalOnly`). WeasyPrint needs Pango (Debian's libpango-1.0-0 and libpangoft2-1.0-0), which
@@ -31,10 +31,9 @@ from django.utils.translation import gettext_lazy
 log = logging.getLogger(__name__)
 
 BRAND = (0x5B, 0x2E, 0x8B)
-BRAND_HEX = "#5b2e8b"
 GROUP = "Key Cities"
 STRAP = gettext_lazy("A united voice for urban Britain")
-# `make setup` installs DejaVu Sans (Debian's fonts-dejavu-core).
+# `make setup` installs DejaVu Sans (Debian's fonts-dejavu-core and fonts-dejavu-extra).
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "KC Sans"
 # (weight, style, file). The slanted faces are in fonts-dejavu-extra; without them the engine slants the upright.
