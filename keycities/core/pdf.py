@@ -5,7 +5,8 @@ by readers as the window title), a structure tree from the HTML (H1, H2, lists, 
 figures with their alternative text), the running footer and the brand band.
 
 The fonts are DejaVu Sans (`make fonts` installs Debian's fonts-dejavu-core and, for the italics,
-fonts-dejavu-extra), declared with @font-face and embedded: it has every letter Welsh uses (ŵ, ŷ and the other circumflexes, diaereses and accents).
+fonts-dejavu-extra), declared with @font-face and embedded: it has every letter Welsh uses (ŵ, ŷ and the other
+circumflexes, diaereses and accents).
 
 Nothing is fetched while a PDF is made except the font files and `data:` URLs (the charts): no network, no
 other file (`LocalOnly`). WeasyPrint needs Pango (Debian's libpango-1.0-0 and libpangoft2-1.0-0), which
