@@ -9,7 +9,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 PORT ?= 8000
 
-.PHONY: run test setup gettext fonts browser lint typecheck pytest e2e bench openapi messages clean
+.PHONY: run test setup gettext fonts pango browser lint typecheck pytest e2e bench openapi messages clean
 
 # Welsh catalogues (one per app, plus keycities/locale for the shared templates), compiled by msgfmt.
 PO_FILES := $(wildcard keycities/locale/cy/LC_MESSAGES/django.po keycities/*/locale/cy/LC_MESSAGES/django.po)
@@ -40,14 +40,19 @@ gettext:
 %.mo: %.po | gettext
 	msgfmt --check -o $@ $<
 
-# DejaVu Sans for PDFs: the PDF standard fonts have no ŵ or ŷ, which Welsh needs (keycities/consultations/exports.py).
+# DejaVu Sans for PDFs: the PDF standard fonts have no ŵ or ŷ, which Welsh needs (keycities/core/pdf.py).
+# The italic faces (DejaVuSans-Oblique) are in fonts-dejavu-extra.
 fonts:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
-	  echo "Installing DejaVu fonts for PDFs (apt-get install fonts-dejavu-core)"; \
-	  (apt-get install -y -qq fonts-dejavu-core >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null)) \
-	  || { echo "make: DejaVu fonts are missing: install them with 'apt-get install fonts-dejavu-core'"; exit 1; }; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf -a -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf || { \
+	  echo "Installing DejaVu fonts for PDFs (apt-get install fonts-dejavu-core fonts-dejavu-extra)"; \
+	  (apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra >/dev/null)) \
+	  || { echo "make: DejaVu fonts are missing: install them with 'apt-get install fonts-dejavu-core fonts-dejavu-extra'"; exit 1; }; }
 
-setup: $(BIN)/.installed keycities/static/build/hub.css $(MO_FILES) | fonts
+# Pango for the PDF engine (WeasyPrint): Debian's libpango-1.0-0 and libpangoft2-1.0-0, installed when missing.
+pango:
+	@sh scripts/ensure-pango.sh
+
+setup: $(BIN)/.installed keycities/static/build/hub.css $(MO_FILES) | fonts pango
 	mkdir -p var
 
 # Debian's Chromium for the browser journeys: installed when missing and possible, else one line saying what to do.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from keycities.core.charts import format_value
 from keycities.network.models import Group, Place, WorkArea
 from keycities.observatory import queries as observatory
 from keycities.observatory.aggregation import Store
+from keycities.pilots.policy import visible_pilots
 
 from . import audiences, tokens
 from .figures import group_value, release_record
@@ -183,7 +185,26 @@ def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any
          "chart": trend_chart(place, b, store)},
         {"heading": _("Work areas it leads"), "paragraphs": [] if led else [_("It leads no work area.")],
          "items": led, "table": None},
+        pilot_section(place),
     ]  # fmt: skip
+
+
+def pilot_section(place: Place) -> dict[str, Any]:
+    """The place's public pilots (those the pilots' policy shows to anyone), with their public summary. Proposals
+    have no public state: a proposal is listed only through the published pilot it became."""
+    items = []
+    for pilot in visible_pilots(AnonymousUser()).filter(places=place).order_by("name"):
+        said = [str(pilot.get_kind_display())]
+        if pilot.work_area:
+            said.append(localised_text(pilot.work_area, "name"))
+        if pilot.start:
+            said.append(_("from %(start)s") % {"start": date_format(pilot.start, "j F Y")})
+        text = f"{pilot.name} ({'; '.join(said)}): {pilot.summary.strip()}"
+        if pilot.proposal_id:
+            text += " " + _("It came from a proposal to the group.")
+        items.append(text)
+    return {"heading": _("Pilots and proposals"), "items": items, "table": None,
+            "paragraphs": [] if items else [_("No public pilot or proposal involves this place yet.")]}  # fmt: skip
 
 
 def work_area_sections(area: WorkArea, b: Builder, store: Store) -> list[dict[str, Any]]:

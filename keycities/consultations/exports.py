@@ -2,7 +2,9 @@
 the consultation in brand purple, each question with its answer, and where each member place
 stood (endorsed, endorsed with comments, abstained, objected, did not respond).
 
-Both take `queries.response_data(...)`, a plain dict, so they are tested without a database.
+Both take `queries.response_data(...)`, a plain dict, so they are tested without a database. The PDF is
+the published page's template of the response rendered by the Hub's one PDF engine (WeasyPrint, tagged
+PDF/UA-1, keycities/core/pdf.py), which the briefing packs use too.
 Stored text may hold characters XML cannot (a vertical tab pasted from Word): they are removed
 before either document is built."""
 
@@ -10,19 +12,17 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.template.defaultfilters import date as format_date
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from keycities.core.pdf import BRAND, BRAND_HEX, pdf_fonts
+from keycities.core.pdf import BRAND, STRAP, render_pdf
 from keycities.core.text import xml_safe
 
-from .presenters import agreement_statement, position_rows
-
-# The one PDF engine and its fonts are in keycities/core/pdf.py, shared with the briefing packs.
-STRAP = gettext_lazy("A united voice for urban Britain")
+from .presenters import agreement_statement, position_rows, with_welsh
+from .presenters import names as place_names
 
 
 def _date(value: Any) -> str:
@@ -101,61 +101,23 @@ def build_docx(data: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def build_pdf(data: dict[str, Any]) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_LEFT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
-
+def build_pdf(data: dict[str, Any], language: str | None = None, welsh: dict[str, dict[str, str]] | None = None
+              ) -> bytes:  # fmt: skip
+    """The response as a tagged PDF/UA-1 document (labels in `language`, or the active one), from the published
+    page's own template of the response (consultations/includes/response.html); in Welsh, the answers of the
+    issued Welsh version (`welsh`, section -> question and answer) where it has them."""
     data = xml_safe(data)
-    fonts = pdf_fonts()
-    purple = colors.HexColor(BRAND_HEX)
-    base = getSampleStyleSheet()
-    body = ParagraphStyle("kc-body", parent=base["BodyText"], fontName=fonts["normal"], fontSize=10.5, leading=14.5,
-                          alignment=TA_LEFT, spaceAfter=6)  # fmt: skip
-    brand = ParagraphStyle("kc-brand", parent=body, fontName=fonts["bold"], fontSize=20, leading=24,
-                           textColor=purple, spaceAfter=0)  # fmt: skip
-    strap = ParagraphStyle("kc-strap", parent=body, fontName=fonts["italic"], textColor=purple, spaceAfter=14)
-    title = ParagraphStyle("kc-title", parent=body, fontName=fonts["bold"], fontSize=17, leading=21,
-                           textColor=purple, spaceAfter=10)  # fmt: skip
-    h2 = ParagraphStyle("kc-h2", parent=body, fontName=fonts["bold"], fontSize=13, leading=16, textColor=purple,
-                        spaceBefore=10, spaceAfter=4)  # fmt: skip
-    question = ParagraphStyle("kc-question", parent=body, fontName=fonts["bold"])
-
-    def para(text: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-    story: list[Any] = [para(data["group"], brand), para(str(STRAP), strap),
-                        para(_("Response to: %(title)s") % data, title)]  # fmt: skip
-    story += [Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", body) for label, value in _facts(data)]
-    for i, section in enumerate(data["sections"], start=1):
-        story += [para(_("Question %(number)s") % {"number": i}, h2), para(section["question"], question)]
-        story += [para(p.strip(), body) for p in (section["answer"] or _("No answer.")).split("\n\n")]
-        if section.get("notes"):
-            story.append(para(_notes_ref(section["notes"]), strap))
-    if data.get("notes"):
-        story.append(para(_("Notes: the evidence"), h2))
-        story += [para(f"[{note['number']}] {note['text']}", body) for note in data["notes"]]
-    story += [Spacer(1, 4 * mm), para(_("Member places"), h2), para(agreement_statement(data["positions"]), body)]
-    for label, names in position_rows(data["positions"]):
-        story += [para(f"{label} ({len(names)})", question),
-                  ListFlowable([ListItem(para(n, body), leftIndent=12) for n in names], bulletType="bullet",
-                               start="•", leftIndent=12, bulletFontName=fonts["normal"])]  # fmt: skip
-
-    def footer(canvas: Any, doc: Any) -> None:
-        canvas.saveState()
-        canvas.setFillColor(purple)
-        canvas.rect(0, A4[1] - 6 * mm, A4[0], 6 * mm, stroke=0, fill=1)
-        canvas.setFont(fonts["normal"], 8)
-        canvas.setFillColor(colors.HexColor("#505a5f"))
-        canvas.drawString(20 * mm, 10 * mm, (_("%(group)s response to %(title)s") % data)[:110])
-        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, _("Page %(number)s") % {"number": doc.page})
-        canvas.restoreState()
-
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                      bottomMargin=20 * mm, title=_("%(group)s response: %(title)s") % data,
-                      author=data["group"]).build(story, onFirstPage=footer, onLaterPages=footer)  # fmt: skip
-    return out.getvalue()
+    with translation.override(language or translation.get_language() or "en"):
+        sections = with_welsh(data["sections"], xml_safe(welsh or {}))
+        context = {
+            "data": data,
+            "sections": sections,
+            "untranslated": translation.get_language() == "cy" and any(s.answer_fallback for s in sections),
+            "heading": _("Response to: %(title)s") % data,
+            "facts": _facts(data),
+            "agreement": agreement_statement(data["positions"]),
+            "positions": position_rows(data["positions"]),
+            "objected": place_names(data["positions"]["objected"]),
+        }
+        return render_pdf("consultations/pdf.html", context, title=_("%(group)s response: %(title)s") % data,
+                          footer=_("%(group)s response to %(title)s") % data)  # fmt: skip

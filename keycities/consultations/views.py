@@ -92,7 +92,8 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     c = policy.access_export(request.user, pk)
     data = queries.response_data(c)
     name = f"key-cities-response-{c.pk}"
-    content = exports.build_docx(data) if fmt == "docx" else exports.build_pdf(data)
+    welsh = c.welsh_answers if c.welsh_version == data["version"] else {}
+    content = exports.build_docx(data) if fmt == "docx" else exports.build_pdf(data, welsh=welsh)
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -18,6 +18,7 @@ from keycities.briefings import content, exports, services
 from keycities.briefings.models import Batch, Issue, Kind, Pack
 from keycities.consultations.tests.conftest import consultation, members  # noqa: F401  (fixtures)
 from keycities.consultations.tests.test_ledger_api import ledger  # noqa: F401  (fixture)
+from keycities.core.tests import pdfua
 from keycities.engagement import services as engagement
 from keycities.engagement.models import Interaction, Organisation, Person
 from keycities.engagement.tests import extracts
@@ -167,8 +168,12 @@ def test_pdf_and_docx_carry_the_chart_with_its_alt_text(loaded: None, secretaria
     from docx import Document
 
     data = content.build(mp_pack(secretariat))
-    pdf = exports.build_pdf(data, 1)
-    assert b"/Subtype /Image" in pdf
+    # In the PDF the chart is the observatory's SVG, drawn as vector graphics, tagged as a figure with its alt text.
+    found = pdfua.structure(exports.build_pdf(data, 1))
+    (alt,) = found["alts"]
+    assert alt == next(s["chart"] for s in data["sections"] if s.get("chart"))["description"]
+    assert alt.startswith("Line chart: GVA per head: Bradford against Key Cities and the UK.")
+    assert found["lang"] == "en-GB" and found["tags"].index("H2") < found["tags"].index("Figure")
     doc = Document(io.BytesIO(exports.build_docx(data, 1)))
     (shape,) = doc.inline_shapes
     alt = shape._inline.docPr.get("descr")

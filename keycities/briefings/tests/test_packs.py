@@ -17,6 +17,7 @@ from keycities.briefings import content, exports, services
 from keycities.briefings.models import Kind, Pack
 from keycities.claims.services import evaluate_all, load_claims
 from keycities.claims.tests.test_claims import CLAIMS_FILE, table_by_hand
+from keycities.core.tests import pdfua
 from keycities.network.models import Place, WorkArea
 from keycities.observatory import services as observatory
 from keycities.observatory.tests.conftest import extract_source
@@ -146,7 +147,19 @@ def test_pdf_and_docx_from_the_same_content(secretariat: User) -> None:
     services.save_section(pack, "Ŵyr a ŷd", "{{population:coventry:2024}} o bobl.", by=secretariat)
     data = content.build(pack)
     pdf = exports.build_pdf(data, 1, "cy")
-    assert pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf and b"/Lang" in pdf and b"/Outlines" in pdf
+    # Tagged PDF/UA-1 in Welsh: the language, the title as the window title, H1 then H2, the table with its headers.
+    found = pdfua.structure(pdf)
+    assert found["lang"] == "cy" and found["marked"] and found["display_doc_title"]
+    assert found["title"] == "Coventry in brief" and "pdfuaid" in found["xmp"]
+    tags = found["tags"]
+    assert (
+        tags.count("H1") == 1 and tags.index("H1") < tags.index("H2") and {"Table", "TH", "TD", "Caption"} <= set(tags)
+    )
+    assert found["headings"][:3] == ["Coventry in brief", "Ŵyr a ŷd", "Coventry in brief"]
+    assert found["headings"][-1] == "Ffynonellau"  # the labels in the PDF's language
+    assert {"KC-Sans", "KC-Sans-Bold"} <= found["fonts"] and not found["not_embedded"]  # DejaVu Sans, embedded
+    text = pdfua.text(pdf)
+    assert "Ŵyr a ŷd" in text and "369,026 [1] o bobl." in text and "369,026 [" in text
     doc = Document(io.BytesIO(exports.build_docx(data, 1)))
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Title", "Heading"))]
     assert headings[0] == ("Title", "Coventry in brief")
@@ -189,3 +202,24 @@ def test_a_typed_number_that_matches_a_claim_is_offered_as_a_token(secretariat: 
                                                  "body": "We add {{gva:key-cities:2020}} a year."})  # fmt: skip
     section.refresh_from_db()
     assert pack.sections.count() == 1 and section.body == "We add {{gva:key-cities:2020}} a year."
+
+
+def test_a_place_pack_lists_its_public_pilots_only(secretariat: User) -> None:
+    from keycities.pilots import services as pilots
+
+    coventry, hull = Place.objects.get(slug="coventry"), Place.objects.get(slug="hull")
+    pilots.create_pilot({"name": "Coventry skills test bed", "kind": "devolved-delivery", "published": True,
+                         "summary": "Adult skills budget run by the city.", "places": [coventry],
+                         "start": dt.date(2025, 4, 1)}, by=secretariat)  # fmt: skip
+    pilots.create_pilot({"name": "Draft pilot", "kind": "new-approach", "published": False, "summary": "Not yet.",
+                         "places": [coventry]}, by=secretariat)  # fmt: skip
+    pilots.create_pilot({"name": "Hull pilot", "kind": "new-approach", "published": True, "summary": "Elsewhere.",
+                         "places": [hull]}, by=secretariat)  # fmt: skip
+    found = next(
+        s for s in content.build(place_pack(secretariat))["sections"] if s["heading"] == "Pilots and proposals"
+    )
+    assert found["items"] == ["Coventry skills test bed (Devolved delivery; from 1 April 2025): Adult skills budget "
+                              "run by the city."]  # fmt: skip
+    hull_pack = next(s for s in content.build(place_pack(secretariat, "hull"))["sections"]
+                     if s["heading"] == "Pilots and proposals")  # fmt: skip
+    assert [i.split(" (")[0] for i in hull_pack["items"]] == ["Hull pilot"]

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from keycities.consultations import exports, presenters
 from keycities.consultations.services import split_questions
+from keycities.core.tests import pdfua
 
 
 @pytest.mark.parametrize(("closes", "text", "tag"), [
@@ -110,6 +111,20 @@ def test_pdf_export_reads_back() -> None:
                      "Wakefield"]:  # fmt: skip
         assert expected in text, expected
     assert reader.metadata is not None and reader.metadata.title == "Key Cities response: Post-16 funding reform"
+
+
+def test_pdf_export_is_tagged_pdf_ua() -> None:
+    """PDF/UA-1: a structure tree with the headings of the published page (H1 the response, H2 its parts, H3 each
+    question), the ruled list of places, the language and the title shown as the window title."""
+    found = pdfua.structure(exports.build_pdf(DATA, "en"))
+    assert found["lang"] == "en-GB" and found["marked"] and found["display_doc_title"]
+    assert found["title"] == "Key Cities response: Post-16 funding reform"
+    assert 'pdfuaid:part="1"' in found["xmp"] or "<pdfuaid:part>1</pdfuaid:part>" in found["xmp"]
+    tags = found["tags"]
+    assert tags[0] == "Document" and tags.count("H1") == 1 and tags.index("H1") < tags.index("H2") < tags.index("H3")
+    assert found["headings"] == ["Response to: Post-16 funding reform", "Our response", "Question 1", "Question 2",
+                                 "Member places"]  # fmt: skip
+    assert {"P", "L", "LI"} <= set(tags)
 
 
 def test_control_characters_never_break_the_exports() -> None:

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from docx import Document as Docx
 from pypdf import PdfReader
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from keycities.accounts.models import User
 from keycities.consultations import exports
 from keycities.consultations.models import Consultation
+from keycities.core.tests import pdfua
 
 from .conftest import QUESTIONS, signed_in, today
 from .test_presenters import DATA
@@ -71,23 +73,28 @@ def test_the_exports_labels_follow_the_language() -> None:
     assert doc[0] == "Key Cities\nLlais unedig dros Brydain drefol"
     assert "Ymateb i: Post-16 funding reform" in doc and "Ymgynghoriad gan: Department for Education" in doc
     assert "Dyddiad cau: 31 Mawrth 2026" in doc and "Cwestiwn 1" in doc and "Lleoedd sy’n aelodau" in doc
-    for expected in ["Ymateb i: Post-16 funding reform", "Cwestiwn 2", "Dim ateb.", "Dyddiad cau: 31 Mawrth 2026",
+    for expected in ["Ymateb i: Post-16 funding reform", "Cwestiwn 2", "Dim ateb.", "Dyddiad cau\n31 Mawrth 2026",
                      "Tudalen 1"]:  # fmt: skip
         assert expected in pdf, expected
+    found = pdfua.structure(exports.build_pdf(DATA, "cy"))
+    assert found["lang"] == "cy" and found["title"] == "Ymateb Key Cities: Post-16 funding reform"
 
 
 def test_pdfs_show_every_welsh_letter() -> None:
-    """The PDF standard fonts have no ŵ or ŷ: the export embeds DejaVu Sans (installed by `make setup`)."""
+    """The PDF standard fonts have no ŵ or ŷ: the export embeds DejaVu Sans (installed by `make setup`), and the
+    Welsh letters are read back from the PDF's text."""
     welsh = {**DATA, "title": "Gŵyl y Dŷ Opera: ymgynghoriad", "lead_place": "Abertawe",
              "sections": [{"question": "A ydych yn cytuno â’r cynllun?", "answer": "Ydym. Mae’r ŵyl yn dŷ i bawb: "
                            "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ."}]}  # fmt: skip
     with translation.override("cy"):
-        reader = PdfReader(io.BytesIO(exports.build_pdf(welsh)))
-    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+        pdf = exports.build_pdf(welsh)
+    text = pdfua.text(pdf)
     assert "Ymateb i: Gŵyl y Dŷ Opera: ymgynghoriad" in text
     assert "â ê î ô û ŵ ŷ, Â Ê Î Ô Û Ŵ Ŷ, ä ë ï ö ü ẅ ÿ, á é í ó ú ẃ ý, à è ì ò ù ẁ ỳ." in text
-    fonts = {str(f["/BaseFont"]).split("+")[-1] for page in reader.pages for f in page["/Resources"]["/Font"].values()}
-    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique"} <= fonts, fonts  # embedded: ŵ and ŷ show
+    found = pdfua.structure(pdf)
+    assert found["lang"] == "cy" and found["title"] == "Ymateb Key Cities: Gŵyl y Dŷ Opera: ymgynghoriad"
+    # DejaVu Sans (declared as "KC Sans"), embedded: ŵ and ŷ show in any reader.
+    assert {"KC-Sans", "KC-Sans-Bold", "KC-Sans-Italic"} <= found["fonts"] and not found["not_embedded"], found
 
 
 def published_response(c: Consultation, officer: User, secretariat: User) -> Consultation:
@@ -144,6 +151,11 @@ def test_the_lead_adds_a_welsh_version_shown_on_the_welsh_page(consultation: Con
     assert "Nid yw’r ymateb hwn wedi’i gyhoeddi yn Gymraeg" in welsh
     english = Client().get(f"/consultations/responses/{c.pk}/").content.decode()
     assert "Ydym, gyda lefel isaf" not in english and "Yes, with a floor for smaller places." in english
+    # The Welsh PDF is built from the same template: the Welsh answer, and the English one marked as such.
+    with translation.override("cy"):
+        pdf = pdfua.text(Client().get(reverse("consultations:export", args=[c.pk, "pdf"])).content)
+    assert "Ydym, gyda lefel isaf ar gyfer lleoedd llai." in pdf and "Multi-year settlements." in pdf
+    assert "Nid yw’r ymateb hwn wedi’i gyhoeddi yn Gymraeg" in pdf
 
 
 def test_the_welsh_version_waits_for_sign_off(consultation: Consultation, officer: User) -> None:

@@ -1,5 +1,6 @@
 from django import template
 
+from keycities.core import pdf
 from keycities.core.charts import MINUS, format_value
 
 register = template.Library()
@@ -25,3 +26,9 @@ def signed(value: float | None, unit: str) -> str:
     if not any(c in "123456789" for c in text):
         return text
     return ("+" if value > 0 else MINUS) + text
+
+
+@register.filter
+def svg_data_uri(svg: str) -> str:
+    """A chart's SVG as a data: URL, for a PDF's <img> that carries the chart's alternative text in `alt`."""
+    return pdf.svg_data_uri(svg)

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import io
+from html import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 def pdf_bytes(text: str = "", *, drawing: bool = False) -> bytes:
-    from reportlab.pdfgen import canvas
+    """A one-page PDF made by the Hub's PDF engine (WeasyPrint): the text's lines, and a filled box if `drawing`."""
+    from weasyprint import HTML
 
-    out = io.BytesIO()
-    c = canvas.Canvas(out)
-    if text:
-        y = 800
-        for line in text.splitlines():
-            c.drawString(50, y, line)
-            y -= 16
-    if drawing:
-        c.rect(50, 400, 300, 200, fill=1)
-    c.showPage()
-    c.save()
-    return out.getvalue()
+    lines = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines())
+    box = '<div style="width: 300pt; height: 200pt; background: #0b0c0c"></div>' if drawing else ""
+    return bytes(HTML(string=f"<!DOCTYPE html><html lang=en><body>{lines}{box}</body></html>").write_pdf())
 
 
 def docx_bytes(text: str) -> bytes:
