@@ -282,8 +282,9 @@ def press_coverage(today: dt.date, months: tuple[int, ...] = (3, 6, 12)) -> Pres
                       **{f"releases_{n}": Count("release", distinct=True, filter=Q(date__gte=since[n]))
                          for n in months})
             .order_by(f"-pieces_{max(months)}", "outlet__name", "outlet_id"))  # fmt: skip
+    found: list[dict[str, Any]] = list(rows)  # type: ignore[arg-type]  # the annotations are not in the TypedDict
     by_outlet = [{"outlet": r["outlet__name"], **{f"{what}_{n}": r[f"{what}_{n}"] for n in months
-                                                  for what in ("pieces", "releases")}} for r in rows]  # fmt: skip
+                                                  for what in ("pieces", "releases")}} for r in found]  # fmt: skip
     return PressCoverage(months, {what: {n: totals[f"{what}_{n}"] or 0 for n in months}
                                   for what in ("outlets", "releases", "pieces")}, by_outlet)  # fmt: skip
 

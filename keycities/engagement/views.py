@@ -305,12 +305,12 @@ def coverage(request: HttpRequest) -> HttpResponse:
     press_chart = _chart(
         _("Pieces of coverage in the last 12 months, by media outlet"), outlets, unit="count", max_bars=20,
         label=_("Media outlet"), value_title=_("Pieces of coverage")) if outlets else None  # fmt: skip
+    measures = (("outlets", _("Media outlets that covered us")), ("releases", _("Press releases that were covered")),
+                ("pieces", _("Pieces of coverage")))  # fmt: skip
+    press_rows = [(label, [press.totals[key][n] for n in press.months]) for key, label in measures]
     return render(request, "engagement/coverage.html", {
         "c": found, "chart": chart, "departments_chart": departments_chart, "ministers_chart": ministers_chart,
-        "press": press, "press_chart": press_chart,
-        "press_rows": [(label, [press.totals[key][n] for n in press.months]) for key, label in (
-            ("outlets", _("Media outlets that covered us")), ("releases", _("Press releases that were covered")),
-            ("pieces", _("Pieces of coverage")))],  # fmt: skip
+        "press": press, "press_chart": press_chart, "press_rows": press_rows,
         "ministers_sentence": presenters.of_the(
             found.minister_count, len(found.ministers),
             ngettext("%(n)s Minister in post today", "%(n)s Ministers in post today", found.minister_count),
