@@ -584,6 +584,20 @@ def _ranked(
     return ranked
 
 
+# Widths of characters in ems in a wide sans-serif (DejaVu Sans, which a browser falls back to for system-ui
+# on Linux; most system fonts are narrower), to leave room for bar names whatever font draws them.
+_NARROW = frozenset("fijlrtI!|.,:;'()[]- ")
+_WIDE = frozenset("mwMW@%")
+
+
+def _text_width(text: str, size: float, *, bold: bool = False) -> int:
+    """A generous estimate of the width in pixels of `text` at `size` px: Vega measures labels with its own
+    metrics, and a browser's font that is wider than those overflowed the chart's left edge ("iberal Democrat"
+    at 375 px wide)."""
+    ems = sum(0.36 if c in _NARROW else 0.95 if c in _WIDE else 0.74 if c.isupper() else 0.63 for c in text)
+    return math.ceil(ems * size * (1.1 if bold else 1.0) * 1.05)
+
+
 def _bar_spec(
     ranked: Sequence[tuple[int | None, str, float | None]],
     *,
@@ -604,6 +618,7 @@ def _bar_spec(
         for _, name, value in ranked
     ]
     step = 22 if len(names) <= 30 else 16
+    label_size = 12 if len(names) > 30 else LABEL_SIZE
     member_test = f"indexof({_js(sorted(highlight & set(names)))}, datum.value) >= 0"
     x = {"field": "value", "type": "quantitative", "scale": {"nice": True, "zero": True}}
     label_end = "datum.at < 0"
@@ -623,8 +638,10 @@ def _bar_spec(
                     "ticks": False,
                     "domain": False,
                     "labelLimit": 0,  # names in full (and truncating 400 labels is slow)
-                    "labelFontSize": 12 if len(names) > 30 else LABEL_SIZE,
+                    "labelFontSize": label_size,
                     "labelPadding": 6,
+                    # Room for the longest name in a wide font, so that no browser's font clips it at the edge.
+                    "minExtent": 6 + max((_text_width(n, label_size, bold=n in highlight) for n in names), default=0),
                     "labelFontWeight": {"condition": {"test": member_test, "value": "bold"}, "value": "normal"},
                     "labelColor": {"condition": {"test": member_test, "value": BRAND_COLOUR}, "value": TEXT_COLOUR},
                 },

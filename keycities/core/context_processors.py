@@ -26,6 +26,7 @@ PUBLIC_NAV = [
         {"consultations:open", "consultations:archive", "consultations:published", "consultations:ledger"},
     ),
     (_("Briefings"), "briefings:index", {"briefings:index", "briefings:issue"}),
+    (_("Press"), "engagement:press-releases", {"engagement:press-releases", "engagement:press-release"}),
     (_("Work with us"), "proposals:start", {"proposals:start", "proposals:check", "proposals:confirmation"}),
 ]
 

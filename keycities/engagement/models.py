@@ -336,6 +336,7 @@ class MediaCoverage(models.Model):
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name_plural = "media coverage"
+        indexes = [models.Index(fields=["date"], name="mediacoverage_date")]
 
     def __str__(self) -> str:
         return self.headline

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
@@ -186,46 +186,52 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
 
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
+    year_ago = months_before(today, 12)
+    ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
+    minister_dept: dict[int, set[int]] = {}
+    for r in ministers:
+        minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
     people = Interaction.people.through.objects
-    last: dict[int, dt.date] = dict(  # the latest date per MP: one row per MP, whatever the interactions
-        people.filter(scope("interaction__"), person_id__in=list(mps), interaction__date__lte=today)
+    # The latest date up to today of every MP and Minister, in one aggregate driven by their link rows (an index
+    # on person_id, interaction_id): a few thousand rows, whatever the number of interactions. A Minister was
+    # engaged in the last 12 months when that date is within them.
+    latest: dict[int, dt.date] = dict(
+        people.filter(scope("interaction__"), person_id__in=sorted(set(mps) | set(minister_dept)),
+                      interaction__date__lte=today)
         .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
+    last = {pk: day for pk, day in latest.items() if pk in mps}
+    minister_last = {pk: day for pk, day in latest.items() if pk in minister_dept and day >= year_ago}
     parties: dict[str, dict[str, Any]] = {}
+    since = {n: months_before(today, n) for n in months}
     for person_id, seat in mps.items():
         row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
                                                      **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
         row["mps"] += 1
         for n in months:
-            if person_id in last and last[person_id] >= months_before(today, n):
+            if person_id in last and last[person_id] >= since[n]:
                 row[f"engaged_{n}"] += 1
     by_place: dict[int, list[Overlap]] = defaultdict(list)
     for o in found:
         by_place[o.place.pk].append(o)
     never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
-    year_ago = months_before(today, 12)
     # A department is engaged in a work area when an interaction in it involves the department or one of its
-    # Ministers in post today.
-    ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
-    minister_dept: dict[int, set[int]] = {}
-    for r in ministers:
-        minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
-    minister_last: dict[int, dt.date] = dict(
-        people.filter(scope("interaction__"), person_id__in=list(minister_dept), interaction__date__gte=year_ago,
-                      interaction__date__lte=today)
-        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
+    # Ministers in post today. Distinct (department, work area) and (Minister, work area) pairs, each driven by
+    # the department's or the Minister's own link rows (indexed by organisation or person, then interaction),
+    # so the database reads the links of a few dozen departments and Ministers, not every interaction.
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
-    # Distinct (department, work area) and (Minister, work area) pairs, driven by the work-area links (the work
-    # area is the link row's own column, apart from any join the scope makes).
-    areas = (Interaction.work_areas.through.objects.filter(scope("interaction__"))
-             .filter(interaction__date__gte=year_ago, interaction__date__lte=today))  # fmt: skip
-    for org_pk, area_pk in (areas.filter(interaction__organisations__in=list(departments))
-                            .values_list("interaction__organisations", "workarea_id").distinct()):  # fmt: skip
+    in_year = {"interaction__date__gte": year_ago, "interaction__date__lte": today,
+               "interaction__work_areas__isnull": False}  # fmt: skip
+    for org_pk, area_pk in (Interaction.organisations.through.objects
+                            .filter(scope("interaction__"), organisation_id__in=sorted(departments), **in_year)
+                            .values_list("organisation_id", "interaction__work_areas").distinct()):  # fmt: skip
         engaged[area_pk].add(org_pk)
-    for person_pk, area_pk in (areas.filter(interaction__people__in=list(minister_last))
-                               .values_list("interaction__people", "workarea_id").distinct()):  # fmt: skip
-        engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
+    if minister_last:
+        for person_pk, area_pk in (people.filter(scope("interaction__"), person_id__in=sorted(minister_last),
+                                                 **in_year)
+                                   .values_list("person_id", "interaction__work_areas").distinct()):  # fmt: skip
+            engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
@@ -250,6 +256,37 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), len(raised), with_outcome, by_area,
                     len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
                     by_department)  # fmt: skip
+
+
+@dataclass
+class PressCoverage:
+    """What the coverage log says we reached in the last 3, 6 and 12 months: for each window, the distinct
+    outlets, the distinct press releases used and the pieces of coverage; and per outlet, its pieces."""
+
+    months: tuple[int, ...]
+    totals: dict[str, dict[int, int]]  # "outlets" / "releases" / "pieces" -> months -> count
+    by_outlet: list[dict[str, Any]]  # outlet, pieces_<n> and releases_<n> (distinct) for each n in months
+
+
+def press_coverage(today: dt.date, months: tuple[int, ...] = (3, 6, 12)) -> PressCoverage:
+    """The coverage log counted by the database in two aggregate queries (coverage dated after today, logged
+    ahead of publication, is not counted). The log is internal, seen by all staff: no scope."""
+    since = {n: months_before(today, n) for n in months}
+    window = MediaCoverage.objects.filter(date__gte=min(since.values()), date__lte=today)
+    totals = window.aggregate(**{
+        f"{what}_{n}": Count(field, distinct=distinct, filter=Q(date__gte=since[n]))
+        for n in months for what, field, distinct in
+        (("outlets", "outlet", True), ("releases", "release", True), ("pieces", "pk", False))})  # fmt: skip
+    rows = (window.values("outlet_id", "outlet__name")
+            .annotate(**{f"pieces_{n}": Count("pk", filter=Q(date__gte=since[n])) for n in months},
+                      **{f"releases_{n}": Count("release", distinct=True, filter=Q(date__gte=since[n]))
+                         for n in months})
+            .order_by(f"-pieces_{max(months)}", "outlet__name", "outlet_id"))  # fmt: skip
+    found: list[dict[str, Any]] = list(rows)  # type: ignore[arg-type]  # the annotations are not in the TypedDict
+    by_outlet = [{"outlet": r["outlet__name"], **{f"{what}_{n}": r[f"{what}_{n}"] for n in months
+                                                  for what in ("pieces", "releases")}} for r in found]  # fmt: skip
+    return PressCoverage(months, {what: {n: totals[f"{what}_{n}"] or 0 for n in months}
+                                  for what in ("outlets", "releases", "pieces")}, by_outlet)  # fmt: skip
 
 
 def appg() -> Organisation | None:

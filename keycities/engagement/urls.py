@@ -24,6 +24,7 @@ urlpatterns = [
     path("engagement/coverage.csv", views.coverage_csv, name="coverage-csv"),
     path("engagement/coverage/departments.csv", views.coverage_departments_csv, name="coverage-departments-csv"),
     path("engagement/coverage/ministers.csv", views.coverage_ministers_csv, name="coverage-ministers-csv"),
+    path("engagement/coverage/press.csv", views.coverage_press_csv, name="coverage-press-csv"),
     path("engagement/follow-ups/", views.follow_ups, name="follow-ups"),
     path("engagement/follow-ups/<int:pk>/done/", views.follow_up_done, name="follow-up-done"),
     path("engagement/calendar/", views.calendar, name="calendar"),

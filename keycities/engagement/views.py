@@ -299,8 +299,18 @@ def coverage(request: HttpRequest) -> HttpResponse:
     ministers_chart = _chart(
         _("Share of Ministers in post today engaged in the last 12 months, by department"), posts, unit="%",
         label=_("Department")) if posts else None  # fmt: skip
+    press = queries.press_coverage(timezone.localdate())
+    outlets: list[tuple[str, float | None]] = [(r["outlet"], float(r["pieces_12"])) for r in press.by_outlet
+                                               if r["pieces_12"]]  # fmt: skip
+    press_chart = _chart(
+        _("Pieces of coverage in the last 12 months, by media outlet"), outlets, unit="count", max_bars=20,
+        label=_("Media outlet"), value_title=_("Pieces of coverage")) if outlets else None  # fmt: skip
+    measures = (("outlets", _("Media outlets that covered us")), ("releases", _("Press releases that were covered")),
+                ("pieces", _("Pieces of coverage")))  # fmt: skip
+    press_rows = [(label, [press.totals[key][n] for n in press.months]) for key, label in measures]
     return render(request, "engagement/coverage.html", {
         "c": found, "chart": chart, "departments_chart": departments_chart, "ministers_chart": ministers_chart,
+        "press": press, "press_chart": press_chart, "press_rows": press_rows,
         "ministers_sentence": presenters.of_the(
             found.minister_count, len(found.ministers),
             ngettext("%(n)s Minister in post today", "%(n)s Ministers in post today", found.minister_count),
@@ -334,6 +344,19 @@ def coverage_ministers_csv(request: HttpRequest) -> HttpResponse:
     rows = ([name, post, dept, last.isoformat() if last else ""] for name, post, dept, last in found.minister_rows)
     return csv_response("minister-coverage.csv", ["minister", "post", "department",
                                                   "last_interaction_in_last_12_months"], rows)  # fmt: skip
+
+
+@staff_only
+def coverage_press_csv(request: HttpRequest) -> HttpResponse:
+    """The coverage log counted per media outlet: pieces of coverage and distinct press releases they used, in
+    the last 3, 6 and 12 months."""
+    policy.access_media(request.user)
+    press = queries.press_coverage(timezone.localdate())
+    header = ["outlet", *(f"coverage_last_{n}_months" for n in press.months),
+              *(f"releases_used_last_{n}_months" for n in press.months)]  # fmt: skip
+    rows = ([r["outlet"], *(r[f"pieces_{n}"] for n in press.months), *(r[f"releases_{n}"] for n in press.months)]
+            for r in press.by_outlet)  # fmt: skip
+    return csv_response("press-coverage.csv", header, rows)
 
 
 @secretariat_only

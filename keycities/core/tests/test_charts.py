@@ -438,3 +438,13 @@ def test_sparkline_is_not_joined_across_a_break() -> None:
     # A piece of one period is a dot, not a line.
     assert charts.sparkline(points, unit="persons", breaks={2022}).count("<polyline") == 1
     assert charts.sparkline([(2019, 1.0)], unit="persons") == ""
+
+
+def test_bar_names_have_room_in_a_wide_font_whatever_vega_measures() -> None:
+    # "Liberal Democrat" lost its "L" at 375 px: the browser's font was wider than Vega's metrics.
+    names = ["Labour", "Liberal Democrat", "Social Democratic and Labour Party"]
+    chart = bar_chart("Share", [(n, 10.0 * i) for i, n in enumerate(names)], unit="%", highlight={names[2]})
+    axis = chart.spec["encoding"]["y"]["axis"]
+    assert axis["minExtent"] == 6 + charts._text_width(names[2], 14, bold=True)
+    # DejaVu Sans, Chromium's fallback on Linux, draws "Liberal Democrat" at 14 px about 122 px wide.
+    assert charts._text_width("Liberal Democrat", 14) >= 122

@@ -133,6 +133,7 @@ ROWS = [
     Row("engagement:coverage-csv", STAFF),
     Row("engagement:coverage-departments-csv", STAFF),
     Row("engagement:coverage-ministers-csv", STAFF),
+    Row("engagement:coverage-press-csv", STAFF),
     Row("engagement:follow-ups", STAFF),
     Row("engagement:follow-up-done", OWNER, method="POST", kwargs=lambda w: {"pk": w["follow_up"].pk}),
     Row("engagement:follow-up-done", ALL_STAFF_POST, kwargs=lambda w: {"pk": w["follow_up"].pk}, label="POST only"),

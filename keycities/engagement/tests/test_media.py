@@ -167,3 +167,52 @@ def test_erasure_removes_a_spokesperson_from_releases_and_the_log(
     assert "Dana Reyes" not in MediaCoverage.objects.get().headline
     history = " ".join(f"{e.changes} {e.object_repr}" for e in LogEntry.objects.all())
     assert "Dana Reyes" not in history
+
+
+def test_the_coverage_page_counts_the_coverage_log_by_outlet_and_release(
+    registry: None,
+    secretariat: User,
+    client_for,  # type: ignore[no-untyped-def]
+) -> None:
+    import datetime as dt
+
+    today = dt.date.today()
+    first, second = draft(secretariat, "Skills.", []), draft(secretariat, "Buses.", [])
+    post = Organisation.objects.create(name="Yorkshire Post", kind=OrgKind.MEDIA)
+    mail = Organisation.objects.create(name="Hull Daily Mail", kind=OrgKind.MEDIA)
+    for outlet, days, release in (
+        (post, 10, first),
+        (post, 100, first),
+        (mail, 200, second),
+        (mail, 400, second),
+        (post, -5, second),
+    ):  # the last two: too old, not yet
+        services.log_coverage({"outlet": outlet, "date": today - dt.timedelta(days=days), "headline": "H",
+                               "release": release}, by=secretariat)  # fmt: skip
+    found = queries.press_coverage(today)
+    assert found.totals == {"outlets": {3: 1, 6: 1, 12: 2}, "releases": {3: 1, 6: 1, 12: 2},
+                            "pieces": {3: 1, 6: 2, 12: 3}}  # fmt: skip
+    client = client_for("officer")
+    rows = list(csv.reader(io.StringIO(client.get("/engagement/coverage/press.csv").content.decode())))
+    assert rows == [["outlet", "coverage_last_3_months", "coverage_last_6_months", "coverage_last_12_months",
+                     "releases_used_last_3_months", "releases_used_last_6_months", "releases_used_last_12_months"],
+                    ["Yorkshire Post", "1", "2", "2", "1", "1", "1"],
+                    ["Hull Daily Mail", "0", "0", "1", "0", "0", "1"]]  # fmt: skip
+    page = client.get("/engagement/coverage/").content.decode()
+    assert "Press coverage in the coverage log" in page and "Pieces of coverage in the last 12 months" in page
+    assert client_for("partner").get("/engagement/coverage/press.csv").status_code == 403
+
+
+def test_press_is_in_the_site_menu_and_footer_and_the_privacy_notice_covers_media_and_appg_data(
+    registry: None,
+    client_for,  # type: ignore[no-untyped-def]
+) -> None:
+    page = client_for("anonymous").get("/privacy/").content.decode()
+    start = page.index('class="govuk-service-navigation__list"')
+    menu = page[start : page.index("</ul>", start)]
+    footer = page[page.index("<footer") :]
+    assert 'href="/press/"' in menu and 'href="/press/"' in footer
+    for section in ("engagement-documents", "spokespeople", "appg-meetings"):
+        part = page[page.index(f'id="{section}"') :]
+        part = part[: part.index("</section>")]
+        assert "Lawful basis" in part and "How long" in part and "Legitimate interests" in part
