@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -54,28 +55,28 @@ def sync_catalogue() -> None:
     (each through the model, so that the audit log records it); an unchanged catalogue writes nothing."""
     datasets = {d.slug: d for d in Dataset.objects.all()}
     for slug, values in catalogue.DATASETS.items():
-        found = datasets.get(slug)
-        if found is None:
+        dataset = datasets.get(slug)
+        if dataset is None:
             Dataset.objects.create(slug=slug, **values)
-        elif _differs(found, values):
+        elif _differs(dataset, values):
             Dataset.objects.update_or_create(slug=slug, defaults=values)
     existing = {i.slug: i for i in Indicator.objects.all()}
     by_slug: dict[str, Indicator] = {}
     for position, d in enumerate(catalogue.INDICATORS):
-        values = {
+        fields: dict[str, object] = {
             "name": d.name, "topic": d.topic, "unit": d.unit, "aggregation": d.aggregation,
             "definition": d.definition, "caveats": d.caveats, "scale": d.scale, "base": d.base,
             "name_cy": d.name_cy, "topic_cy": d.topic_cy, "definition_cy": d.definition_cy, "caveats_cy": d.caveats_cy,
             "derived": d.derived, "higher_is_better": d.higher_is_better, "period_label": d.period_label,
             "position": position,
         }  # fmt: skip
-        found = existing.get(d.slug)
-        if found is None:
-            by_slug[d.slug] = Indicator.objects.create(slug=d.slug, **values)
-        elif _differs(found, values):
-            by_slug[d.slug], _ = Indicator.objects.update_or_create(slug=d.slug, defaults=values)
+        ind = existing.get(d.slug)
+        if ind is None:
+            by_slug[d.slug] = Indicator.objects.create(slug=d.slug, **fields)
+        elif _differs(ind, fields):
+            by_slug[d.slug], _ = Indicator.objects.update_or_create(slug=d.slug, defaults=fields)
         else:
-            by_slug[d.slug] = found
+            by_slug[d.slug] = ind
     for d in catalogue.INDICATORS:
         ind = by_slug[d.slug]
         links = {f"{name}_id": by_slug[target].pk if target else None
@@ -87,7 +88,7 @@ def sync_catalogue() -> None:
             ind.save(update_fields=["numerator", "denominator", "weight"])
 
 
-def _differs(obj: object, values: dict[str, object]) -> bool:
+def _differs(obj: object, values: Mapping[str, object]) -> bool:
     return any(getattr(obj, k) != v for k, v in values.items())
 
 
@@ -102,8 +103,8 @@ def import_areas(areas_file: Path | None = None, parents_file: Path | None = Non
         if code not in known:
             name, end = (extra, None) if isinstance(extra, str) else extra
             rows.append(ons_json.AreaRow(code, name, None, None, end))
-    existing = {code: (pk, rest) for pk, code, *rest in
-                Area.objects.values_list("pk", "code", "name", "kind", "start_year", "end_year", "parent_id")}  # fmt: skip
+    fields = ("pk", "code", "name", "kind", "start_year", "end_year", "parent_id")
+    existing = {code: (pk, rest) for pk, code, *rest in Area.objects.values_list(*fields)}
     new, changed = [], []
     for r in rows:
         values = (r.name, str(kind_of_code(r.code)), r.start_year, r.end_year)
@@ -127,19 +128,19 @@ def import_areas(areas_file: Path | None = None, parents_file: Path | None = Non
     return len(new)
 
 
-def _write(model: type[models.Model], columns: list[str], rows: list[tuple[object, ...]], *,
+def _write(model: type[models.Model], columns: list[str], rows: Sequence[Sequence[Any]], *,
            update: bool = False) -> None:  # fmt: skip
     """INSERT `rows` into `model`'s table (or, with `update`, set `columns` where the id is the row's last value)
     with one `executemany` per BATCH rows: the database's own constraints still apply (types, NOT NULL, unique,
     foreign keys), but no model is built, which cost most of an import's time."""
     if not rows:
         return
-    q = connection.ops.quote_name
-    table = q(model._meta.db_table)
+    q = connection.ops.quote_name  # names from the model, values as parameters
+    table, names = q(model._meta.db_table), [q(c) for c in columns]
     if update:
-        sql = f"UPDATE {table} SET {', '.join(f'{q(c)} = %s' for c in columns)} WHERE {q('id')} = %s"
+        sql = f"UPDATE {table} SET {', '.join(f'{n} = %s' for n in names)} WHERE {q('id')} = %s"  # noqa: S608
     else:
-        sql = f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
