@@ -71,21 +71,24 @@ def sync_catalogue() -> None:
             "position": position,
         }  # fmt: skip
         ind = existing.get(d.slug)
-        if ind is None:
-            by_slug[d.slug] = Indicator.objects.create(slug=d.slug, **fields)
+        if ind is None:  # created with the links it can have already (its parts listed before it), saved once
+            known = {f"{name}_id": by_slug[target].pk for name, target in _links(d) if target and target in by_slug}
+            by_slug[d.slug] = Indicator.objects.create(slug=d.slug, **fields, **known)
         elif _differs(ind, fields):
             by_slug[d.slug], _ = Indicator.objects.update_or_create(slug=d.slug, defaults=fields)
         else:
             by_slug[d.slug] = ind
     for d in catalogue.INDICATORS:
         ind = by_slug[d.slug]
-        links = {f"{name}_id": by_slug[target].pk if target else None
-                 for name, target in (("numerator", d.numerator), ("denominator", d.denominator),
-                                      ("weight", d.weight))}  # fmt: skip
+        links = {f"{name}_id": by_slug[target].pk if target else None for name, target in _links(d)}
         if _differs(ind, links):
             for k, v in links.items():
                 setattr(ind, k, v)
             ind.save(update_fields=["numerator", "denominator", "weight"])
+
+
+def _links(d: catalogue.IndicatorDef) -> list[tuple[str, str | None]]:
+    return [("numerator", d.numerator), ("denominator", d.denominator), ("weight", d.weight)]
 
 
 def _differs(obj: object, values: Mapping[str, object]) -> bool:
@@ -125,6 +128,7 @@ def import_areas(areas_file: Path | None = None, parents_file: Path | None = Non
     now = {code: found[1][4] for code, found in existing.items()}
     updates = [(ids[p], ids[c]) for c, p in parents.items() if p and c in ids and p in ids and now.get(c) != ids[p]]
     _write(Area, ["parent_id"], updates, update=True)
+    _run.area_ids = None  # a run that imports the area list reads it again
     return len(new)
 
 
