@@ -134,8 +134,15 @@ def _page_url(request: HttpRequest, offset: int) -> str:
 def paginate(
     request: HttpRequest, rows: Sequence[Any] | QuerySet[Any, Any], params: ListParams, serialise: Callable[[Any], Any]
 ) -> dict[str, Any]:
-    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     window = rows[params.offset : params.offset + params.limit]
+    if isinstance(rows, QuerySet):
+        window = list(window)
+        # A page that is not full, and not past the end, is the last one: the count follows without a second
+        # query (the COUNT costs as much as the page itself).
+        last = len(window) < params.limit and (len(window) > 0 or params.offset == 0)
+        count = params.offset + len(window) if last else rows.count()
+    else:
+        count = len(rows)
     end = params.offset + params.limit
     return {
         "count": count,

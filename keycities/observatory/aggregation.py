@@ -87,7 +87,7 @@ class Store:
     def __init__(self) -> None:
         self._values = _RELEASE_VALUES
         self._coverage = self._load_coverage()
-        self.version: tuple[int, ...] = _COVERAGE["version"]  # type: ignore[assignment]  # the releases read
+        self.version: tuple[int, ...] = _COVERAGE["version"]  # type: ignore[assignment]  # the finished releases' ids
         self._local: set[tuple[int, int, int]] = _COVERAGE["local"]  # type: ignore[assignment]
         self._memo: dict[object, Any] = {}
 
@@ -131,9 +131,20 @@ class Store:
         """Releases holding the indicator for the period, newest first."""
         return self._coverage.get((indicator.pk, period), [])
 
+    def releases_of(self, indicator_id: int, period: int) -> list[Release]:
+        """`releases`, by the indicator's id."""
+        return self._coverage.get((indicator_id, period), [])
+
     def periods(self, indicator: Indicator) -> list[int]:
+        return self.periods_of(indicator.pk)
+
+    def periods_of(self, indicator_id: int) -> list[int]:
         by_indicator: dict[int, list[int]] = _COVERAGE["periods"]  # type: ignore[assignment]
-        return list(by_indicator.get(indicator.pk, []))
+        return list(by_indicator.get(indicator_id, []))
+
+    def coverage(self) -> dict[tuple[int, int], list[Release]]:
+        """(indicator id, period) -> the finished releases holding it, newest first (shared: do not change it)."""
+        return self._coverage
 
     def holds(self, release: Release, indicator: Indicator, period: int) -> bool:
         """Whether the release has the indicator for the period (by id: comparing models is slow)."""
