@@ -222,6 +222,6 @@ def with_welsh(sections: Sequence[dict[str, Any]], welsh: dict[str, dict[str, st
     for s in sections:
         given = welsh.get(str(s.get("section")), {})
         out.append(PublishedSection(
-            question=s["question"], answer=s["answer"], notes=list(s.get("notes", [])), question_cy=given.get("question", ""),
-            answer_cy=given.get("answer", "")))  # fmt: skip
+            question=s["question"], answer=s["answer"], notes=list(s.get("notes", [])),
+            question_cy=given.get("question", ""), answer_cy=given.get("answer", "")))  # fmt: skip
     return out
