@@ -186,13 +186,17 @@ def candidates(terms: Sequence[str], *, any_term: bool, sources: Iterable[str], 
     columns = ", ".join(f"e.{c}" for c in COLUMNS)
     where, params = _access("e", sources, restricted)
     if connection.vendor == "postgresql":
+        # The best ids first, then their rows: the start of the text is read for the kept rows only (a projection
+        # beside the ORDER BY would be computed, reading the text, for every matching row).
+        inner, inner_params = _access("m", sources, restricted)
         sql = (
-            f"SELECT {columns}, left(e.body, %s) AS head FROM library_searchentry e, "  # noqa: S608 (placeholders only)
+            f"SELECT {columns}, left(e.body, %s) AS head FROM library_searchentry e JOIN ("  # noqa: S608 (placeholders only)
+            "SELECT m.id, ts_rank(%s::float4[], m.vector, q) AS r FROM library_searchentry m, "
             "websearch_to_tsquery('english'::regconfig, %s) q "
-            f"WHERE e.vector @@ q AND {where} "
-            "ORDER BY ts_rank(%s::float4[], e.vector, q) DESC, e.id LIMIT %s"
+            f"WHERE m.vector @@ q AND {inner} ORDER BY r DESC, m.id LIMIT %s) best ON best.id = e.id "
+            "ORDER BY best.r DESC, e.id"
         )
-        return list(SearchEntry.objects.raw(sql, [head, query, *params, WEIGHTS, limit]))
+        return list(SearchEntry.objects.raw(sql, [head, WEIGHTS, query, *inner_params, limit]))
     # SQLite: FTS5 ranks from its own index (cheap), and only the best rows are joined to the entries, whose wide
     # rows (the text and the embedding spill onto overflow pages) are costly to read. Rows the access condition
     # drops are made up for by asking FTS5 for more, so the result is what one ranked, filtered query gives.
