@@ -17,8 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_save
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 
@@ -27,6 +26,23 @@ from keycities.core import search as registry
 from .models import SearchEntry
 
 log = logging.getLogger(__name__)
+
+_writes = 0  # entries written by this process (see `writes`)
+
+
+def writes() -> int:
+    """How many times this process has written search entries (saves, deletes, rebuilds): with SQLite's
+    data_version (which counts other connections' commits) it tells the spelling vocabulary when to read again."""
+    return _writes
+
+
+def _wrote(*args: Any, **kwargs: Any) -> None:
+    global _writes
+    _writes += 1
+
+
+# Every save of an entry (the indexer's and the erasure's, which redacts entries in place) counts.
+post_save.connect(_wrote, sender=SearchEntry, weak=False, dispatch_uid="library:search-entry-written")
 
 TITLE_WEIGHT = 10.0  # bm25 column weights on SQLite; PostgreSQL's ts_rank weights are in WEIGHTS
 BODY_WEIGHT = 1.0
@@ -107,6 +123,7 @@ class Indexer:
         entry.save()
 
     def delete(self, source: registry.Source, key: str) -> None:
+        _wrote()
         SearchEntry.objects.filter(source=source.name, key=key).delete()
 
 
@@ -120,6 +137,7 @@ def rebuild(names: Sequence[str] = (), *, embed: bool = False) -> dict[str, int]
     for source in registry.sources():
         if names and source.name not in names:
             continue
+        _wrote()
         SearchEntry.objects.filter(source=source.name).delete()
         batch = []
         for obj in source.everything():
@@ -142,32 +160,66 @@ def fts_query(terms: Sequence[str], *, any_term: bool) -> str:
     return (" OR " if any_term else " ").join(f'"{t}"' for t in terms)
 
 
-def match(terms: Sequence[str], *, any_term: bool, sources: Iterable[str], restricted: Iterable[str],
-          limit: int) -> list[int]:  # fmt: skip
-    """Ids of matching entries, best first by the engine's rank: entries of `sources` that are public, or that
-    belong to one of the `restricted` sources (whose rows the caller then checks with the source's policy)."""
+# What `candidates` reads of each entry: everything a result list shows, the start of the text (to score and
+# quote) and never the whole text or the embedding.
+COLUMNS = ("id", "source", "key", "title", "summary", "url", "date", "year", "kind", "places", "work_areas",
+           "is_public")  # fmt: skip
+
+
+def _access(alias: str, sources: Sequence[str], restricted: Sequence[str]) -> tuple[str, list[Any]]:
+    marks = ", ".join(["%s"] * len(sources))
+    either = ", ".join(["%s"] * len(restricted))
+    visible = f"({alias}.is_public OR {alias}.source IN ({either}))" if restricted else f"{alias}.is_public"
+    return f"{alias}.source IN ({marks}) AND {visible}", [*sources, *restricted]
+
+
+def candidates(terms: Sequence[str], *, any_term: bool, sources: Iterable[str], restricted: Iterable[str],
+               limit: int, head: int) -> list[SearchEntry]:  # fmt: skip
+    """The best `limit` matching entries by the engine's rank, best first: entries of `sources` that are public,
+    or that belong to one of the `restricted` sources (whose rows the caller then checks with the source's policy).
+    One query: the engine ranks and cuts in SQL, and only the rows kept are read, with COLUMNS and `head` (the first
+    `head` characters of the text), never the whole text nor the embedding (both deferred)."""
     sources, restricted = list(sources), list(restricted)
     if not terms or not sources:
         return []
     query = fts_query(terms, any_term=any_term)
+    columns = ", ".join(f"e.{c}" for c in COLUMNS)
+    where, params = _access("e", sources, restricted)
     if connection.vendor == "postgresql":
-        entries = SearchEntry.objects.filter(source__in=sources)
-        entries = entries.filter(Q(is_public=True) | Q(source__in=restricted))
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+        # The best ids first, then their rows: the start of the text is read for the kept rows only (a projection
+        # beside the ORDER BY would be computed, reading the text, for every matching row).
+        inner, inner_params = _access("m", sources, restricted)
+        sql = (
+            f"SELECT {columns}, left(e.body, %s) AS head FROM library_searchentry e JOIN ("  # noqa: S608 (placeholders only)
+            "SELECT m.id, ts_rank(%s::float4[], m.vector, q) AS r FROM library_searchentry m, "
+            "websearch_to_tsquery('english'::regconfig, %s) q "
+            f"WHERE m.vector @@ q AND {inner} ORDER BY r DESC, m.id LIMIT %s) best ON best.id = e.id "
+            "ORDER BY best.r DESC, e.id"
+        )
+        return list(SearchEntry.objects.raw(sql, [head, WEIGHTS, query, *inner_params, limit]))
+    # SQLite: FTS5 ranks from its own index (cheap), and only the best rows are joined to the entries, whose wide
+    # rows (the text and the embedding spill onto overflow pages) are costly to read. Rows the access condition
+    # drops are made up for by asking FTS5 for more, so the result is what one ranked, filtered query gives.
+    fetch = limit * 2
+    while True:
+        sql = (
+            f"SELECT {columns}, substr(e.body, 1, %s) AS head FROM ("  # noqa: S608 (placeholders only)
+            "SELECT rowid, bm25(library_search_fts, %s, %s) AS r FROM library_search_fts "
+            "WHERE library_search_fts MATCH %s ORDER BY r, rowid LIMIT %s) f "
+            f"JOIN library_searchentry e ON e.id = f.rowid WHERE {where} ORDER BY f.r, e.id LIMIT %s"
+        )
+        rows = list(SearchEntry.objects.raw(sql, [head, TITLE_WEIGHT, BODY_WEIGHT, query, fetch, *params, limit]))
+        if len(rows) >= limit:
+            return rows
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM library_search_fts WHERE library_search_fts MATCH %s", [query])
+            if cursor.fetchone()[0] <= fetch:
+                return rows
+        fetch *= 4
 
-        vector = RawSQL('"library_searchentry"."vector"', [], output_field=SearchVectorField())
-        tsquery = SearchQuery(query, search_type="websearch", config="english")
-        found = (entries.annotate(v=vector).filter(v=tsquery)
-                 .annotate(rank=SearchRank(vector, tsquery, weights=WEIGHTS)).order_by("-rank", "pk"))  # fmt: skip
-        return list(found.values_list("pk", flat=True)[:limit])
-    marks = ", ".join(["%s"] * len(sources))
-    either = ", ".join(["%s"] * len(restricted))
-    visible = f"(e.is_public OR e.source IN ({either}))" if restricted else "e.is_public"
-    sql = (
-        "SELECT e.id FROM library_search_fts JOIN library_searchentry e ON e.id = library_search_fts.rowid "  # noqa: S608 (placeholders only)
-        f"WHERE library_search_fts MATCH %s AND e.source IN ({marks}) AND {visible} "
-        "ORDER BY bm25(library_search_fts, %s, %s), e.id LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [query, *sources, *restricted, TITLE_WEIGHT, BODY_WEIGHT, limit])
-        return [row[0] for row in cursor.fetchall()]
+
+def match(terms: Sequence[str], *, any_term: bool, sources: Iterable[str], restricted: Iterable[str],
+          limit: int) -> list[int]:  # fmt: skip
+    """Ids of matching entries, best first by the engine's rank (see `candidates`)."""
+    return [e.pk for e in candidates(terms, any_term=any_term, sources=sources, restricted=restricted,
+                                     limit=limit, head=0)]  # fmt: skip

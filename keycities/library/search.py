@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Substr
 from django.utils.html import escape
@@ -35,7 +36,8 @@ from keycities.core import search as registry
 from . import index
 from .models import SearchEntry
 
-CANDIDATES = 200  # entries the engine returns for scoring
+CANDIDATES = 200  # entries the engine returns (ranked and cut in SQL): the results, their count and facets
+SCORED = 50  # of those, the engine's best that the shared scorer re-orders; the rest follow in the engine's order
 RERANK = 20  # top results the semantic model re-orders
 SEMANTIC_WEIGHT = 0.4
 PAGE = 20
@@ -298,39 +300,107 @@ def snippet(entry: SearchEntry, terms: Sequence[str]) -> SafeString:
 
 # --- spelling -----------------------------------------------------------------------------------------------------
 
-_vocabulary: tuple[Any, list[str]] | None = None
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    stamp: Any
+    known: frozenset[str]
+    ordered: list[str]
+    lengths: Any  # numpy: each word's length
+    letters: Any  # numpy: each word's letters counted in LETTER_BINS bins (see _letters)
+
+
+LETTER_BINS = 64
+
+
+def _letters(word: str) -> list[int]:
+    counts = [0] * LETTER_BINS
+    for ch in word:
+        counts[ord(ch) % LETTER_BINS] += 1
+    return counts
+
+
+_vocabulary: _Vocabulary | None = None
 _vocabulary_lock = threading.Lock()
+_generation = 0  # bumped when a SQLite connection sees another connection's commit (see _changes)
 
 
-def vocabulary() -> list[str]:
+def _changes() -> Any:
+    """A stamp that changes whenever a public entry may have changed. On SQLite outside a transaction it costs
+    one pragma: `data_version` changes when another connection (thread or process) commits, and this process's
+    own writes are counted by `index.writes()`; a connection not seen before counts as a change. Otherwise (on
+    PostgreSQL, and inside a transaction, whose writes a rollback may undo) the public entries' latest change,
+    largest id and count, which on SQLite with 10,000 publications costs a scan of every wide row."""
+    global _generation
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA data_version")
+            version = cursor.fetchone()[0]
+        raw = connection.connection
+        seen = getattr(connection, "_search_seen", None)
+        if seen is None or seen[0] is not raw or seen[1] != version:
+            with _vocabulary_lock:
+                _generation += 1
+            connection._search_seen = (raw, version)  # type: ignore[attr-defined]
+        return ("sqlite", _generation, index.writes())
+    stamp = SearchEntry.objects.filter(is_public=True).aggregate(m=Max("updated_at"), n=Max("pk"))
+    return (stamp["m"], stamp["n"], SearchEntry.objects.count(), index.writes())
+
+
+def _words() -> _Vocabulary:
     """Words of public titles and the start of their text (never a restricted entry's: a suggestion must not
     leak a private title's words), kept per process until an entry changes."""
     global _vocabulary
-    stamp = SearchEntry.objects.filter(is_public=True).aggregate(m=Max("updated_at"), n=Max("pk"))
-    stamp_key = (stamp["m"], stamp["n"], SearchEntry.objects.count())
-    if _vocabulary is None or _vocabulary[0] != stamp_key:
+    stamp = _changes()
+    if _vocabulary is None or _vocabulary.stamp != stamp:
         with _vocabulary_lock:
             found: set[str] = set()
-            rows = SearchEntry.objects.filter(is_public=True).values_list("title", "body")
+            rows = SearchEntry.objects.filter(is_public=True).values_list("title", Substr("body", 1, VOCABULARY_BODY))
             for title, body in rows.iterator():
-                found.update(w for w in words(f"{title} {body[:VOCABULARY_BODY]}") if len(w) > 2 and not w.isdigit())
-            _vocabulary = (stamp_key, sorted(found))
-    return _vocabulary[1]
+                found.update(w for w in words(f"{title} {body}") if len(w) > 2 and not w.isdigit())
+            import numpy as np
+
+            ordered = sorted(found)
+            letters = np.array([_letters(w) for w in ordered], dtype=np.int16).reshape(-1, LETTER_BINS)
+            lengths = np.array([len(w) for w in ordered], dtype=np.float64)
+            _vocabulary = _Vocabulary(stamp, frozenset(found), ordered, lengths, letters)
+    return _vocabulary
+
+
+def vocabulary() -> list[str]:
+    return list(_words().ordered)
+
+
+def _closest(word: str, vocabulary: _Vocabulary, cutoff: float = 0.75) -> str:
+    """difflib's closest word (get_close_matches, cutoff 0.75), asked only of the words that can reach the cutoff.
+    difflib's ratio is never above its quick_ratio (2 × the letters both words share, counted with repeats, over
+    both lengths), and letters counted in bins share at least as many: so a word whose binned bound, computed for
+    the whole vocabulary at once with numpy, is below the cutoff cannot be the answer, and the answer is the same
+    as difflib's over the whole vocabulary."""
+    import numpy as np
+
+    if not vocabulary.ordered:
+        return ""
+    mine = np.array(_letters(word), dtype=np.int16)
+    shared = np.minimum(vocabulary.letters, mine).sum(axis=1)
+    bound = 2.0 * shared / (len(word) + vocabulary.lengths)
+    possible = [vocabulary.ordered[i] for i in np.flatnonzero(bound >= cutoff - 1e-9)]
+    close = difflib.get_close_matches(word, possible, n=1, cutoff=cutoff)
+    return close[0] if close else ""
 
 
 def suggest(query: str) -> str:
     """The query with each unknown word replaced by the closest word of a public title, or "" if nothing
     changes."""
-    vocab = vocabulary()
-    known = set(vocab)
+    vocab = _words()
     out, changed = [], False
     for word in words(query):
-        if word in known or word in STOP_WORDS or word.isdigit() or len(word) < 3:
+        if word in vocab.known or word in STOP_WORDS or word.isdigit() or len(word) < 3:
             out.append(word)
             continue
-        close = difflib.get_close_matches(word, vocab, n=1, cutoff=0.75)
+        close = _closest(word, vocab)
         if close:
-            out.append(close[0])
+            out.append(close)
             changed = True
         else:
             out.append(word)
@@ -344,6 +414,8 @@ _VECTOR_CACHE = 20_000
 
 
 def _embedding(entry: SearchEntry) -> list[float]:
+    """The entry's stored embedding, or (for "related", never for the search's re-ranking) one computed now and
+    kept per process."""
     if entry.embedding:
         return list(entry.embedding)
     cache_key = (entry.pk, entry.updated_at)
@@ -352,6 +424,13 @@ def _embedding(entry: SearchEntry) -> list[float]:
             _vectors.clear()
         _vectors[cache_key] = index._embed(index.embedding_text(entry.title, entry.summary or _text(entry)[:500]))
     return _vectors[cache_key]
+
+
+@functools.lru_cache(maxsize=512)
+def _query_vector(query: str) -> tuple[float, ...]:
+    """The query's embedding, kept per process for the last 512 queries (a page of results, its next page and the
+    API ask the same query again)."""
+    return tuple(index._embed(query))
 
 
 def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -363,20 +442,30 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def rerank(hits: list[Hit], query: str, *, top: int = RERANK, weight: float = SEMANTIC_WEIGHT) -> list[Hit]:
-    """The top hits re-ordered by lexical score (scaled to the best) blended with the embedding's cosine."""
+    """The top hits re-ordered by lexical score (scaled to the best) blended with the cosine of the query's
+    embedding and the entry's stored one (`rebuild_search_index --embed`, or on write with SEARCH_EMBED_ON_WRITE).
+    Nothing is embedded here but the query: an entry with no stored embedding is given the mean cosine of the
+    others, so it keeps its lexical place among them."""
     if len(hits) < 2:
         return hits
-    q = index._embed(query)
+    q = _query_vector(query)
     if not q:
         return hits  # the model is not installed: lexical order stands
     head, tail = hits[:top], hits[top:]
     stored = dict(SearchEntry.objects.filter(pk__in=[h.entry.pk for h in head]).values_list("pk", "embedding"))
     for h in head:
-        h.entry.embedding = stored.get(h.entry.pk) or []
+        vector = stored.get(h.entry.pk) or []
+        h.semantic = _cosine(q, vector) if len(vector) == len(q) else None
+    known = [h.semantic for h in head if h.semantic is not None]
+    if not known:
+        return hits  # no stored embeddings: lexical order stands
+    neutral = sum(known) / len(known)
     best = max(h.score for h in head) or 1.0
-    for h in head:
-        h.semantic = _cosine(q, _embedding(h.entry))
-    head.sort(key=lambda h: -((1 - weight) * h.score / best + weight * (h.semantic or 0.0)))
+
+    def blended(h: Hit) -> float:
+        return (1 - weight) * h.score / best + weight * (neutral if h.semantic is None else h.semantic)
+
+    head.sort(key=lambda h: -blended(h))
     return head + tail
 
 
@@ -403,24 +492,28 @@ def run(user: Any, query: str, *, filters: dict[str, str] | None = None, semanti
     terms = terms_of(results.query)
     if not terms:
         return results
-    hits = _search(user, results.query, terms, semantic=semantic, rank=rank, sources=sources, limit=limit)
-    if not hits:
+    entries = _search(user, terms, sources=sources, limit=limit)
+    if not entries:
         suggestion = suggest(results.query)
         if suggestion:
             results.suggestion = suggestion
-            hits = _search(user, suggestion, terms_of(suggestion), semantic=semantic, rank=rank, sources=sources,
-                           limit=limit)  # fmt: skip
-            results.corrected = bool(hits)
+            terms = terms_of(suggestion)
+            entries = _search(user, terms, sources=sources, limit=limit)
+            results.corrected = bool(entries)
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+    values = [{facet: _facet_values(e, facet) for facet in FACETS} for e in entries]
     for facet in FACETS:
         others = {k: v for k, v in filters.items() if k != facet}
         counts: Counter[str] = Counter()
-        for h in hits:
-            if all(v in _facet_values(h.entry, k) for k, v in others.items()):
-                counts.update(_facet_values(h.entry, facet))
+        for found in values:
+            if all(v in found[k] for k, v in others.items()):
+                counts.update(found[facet])
         results.facets[facet] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12] if facet != "year" \
             else sorted(counts.items(), reverse=True)  # fmt: skip
-    hits = [h for h in hits if all(v in _facet_values(h.entry, k) for k, v in filters.items())]
+    entries = [e for e, found in zip(entries, values, strict=True) if all(v in found[k] for k, v in filters.items())]
+    hits = _rank(entries, results.suggestion if results.corrected else results.query, terms, rank=rank)
+    if semantic:
+        hits = rerank(hits, results.suggestion if results.corrected else results.query)
     results.hits, results.total = hits, len(hits)
     return results
 
@@ -433,31 +526,34 @@ def quote(results: Results, hits: Sequence[Hit]) -> None:
             h.snippet = snippet(h.entry, terms)
 
 
-def _search(user: Any, query: str, terms: list[str], *, semantic: bool, rank: str, sources: Sequence[str],
-            limit: int) -> list[Hit]:  # fmt: skip
+def _search(user: Any, terms: list[str], *, sources: Sequence[str], limit: int) -> list[SearchEntry]:
+    """The entries the user may open among the engine's best `limit` (every word; if none, any word), in the
+    engine's order."""
     names, restricted = searchable(user)
     if sources:
         names = [n for n in names if n in sources]
-    ids = index.match(terms, any_term=False, sources=names, restricted=restricted, limit=limit)
-    if not ids and len(terms) > 1:
-        ids = index.match(terms, any_term=True, sources=names, restricted=restricted, limit=limit)
-    if not ids:
-        return []
-    # Only the start of each text is read: enough to score and quote, and 300 entries stay cheap to load.
-    loaded = SearchEntry.objects.defer("body", "embedding").annotate(head=Substr("body", 1, SCORE_BODY))
-    by_id = loaded.in_bulk(ids)
-    entries = allowed(user, [by_id[i] for i in ids if i in by_id])
+    found = index.candidates(terms, any_term=False, sources=names, restricted=restricted, limit=limit,
+                             head=SCORE_BODY)  # fmt: skip
+    if not found and len(terms) > 1:
+        found = index.candidates(terms, any_term=True, sources=names, restricted=restricted, limit=limit,
+                                 head=SCORE_BODY)  # fmt: skip
+    return allowed(user, found)
+
+
+def _rank(entries: list[SearchEntry], query: str, terms: list[str], *, rank: str) -> list[Hit]:
+    """Hits in the engine's order (`rank="engine"`), or with the engine's best SCORED re-ordered by the shared
+    scorer and the rest after them in the engine's order (scored 0)."""
     labels = {s.name: str(s.label) for s in registry.sources()}
     if rank == "engine":
-        hits = [Hit(e, float(len(entries) - n), labels.get(e.source, e.source)) for n, e in enumerate(entries)]
-    else:
-        priors = _priors()
-        stems = [stem(t) for t in terms]
-        phrase = " ".join(words(query))
-        hits = [Hit(e, score(e, stems, phrase, priors.get(e.source, 0.0)), labels.get(e.source, e.source))
-                for e in entries]  # fmt: skip
-        hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.title, h.entry.key))
-    return rerank(hits, query) if semantic else hits
+        return [Hit(e, float(len(entries) - n), labels.get(e.source, e.source)) for n, e in enumerate(entries)]
+    priors = _priors()
+    stems = [stem(t) for t in terms]
+    phrase = " ".join(words(query))
+    head, tail = entries[:SCORED], entries[SCORED:]
+    hits = [Hit(e, score(e, stems, phrase, priors.get(e.source, 0.0)), labels.get(e.source, e.source))
+            for e in head]  # fmt: skip
+    hits.sort(key=lambda h: (-h.score, h.entry.source, h.entry.title, h.entry.key))
+    return hits + [Hit(e, 0.0, labels.get(e.source, e.source)) for e in tail]
 
 
 def related(source: str, key: str, *, n: int = 5) -> list[SearchEntry]:

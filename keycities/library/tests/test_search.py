@@ -141,14 +141,39 @@ def test_a_private_publication_is_found_by_staff_only(secretariat: User, officer
     assert search.suggest("xylophonik") == ""  # a private title's words are never suggested
 
 
-def test_semantic_reranking_and_related_items(secretariat: User, client: Client) -> None:
+def test_semantic_reranking_and_related_items(secretariat: User, client: Client, settings: Any,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Entries' embeddings are stored when they are written; a search embeds only its query (once: it is kept)."""
+    from keycities.library import index
+
+    settings.SEARCH_EMBED_ON_WRITE = True
     a = publish(secretariat, title="Bus services in the Key Cities", summary="Buses and local transport.")
     publish(secretariat, title="Rail and buses for growth", summary="Trains, buses and trams.")
-    results = search.run(AnonymousUser(), "buses", semantic=True)
-    assert {h.entry.title for h in results.hits[:2]} == {"Bus services in the Key Cities", "Rail and buses for growth"}
-    assert all(h.semantic is not None for h in results.hits[:2])
+    stored = SearchEntry.objects.filter(source="publication").values_list("embedding", flat=True)
+    assert all(len(e) == 384 for e in stored)
+    embedded: list[str] = []
+    real = index._embed
+    monkeypatch.setattr(index, "_embed", lambda text: embedded.append(text) or real(text))
+    search._query_vector.cache_clear()
+    for _ in range(2):
+        results = search.run(AnonymousUser(), "buses", semantic=True)
+        assert {h.entry.title for h in results.hits[:2]} == {"Bus services in the Key Cities",
+                                                             "Rail and buses for growth"}  # fmt: skip
+        assert all(h.semantic is not None and h.semantic > 0.3 for h in results.hits[:2])
+    assert embedded == ["buses"]
     page = client.get(a.get_absolute_url()).content.decode()
     assert "Related" in page and "Rail and buses for growth" in page
+
+
+def test_an_entry_without_a_stored_embedding_keeps_its_lexical_place(secretariat: User) -> None:
+    """Nothing but the query is embedded while searching: an entry written without its embedding (no
+    SEARCH_EMBED_ON_WRITE, no rebuild --embed yet) is given the others' mean cosine."""
+    publish(secretariat, title="Bus services in the Key Cities", summary="Buses and local transport.")
+    publish(secretariat, title="Rail and buses for growth", summary="Trains, buses and trams.")
+    assert not any(SearchEntry.objects.filter(source="publication").values_list("embedding", flat=True))
+    lexical = urls(AnonymousUser(), "buses")
+    results = search.run(AnonymousUser(), "buses", semantic=True)
+    assert [h.entry.url for h in results.hits] == lexical and all(h.semantic is None for h in results.hits)
 
 
 def test_the_index_follows_other_apps_writes(registry: None) -> None:
