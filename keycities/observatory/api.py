@@ -46,7 +46,7 @@ def list_indicators(request: HttpRequest, page: Query[ListParams]) -> HttpRespon
 def get_indicator(request: HttpRequest, slug: str) -> dict:
     ind = _indicator(slug)
     store = Store()
-    return presenters.indicator(ind, queries.periods(ind, store), list(queries.releases_of(ind)))
+    return presenters.indicator(ind, queries.periods(ind, store), queries.releases_of(ind, store))
 
 
 class DataFilters(Schema):

@@ -145,12 +145,12 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
             unit=ind.unit, higher_is_better=ind.higher_is_better, year=period,
             outline_label=gettext("Key Cities member"), no_data_label=gettext("No data"),
         )  # fmt: skip
-    same_dataset = [r for r in queries.releases_of(ind)]
+    same_dataset = queries.releases_of(ind, store)
     revision_pairs = _revision_pairs(same_dataset)
     revised = None
     if revision_pairs:
         old, new = revision_pairs[0]
-        revised = {"old": old, "new": new, "rows": queries.revisions(ind, old, new)}
+        revised = {"old": old, "new": new, "rows": queries.revisions(ind, old, new, store=store)}
     return render(request, "observatory/indicator.html", {
         "indicator": ind, "period": period, "periods": periods, "summary": summary, "summary_error": summary_error,
         "rows": rows, "releases": releases, "charts": built, "revised": revised, "all_releases": same_dataset,
