@@ -97,6 +97,14 @@ class Store:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def kept(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """Compute once per process something that follows from the releases read alone (`_DERIVED`, emptied
+        when they change); the key is taken with the releases this store reads."""
+        full = (self.version, *key)
+        if full not in _DERIVED:
+            _DERIVED[full] = compute()
+        return _DERIVED[full]
+
     @staticmethod
     def _load_coverage() -> dict[tuple[int, int], list[Release]]:
         version = tuple(Release.objects.filter(status=Release.Status.DONE).order_by("pk").values_list("pk", flat=True))
@@ -178,11 +186,16 @@ def local_periods(indicator: Indicator, store: Store) -> list[int]:
     """The periods for which some release publishes local authority figures (for a derived indicator, its
     numerator's); a year published only for ITL regions is left out."""
     source = indicator.numerator if indicator.derived and indicator.numerator else indicator
-    key = ("local-periods", store.version, source.pk)
-    if key not in _DERIVED:
-        _DERIVED[key] = [p for p in store.periods(source)
-                         if any(store.has_local(r, source, p) for r in store.releases(source, p))]  # fmt: skip
-    return list(_DERIVED[key])
+    return list(
+        store.kept(
+            ("local-periods", source.pk),
+            lambda: [
+                p
+                for p in store.periods(source)
+                if any(store.has_local(r, source, p) for r in store.releases(source, p))
+            ],
+        )
+    )
 
 
 def latest_local_period(indicator: Indicator, store: Store) -> int | None:
@@ -864,10 +877,8 @@ class AreaFigure:
 def area_figure(name: str, indicator: Indicator, period: int, release: Release, store: Store) -> AreaFigure | None:
     """A comparator's value on the same release: as published, or summed from its local authorities
     where the release publishes only local authorities (counts and ratios' parts only). Kept like a figure."""
-    key = ("area-figure", store.version, name, _indicator_signature(indicator), period, release.pk, get_language())
-    if key not in _DERIVED:
-        _DERIVED[key] = _area_figure(name, indicator, period, release, store)
-    return _DERIVED[key]
+    key = ("area-figure", name, _indicator_signature(indicator), period, release.pk, get_language())
+    return store.kept(key, lambda: _area_figure(name, indicator, period, release, store))
 
 
 def _area_figure(name: str, indicator: Indicator, period: int, release: Release, store: Store) -> AreaFigure | None:

@@ -9,7 +9,6 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.formats import date_format
@@ -450,17 +449,16 @@ def _rank_among_local_authorities(ind: Indicator, period: int, store: Store, mem
                                   ) -> tuple[int | None, int]:  # fmt: skip
     """(the place's rank among local authorities, as `area_values` ranks them, or None when the place is not
     one local authority; how many are ranked), counted without building and sorting every area's row."""
-    key = (store.version, _indicator_signature(ind), period)
-    found = _LA_VALUES.get(key)
-    if found is None:
-        if len(_LA_VALUES) >= 5_000:  # older releases' rankings
-            _LA_VALUES.clear()
+
+    def ranking() -> tuple[dict[str, float], list[float]]:
         raw, _ = _raw_area_values(ind, period, store, True, None)
         las = store.memo("local-authority-codes",
                          lambda: set(Area.objects.local_authorities().values_list("code", flat=True)))  # fmt: skip
-        mine_by_code = {code: v for code, (v, _) in raw.items() if v is not None and code in las}
-        found = _LA_VALUES[key] = (mine_by_code, sorted(mine_by_code.values()))
-    by_code, ascending = found
+        by_code = {code: v for code, (v, _) in raw.items() if v is not None and code in las}
+        return by_code, sorted(by_code.values())
+
+    # Sorted once per process for the releases read (a release never changes), found by bisection.
+    by_code, ascending = store.kept(("la-ranking", _indicator_signature(ind), period), ranking)
     rank = None
     # A place standing for itself: one area, its own (not another boundary that contains it).
     if len(members) == 1 and len(members[0].areas) == 1 and not members[0].note:
@@ -468,11 +466,6 @@ def _rank_among_local_authorities(ind: Indicator, period: int, store: Store, mem
         if mine is not None:
             rank = 1 + len(ascending) - bisect.bisect_right(ascending, mine)  # 1 + how many are higher
     return rank, len(ascending)
-
-
-# (releases read, indicator's definition, period) -> (local authority code -> value, the values in ascending order): a
-# release never changes, so each ranking is sorted once per process (emptied when the releases change).
-_LA_VALUES: dict[tuple[Any, ...], tuple[dict[str, float], list[float]]] = {}
 
 
 def _comparators(row: ProfileRow, ind: Indicator, place: Place, period: int, store: Store) -> ProfileRow:
