@@ -168,7 +168,7 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
     wards = b.note(None, _("Shares of wards: %(source)s") % {"source": _(WARDS_SOURCE)})
     rows = [
         [
-            o.place.name,
+            localised_text(o.place, "name"),
             _("%(wards)s of %(of)s") % {"wards": o.wards, "of": o.constituency_wards},
             f"{100 * o.share_of_constituency:.0f}% [{wards}]",
         ]
@@ -208,7 +208,7 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
             )
         )
     if places:
-        names = ", ".join(p.name for p in places)
+        names = ", ".join(localised_text(p, "name") for p in places)
         sections.append(
             _section(
                 _("Headline figures"),
@@ -221,7 +221,10 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
         areas = WorkArea.objects.filter(lead_links__place__in=places).distinct().order_by("position", "name")
         led = [
             _("%(area)s (led by %(place)s)")
-            % {"area": localised_text(a, "name"), "place": ", ".join(p.name for p in a.leads.all() if p in places)}
+            % {
+                "area": localised_text(a, "name"),
+                "place": ", ".join(localised_text(p, "name") for p in a.leads.all() if p in places),
+            }
             for a in areas.prefetch_related("leads")
         ]
         theirs = about_places(Interaction.objects.filter(people=person), places)
@@ -330,7 +333,10 @@ def department_sections(org: Organisation, minister: Person | None, b: Any, stor
         sections.append(
             _section(
                 _("Evidence: %(area)s") % {"area": localised_text(area, "name")},
-                paragraphs=[_("Lead: %(leads)s") % {"leads": ", ".join(p.name for p in lead) or _("no lead recorded")}],
+                paragraphs=[
+                    _("Lead: %(leads)s")
+                    % {"leads": ", ".join(localised_text(p, "name") for p in lead) or _("no lead recorded")}
+                ],
                 table=headline_table(lead, b, store, _("The lead places against Key Cities")) if lead else None,
             )
         )

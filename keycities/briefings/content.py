@@ -88,7 +88,7 @@ def narrative(pack: Pack, b: Builder, store: Store) -> list[dict[str, Any]]:
             values = {}
         for key, value in values.items():
             values[key] = b.add({**value, "key": "token:" + key, "kind": "figure"})
-        text = tokens.render(section.body, values, lambda f: int(f["note"]))
+        text = tokens.render(section.body, values, lambda f: int(f["note"]), store)
         out.append({"heading": section.heading, "paragraphs": [p.strip() for p in text.split("\n\n") if p.strip()],
                     "items": [], "table": None})  # fmt: skip
     return out
@@ -98,7 +98,8 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
     """Each headline indicator for the places, against the group, their region and the UK, with ranks."""
     group = Group.objects.get(slug=observatory.KEY_CITIES)
     single = len(places) == 1
-    head = [_("Indicator"), _("Year")] + [p.name for p in places] + [_("Rank among members"), group.name]
+    names = {p.slug: localised_text(p, "name") for p in places}
+    head = [_("Indicator"), _("Year"), *names.values(), _("Rank among members"), group.name]
     if single:
         head += [places[0].region_name, _("United Kingdom")]
     rows = []
@@ -110,17 +111,18 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
             continue
         ind, period = first.indicator, first.period
         release = release_record(first.release)
-        row = [localised_text(ind, "name"), str(period)]
+        ind_name = localised_text(ind, "name")
+        row = [ind_name, str(period)]
         ranks = []
         for place in places:
             r = profiles[place.slug].get(slug)
             if r is None or r.value is None:
                 row.append(r.reason if r else "–")
                 continue
-            fact = b.add({"key": f"profile:{slug}:{place.slug}", "kind": "figure", "label": f"{ind.name}, "
-                          f"{place.name}, {r.period}", "indicator": slug, "subject": place.slug, "period": r.period,
-                          "value": r.value, "text": format_value(r.value, ind.unit),
-                          "release": release_record(r.release)})  # fmt: skip
+            fact = b.add({"key": f"profile:{slug}:{place.slug}", "kind": "figure",
+                          "label": f"{ind_name}, {names[place.slug]}, {r.period}", "indicator": slug,
+                          "subject": place.slug, "period": r.period, "value": r.value,
+                          "text": format_value(r.value, ind.unit), "release": release_record(r.release)})  # fmt: skip
             row.append(_with_note(fact))
             if r.rank_members:
                 ranks.append(_("%(rank)s of %(of)s") % {"rank": r.rank_members, "of": r.of_members})
@@ -130,9 +132,10 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
                               if found and found["value"] is not None else None))  # fmt: skip
         if single:
             r = profiles[places[0].slug][slug]
-            for name, value in ((places[0].region_name, r.region), ("United Kingdom", r.uk)):
+            for name, label, value in ((places[0].region_name, places[0].region_name, r.region),
+                                       ("United Kingdom", _("United Kingdom"), r.uk)):  # fmt: skip
                 row.append(_with_note(b.add({"key": f"profile:{slug}:{name}", "kind": "figure",
-                                             "label": f"{ind.name}, {name}, {period}", "indicator": slug,
+                                             "label": f"{ind_name}, {label}, {period}", "indicator": slug,
                                              "subject": name, "period": period, "value": value,
                                              "text": format_value(value, ind.unit), "release": release})
                                       if value is not None else None))  # fmt: skip
@@ -146,9 +149,10 @@ def trend_chart(place: Place, b: Builder, store: Store) -> dict[str, Any] | None
     ind = observatory.indicator(TREND)
     if ind is None:
         return None
-    named = {place.name: observatory.place_series(ind, place, store),
+    name = localised_text(place, "name")
+    named = {name: observatory.place_series(ind, place, store),
              "Key Cities": observatory.group_series(ind, observatory.KEY_CITIES, store)}  # fmt: skip
-    if not any(p.value is not None for p in named[place.name]):
+    if not any(p.value is not None for p in named[name]):
         return None
     uk = observatory.area_series(ind, UK, store)
     if any(p.value is not None for p in uk):
@@ -156,32 +160,33 @@ def trend_chart(place: Place, b: Builder, store: Store) -> dict[str, Any] | None
     series, breaks = observatory.chart_series(named)
     title = _("%(indicator)s: %(place)s against Key Cities and the UK") % {
         "indicator": localised_text(ind, "name"),
-        "place": place.name,
+        "place": name,
     }
-    chart = charts.line_chart(title, series, unit=ind.unit, highlight=place.name, breaks=breaks)
-    newest = next((p.release for p in reversed(named[place.name]) if p.release), None)
+    chart = charts.line_chart(title, series, unit=ind.unit, highlight=name, breaks=breaks)
+    newest = next((p.release for p in reversed(named[name]) if p.release), None)
     note = b.note(release_record(newest)) if newest else None
     return {"title": title, "svg": chart.svg, "spec": chart.spec, "description": chart.spec.get("description", ""),
             "note": note, "head": chart.columns, "rows": chart.rows}  # fmt: skip
 
 
 def _leads(area: WorkArea) -> str:
-    return ", ".join(p.name for p in area.leads.all()) or _("no lead recorded")
+    return ", ".join(localised_text(p, "name") for p in area.leads.all()) or _("no lead recorded")
 
 
 def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any]]:
     b.places.add(place.pk)
     summary = [place.summary] if place.summary else []
     covers = ", ".join(f"{a.area_name} ({a.area_code})" for a in place.areas_on(timezone.localdate()))
-    said = {"name": place.name, "region": place.region_name, "nation": place.get_nation_display(), "areas": covers}
+    name = localised_text(place, "name")
+    said = {"name": name, "region": place.region_name, "nation": place.get_nation_display(), "areas": covers}
     where = _("%(name)s is in %(region)s, %(nation)s. It covers %(areas)s.") % said
     facts = [*summary, where]
     led = [_("%(area)s (leads: %(leads)s)") % {"area": localised_text(a, "name"), "leads": _leads(a)}
            for a in place.work_areas_led.prefetch_related("leads").order_by("name")]  # fmt: skip
     return [
-        {"heading": _("%(name)s in brief") % {"name": place.name}, "paragraphs": facts, "items": [], "table": None},
+        {"heading": _("%(name)s in brief") % {"name": name}, "paragraphs": facts, "items": [], "table": None},
         {"heading": _("Headline figures"), "paragraphs": [], "items": [], "table": headline_table(
-            [place], b, store, _("%(name)s against Key Cities, its region and the UK") % {"name": place.name}),
+            [place], b, store, _("%(name)s against Key Cities, its region and the UK") % {"name": name}),
          "chart": trend_chart(place, b, store)},
         {"heading": _("Work areas it leads"), "paragraphs": [] if led else [_("It leads no work area.")],
          "items": led, "table": None},
@@ -199,7 +204,7 @@ def pilot_section(place: Place) -> dict[str, Any]:
             said.append(localised_text(pilot.work_area, "name"))
         if pilot.start:
             said.append(_("from %(start)s") % {"start": date_format(pilot.start, "j F Y")})
-        text = f"{pilot.name} ({'; '.join(said)}): {pilot.summary.strip()}"
+        text = f"{localised_text(pilot, 'name')} ({'; '.join(said)}): {localised_text(pilot, 'summary').strip()}"
         if pilot.proposal_id:
             text += " " + _("It came from a proposal to the group.")
         items.append(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from keycities.core.bilingual import localised_text
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place
 from keycities.observatory import queries as observatory
@@ -27,8 +28,9 @@ def release_record(release: Release | None) -> dict[str, Any] | None:
 
 def figure(key: str, ind: Indicator, subject: str, subject_name: str, period: int | None, value: float | None,
            release: Release | None) -> dict[str, Any]:  # fmt: skip
-    return {"key": key, "label": f"{ind.name}, {subject_name}, {period}", "indicator": ind.slug,
-            "indicator_name": ind.name, "subject": subject, "subject_name": subject_name, "period": period,
+    name = localised_text(ind, "name")
+    return {"key": key, "label": f"{name}, {subject_name}, {period}", "indicator": ind.slug,
+            "indicator_name": name, "subject": subject, "subject_name": subject_name, "period": period,
             "value": value, "text": format_value(value, ind.unit), "unit": ind.unit,
             "release": release_record(release)}  # fmt: skip
 
@@ -53,5 +55,6 @@ def place_value(place: Place, ind: Indicator, period: int | None, store: Store) 
     if not points:
         return None
     point = points[-1]
-    return figure(f"{ind.slug}:{place.slug}:{point.period}", ind, place.slug, place.name, point.period, point.value,
+    name = localised_text(place, "name")
+    return figure(f"{ind.slug}:{place.slug}:{point.period}", ind, place.slug, name, point.period, point.value,
                   point.release)  # fmt: skip

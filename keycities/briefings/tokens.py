@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from keycities.network.models import Group, Place
@@ -65,11 +66,16 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def parse(text: str) -> tuple[list[Token], list[Problem]]:
-    """Every token with its meaning, and every problem with its position (nothing is read from the data)."""
-    groups = set(Group.objects.values_list("slug", flat=True))
-    places = set(Place.objects.values_list("slug", flat=True))
-    indicators = {i.slug for i in observatory.indicators()}
+def _slugs() -> tuple[set[str], set[str], set[str]]:
+    """The slugs a token may name: groups, places, indicators."""
+    return (set(Group.objects.values_list("slug", flat=True)), set(Place.objects.values_list("slug", flat=True)),
+            {i.slug for i in observatory.indicators()})  # fmt: skip
+
+
+def parse(text: str, store: Store | None = None) -> tuple[list[Token], list[Problem]]:
+    """Every token with its meaning, and every problem with its position (nothing is read from the data). With a
+    store, the slugs are read once for all the texts parsed with it."""
+    groups, places, indicators = store.memo("token slugs", _slugs) if store else _slugs()
     tokens, problems = [], []
     for match in TOKEN.finditer(text):
         raw, line_col = match.group(0), _position(text, match.start())
@@ -113,6 +119,12 @@ def parse(text: str) -> tuple[list[Token], list[Problem]]:
 
 
 def resolve(token: Token, store: Store) -> dict[str, Any] | None:
+    """The token's figure, read once per store and language (a pack names the same figure in many sections, and
+    is built in English and Welsh)."""
+    return store.memo(("token", token.key, get_language()), lambda: _resolve(token, store))
+
+
+def _resolve(token: Token, store: Store) -> dict[str, Any] | None:
     ind = observatory.indicator(token.indicator)
     if ind is None:
         return None
@@ -125,7 +137,7 @@ def validate(text: str, store: Store | None = None) -> dict[str, dict[str, Any]]
     """The figure for every token in the text, by key; TokenError when any is unknown, ambiguous or has no
     figure."""
     store = store or Store()
-    tokens, problems = parse(text)
+    tokens, problems = parse(text, store)
     values: dict[str, dict[str, Any]] = {}
     for token in tokens:
         found = resolve(token, store)
@@ -139,10 +151,11 @@ def validate(text: str, store: Store | None = None) -> dict[str, dict[str, Any]]
     return values
 
 
-def render(text: str, values: dict[str, dict[str, Any]], note: Callable[[dict[str, Any]], int]) -> str:
+def render(text: str, values: dict[str, dict[str, Any]], note: Callable[[dict[str, Any]], int],
+           store: Store | None = None) -> str:  # fmt: skip
     """The text with each token replaced by its figure and footnote marker, e.g. "£30,469m [1]"; `note` numbers
     the figure among the pack's footnotes. A token without a value is left as written."""
-    tokens, _problems = parse(text)
+    tokens, _problems = parse(text, store)
     out, at = [], 0
     for token in tokens:
         found = values.get(token.key)
