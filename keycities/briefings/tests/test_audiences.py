@@ -170,6 +170,7 @@ def test_pdf_and_docx_carry_the_chart_with_its_alt_text(loaded: None, secretaria
     data = content.build(mp_pack(secretariat))
     # In the PDF the chart is the observatory's SVG, drawn as vector graphics, tagged as a figure with its alt text.
     found = pdfua.structure(exports.build_pdf(data, 1))
+    assert found["ua1_failures"] == []  # with a chart (Figure with /Alt) and its table
     (alt,) = found["alts"]
     assert alt == next(s["chart"] for s in data["sections"] if s.get("chart"))["description"]
     assert alt.startswith("Line chart: GVA per head: Bradford against Key Cities and the UK.")

@@ -154,8 +154,8 @@ def test_full_life_cycle(consultation: Consultation, officer: User, members: dic
     public = Client().get(f"/consultations/responses/{c.pk}/").content.decode()
     assert "We strongly support the formula, with the adult skills fund." in public
     assert "3 of 24 member places endorsed this response; Wakefield objected to it." in public
-    assert 'Endorsed (2)</dt><dd class="govuk-summary-list__value">Bradford, Hull</dd>' in public
-    assert 'Objected (1)</dt><dd class="govuk-summary-list__value">Wakefield</dd>' in public
+    assert 'Endorsed (2)</th><td class="govuk-table__cell">Bradford, Hull</td>' in public
+    assert 'Objected (1)</th><td class="govuk-table__cell">Wakefield</td>' in public
     assert "Wakefield objected to this response. The secretariat signed it off" in public and reason in public
     assert "agreed by its member places" not in Client().get("/consultations/responses/").content.decode()
     assert Client().get(f"/consultations/{c.pk}/response.docx").status_code == 200

@@ -1,12 +1,15 @@
 """What a test reads from a PDF made by the Hub's PDF engine: its text, and what makes it a tagged, accessible
 PDF (PDF/UA-1): the structure tree's tags in reading order, the figures' alternative text, the language, the
-title shown as the window title, "Marked", the headings (bookmarks) and the embedded fonts. Read with pypdf."""
+title shown as the window title, "Marked", the headings (bookmarks) and the embedded fonts. Read with pypdf.
+`structure()` also runs a PDF/UA-1 validator over the file (page-validation: the Matterhorn Protocol's
+machine-checkable rules, tested against veraPDF's corpus) and lists every rule it fails."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+import page
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
@@ -47,6 +50,12 @@ def _embedded(font: Any) -> bool:
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
+def ua1_failures(pdf: bytes) -> list[str]:
+    """Each PDF/UA-1 rule the file fails, with the validator's message (empty: conformant)."""
+    report = page.validate_pdf_bytes(pdf, profile="ua1")
+    return [f"{f.rule_id}: {f.message}" for f in report.failures]
+
+
 def structure(pdf: bytes) -> dict[str, Any]:
     reader = PdfReader(io.BytesIO(pdf))
     root = reader.trailer["/Root"]
@@ -68,4 +77,5 @@ def structure(pdf: bytes) -> dict[str, Any]:
         "fonts": {name for name, embedded in fonts.items() if embedded},  # the embedded fonts' names
         "not_embedded": {name for name, embedded in fonts.items() if not embedded},
         "pages": len(reader.pages),
+        "ua1_failures": ua1_failures(pdf),
     }
