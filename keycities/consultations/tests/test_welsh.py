@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from docx import Document as Docx
-from pypdf import PdfReader
 
 from keycities.accounts.models import User
 from keycities.consultations import exports
