@@ -48,7 +48,8 @@ fonts:
 	  (apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core fonts-dejavu-extra >/dev/null)) \
 	  || { echo "make: DejaVu fonts are missing: install them with 'apt-get install fonts-dejavu-core fonts-dejavu-extra'"; exit 1; }; }
 
-# Pango for the PDF engine (WeasyPrint): Debian's libpango-1.0-0 and libpangoft2-1.0-0, installed when missing.
+# Pango and HarfBuzz's subsetter for the PDF engine (WeasyPrint): Debian's libpango-1.0-0, libpangoft2-1.0-0 and
+# libharfbuzz-subset0, installed when missing.
 pango:
 	@sh scripts/ensure-pango.sh
 
