@@ -11,12 +11,15 @@ silently. English pages always show the English. See docs/adr/0010-welsh.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+T = TypeVar("T")
 
 WELSH = "cy"
 HTML_LANG = {"en": "en-GB", WELSH: "cy"}
@@ -55,3 +58,9 @@ def localised(obj: Any, field: str, language: str | None = None) -> Localised:
 def localised_text(obj: Any, field: str, language: str | None = None) -> str:
     """Plain text for emails, CSV, PDF and the API."""
     return localised(obj, field, language).text
+
+
+def by_name(objects: Iterable[T], field: str = "name") -> list[T]:
+    """The objects in the order of the names shown (on Welsh pages Abertawe and Casnewydd come where a Welsh reader
+    looks for them, not where Swansea and Newport would be); English pages keep the English order."""
+    return sorted(objects, key=lambda o: localised_text(o, field).casefold())

@@ -2,6 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keycities.core.access import public
+from keycities.core.bilingual import by_name
 
 from . import presenters, queries
 from .forms import MemberFilterForm
@@ -9,7 +10,7 @@ from .forms import MemberFilterForm
 
 def _introduction(request: HttpRequest, template: str) -> HttpResponse:
     """The group as its introduction describes it: today's members and all eleven work areas."""
-    members = list(queries.places(group=queries.NETWORK))
+    members = by_name(queries.places(group=queries.NETWORK))
     return render(request, template, {"members": members, "work_areas": list(queries.work_areas())})
 
 
@@ -32,7 +33,7 @@ def members(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         nation = form.cleaned_data["nation"] or None
         region = form.cleaned_data["region"] or None
-    places = list(queries.places(group="key-cities", nation=nation, region=region))
+    places = by_name(queries.places(group="key-cities", nation=nation, region=region))
     return render(request, "network/members.html", {"form": form, "places": places, "filtered": bool(nation or region)})
 
 

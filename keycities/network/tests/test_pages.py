@@ -48,6 +48,11 @@ def test_home_and_about_in_welsh(registry: None, client: Client) -> None:
     html = page(client, "/cy/")
     assert "Llais unedig dros Brydain drefol" in html and "Abertawe" in html and "Casnewydd" in html
     assert "Pobl ifanc" in html and "Tystiolaeth" in html
+    # Listed in the order of the names shown: Abertawe first, Casnewydd between Carlisle and Coventry.
+    listed = re.findall(r'href="/cy/members/([a-z-]+)/"', html)
+    assert listed[:2] == ["swansea", "blackpool"], listed
+    assert listed.index("carlisle") < listed.index("newport") < listed.index("coventry")
+    assert re.findall(r'href="/members/([a-z-]+)/"', page(client, "/"))[:2] == ["blackpool", "bournemouth"]
     about = page(client, "/cy/about/")
     assert "tua 8% o economi’r DU" in about and "8%%" not in about
 
