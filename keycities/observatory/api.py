@@ -175,7 +175,8 @@ def _page_rows(indicator_id: int, codes: list[str] | None, period: int | None, r
     time, then id). The count is read only when the page does not show it (as `core.api.paginate`)."""
     if codes is not None and not codes:
         return [], 0
-    where, params = ["o.indicator_id = %s"], [indicator_id]
+    where = ["o.indicator_id = %s"]
+    params: list[Any] = [indicator_id]
     if codes is not None:
         where.append(f"a.code IN ({', '.join(['%s'] * len(codes))})")
         params += codes
