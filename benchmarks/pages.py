@@ -43,6 +43,7 @@ from .common import (
     ratio,
     recreate_database,
     say,
+    server_cpu_seconds,
 )
 
 BASELINE = ("layout, no data (baseline)", "/accessibility/?x=1")
@@ -72,25 +73,6 @@ class PageFigures:
     target_bytes: int | None
     cpu_ms: float  # the server's CPU time per request (all its processes and threads)
     cold_ms: list[int]  # each worker's first answer to the page (server time, from the access log), before the load
-
-
-def _cpu_seconds(pidfile: Path) -> float:
-    """CPU time (user + system) used so far by gunicorn's master and its workers, from /proc."""
-    try:
-        master = int(pidfile.read_text().strip())
-    except (OSError, ValueError):
-        return 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        if master in (pid, ppid):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 def _answers(log: Path, path: str) -> dict[int, list[int]]:
@@ -168,9 +150,9 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
                 f" times; each worker's first answer (cold): {cold}")  # fmt: skip
             if warmup > 0:
                 loadgen.run(base + path, connections=CONNECTIONS, seconds=warmup, unique=UNIQUE)
-            cpu_before = _cpu_seconds(pidfile)
+            cpu_before = server_cpu_seconds(pidfile)
             load = loadgen.run(base + path, connections=CONNECTIONS, seconds=duration, unique=UNIQUE)
-            cpu_ms = (_cpu_seconds(pidfile) - cpu_before) * 1000 / max(1, load.requests)
+            cpu_ms = (server_cpu_seconds(pidfile) - cpu_before) * 1000 / max(1, load.requests)
             if load.errors:
                 raise BenchmarkError(f"{name}: {load.errors} of {load.requests} requests failed")
             say(f"  {name:38} {len(body):9,} bytes   first {first:7.1f} ms   p50 {load.p50_ms:6.1f} ms   "
