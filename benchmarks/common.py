@@ -168,3 +168,22 @@ def page_times(port: int, path: str, session: str, n: int, *, warmup: int, timeo
     conn.close()
     found.sort()
     return statistics.median(found), found[int(0.95 * (len(found) - 1))]
+
+
+def server_cpu_seconds(pidfile: Path) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and its workers, from /proc."""
+    try:
+        master = int(pidfile.read_text().strip())
+    except (OSError, ValueError):
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if master in (pid, ppid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total

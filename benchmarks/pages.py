@@ -9,6 +9,15 @@ requests is the coverage map and each imported release's values (a release never
 docs/adr/0027-evidence-pages-speed.md), so the first request to each worker after a start or an import
 reads them from the database: that figure is reported too ("first request").
 
+Warm-up, per page: before anything is measured, EVERY worker must have answered the page (each worker keeps
+its own per-process data, so a worker that has not is still cold: on PostgreSQL its first request takes
+seconds). The server writes an access log (benchmark only: pid, status, milliseconds, path); the page is
+loaded with twice as many connections as workers, one second at a time, until each worker's pid has answered
+it WARM_PER_WORKER times (at most WARM_LIMIT seconds, else the benchmark stops: a worker that never answers is
+a finding, not noise). Each worker's first answer to the page is printed ("cold"), so the slowness of a
+cold worker is shown, not hidden. Then the page is loaded for `--warmup` seconds more, at the measured load,
+for its latencies to settle, and only then measured.
+
 The baseline, measured in the same run with the same load, is the accessibility statement: a page of the
 same layout with no data, i.e. what any page costs through the same middleware, templates and server.
 """
@@ -20,6 +29,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import loadgen
 from .api_load import _get, free_port, server
@@ -33,6 +43,7 @@ from .common import (
     ratio,
     recreate_database,
     say,
+    server_cpu_seconds,
 )
 
 BASELINE = ("layout, no data (baseline)", "/accessibility/?x=1")
@@ -44,7 +55,11 @@ PAGES = [
     ("indicator page (IMD score, map)", "/evidence/imd-average-score/?x=1", 200.0, 200_000),
 ]
 UNIQUE = "_bench"
+WORKERS = 2  # gunicorn's sync workers, as the README deploys it (-w 2 here)
 CONNECTIONS = 2  # one request at a time for each of gunicorn's two workers: latency, not queueing
+WARM_PER_WORKER = 3  # answers of the page from each worker before the time-based warm-up
+WARM_LIMIT = 120.0  # seconds: a worker that has not answered three times by then stops the benchmark
+ACCESS_FORMAT = "%(p)s %(s)s %(M)s %(U)s"  # "<pid> status milliseconds path", one line a request
 
 
 @dataclass
@@ -57,25 +72,38 @@ class PageFigures:
     target_ms: float | None
     target_bytes: int | None
     cpu_ms: float  # the server's CPU time per request (all its processes and threads)
+    cold_ms: list[int]  # each worker's first answer to the page (server time, from the access log), before the load
 
 
-def _cpu_seconds(pidfile: Path) -> float:
-    """CPU time (user + system) used so far by gunicorn's master and its workers, from /proc."""
+def _answers(log: Path, path: str) -> dict[int, list[int]]:
+    """Worker pid -> the milliseconds of each of its answers to `path` (without the query string), in order,
+    from gunicorn's access log (ACCESS_FORMAT)."""
+    found: dict[int, list[int]] = {}
     try:
-        master = int(pidfile.read_text().strip())
-    except (OSError, ValueError):
-        return 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        if master in (pid, ppid):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        parts = line.split(" ", 3)
+        if len(parts) == 4 and parts[3] == path and parts[0].strip("<>").isdigit():
+            found.setdefault(int(parts[0].strip("<>")), []).append(int(parts[2]))
+    return found
+
+
+def warm_every_worker(url: str, access_log: Path) -> dict[int, list[int]]:
+    """Load `url` until every one of the WORKERS workers has answered it WARM_PER_WORKER times; worker pid ->
+    its answers' milliseconds. BenchmarkError after WARM_LIMIT seconds."""
+    path = urlsplit(url).path
+    started = time.monotonic()
+    while True:
+        answers = _answers(access_log, path)
+        if len(answers) >= WORKERS and all(len(ms) >= WARM_PER_WORKER for ms in answers.values()):
+            return answers
+        if time.monotonic() - started > WARM_LIMIT:
+            raise BenchmarkError(f"{path}: after {WARM_LIMIT:g} s of warm-up, the workers' answers were "
+                                 f"{ {pid: len(ms) for pid, ms in answers.items()} } (each must answer "
+                                 f"{WARM_PER_WORKER} times, {WORKERS} workers)")  # fmt: skip
+        loadgen.run(url, connections=2 * WORKERS, seconds=1, unique=UNIQUE)
 
 
 @dataclass
@@ -102,8 +130,12 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
     heading(f"(e) Evidence pages on {label}")
     port = free_port()
     pidfile = workdir / f"gunicorn-{label.lower()}.pid"
-    cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "-p", str(pidfile)]
+    access_log = workdir / f"pages-access-{label.lower()}.log"
+    cmd = [sys.executable, "-m", "gunicorn", "keycities.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+           "-p", str(pidfile), "--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT]  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    say(f"warm-up of each page: until each of the {WORKERS} workers has answered it {WARM_PER_WORKER} times "
+        f"(its first answer is shown as 'cold'), then {warmup:g} s of the measured load")  # fmt: skip
     with server("gunicorn (Hub)", cmd, env, base + BASELINE[1], workdir / f"pages-{label.lower()}.log"):
         measured = []
         for name, path, target_ms, target_bytes in [(*BASELINE, None, None), *PAGES]:
@@ -112,17 +144,22 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
             first = (time.perf_counter() - began) * 1000
             if status != 200:
                 raise BenchmarkError(f"{path} answered {status}")
+            answers = warm_every_worker(base + path, access_log)
+            cold = ", ".join(f"{ms[0]:,} ms" for ms in answers.values())
+            say(f"  {name:38} warm-up: every worker answered {', '.join(str(len(ms)) for ms in answers.values())}"
+                f" times; each worker's first answer (cold): {cold}")  # fmt: skip
             if warmup > 0:
                 loadgen.run(base + path, connections=CONNECTIONS, seconds=warmup, unique=UNIQUE)
-            cpu_before = _cpu_seconds(pidfile)
+            cpu_before = server_cpu_seconds(pidfile)
             load = loadgen.run(base + path, connections=CONNECTIONS, seconds=duration, unique=UNIQUE)
-            cpu_ms = (_cpu_seconds(pidfile) - cpu_before) * 1000 / max(1, load.requests)
+            cpu_ms = (server_cpu_seconds(pidfile) - cpu_before) * 1000 / max(1, load.requests)
             if load.errors:
                 raise BenchmarkError(f"{name}: {load.errors} of {load.requests} requests failed")
             say(f"  {name:38} {len(body):9,} bytes   first {first:7.1f} ms   p50 {load.p50_ms:6.1f} ms   "
                 f"p95 {load.p95_ms:6.1f} ms   server CPU {cpu_ms:6.1f} ms/request   ({load.requests:,} requests, "
                 f"load average {os.getloadavg()[0]:.2f})")  # fmt: skip
-            measured.append(PageFigures(name, path, len(body), first, load, target_ms, target_bytes, cpu_ms))
+            cold_ms = [ms[0] for ms in answers.values()]
+            measured.append(PageFigures(name, path, len(body), first, load, target_ms, target_bytes, cpu_ms, cold_ms))
     result = DatabasePages(label, measured[0], measured[1:])
     for page in result.pages:
         met = "" if page.target_ms is None else (" met" if page.load.p95_ms < page.target_ms else " NOT met")
@@ -163,4 +200,4 @@ def run(workdir: Path, hub_db: Path, *, warmup: float, duration: float) -> Pages
     else:
         skipped = "PostgreSQL skipped: set BENCH_POSTGRES_URL to a database the benchmark may drop and create"
         say(skipped)
-    return PagesFigures("gunicorn keycities.wsgi -w 2", CONNECTIONS, warmup, duration, results, skipped)
+    return PagesFigures(f"gunicorn keycities.wsgi -w {WORKERS}", CONNECTIONS, warmup, duration, results, skipped)

@@ -143,15 +143,23 @@ def paginate(
         count = params.offset + len(window) if last else rows.count()
     else:
         count = len(rows)
-    end = params.offset + params.limit
+    following, preceding = page_links(request, params, count)
     return {
         "count": count,
         "limit": params.limit,
         "offset": params.offset,
-        "next": _page_url(request, end) if end < count else None,
-        "previous": _page_url(request, max(params.offset - params.limit, 0)) if params.offset else None,
+        "next": following,
+        "previous": preceding,
         "results": [serialise(r) for r in window],
     }
+
+
+def page_links(request: HttpRequest, params: ListParams, count: int) -> tuple[str | None, str | None]:
+    """The addresses of the next and previous pages (None where there is none), as every `Page` gives them."""
+    end = params.offset + params.limit
+    following = _page_url(request, end) if end < count else None
+    preceding = _page_url(request, max(params.offset - params.limit, 0)) if params.offset else None
+    return following, preceding
 
 
 class _Echo:
