@@ -118,6 +118,9 @@ class Survey(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("voice:survey", args=[self.slug])
 
+    def get_results_url(self) -> str:
+        return reverse("voice:results", args=[self.slug])
+
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.LIVE and self.opens_on <= today <= self.closes_on

@@ -309,3 +309,35 @@ WEIGHTING_HEADER = ["place", "respondents", "with_age_band_and_sex", "residents_
 def weighting_rows(results: Results) -> list[list[Any]]:
     return [[p.slug, p.respondents, p.with_demographics, p.population, _fmt(p.deff, 2), _fmt(p.effective_n),
              p.trimmed] for p in results.places]  # fmt: skip
+
+
+@dataclass
+class Headline:
+    """A question's most chosen answer in one place (or across the survey), for briefings."""
+
+    position: int
+    question: str
+    category: str
+    share: analysis.Share
+
+
+HEADLINE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE, Question.Kind.RANKING}
+
+
+def headlines(results: Results, place_id: int | None = None) -> list[Headline]:
+    """For each choice, scale and ranking question, the answer chosen (or ranked first) by the most respondents
+    in the place (None: all respondents, weighted across places). Suppressed answers are never picked; a
+    question whose every answer is suppressed gives a suppressed row (the briefing says 'fewer than 10')."""
+    report = next((p for p in results.places if p.place_id == place_id), None)
+    group_kind, group = ("place", report.name) if report else ("all", _("All respondents"))
+    out = []
+    for q in results.questions:
+        if q.question.kind not in HEADLINE_KINDS:
+            continue
+        rows = [r for r in q.rows if r.group_kind == group_kind and r.group == group]
+        if not rows:
+            continue
+        shown = [r for r in rows if not r.share.suppressed and r.share.count]
+        top = max(shown, key=lambda r: r.share.count) if shown else rows[0]
+        out.append(Headline(q.question.position, q.text, top.category, top.share))
+    return out
