@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keycities.core import erasure
 from keycities.core.erasure import ERASED
@@ -166,35 +167,120 @@ class QuestionData:
 OPTION_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING}
 
 
-@transaction.atomic
-def add_question(survey: Survey, data: QuestionData) -> Question:
+def questions_locked(survey: Survey) -> str | None:
+    """Why the survey's questions cannot change now, or None: they can change until the first resident starts
+    a response (a draft, a launched survey not yet open, or an open one nobody has started), and never once it
+    has closed. Answers point at questions and options, so changing them under a response would change what
+    someone said."""
+    started = survey.responses.count()
+    if started:
+        return ngettext("The questions cannot change: %(n)s resident has started answering this survey.",
+                        "The questions cannot change: %(n)s residents have started answering this survey.",
+                        started) % {"n": started}  # fmt: skip
+    if survey.is_closed():
+        return _("The questions cannot change: the survey has closed.")
+    return None
+
+
+def _lock_for_questions(survey: Survey) -> Survey:
+    """The survey's row, locked (start_response takes the same lock, so no response starts while questions
+    change), or ValidationError if its questions cannot change."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.status != Survey.Status.DRAFT:
-        raise ValidationError(_("Questions cannot change once a survey is launched."))
+    reason = questions_locked(survey)
+    if reason:
+        raise ValidationError(reason)
+    return survey
+
+
+def _check_question(survey: Survey, data: QuestionData, *, editing: Question | None = None) -> None:
     if data.kind in OPTION_KINDS and len(data.options) < 2:
         raise ValidationError({"options": _("Give at least two options, each in English and Welsh.")})
     if any(not en.strip() or not cy.strip() for en, cy in data.options):
         raise ValidationError({"options": _("Give every option in English and in Welsh.")})
     if data.kind == Question.Kind.SCALE and not 2 <= data.scale_points <= 11:
         raise ValidationError({"scale_points": _("A scale has from 2 to 11 points.")})
-    if (
-        data.kind in {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
-        and survey.questions.filter(kind=data.kind).exists()
-    ):
+    others = survey.questions.exclude(pk=editing.pk) if editing else survey.questions.all()
+    if data.kind in DEMOGRAPHIC and others.filter(kind=data.kind).exists():
         raise ValidationError({"kind": _("The survey already asks this.")})
-    position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+
+
+def _fields(data: QuestionData) -> dict[str, Any]:
     if data.kind in DEMOGRAPHIC_TEXT and not (data.text.strip() and data.text_cy.strip()):
         data.text, data.text_cy = DEMOGRAPHIC_TEXT[Question.Kind(data.kind)]
-    question = Question.objects.create(
-        survey=survey, position=position, kind=data.kind, text=data.text, text_cy=data.text_cy, hint=data.hint,
-        hint_cy=data.hint_cy, required=data.required and data.kind not in DEMOGRAPHIC,
-        scale_points=data.scale_points, low_label=data.low_label, low_label_cy=data.low_label_cy,
-        high_label=data.high_label, high_label_cy=data.high_label_cy,
-    )  # fmt: skip
+    return {"kind": data.kind, "text": data.text, "text_cy": data.text_cy, "hint": data.hint, "hint_cy": data.hint_cy,
+            "required": data.required and data.kind not in DEMOGRAPHIC, "scale_points": data.scale_points,
+            "low_label": data.low_label, "low_label_cy": data.low_label_cy, "high_label": data.high_label,
+            "high_label_cy": data.high_label_cy}  # fmt: skip
+
+
+@transaction.atomic
+def add_question(survey: Survey, data: QuestionData) -> Question:
+    survey = _lock_for_questions(survey)
+    _check_question(survey, data)
+    position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    question = Question.objects.create(survey=survey, position=position, **_fields(data))
     if data.kind in OPTION_KINDS:
-        Option.objects.bulk_create([Option(question=question, position=i, text=en.strip(), text_cy=cy.strip())
-                                    for i, (en, cy) in enumerate(data.options, start=1)])  # fmt: skip
+        for i, (en, cy) in enumerate(data.options, start=1):  # one save each, so each is audited
+            Option.objects.create(question=question, position=i, text=en.strip(), text_cy=cy.strip())
     return question
+
+
+@transaction.atomic
+def update_question(question: Question, data: QuestionData) -> Question:
+    """Change a question's wording, options or settings (not its type: remove it and add another). Options are
+    changed in place, position by position; options beyond the new list are removed. Each save is audited."""
+    _lock_for_questions(question.survey)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if data.kind != question.kind:
+        raise ValidationError({"kind": _("A question’s type cannot change: remove it and add a new one.")})
+    _check_question(question.survey, data, editing=question)
+    for name, value in _fields(data).items():
+        setattr(question, name, value)
+    question.save()
+    pairs = list(data.options) if data.kind in OPTION_KINDS else []
+    existing = list(question.options.order_by("position"))
+    for i, (en, cy) in enumerate(pairs, start=1):
+        if i <= len(existing):
+            option = existing[i - 1]
+            if (option.text, option.text_cy) != (en.strip(), cy.strip()):
+                option.text, option.text_cy = en.strip(), cy.strip()
+                option.save()
+        else:
+            Option.objects.create(question=question, position=i, text=en.strip(), text_cy=cy.strip())
+    for option in existing[len(pairs) :]:
+        option.delete()
+    return question
+
+
+@transaction.atomic
+def move_question(question: Question, step: int) -> Question:
+    """Move a question up (step -1) or down (+1) by swapping it with its neighbour."""
+    survey = _lock_for_questions(question.survey)
+    ordered = list(survey.questions.select_for_update().order_by("position"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    other = index + step
+    if not 0 <= other < len(ordered):
+        raise ValidationError(_("The question is already first.") if step < 0 else _("The question is already last."))
+    mine, theirs = ordered[index], ordered[other]
+    a, b = mine.position, theirs.position
+    mine.position = 0  # out of the way of the unique (survey, position) while they swap
+    mine.save(update_fields=["position"])
+    theirs.position = a
+    theirs.save(update_fields=["position"])
+    mine.position = b
+    mine.save(update_fields=["position"])
+    return mine
+
+
+@transaction.atomic
+def remove_question(question: Question) -> None:
+    """Delete a question (and its options) and close the gap in the numbering."""
+    survey = _lock_for_questions(question.survey)
+    gone = question.position
+    Question.objects.get(pk=question.pk).delete()
+    for later in survey.questions.select_for_update().filter(position__gt=gone).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
 
 
 DEMOGRAPHIC = {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
