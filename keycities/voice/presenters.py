@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from keycities.core import charts
 from keycities.core.bilingual import localised, localised_text
 
 from . import analysis
@@ -137,7 +138,8 @@ def results_page(results: Results) -> dict[str, Any]:
                                                                          **share_cells(row.share)})  # fmt: skip
         overall = groups.pop(("all", _("All respondents")), [])
         questions.append({
-            "position": q.question.position, "text": q.text, "kind": q.question.get_kind_display(), "base": q.base,
+            "position": q.question.position, "csv": f"question-{q.question.position}", "text": q.text,
+            "kind": q.question.get_kind_display(), "base": q.base,
             "base_suppressed": q.base < analysis.MIN_CELL, "rows": overall,
             "groups": [{"kind": k, "name": n, "rows": rows} for (k, n), rows in groups.items()],
             "mean": "" if q.mean is None else f"{q.mean:.2f}",
@@ -165,3 +167,45 @@ def cannot_fix_labels(report: Any) -> set[str]:
 
 def kind_choices() -> list[tuple[str, str]]:
     return [(str(v), str(label)) for v, label in Question.Kind.choices]
+
+
+def _interval_series(rows: list[Any]) -> tuple[list[str], dict[str, list[tuple[float | None, ...]]]]:
+    categories = [r.category for r in rows]
+    unweighted = [(r.share.percent, r.share.low, r.share.high) for r in rows]
+    weighted = [(r.share.weighted_percent, r.share.weighted_low, r.share.weighted_high) for r in rows]
+    return categories, {_("Unweighted"): unweighted, _("Weighted"): weighted}  # type: ignore[dict-item]
+
+
+def answer_chart(title: str, rows: list[Any]) -> charts.Chart | None:
+    """One question's answers in one group as bars: unweighted and weighted side by side, with their 95%
+    intervals; None when every figure is suppressed (the table says so)."""
+    if not rows or all(r.share.suppressed for r in rows):
+        return None
+    categories, series = _interval_series(rows)
+    return charts.interval_chart(title, categories, series, unit="%", label=_("Answer"),
+                                 value_title=_("Per cent of those who answered"), missing=_("fewer than 10"),
+                                 interval_label=_("95% interval"))  # fmt: skip
+
+
+CHARTED = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE, Question.Kind.RANKING,
+           Question.Kind.AGE, Question.Kind.SEX}  # fmt: skip
+
+
+def answer_charts(results: Results) -> dict[int, dict[str, Any]]:
+    """Question position -> {"chart": all respondents, "places": {place name: chart}}, for the questions whose
+    answers are categories (not free text)."""
+    out: dict[int, dict[str, Any]] = {}
+    for q in results.questions:
+        if q.question.kind not in CHARTED or q.base < analysis.MIN_CELL:
+            continue
+        everyone = [r for r in q.rows if r.group_kind == "all"]
+        by_place: dict[str, list[Any]] = {}
+        for r in q.rows:
+            if r.group_kind == "place":
+                by_place.setdefault(r.group, []).append(r)
+        out[q.question.position] = {
+            "chart": answer_chart(_("%(question)s: all respondents") % {"question": q.text}, everyone),
+            "places": {name: answer_chart(_("%(question)s: %(place)s") % {"question": q.text, "place": name}, rows)
+                       for name, rows in by_place.items()},
+        }  # fmt: skip
+    return out
