@@ -748,7 +748,7 @@ def bar_chart(
 # --- shares with intervals, side by side -----------------------------------------------------------
 
 
-def _wrapped(text: str, width: int = 22) -> list[str]:
+def _wrapped(text: str, width: int = 16) -> list[str]:
     """A label in lines of about `width` characters (Vega draws an array of strings as lines), so that long
     answers do not push the bars off a phone's screen."""
     lines: list[str] = []
@@ -790,22 +790,25 @@ def interval_chart(
     value_title = value_title or unit_label(unit)
     interval_label = interval_label or gettext("95% interval")
     colours = [SERIES_COLOURS[0], BRAND_COLOUR, *SERIES_COLOURS[1:]][: len(names)]
-    values = []
+    values: list[dict[str, Any]] = []
+    ends: list[float] = []
     for i, category in enumerate(categories):
         for name in names:
             value, low, high = series[name][i]
-            shown = _valid(value)
-            values.append({
-                "category": category, "series": name, "value": float(value) if shown else None,
-                "low": float(low) if shown and _valid(low) else None,
-                "high": float(high) if shown and _valid(high) else None,
-                "end": float(high if shown and _valid(high) else value if shown else 0.0),
-                "label": format_value(value, unit) if shown else missing,
-            })  # fmt: skip
+            if value is None or not _valid(value):
+                values.append({"category": category, "series": name, "value": None, "low": None, "high": None,
+                               "end": 0.0, "label": missing})  # fmt: skip
+                continue
+            top_low = float(low) if low is not None and _valid(low) else None
+            top_high = float(high) if high is not None and _valid(high) else None
+            end = top_high if top_high is not None else float(value)
+            ends.append(end)
+            values.append({"category": category, "series": name, "value": float(value), "low": top_low,
+                           "high": top_high, "end": end, "label": format_value(value, unit)})  # fmt: skip
     lines = {c: _wrapped(c) for c in categories}
     label_size = LABEL_SIZE
     widest = max((_text_width(line, label_size) for ls in lines.values() for line in ls), default=0)
-    top = 100.0 if unit == "%" else max([1.0, *(v["end"] for v in values)])
+    top = 100.0 if unit == "%" else max([1.0, *ends])
     description = ngettext(
         "Bar chart: %(title)s. %(n)s answer, in the order asked; for each, %(series)s, with %(interval)s; "
         "values in %(unit)s.",
@@ -818,7 +821,7 @@ def interval_chart(
     x = {"type": "quantitative", "scale": {"domain": [0, top], "nice": False, "zero": True}}
     spec: dict[str, Any] = {
         "description": description,
-        "width": 240,
+        "width": 180,  # with the labels, about 350 px: drawn at its own size on a phone, so text stays legible
         "height": {"step": bar_height * len(names) + 14 + 8 * max(0, max(len(ls) for ls in lines.values()) - 2)},
         "data": {"values": values},
         "encoding": {
@@ -842,7 +845,7 @@ def interval_chart(
                     "color": {"field": "series", "type": "nominal", "sort": names,
                               "scale": {"domain": names, "range": colours},
                               "legend": {"orient": "top", "direction": "horizontal", "title": None,
-                                         "symbolType": "square"}},
+                                         "symbolType": "square", "columnPadding": 16, "labelFontSize": 13}},
                 },
             },
             {  # the interval: a dark line on a white halo, so that it shows on a dark bar and on the white page
@@ -854,7 +857,7 @@ def interval_chart(
                 "encoding": {"x": {**x, "field": "low"}, "x2": {"field": "high"}},
             },
             {
-                "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "middle", "fontSize": 12},
+                "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "middle", "fontSize": 13},
                 "encoding": {"x": {**x, "field": "end"}, "text": {"field": "label"}, "color": {"value": TEXT_COLOUR}},
             },
         ],

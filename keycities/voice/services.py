@@ -5,7 +5,7 @@ Population: `import_population` loads the Census cells of every member place (ex
 `population.py`; a changed file or membership replaces the set in one transaction; an unchanged one is skipped).
 
 Responses: `start_response` (one per browser unless the survey allows more, checked under the survey's row
-lock), `save_answer`, `submit`. Personal data: a response's free text, postcode district, the email a resident
+lock), `save_answer`, `submit`. Personal data: a response's free text, postcode district, ward, the email a resident
 gave to get their link, and the browser and link hashes. `erase_for_person` (registered with core.erasure)
 deletes the responses of a person who asks, by the email they gave, and redacts them from any other answer;
 `erase_expired` anonymises responses `retention_days` after their survey closed.
@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from keycities.core import erasure
+from keycities.core.bilingual import localised_text
 from keycities.core.erasure import ERASED
 from keycities.network.models import Place, WorkArea
 from keycities.network.queries import member_place_ids
 
-from . import population
+from . import population, wards
 from .models import (
     PREFER_NOT,
     AgeBand,
@@ -283,12 +284,13 @@ def remove_question(question: Question) -> None:
         later.save(update_fields=["position"])
 
 
-DEMOGRAPHIC = {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
+DEMOGRAPHIC = {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE, Question.Kind.WARD}
 # The wording of the demographic questions when staff leave it blank (the Census 2021 questions, shortened).
 DEMOGRAPHIC_TEXT = {
     Question.Kind.AGE: ("What is your age?", "Beth yw eich oed?"),
     Question.Kind.SEX: ("What is your sex?", "Beth yw eich rhyw?"),
     Question.Kind.POSTCODE: ("What is the first part of your postcode?", "Beth yw rhan gyntaf eich cod post?"),
+    Question.Kind.WARD: ("Which ward do you live in?", "Ym mha ward ydych chi’n byw?"),
 }
 
 
@@ -377,8 +379,13 @@ def save_answer(response: Response, question: Question, *, options: Sequence[int
     elif question.kind == Question.Kind.POSTCODE:
         response.postcode_district = normalise_postcode_district(text) if text.strip() else ""
         text = ""
+    elif question.kind == Question.Kind.WARD:
+        if choice and choice != PREFER_NOT and choice not in {w.code for w in wards.wards_of(response.place_id)}:
+            raise ValidationError(_("Choose a ward in %(place)s from the list.") % {
+                "place": localised_text(response.place, "name")})  # fmt: skip
+        response.ward = choice
     if question.kind in DEMOGRAPHIC:
-        response.save(update_fields=["age_band", "sex", "postcode_district"])
+        response.save(update_fields=["age_band", "sex", "postcode_district", "ward"])
         Answer.objects.filter(response=response, question=question).delete()
         return None
     empty = not options and scale is None and not text.strip()
@@ -456,7 +463,7 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
     return {"survey_responses": [{
         "survey": r.survey.title, "place": r.place.name, "started_at": r.started_at.isoformat(),
         "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None, "age_band": r.age_band,
-        "sex": r.sex, "postcode_district": r.postcode_district,
+        "sex": r.sex, "postcode_district": r.postcode_district, "ward": r.ward,
         "answers": [{"question": a.question.text, "options": [o.text for o in a.question.options.all()
                                                              if o.pk in a.options],
                      "scale": a.scale, "text": a.text} for a in r.answers.select_related("question")],
@@ -466,7 +473,8 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
 @transaction.atomic
 def erase_expired(today: dt.date | None = None) -> int:
     """Anonymise the responses of surveys closed more than their retention period ago: free text, postcode
-    district, email and the browser's and link's hashes go; the choices, age band and sex stay for the results."""
+    district, ward, email and the browser's and link's hashes go; the choices, age band and sex stay for the
+    results."""
     today = today or timezone.localdate()
     count = 0
     for survey in Survey.objects.select_for_update().filter(retention_done=False, status=Survey.Status.LIVE):
@@ -477,8 +485,9 @@ def erase_expired(today: dt.date | None = None) -> int:
             Answer.objects.filter(response__in=responses).exclude(text="").update(text=ERASED, embedding=[])
             for response in responses:
                 response.email, response.postcode_district, response.browser_hash = "", "", ""
+                response.ward = ""
                 response.token_hash = new_token()[1]
-                response.save(update_fields=["email", "postcode_district", "browser_hash", "token_hash"])
+                response.save(update_fields=["email", "postcode_district", "ward", "browser_hash", "token_hash"])
                 count += 1
         survey.retention_done = True
         survey.save(update_fields=["retention_done"])

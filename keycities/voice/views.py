@@ -86,6 +86,8 @@ def _response(token: str) -> Response:
 def _read(question: Question, data: Any) -> tuple[dict[str, Any], str | None]:
     """The answer in a POST, as save_answer's arguments, or an error message."""
     kind = question.kind
+    if kind == Question.Kind.WARD:
+        return {"choice": data.get("answer", "")}, None  # checked against the place's wards by save_answer
     if kind in {Question.Kind.AGE, Question.Kind.SEX}:
         choice = data.get("answer", "")
         allowed = {*(AgeBand.values if kind == Question.Kind.AGE else Sex.values), PREFER_NOT}
@@ -250,10 +252,10 @@ def results_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
         return csv_response(f"{found.slug}-themes.csv", themes.THEME_HEADER, themes.theme_rows(found))
     if table.startswith("question-") and table.removeprefix("question-").isdigit():
         position = int(table.removeprefix("question-"))
-        rows = [row for row in results.answer_rows(results.build(found)) if row[0] == position]
-        if not rows:
+        chosen = [row for row in results.answer_rows(results.build(found)) if row[0] == position]
+        if not chosen:
             raise Http404
-        return csv_response(f"{found.slug}-{table}.csv", results.ANSWER_HEADER, rows)
+        return csv_response(f"{found.slug}-{table}.csv", results.ANSWER_HEADER, chosen)
     if table not in CSV_TABLES:
         raise Http404
     header, rows = CSV_TABLES[table]
