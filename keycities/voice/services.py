@@ -143,6 +143,8 @@ def update_survey(survey: Survey, data: SurveyData) -> Survey:
     for name in ("title", "title_cy", "introduction", "introduction_cy", "privacy_notice", "privacy_notice_cy",
                  "opens_on", "closes_on", "allow_repeat", "retention_days"):  # fmt: skip
         setattr(survey, name, getattr(data, name))
+    if survey.results_public and not survey.is_closed():
+        survey.results_public = False  # reopened: its results are no longer final, nor public (nor in the library)
     survey.save()
     survey.places.set(data.places)
     survey.work_areas.set(data.work_areas)

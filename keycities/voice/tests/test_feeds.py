@@ -3,6 +3,7 @@ on its own (registered with core.search; read by the briefings' content builder)
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -53,9 +54,20 @@ def test_published_results_appear_in_the_library_and_leave_when_unpublished(surv
     assert "Our town centres" not in client.get(reverse("library:index")).content.decode()
 
 
-def test_an_open_or_unpublished_survey_is_not_in_the_library(secretariat: User) -> None:
+def test_an_open_or_unpublished_survey_is_not_in_the_library(survey: Any, secretariat: User) -> None:
     make_survey("still-open")
     assert not SearchEntry.objects.filter(source="survey").exists()
+    services.publish_results(survey, True)
+    assert SearchEntry.objects.filter(source="survey").count() == 1
+    # Reopened by moving its closing date: unpublished, and out of the library.
+    data = services.SurveyData(slug=survey.slug, title=survey.title, title_cy=survey.title_cy,
+                               introduction=survey.introduction, introduction_cy=survey.introduction_cy,
+                               privacy_notice=survey.privacy_notice, privacy_notice_cy=survey.privacy_notice_cy,
+                               opens_on=survey.opens_on, closes_on=survey.closes_on + dt.timedelta(days=30),
+                               places=list(survey.places.all()), work_areas=list(survey.work_areas.all()))  # fmt: skip
+    services.update_survey(survey, data)
+    survey.refresh_from_db()
+    assert not survey.results_public and not SearchEntry.objects.filter(source="survey").exists()
 
 
 def test_the_place_pack_has_the_survey_section_with_its_figures_sourced(survey: Any, secretariat: User) -> None:
