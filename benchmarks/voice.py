@@ -16,6 +16,12 @@
     on SQLite as `make run` uses (PostgreSQL too when BENCH_POSTGRES_URL is set). A response is lost unless its
     request is answered with the redirect to the "sent" page and the database holds it as sent; duplicated if
     the database holds more sent responses than were sent.
+(d) Results page. 400 generated responses (Bradford and Newport, seeded) to a survey with every question type
+    and the ward question, closed and published; the results page drawn in-process by the test client: CPU
+    per request the first time (every chart drawn: one per question and per place) and after (charts kept by
+    the renderer's cache), against the same results as CSV (the same `results.build`, no page, no charts) as
+    the baseline; and the survey section of Bradford's briefing pack. Run on its own with
+    `python -m benchmarks.voice results`.
 """
 
 from __future__ import annotations
@@ -205,10 +211,102 @@ def concurrency(workdir: Path, n: int, base_n: int) -> dict[str, Any]:
             "sent_rows": int(counted[2]), "distinct": int(counted[3])}  # fmt: skip
 
 
-def run(workdir: Path, n: int = 1000) -> None:
-    from .common import setup_django
+def results_page() -> dict[str, float]:
+    """(d): needs Django set up on a migrated database (run() does that)."""
+    import statistics
 
-    setup_django(workdir / "voice-setup.sqlite3")
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client, override_settings
+    from django.test.utils import setup_test_environment
+
+    from keycities.briefings import content
+    from keycities.core import charts
+    from keycities.network.models import Place
+    from keycities.voice import services, wards
+    from keycities.voice.models import Question, Survey
+    from keycities.voice.tests.factories import close, make_survey
+
+    call_command("load_network", verbosity=0)
+    services.import_population()
+    rng = random.Random(16)  # noqa: S311 (a simulation, not a secret)
+    survey = make_survey("bench-results", ("bradford", "newport"), launched=False)
+    services.add_question(survey, services.QuestionData(kind=Question.Kind.WARD, text="", text_cy=""))
+    survey = services.launch(survey)
+    questions = {q.kind: q for q in survey.questions.prefetch_related("options")}
+    bands = ["16-24", "25-34", "35-49", "50-64", "65-74", "75+"]
+    for slug, count in (("bradford", 280), ("newport", 120)):
+        place = Place.objects.get(slug=slug)
+        codes = [w.code for w in wards.wards_of(place)][:5]
+        for i in range(count):
+            response, _token = services.start_response(survey, place, browser=f"{slug}{i}")
+            age = rng.choices(bands, weights=[1, 2, 3, 4, 4, 2])[0]
+            options = list(questions[Question.Kind.SINGLE].options.all())
+            services.save_answer(response, questions[Question.Kind.SINGLE],
+                                 options=[rng.choices(options, weights=[4, 3, 2])[0].pk])  # fmt: skip
+            chosen = [o.pk for o in questions[Question.Kind.MULTIPLE].options.all() if rng.random() < 0.45]
+            if chosen:
+                services.save_answer(response, questions[Question.Kind.MULTIPLE], options=chosen)
+            services.save_answer(response, questions[Question.Kind.SCALE], scale=rng.randint(1, 5))
+            ranked = [o.pk for o in questions[Question.Kind.RANKING].options.all()]
+            rng.shuffle(ranked)
+            services.save_answer(response, questions[Question.Kind.RANKING], options=ranked)
+            services.save_answer(response, questions[Question.Kind.AGE], choice=age)
+            services.save_answer(response, questions[Question.Kind.SEX], choice=rng.choice(["female", "female",
+                                                                                            "male"]))  # fmt: skip
+            services.save_answer(response, questions[Question.Kind.WARD], choice=rng.choice(codes))
+            services.submit(response)
+    close(survey)
+    services.publish_results(Survey.objects.get(pk=survey.pk), True)
+    setup_test_environment()
+    client = Client()
+    url = f"/surveys/{survey.slug}/results/"
+
+    def cpu(path: str) -> float:
+        started = time.process_time()
+        if client.get(path).status_code != 200:
+            raise BenchmarkError(f"{path} did not answer 200")
+        return time.process_time() - started
+
+    # Static files named as they are on disk, as in the briefings benchmark: no `collectstatic` needed.
+    static = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    with override_settings(STORAGES=static):
+        charts._svg.cache_clear()
+        cold = cpu(url)
+        warm = statistics.median(cpu(url) for _ in range(10))
+        baseline = statistics.median(cpu(url + "answers.csv") for _ in range(10))
+    place = Place.objects.get(slug="bradford")
+    briefing = []
+    for _ in range(5):
+        started = time.process_time()
+        content.survey_sections(content.Builder(), place=place)
+        briefing.append(time.process_time() - started)
+    return {"responses": 400, "cold": cold, "warm": warm, "baseline": baseline,
+            "briefing": statistics.median(briefing)}  # fmt: skip
+
+
+def say_results_page() -> None:
+    heading("(voice d) The results page with its charts, CPU per request in-process (SQLite)")
+    r = results_page()
+    say(f"{r['responses']:.0f} responses; baseline, the same results as CSV: {1000 * r['baseline']:.0f} ms CPU")
+    say(f"results page, first request (every chart drawn): {1000 * r['cold']:.0f} ms CPU; ratio "
+        f"{ratio(r['cold'], r['baseline']):.1f}")  # fmt: skip
+    say(f"results page, after (charts cached): {1000 * r['warm']:.0f} ms CPU; ratio "
+        f"{ratio(r['warm'], r['baseline']):.2f}")  # fmt: skip
+    say(f"Bradford's briefing section for the survey: {1000 * r['briefing']:.0f} ms CPU")
+
+
+def _setup(workdir: Path) -> None:
+    from .common import migrate, setup_django
+
+    db = workdir / "voice-setup.sqlite3"
+    if not db.exists():
+        migrate(db)
+    setup_django(db)
+
+
+def run(workdir: Path, n: int = 1000) -> None:
+    _setup(workdir)
     from keycities.voice import population
 
     heading("(voice a) Raking to the Census 2021 margins: bias and interval coverage")
@@ -251,3 +349,14 @@ def run(workdir: Path, n: int = 1000) -> None:
     expected = c["n"] + c["base_n"] - c["lost"] - c["base_lost"]
     say(f"database: {c['sent_rows']} responses sent (expected {expected}), {c['distinct']} distinct; "
         f"{c['rows']} started; duplicated {max(0, c['sent_rows'] - (c['n'] + c['base_n']))}")  # fmt: skip
+    say_results_page()
+
+
+if __name__ == "__main__":  # python -m benchmarks.voice results: (d) only
+    import tempfile
+
+    if sys.argv[1:] != ["results"]:
+        raise SystemExit("usage: python -m benchmarks.voice results")
+    with tempfile.TemporaryDirectory(prefix="kc-voice-") as scratch:
+        _setup(Path(scratch))
+        say_results_page()

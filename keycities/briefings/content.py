@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -29,6 +30,9 @@ from keycities.network.models import Group, Place, WorkArea
 from keycities.observatory import queries as observatory
 from keycities.observatory.aggregation import Store
 from keycities.pilots.policy import visible_pilots
+from keycities.voice import policy as voice_policy
+from keycities.voice import results as voice_results
+from keycities.voice.analysis import MIN_CELL
 
 from . import audiences, tokens
 from .figures import group_value, release_record
@@ -191,6 +195,7 @@ def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any
         {"heading": _("Work areas it leads"), "paragraphs": [] if led else [_("It leads no work area.")],
          "items": led, "table": None},
         pilot_section(place),
+        *survey_sections(b, place=place),
     ]  # fmt: skip
 
 
@@ -210,6 +215,59 @@ def pilot_section(place: Place) -> dict[str, Any]:
         items.append(text)
     return {"heading": _("Pilots and proposals"), "items": items, "table": None,
             "paragraphs": [] if items else [_("No public pilot or proposal involves this place yet.")]}  # fmt: skip
+
+
+def _percent(value: float | None, low: float | None, high: float | None) -> str:
+    return "" if value is None or low is None or high is None else f"{value:.0f}% ({low:.0f}–{high:.0f}%)"
+
+
+def survey_sections(b: Builder, *, place: Place | None = None, area: WorkArea | None = None) -> list[dict[str, Any]]:
+    """Residents' voice: each published survey of the place (its respondents there) or of the work area (all
+    respondents, weighted across places), with each question's most chosen answer, unweighted and weighted with
+    95% intervals. Every figure cites the survey (its dates, responses and address) as its source. No section
+    when there is no published survey."""
+    surveys = voice_policy.published_surveys()
+    surveys = surveys.filter(places=place) if place else surveys.filter(work_areas=area)
+    sections = []
+    for survey in surveys.distinct().order_by("-closes_on", "slug"):
+        built = voice_results.build(survey)
+        report = next((p for p in built.places if place and p.place_id == place.pk), None)
+        respondents = report.respondents if report else built.responses
+        source = _("Source: Key Cities Hub, residents’ survey “%(title)s”, open %(opens)s to %(closes)s, "
+                   "%(n)s responses in all; weighted to Census 2021 usual residents aged 16 and over by age band and "
+                   "sex; results at %(url)s.") % {
+            "title": localised_text(survey, "title"), "opens": date_format(survey.opens_on, "j F Y"),
+            "closes": date_format(survey.closes_on, "j F Y"), "n": built.responses,
+            "url": settings.SITE_URL.rstrip("/") + survey.get_results_url()}  # fmt: skip
+        number = b.note(None, source)
+        who = place.name if place else _("all the places surveyed")
+        said = [_("%(n)s people in %(who)s answered “%(title)s” [%(note)s].") % {
+            "n": respondents, "who": who, "title": localised_text(survey, "title"), "note": number}]  # fmt: skip
+        if report and not report.weighted:
+            said.append(_("Too few respondents here gave their age band and sex for the answers to be weighted."))
+        rows = []
+        for h in voice_results.headlines(built, place.pk if place else None):
+            s = h.share
+            if not s.base:
+                continue
+            if s.suppressed:
+                base = str(s.base) if s.base >= MIN_CELL else _("fewer than 10")
+                rows.append([h.question, "–", _("fewer than 10"), "", base])
+                continue
+            key = f"survey:{survey.slug}:{place.slug if place else 'all'}:{h.position}"
+            fact = b.add({"key": key, "kind": "figure", "label": f"{survey.title}: {h.question}: {h.category}",
+                          "value": round(s.percent or 0, 1), "text": f"{s.percent:.0f}%",
+                          "source": source})  # fmt: skip
+            rows.append([h.question, h.category, f"{_percent(s.percent, s.low, s.high)} [{fact['note']}]",
+                         _percent(s.weighted_percent, s.weighted_low, s.weighted_high), str(s.base)])  # fmt: skip
+        head = [_("Question"), _("Most chosen answer"), _("Share of respondents"), _("Weighted to residents"),
+                _("Number answering")]  # fmt: skip
+        caption = _("The answer chosen most often, with 95%% intervals: %(title)s") % {
+            "title": localised_text(survey, "title")}  # fmt: skip
+        table = {"caption": caption, "head": head, "rows": rows} if rows else None
+        sections.append({"heading": _("Residents’ voice: %(title)s") % {"title": localised_text(survey, "title")},
+                         "paragraphs": said, "items": [], "table": table})  # fmt: skip
+    return sections
 
 
 def work_area_sections(area: WorkArea, b: Builder, store: Store) -> list[dict[str, Any]]:
@@ -249,6 +307,7 @@ def work_area_sections(area: WorkArea, b: Builder, store: Store) -> list[dict[st
             "paragraphs": [] if asks else [_("No ask recorded in this work area yet.")],
         }
     )
+    sections += survey_sections(b, area=area)
     return sections
 
 

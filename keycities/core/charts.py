@@ -36,6 +36,7 @@ __all__ = [
     "bar_chart",
     "choropleth",
     "format_value",
+    "interval_chart",
     "line_chart",
     "sparkline",
     "to_png",
@@ -742,6 +743,159 @@ def bar_chart(
         row_header=1,
         spec=full,
     )
+
+
+# --- shares with intervals, side by side -----------------------------------------------------------
+
+
+def _wrapped(text: str, width: int = 16) -> list[str]:
+    """A label in lines of about `width` characters (Vega draws an array of strings as lines), so that long
+    answers do not push the bars off a phone's screen."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def interval_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Mapping[str, Sequence[tuple[float | None, float | None, float | None]]],
+    *,
+    unit: str = "%",
+    label: str = "Answer",
+    value_title: str | None = None,
+    missing: str = "",
+    interval_label: str = "",
+) -> Chart:
+    """Horizontal bars, one group per category in the order given, one bar per series in each group (e.g.
+    unweighted and weighted side by side), each with its interval drawn as a line through the bar's end.
+
+    `series` maps a name to one (value, low, high) per category; a None value draws no bar and the table
+    writes `missing` (e.g. "fewer than 10"). The first series is dark blue, the second brand purple (then the
+    series palette). The table has one row per category, a value and an interval column per series; the CSV
+    has one row per category and series with full precision.
+    """
+    if not categories:
+        raise ValueError("an interval chart needs at least one category")
+    if len(set(categories)) != len(categories):
+        raise ValueError("categories must be unique")
+    names = list(series)
+    if any(len(points) != len(categories) for points in series.values()):
+        raise ValueError("each series needs one value per category")
+    _unit(unit)  # an unknown unit is refused here
+    value_title = value_title or unit_label(unit)
+    interval_label = interval_label or gettext("95% interval")
+    colours = [SERIES_COLOURS[0], BRAND_COLOUR, *SERIES_COLOURS[1:]][: len(names)]
+    values: list[dict[str, Any]] = []
+    ends: list[float] = []
+    for i, category in enumerate(categories):
+        for name in names:
+            value, low, high = series[name][i]
+            if value is None or not _valid(value):
+                values.append({"category": category, "series": name, "value": None, "low": None, "high": None,
+                               "end": 0.0, "label": missing})  # fmt: skip
+                continue
+            top_low = float(low) if low is not None and _valid(low) else None
+            top_high = float(high) if high is not None and _valid(high) else None
+            end = top_high if top_high is not None else float(value)
+            ends.append(end)
+            values.append({"category": category, "series": name, "value": float(value), "low": top_low,
+                           "high": top_high, "end": end, "label": format_value(value, unit)})  # fmt: skip
+    lines = {c: _wrapped(c) for c in categories}
+    label_size = LABEL_SIZE
+    widest = max((_text_width(line, label_size) for ls in lines.values() for line in ls), default=0)
+    top = 100.0 if unit == "%" else max([1.0, *ends])
+    description = ngettext(
+        "Bar chart: %(title)s. %(n)s answer, in the order asked; for each, %(series)s, with %(interval)s; "
+        "values in %(unit)s.",
+        "Bar chart: %(title)s. %(n)s answers, in the order asked; for each, %(series)s, with %(interval)s; "
+        "values in %(unit)s.",
+        len(categories),
+    ) % {"title": title, "n": len(categories), "series": ", ".join(names), "interval": interval_label,
+         "unit": unit_label(unit).lower()}  # fmt: skip
+    bar_height = 16
+    x = {"type": "quantitative", "scale": {"domain": [0, top], "nice": False, "zero": True}}
+    spec: dict[str, Any] = {
+        "description": description,
+        "width": 180,  # with the labels, about 350 px: drawn at its own size on a phone, so text stays legible
+        "height": {"step": bar_height * len(names) + 14 + 8 * max(0, max(len(ls) for ls in lines.values()) - 2)},
+        "data": {"values": values},
+        "encoding": {
+            "y": {
+                "field": "category", "type": "nominal", "sort": list(categories),
+                "scale": {"domain": list(categories), "paddingInner": 0.25},
+                "axis": {"title": None, "ticks": False, "domain": False, "labelLimit": 0, "labelFontSize": label_size,
+                         "labelPadding": 6, "minExtent": 6 + widest,
+                         "labelExpr": f"{_lookup_js(lines)}[datum.value] || datum.value"},
+            },
+            "yOffset": {"field": "series", "type": "nominal", "sort": names, "scale": {"domain": names,
+                                                                                       "paddingInner": 0.1}},
+        },
+        "layer": [
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "x": {**x, "field": "value", "title": value_title,
+                          "axis": {"orient": "top", "format": "$,~f", "grid": True, "tickCount": 5,
+                                   **({"values": [0, 25, 50, 75, 100]} if unit == "%" else {})}},
+                    "color": {"field": "series", "type": "nominal", "sort": names,
+                              "scale": {"domain": names, "range": colours},
+                              "legend": {"orient": "top", "direction": "horizontal", "title": None,
+                                         "symbolType": "square", "columnPadding": 16, "labelFontSize": 13}},
+                },
+            },
+            {  # the interval: a dark line on a white halo, so that it shows on a dark bar and on the white page
+                "mark": {"type": "rule", "color": "white", "strokeWidth": 5, "strokeCap": "butt"},
+                "encoding": {"x": {**x, "field": "low"}, "x2": {"field": "high"}},
+            },
+            {
+                "mark": {"type": "rule", "color": TEXT_COLOUR, "strokeWidth": 2, "strokeCap": "butt"},
+                "encoding": {"x": {**x, "field": "low"}, "x2": {"field": "high"}},
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "middle", "fontSize": 13},
+                "encoding": {"x": {**x, "field": "end"}, "text": {"field": "label"}, "color": {"value": TEXT_COLOUR}},
+            },
+        ],
+    }  # fmt: skip
+    full, svg = _render(spec, unit, title)
+
+    def interval(low: float | None, high: float | None) -> str:
+        return "" if not (_valid(low) and _valid(high)) else f"{format_value(low, unit)}–{format_value(high, unit)}"
+
+    columns = [label]
+    for name in names:
+        columns += [name, f"{name}: {interval_label}"]
+    rows = []
+    for i, category in enumerate(categories):
+        row = [category]
+        for name in names:
+            value, low, high = series[name][i]
+            row += [format_value(value, unit) if _valid(value) else missing,
+                    interval(low, high) if _valid(value) else ""]  # fmt: skip
+        rows.append(row)
+    raw_rows = [[category, name, _raw(series[name][i][0]), _raw(series[name][i][1]), _raw(series[name][i][2])]
+                for i, category in enumerate(categories) for name in names]  # fmt: skip
+    return Chart(
+        svg=svg,
+        title=title,
+        table_caption=title,
+        columns=columns,
+        rows=rows,
+        csv=_csv(["category", "series", "value", "low", "high"], raw_rows),
+        numeric_columns=frozenset(range(1, len(columns))),
+        row_header=0,
+        spec=full,
+    )
+
+
+def _lookup_js(lines: Mapping[str, list[str]]) -> str:
+    """A JavaScript object literal from a label to its lines, for Vega's labelExpr."""
+    return json.dumps(dict(lines), ensure_ascii=False)
 
 
 # --- choropleth ----------------------------------------------------------------------------------

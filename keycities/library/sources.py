@@ -2,8 +2,9 @@
 members, work areas, indicators, claims, proposals (staff) and contacts (staff).
 
 Consultation responses and asks are registered by the consultations app (consultations/search.py), issued
-briefings by the briefings app (briefings/search.py). Each source's `visible` reuses the owning app's policy, so
-search shows a restricted row exactly when its own page would open for the user.
+briefings by the briefings app (briefings/search.py), published survey results by voice (voice/search.py). Each
+source's `visible` reuses the owning app's policy, so search shows a restricted row exactly when its own page would
+open for the user.
 """
 
 from __future__ import annotations

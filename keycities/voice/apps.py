@@ -21,3 +21,7 @@ class VoiceConfig(AppConfig):
         auditlog.register(models.Response, include_fields=["survey", "place", "submitted_at"])
         erasure.register(finder=services.find_person, eraser=("voice", services.erase_for_person),
                          exporter=services.export_for_person)  # fmt: skip
+
+        from . import search
+
+        search.register_sources()  # published results in the Hub's search and the library

@@ -74,7 +74,7 @@ class QuestionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
-        if kind not in {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}:
+        if kind not in {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE, Question.Kind.WARD}:
             if not data.get("text"):
                 self.add_error("text", _("Enter the question in English"))
             if not data.get("text_cy"):

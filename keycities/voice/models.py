@@ -118,6 +118,9 @@ class Survey(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("voice:survey", args=[self.slug])
 
+    def get_results_url(self) -> str:
+        return reverse("voice:results", args=[self.slug])
+
     def is_open(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status == self.Status.LIVE and self.opens_on <= today <= self.closes_on
@@ -136,6 +139,7 @@ class Question(models.Model):
         AGE = "age", _("Age band")
         SEX = "sex", _("Sex")
         POSTCODE = "postcode", _("Postcode district")
+        WARD = "ward", _("Ward")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveIntegerField()
@@ -160,7 +164,7 @@ class Question(models.Model):
 
     @property
     def is_demographic(self) -> bool:
-        return self.kind in {self.Kind.AGE, self.Kind.SEX, self.Kind.POSTCODE}
+        return self.kind in {self.Kind.AGE, self.Kind.SEX, self.Kind.POSTCODE, self.Kind.WARD}
 
 
 class Option(models.Model):
@@ -186,6 +190,7 @@ class Response(models.Model):
     age_band = models.CharField(max_length=10, blank=True)
     sex = models.CharField(max_length=10, blank=True)
     postcode_district = models.CharField(max_length=4, blank=True)
+    ward = models.CharField(max_length=10, blank=True, help_text="ONS ward code (2024), or 'prefer-not'.")
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
 

@@ -7,15 +7,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from keycities.core import charts
 from keycities.core.bilingual import localised, localised_text
 
-from . import analysis
+from . import analysis, wards
 from .models import PREFER_NOT, AgeBand, Question, Response, Sex
 from .results import Results, age_label, sex_label
 
 
-def _choices(question: Question) -> list[tuple[str, Any]]:
-    """(value, label) for the choices a question offers."""
+def _choices(question: Question, place_id: int | None = None) -> list[tuple[str, Any]]:
+    """(value, label) for the choices a question offers (wards: those of the resident's place)."""
+    if question.kind == Question.Kind.WARD:
+        found = [(w.code, wards.label(w)) for w in wards.wards_of(place_id)] if place_id else []
+        return [*sorted(found, key=lambda c: str(c[1])), (PREFER_NOT, _("Prefer not to say"))]
     if question.kind == Question.Kind.AGE:
         return [(v, age_label(v)) for v in [*AgeBand.values, PREFER_NOT]]
     if question.kind == Question.Kind.SEX:
@@ -41,6 +45,8 @@ def _current(response: Response, question: Question) -> dict[str, Any]:
         return {"values": [response.sex]}
     if question.kind == Question.Kind.POSTCODE:
         return {"text": response.postcode_district}
+    if question.kind == Question.Kind.WARD:
+        return {"values": [response.ward]}
     answer = next((a for a in response.answers.all() if a.question_id == question.pk), None)
     if answer is None:
         return {"values": [], "text": "", "ranks": {}}
@@ -59,19 +65,19 @@ def question_page(response: Response, question: Question, questions: list[Questi
         current = {"values": posted.getlist("answer"), "text": posted.get("answer", ""), "ranks": ranked}
     ranks = current.get("ranks") or {}
     options = [{"value": v, "label": label, "checked": v in (current.get("values") or []),
-                "rank": str(ranks.get(v, ""))} for v, label in _choices(question)]  # fmt: skip
+                "rank": str(ranks.get(v, ""))} for v, label in _choices(question, response.place_id)]  # fmt: skip
     return {
         "survey": response.survey, "question": question, "text": localised(question, "text"),
         "hint": localised(question, "hint"), "options": options, "answer_text": current.get("text", ""),
         "number": index + 1, "count": len(questions), "ranks": list(range(1, len(options) + 1)),
         "previous": questions[index - 1].position if index else None,
-        "kind": question.kind, "optional": not question.required,
+        "kind": question.kind, "optional": not question.required, "place": localised_text(response.place, "name"),
     }  # fmt: skip
 
 
 def answer_text(response: Response, question: Question) -> str:
     current = _current(response, question)
-    labels = dict(_choices(question))
+    labels = dict(_choices(question, response.place_id))
     if question.kind == Question.Kind.POSTCODE:
         return current.get("text") or _("Not answered")
     if question.kind == Question.Kind.TEXT:
@@ -137,10 +143,11 @@ def results_page(results: Results) -> dict[str, Any]:
                                                                          **share_cells(row.share)})  # fmt: skip
         overall = groups.pop(("all", _("All respondents")), [])
         questions.append({
-            "position": q.question.position, "text": q.text, "kind": q.question.get_kind_display(), "base": q.base,
+            "position": q.question.position, "csv": f"question-{q.question.position}", "text": q.text,
+            "kind": q.question.get_kind_display(), "base": q.base,
             "base_suppressed": q.base < analysis.MIN_CELL, "rows": overall,
             "groups": [{"kind": k, "name": n, "rows": rows} for (k, n), rows in groups.items()],
-            "mean": "" if q.mean is None else f"{q.mean:.2f}",
+            "asks_ward": results.asks_ward, "mean": "" if q.mean is None else f"{q.mean:.2f}",
             "weighted_mean": "" if q.weighted_mean is None else f"{q.weighted_mean:.2f}",
             "mean_ranks": [(label, f"{rank:.2f}") for label, rank in q.mean_ranks],
         })  # fmt: skip
@@ -165,3 +172,48 @@ def cannot_fix_labels(report: Any) -> set[str]:
 
 def kind_choices() -> list[tuple[str, str]]:
     return [(str(v), str(label)) for v, label in Question.Kind.choices]
+
+
+Point = tuple[float | None, float | None, float | None]
+
+
+def _interval_series(rows: list[Any]) -> tuple[list[str], dict[str, list[Point]]]:
+    categories = [r.category for r in rows]
+    unweighted: list[Point] = [(r.share.percent, r.share.low, r.share.high) for r in rows]
+    weighted: list[Point] = [(r.share.weighted_percent, r.share.weighted_low, r.share.weighted_high) for r in rows]
+    return categories, {_("Unweighted"): unweighted, _("Weighted"): weighted}
+
+
+def answer_chart(title: str, rows: list[Any]) -> charts.Chart | None:
+    """One question's answers in one group as bars: unweighted and weighted side by side, with their 95%
+    intervals; None when every figure is suppressed (the table says so)."""
+    if not rows or all(r.share.suppressed for r in rows):
+        return None
+    categories, series = _interval_series(rows)
+    return charts.interval_chart(title, categories, series, unit="%", label=_("Answer"),
+                                 value_title=_("Per cent of those who answered"), missing=_("fewer than 10"),
+                                 interval_label=_("95% interval"))  # fmt: skip
+
+
+CHARTED = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE, Question.Kind.RANKING,
+           Question.Kind.AGE, Question.Kind.SEX}  # fmt: skip
+
+
+def answer_charts(results: Results) -> dict[int, dict[str, Any]]:
+    """Question position -> {"chart": all respondents, "places": {place name: chart}}, for the questions whose
+    answers are categories (not free text)."""
+    out: dict[int, dict[str, Any]] = {}
+    for q in results.questions:
+        if q.question.kind not in CHARTED or q.base < analysis.MIN_CELL:
+            continue
+        everyone = [r for r in q.rows if r.group_kind == "all"]
+        by_place: dict[str, list[Any]] = {}
+        for r in q.rows:
+            if r.group_kind == "place":
+                by_place.setdefault(r.group, []).append(r)
+        out[q.question.position] = {
+            "chart": answer_chart(_("%(question)s: all respondents") % {"question": q.text}, everyone),
+            "places": {name: answer_chart(_("%(question)s: %(place)s") % {"question": q.text, "place": name}, rows)
+                       for name, rows in by_place.items()},
+        }  # fmt: skip
+    return out

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from keycities.core.bilingual import localised_text
 
-from . import analysis, services
+from . import analysis, services, wards
 from .models import PREFER_NOT, AgeBand, Question, Sex, Survey
 
 VARIABLES = ("age_band", "sex")
@@ -33,6 +33,7 @@ class Respondent:
     age_band: str
     sex: str
     answers: dict[int, Any]  # question id -> list of option ids | scale | True (text answered)
+    ward: str = ""  # ONS ward code, PREFER_NOT or ""
     weight: float = 0.0  # across places
     place_weight: float = 0.0  # within its place
 
@@ -59,7 +60,7 @@ class PlaceReport:
 class Row:
     """One category of one question, in one group."""
 
-    group_kind: str  # "all", "place", "age_band", "sex"
+    group_kind: str  # "all", "place", "age_band", "sex", "ward"
     group: str
     category: str
     share: analysis.Share
@@ -84,6 +85,7 @@ class Results:
     questions: list[QuestionResult]
     deff: float | None
     effective_n: float | None
+    asks_ward: bool = False
 
 
 def age_label(value: str) -> str:
@@ -95,14 +97,14 @@ def sex_label(value: str) -> str:
 
 
 def load(survey: Survey) -> list[Respondent]:
-    responses = (services.submitted(survey).prefetch_related("answers").only("pk", "place_id", "age_band", "sex")
-                 .order_by("pk"))  # fmt: skip
+    responses = (services.submitted(survey).prefetch_related("answers")
+                 .only("pk", "place_id", "age_band", "sex", "ward").order_by("pk"))  # fmt: skip
     out = []
     for r in responses:
         answers: dict[int, Any] = {}
         for a in r.answers.all():
             answers[a.question_id] = a.options if a.options else (a.scale if a.scale is not None else bool(a.text))
-        out.append(Respondent(r.place_id, r.age_band, r.sex, answers))
+        out.append(Respondent(r.place_id, r.age_band, r.sex, answers, ward=r.ward))
     return out
 
 
@@ -171,9 +173,11 @@ def build(survey: Survey) -> Results:
         r.weight = r.weight / mean if mean else 0.0
     deff, effective = analysis.kish(all_weights) if all_weights else (None, None)
     names = {p.place_id: p.name for p in reports}
-    questions = [_question(q, respondents, names) for q in survey.questions.prefetch_related("options")
+    asks_ward = any(q.kind == Question.Kind.WARD for q in survey.questions.all())
+    ward_labels = _ward_labels(survey) if asks_ward else {}
+    questions = [_question(q, respondents, names, ward_labels) for q in survey.questions.prefetch_related("options")
                  if q.kind != Question.Kind.POSTCODE]  # fmt: skip
-    return Results(survey, len(respondents), reports, questions, deff, effective)
+    return Results(survey, len(respondents), reports, questions, deff, effective, asks_ward)
 
 
 def _sum(cells: dict[tuple[str, str], int], index: int) -> dict[tuple[str, ...], int]:
@@ -183,8 +187,23 @@ def _sum(cells: dict[tuple[str, str], int], index: int) -> dict[tuple[str, ...],
     return dict(out)
 
 
-def _categories(q: Question) -> list[tuple[str, Callable[[Respondent], bool | None]]]:
+def _ward_labels(survey: Survey) -> dict[str, str]:
+    """Ward code -> its name in the active language, for the wards of the survey's places."""
+    return {code: wards.label(w) for code, w in wards.ward_names(list(survey.places.all())).items()}
+
+
+def _wards_answered(respondents: Sequence[Respondent], labels: dict[str, str]) -> list[str]:
+    """The wards respondents gave, by name (codes no longer in the ward list are left out)."""
+    return sorted({r.ward for r in respondents if r.ward in labels}, key=lambda c: labels[c])
+
+
+def _categories(q: Question, respondents: Sequence[Respondent] = (), ward_labels: dict[str, str] | None = None
+                ) -> list[tuple[str, Callable[[Respondent], bool | None]]]:  # fmt: skip
     """(label, test) per category; a test answers None when the respondent did not answer the question."""
+    if q.kind == Question.Kind.WARD:
+        labels = ward_labels or {}
+        return [(labels[c], _demo("ward", c)) for c in _wards_answered(respondents, labels)] + [
+            (_("Prefer not to say"), _demo("ward", PREFER_NOT))]  # fmt: skip
     if q.kind == Question.Kind.AGE:
         return [(age_label(v), _demo("age_band", v)) for v in [*AgeBand.values, PREFER_NOT]]
     if q.kind == Question.Kind.SEX:
@@ -236,8 +255,9 @@ def _shares(group_kind: str, group: str, people: Sequence[Respondent], categorie
     return rows
 
 
-def _question(q: Question, respondents: list[Respondent], places: dict[int, str]) -> QuestionResult:
-    categories = _categories(q)
+def _question(q: Question, respondents: list[Respondent], places: dict[int, str],
+              ward_labels: dict[str, str] | None = None) -> QuestionResult:  # fmt: skip
+    categories = _categories(q, respondents, ward_labels)
     rows = _shares("all", _("All respondents"), respondents, categories, lambda r: r.weight)
     for place_id, name in places.items():
         mine = [r for r in respondents if r.place_id == place_id]
@@ -249,6 +269,13 @@ def _question(q: Question, respondents: list[Respondent], places: dict[int, str]
         for sex in Sex.values:
             rows += _shares("sex", sex_label(sex), [r for r in respondents if r.sex == sex], categories,
                             lambda r: r.weight)  # fmt: skip
+    if q.kind != Question.Kind.WARD and ward_labels:
+        # Per ward: only wards with at least MIN_CELL respondents (the rest would be suppressed whole), weighted
+        # with the respondents' weights within their place.
+        for code in _wards_answered(respondents, ward_labels):
+            mine = [r for r in respondents if r.ward == code]
+            if len(mine) >= analysis.MIN_CELL:
+                rows += _shares("ward", ward_labels[code], mine, categories, lambda r: r.place_weight)
     answered = [r for r in respondents if q.pk in r.answers]
     result = QuestionResult(q, localised_text(q, "text"), len(answered), rows)
     if q.kind == Question.Kind.SCALE and len(answered) >= analysis.MIN_CELL:
@@ -309,3 +336,35 @@ WEIGHTING_HEADER = ["place", "respondents", "with_age_band_and_sex", "residents_
 def weighting_rows(results: Results) -> list[list[Any]]:
     return [[p.slug, p.respondents, p.with_demographics, p.population, _fmt(p.deff, 2), _fmt(p.effective_n),
              p.trimmed] for p in results.places]  # fmt: skip
+
+
+@dataclass
+class Headline:
+    """A question's most chosen answer in one place (or across the survey), for briefings."""
+
+    position: int
+    question: str
+    category: str
+    share: analysis.Share
+
+
+HEADLINE_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE, Question.Kind.RANKING}
+
+
+def headlines(results: Results, place_id: int | None = None) -> list[Headline]:
+    """For each choice, scale and ranking question, the answer chosen (or ranked first) by the most respondents
+    in the place (None: all respondents, weighted across places). Suppressed answers are never picked; a
+    question whose every answer is suppressed gives a suppressed row (the briefing says 'fewer than 10')."""
+    report = next((p for p in results.places if p.place_id == place_id), None)
+    group_kind, group = ("place", report.name) if report else ("all", _("All respondents"))
+    out = []
+    for q in results.questions:
+        if q.question.kind not in HEADLINE_KINDS:
+            continue
+        rows = [r for r in q.rows if r.group_kind == group_kind and r.group == group]
+        if not rows:
+            continue
+        shown = [r for r in rows if not r.share.suppressed and r.share.count]
+        top = max(shown, key=lambda r: r.share.count) if shown else rows[0]
+        out.append(Headline(q.question.position, q.text, top.category, top.share))
+    return out

@@ -5,7 +5,7 @@ Population: `import_population` loads the Census cells of every member place (ex
 `population.py`; a changed file or membership replaces the set in one transaction; an unchanged one is skipped).
 
 Responses: `start_response` (one per browser unless the survey allows more, checked under the survey's row
-lock), `save_answer`, `submit`. Personal data: a response's free text, postcode district, the email a resident
+lock), `save_answer`, `submit`. Personal data: a response's free text, postcode district, ward, the email a resident
 gave to get their link, and the browser and link hashes. `erase_for_person` (registered with core.erasure)
 deletes the responses of a person who asks, by the email they gave, and redacts them from any other answer;
 `erase_expired` anonymises responses `retention_days` after their survey closed.
@@ -25,13 +25,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keycities.core import erasure
+from keycities.core.bilingual import localised_text
 from keycities.core.erasure import ERASED
 from keycities.network.models import Place, WorkArea
 from keycities.network.queries import member_place_ids
 
-from . import population
+from . import population, wards
 from .models import (
     PREFER_NOT,
     AgeBand,
@@ -141,6 +143,8 @@ def update_survey(survey: Survey, data: SurveyData) -> Survey:
     for name in ("title", "title_cy", "introduction", "introduction_cy", "privacy_notice", "privacy_notice_cy",
                  "opens_on", "closes_on", "allow_repeat", "retention_days"):  # fmt: skip
         setattr(survey, name, getattr(data, name))
+    if survey.results_public and not survey.is_closed():
+        survey.results_public = False  # reopened: its results are no longer final, nor public (nor in the library)
     survey.save()
     survey.places.set(data.places)
     survey.work_areas.set(data.work_areas)
@@ -166,43 +170,129 @@ class QuestionData:
 OPTION_KINDS = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING}
 
 
-@transaction.atomic
-def add_question(survey: Survey, data: QuestionData) -> Question:
+def questions_locked(survey: Survey) -> str | None:
+    """Why the survey's questions cannot change now, or None: they can change until the first resident starts
+    a response (a draft, a launched survey not yet open, or an open one nobody has started), and never once it
+    has closed. Answers point at questions and options, so changing them under a response would change what
+    someone said."""
+    started = survey.responses.count()
+    if started:
+        return ngettext("The questions cannot change: %(n)s resident has started answering this survey.",
+                        "The questions cannot change: %(n)s residents have started answering this survey.",
+                        started) % {"n": started}  # fmt: skip
+    if survey.is_closed():
+        return _("The questions cannot change: the survey has closed.")
+    return None
+
+
+def _lock_for_questions(survey: Survey) -> Survey:
+    """The survey's row, locked (start_response takes the same lock, so no response starts while questions
+    change), or ValidationError if its questions cannot change."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.status != Survey.Status.DRAFT:
-        raise ValidationError(_("Questions cannot change once a survey is launched."))
+    reason = questions_locked(survey)
+    if reason:
+        raise ValidationError(reason)
+    return survey
+
+
+def _check_question(survey: Survey, data: QuestionData, *, editing: Question | None = None) -> None:
     if data.kind in OPTION_KINDS and len(data.options) < 2:
         raise ValidationError({"options": _("Give at least two options, each in English and Welsh.")})
     if any(not en.strip() or not cy.strip() for en, cy in data.options):
         raise ValidationError({"options": _("Give every option in English and in Welsh.")})
     if data.kind == Question.Kind.SCALE and not 2 <= data.scale_points <= 11:
         raise ValidationError({"scale_points": _("A scale has from 2 to 11 points.")})
-    if (
-        data.kind in {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
-        and survey.questions.filter(kind=data.kind).exists()
-    ):
+    others = survey.questions.exclude(pk=editing.pk) if editing else survey.questions.all()
+    if data.kind in DEMOGRAPHIC and others.filter(kind=data.kind).exists():
         raise ValidationError({"kind": _("The survey already asks this.")})
-    position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+
+
+def _fields(data: QuestionData) -> dict[str, Any]:
     if data.kind in DEMOGRAPHIC_TEXT and not (data.text.strip() and data.text_cy.strip()):
         data.text, data.text_cy = DEMOGRAPHIC_TEXT[Question.Kind(data.kind)]
-    question = Question.objects.create(
-        survey=survey, position=position, kind=data.kind, text=data.text, text_cy=data.text_cy, hint=data.hint,
-        hint_cy=data.hint_cy, required=data.required and data.kind not in DEMOGRAPHIC,
-        scale_points=data.scale_points, low_label=data.low_label, low_label_cy=data.low_label_cy,
-        high_label=data.high_label, high_label_cy=data.high_label_cy,
-    )  # fmt: skip
+    return {"kind": data.kind, "text": data.text, "text_cy": data.text_cy, "hint": data.hint, "hint_cy": data.hint_cy,
+            "required": data.required and data.kind not in DEMOGRAPHIC, "scale_points": data.scale_points,
+            "low_label": data.low_label, "low_label_cy": data.low_label_cy, "high_label": data.high_label,
+            "high_label_cy": data.high_label_cy}  # fmt: skip
+
+
+@transaction.atomic
+def add_question(survey: Survey, data: QuestionData) -> Question:
+    survey = _lock_for_questions(survey)
+    _check_question(survey, data)
+    position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    question = Question.objects.create(survey=survey, position=position, **_fields(data))
     if data.kind in OPTION_KINDS:
-        Option.objects.bulk_create([Option(question=question, position=i, text=en.strip(), text_cy=cy.strip())
-                                    for i, (en, cy) in enumerate(data.options, start=1)])  # fmt: skip
+        for i, (en, cy) in enumerate(data.options, start=1):  # one save each, so each is audited
+            Option.objects.create(question=question, position=i, text=en.strip(), text_cy=cy.strip())
     return question
 
 
-DEMOGRAPHIC = {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE}
+@transaction.atomic
+def update_question(question: Question, data: QuestionData) -> Question:
+    """Change a question's wording, options or settings (not its type: remove it and add another). Options are
+    changed in place, position by position; options beyond the new list are removed. Each save is audited."""
+    _lock_for_questions(question.survey)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if data.kind != question.kind:
+        raise ValidationError({"kind": _("A question’s type cannot change: remove it and add a new one.")})
+    _check_question(question.survey, data, editing=question)
+    for name, value in _fields(data).items():
+        setattr(question, name, value)
+    question.save()
+    pairs = list(data.options) if data.kind in OPTION_KINDS else []
+    existing = list(question.options.order_by("position"))
+    for i, (en, cy) in enumerate(pairs, start=1):
+        if i <= len(existing):
+            option = existing[i - 1]
+            if (option.text, option.text_cy) != (en.strip(), cy.strip()):
+                option.text, option.text_cy = en.strip(), cy.strip()
+                option.save()
+        else:
+            Option.objects.create(question=question, position=i, text=en.strip(), text_cy=cy.strip())
+    for option in existing[len(pairs) :]:
+        option.delete()
+    return question
+
+
+@transaction.atomic
+def move_question(question: Question, step: int) -> Question:
+    """Move a question up (step -1) or down (+1) by swapping it with its neighbour."""
+    survey = _lock_for_questions(question.survey)
+    ordered = list(survey.questions.select_for_update().order_by("position"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    other = index + step
+    if not 0 <= other < len(ordered):
+        raise ValidationError(_("The question is already first.") if step < 0 else _("The question is already last."))
+    mine, theirs = ordered[index], ordered[other]
+    a, b = mine.position, theirs.position
+    mine.position = 0  # out of the way of the unique (survey, position) while they swap
+    mine.save(update_fields=["position"])
+    theirs.position = a
+    theirs.save(update_fields=["position"])
+    mine.position = b
+    mine.save(update_fields=["position"])
+    return mine
+
+
+@transaction.atomic
+def remove_question(question: Question) -> None:
+    """Delete a question (and its options) and close the gap in the numbering."""
+    survey = _lock_for_questions(question.survey)
+    gone = question.position
+    Question.objects.get(pk=question.pk).delete()
+    for later in survey.questions.select_for_update().filter(position__gt=gone).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
+
+
+DEMOGRAPHIC = {Question.Kind.AGE, Question.Kind.SEX, Question.Kind.POSTCODE, Question.Kind.WARD}
 # The wording of the demographic questions when staff leave it blank (the Census 2021 questions, shortened).
 DEMOGRAPHIC_TEXT = {
     Question.Kind.AGE: ("What is your age?", "Beth yw eich oed?"),
     Question.Kind.SEX: ("What is your sex?", "Beth yw eich rhyw?"),
     Question.Kind.POSTCODE: ("What is the first part of your postcode?", "Beth yw rhan gyntaf eich cod post?"),
+    Question.Kind.WARD: ("Which ward do you live in?", "Ym mha ward ydych chi’n byw?"),
 }
 
 
@@ -291,8 +381,13 @@ def save_answer(response: Response, question: Question, *, options: Sequence[int
     elif question.kind == Question.Kind.POSTCODE:
         response.postcode_district = normalise_postcode_district(text) if text.strip() else ""
         text = ""
+    elif question.kind == Question.Kind.WARD:
+        if choice and choice != PREFER_NOT and choice not in {w.code for w in wards.wards_of(response.place_id)}:
+            raise ValidationError(_("Choose a ward in %(place)s from the list.") % {
+                "place": localised_text(response.place, "name")})  # fmt: skip
+        response.ward = choice
     if question.kind in DEMOGRAPHIC:
-        response.save(update_fields=["age_band", "sex", "postcode_district"])
+        response.save(update_fields=["age_band", "sex", "postcode_district", "ward"])
         Answer.objects.filter(response=response, question=question).delete()
         return None
     empty = not options and scale is None and not text.strip()
@@ -370,7 +465,7 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
     return {"survey_responses": [{
         "survey": r.survey.title, "place": r.place.name, "started_at": r.started_at.isoformat(),
         "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None, "age_band": r.age_band,
-        "sex": r.sex, "postcode_district": r.postcode_district,
+        "sex": r.sex, "postcode_district": r.postcode_district, "ward": r.ward,
         "answers": [{"question": a.question.text, "options": [o.text for o in a.question.options.all()
                                                              if o.pk in a.options],
                      "scale": a.scale, "text": a.text} for a in r.answers.select_related("question")],
@@ -380,7 +475,8 @@ def export_for_person(person: erasure.Person) -> dict[str, Any]:
 @transaction.atomic
 def erase_expired(today: dt.date | None = None) -> int:
     """Anonymise the responses of surveys closed more than their retention period ago: free text, postcode
-    district, email and the browser's and link's hashes go; the choices, age band and sex stay for the results."""
+    district, ward, email and the browser's and link's hashes go; the choices, age band and sex stay for the
+    results."""
     today = today or timezone.localdate()
     count = 0
     for survey in Survey.objects.select_for_update().filter(retention_done=False, status=Survey.Status.LIVE):
@@ -391,8 +487,9 @@ def erase_expired(today: dt.date | None = None) -> int:
             Answer.objects.filter(response__in=responses).exclude(text="").update(text=ERASED, embedding=[])
             for response in responses:
                 response.email, response.postcode_district, response.browser_hash = "", "", ""
+                response.ward = ""
                 response.token_hash = new_token()[1]
-                response.save(update_fields=["email", "postcode_district", "browser_hash", "token_hash"])
+                response.save(update_fields=["email", "postcode_district", "ward", "browser_hash", "token_hash"])
                 count += 1
         survey.retention_done = True
         survey.save(update_fields=["retention_done"])

@@ -15,5 +15,6 @@ urlpatterns = [
     path("surveys/<slug:slug>/results/", views.results_page, name="results"),
     path("surveys/<slug:slug>/results/<slug:table>.csv", views.results_csv, name="results-csv"),
     path("surveys/<slug:slug>/manage/", views.edit, name="edit"),
+    path("surveys/<slug:slug>/manage/questions/<int:position>/", views.question_edit, name="question-edit"),
     path("surveys/<slug:slug>/manage/themes/<int:position>/", views.theme_manage, name="themes"),
 ]

@@ -86,6 +86,8 @@ def _response(token: str) -> Response:
 def _read(question: Question, data: Any) -> tuple[dict[str, Any], str | None]:
     """The answer in a POST, as save_answer's arguments, or an error message."""
     kind = question.kind
+    if kind == Question.Kind.WARD:
+        return {"choice": data.get("answer", "")}, None  # checked against the place's wards by save_answer
     if kind in {Question.Kind.AGE, Question.Kind.SEX}:
         choice = data.get("answer", "")
         allowed = {*(AgeBand.values if kind == Question.Kind.AGE else Sex.values), PREFER_NOT}
@@ -224,6 +226,12 @@ def results_page(request: HttpRequest, slug: str) -> HttpResponse:
             label=_("Group"), value_title=_("Respondents’ share ÷ residents’ share"),
             highlight={label for label, _v in bars if label in presenters.cannot_fix_labels(report)},
         ) if report.weighted and bars else None  # fmt: skip
+    drawn = presenters.answer_charts(built)
+    for q in page["questions"]:
+        q["chart"] = drawn.get(q["position"], {}).get("chart")
+        for group in q["groups"]:
+            group["chart"] = drawn.get(q["position"], {}).get("places", {}).get(group["name"]) \
+                if group["kind"] == "place" else None  # fmt: skip
     return render(request, "voice/results.html", {
         "survey": found, "results": page, "may_edit": policy.may_edit(request.user, found),
         "theme_tables": themes.theme_tables(found),
@@ -242,6 +250,12 @@ def results_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     found = policy.access_results(request.user, slug)
     if table == "themes":
         return csv_response(f"{found.slug}-themes.csv", themes.THEME_HEADER, themes.theme_rows(found))
+    if table.startswith("question-") and table.removeprefix("question-").isdigit():
+        position = int(table.removeprefix("question-"))
+        chosen = [row for row in results.answer_rows(results.build(found)) if row[0] == position]
+        if not chosen:
+            raise Http404
+        return csv_response(f"{found.slug}-{table}.csv", results.ANSWER_HEADER, chosen)
     if table not in CSV_TABLES:
         raise Http404
     header, rows = CSV_TABLES[table]
@@ -308,14 +322,21 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             elif "add-question" in request.POST:
                 question_form = QuestionForm(request.POST)
                 if question_form.is_valid():
-                    d = question_form.cleaned_data
-                    services.add_question(found, services.QuestionData(
-                        kind=d["kind"], text=d["text"], text_cy=d["text_cy"], hint=d["hint"], hint_cy=d["hint_cy"],
-                        required=d["required"], options=d["option_pairs"], scale_points=d["scale_points"] or 5,
-                        low_label=d["low_label"], low_label_cy=d["low_label_cy"], high_label=d["high_label"],
-                        high_label_cy=d["high_label_cy"]))  # fmt: skip
+                    services.add_question(found, _question_data(question_form.cleaned_data))
                     messages.success(request, _("The question has been added."))
                     return redirect("voice:edit", slug=slug)
+            elif {"move-up", "move-down", "remove"} & set(request.POST):
+                target = _question_at(found, request.POST.get("question", ""))
+                try:
+                    if "remove" in request.POST:
+                        services.remove_question(target)
+                        messages.success(request, _("The question has been removed."))
+                    else:
+                        services.move_question(target, -1 if "move-up" in request.POST else 1)
+                        messages.success(request, _("The question has been moved."))
+                except ValidationError as exc:
+                    messages.error(request, exc.messages[0])
+                return redirect("voice:edit", slug=slug)
             elif "launch" in request.POST:
                 services.launch(found)
                 messages.success(request, _("The survey has been launched."))
@@ -328,10 +349,51 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(question_form if "add-question" in request.POST else form, exc)
     return render(request, "voice/edit.html", {
-        "survey": found, "form": form, "question_form": question_form,
+        "survey": found, "form": form, "question_form": question_form, "locked": services.questions_locked(found),
         "questions": found.questions.prefetch_related("options"), "responses": services.submitted(found).count(),
         "kinds": presenters.kind_choices(),
     })  # fmt: skip
+
+
+def _question_data(d: dict[str, Any]) -> services.QuestionData:
+    return services.QuestionData(
+        kind=d["kind"], text=d["text"], text_cy=d["text_cy"], hint=d["hint"], hint_cy=d["hint_cy"],
+        required=d["required"], options=d["option_pairs"], scale_points=d["scale_points"] or 5,
+        low_label=d["low_label"], low_label_cy=d["low_label_cy"], high_label=d["high_label"],
+        high_label_cy=d["high_label_cy"])  # fmt: skip
+
+
+def _question_at(survey: Any, position: Any) -> Question:
+    found = survey.questions.filter(position=int(position)).first() if str(position).isdigit() else None
+    if found is None:
+        raise Http404
+    return found
+
+
+@staff_only
+def question_edit(request: HttpRequest, slug: str, position: int) -> HttpResponse:
+    """Change one question's wording, options or settings, while nobody has started answering the survey."""
+    found = policy.access_manage(request.user, slug)
+    target = _question_at(found, position)
+    options = list(target.options.all())
+    initial = {**{f: getattr(target, f) for f in QuestionForm.base_fields if hasattr(target, f) and f != "options"},
+               "options": "\n".join(o.text for o in options),
+               "options_cy": "\n".join(o.text_cy for o in options)}  # fmt: skip
+    form = QuestionForm(initial=initial)
+    locked = services.questions_locked(found)
+    if request.method == "POST":
+        found = policy.access_edit(request.user, slug)
+        form = QuestionForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                services.update_question(target, _question_data(form.cleaned_data))
+                messages.success(request, _("The question has been changed."))
+                return redirect("voice:edit", slug=slug)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+    return render(request, "voice/question_edit.html", {
+        "survey": found, "question_form": form, "editing": target, "locked": locked,
+        "kinds": presenters.kind_choices()}, status=400 if form.errors else 200)  # fmt: skip
 
 
 @staff_only

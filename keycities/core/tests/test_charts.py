@@ -448,3 +448,17 @@ def test_bar_names_have_room_in_a_wide_font_whatever_vega_measures() -> None:
     assert axis["minExtent"] == 6 + charts._text_width(names[2], 14, bold=True)
     # DejaVu Sans, Chromium's fallback on Linux, draws "Liberal Democrat" at 14 px about 122 px wide.
     assert charts._text_width("Liberal Democrat", 14) >= 122
+
+
+def test_interval_chart_puts_series_side_by_side_with_their_intervals() -> None:
+    series = {"Unweighted": [(60.0, 40.0, 77.5), (None, None, None)],
+              "Weighted": [(55.0, 35.0, 72.0), (45.0, 28.0, 63.0)]}  # fmt: skip
+    chart = charts.interval_chart("Visits", ["Weekly", "Monthly"], series, missing="fewer than 10")
+    assert 'role="img" aria-label="Visits"' in chart.svg and BRAND_COLOUR in chart.svg
+    assert chart.rows == [["Weekly", "60.0%", "40.0%–77.5%", "55.0%", "35.0%–72.0%"],
+                          ["Monthly", "fewer than 10", "", "45.0%", "28.0%–63.0%"]]  # fmt: skip
+    assert chart.csv.splitlines()[1:3] == ["Weekly,Unweighted,60.0,40.0,77.5", "Weekly,Weighted,55.0,35.0,72.0"]
+    with pytest.raises(ValueError):
+        charts.interval_chart("T", ["A"], {"S": [(1.0, 0.0, 2.0), (1.0, 0.0, 2.0)]})
+    with pytest.raises(ValueError):
+        charts.interval_chart("T", ["A", "A"], {"S": [(1.0, 0.0, 2.0), (1.0, 0.0, 2.0)]})

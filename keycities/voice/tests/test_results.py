@@ -14,7 +14,7 @@ from django.test import Client
 
 from keycities.accounts.models import User
 from keycities.network.models import Place
-from keycities.voice import analysis, results, services
+from keycities.voice import analysis, presenters, results, services
 
 from .factories import answer, close, make_survey
 
@@ -93,3 +93,32 @@ def test_only_managers_see_and_change_a_survey(answered: Any, officer: User, cli
     assert bradford_officer.get(f"/surveys/{answered.slug}/manage/").status_code == 200
     assert bradford_officer.post(f"/surveys/{answered.slug}/manage/", {"publish": "1"}).status_code == 403
     assert client_for("partner").get(f"/surveys/{answered.slug}/manage/").status_code == 403
+
+
+def test_each_question_has_a_chart_with_intervals_a_table_and_a_csv(answered: Any) -> None:
+    services.publish_results(answered, True)
+    page = Client().get(f"/surveys/{answered.slug}/results/").content.decode()
+    title = "How often do you visit the town centre?: all respondents"
+    assert "<svg" in page and f'role="img" aria-label="{title}"' in page and f"<title>{title}</title>" in page
+    assert "How often do you visit the town centre?: Bradford" in page  # a chart per place
+    assert "How often do you visit the town centre?: Coventry" not in page  # every figure suppressed: no chart
+    assert f'href="/surveys/{answered.slug}/results/question-1.csv"' in page
+    built = results.build(answered)
+    everyone = [r for r in built.questions[0].rows if r.group_kind == "all"]
+    chart = presenters.answer_chart("T", everyone)
+    assert chart is not None and chart.columns == ["Answer", "Unweighted", "Unweighted: 95% interval", "Weighted",
+                                                   "Weighted: 95% interval"]  # fmt: skip
+    weekly = everyone[0].share
+    assert chart.rows[0][:3] == ["Every week", f"{weekly.percent:.1f}%", f"{weekly.low:.1f}%–{weekly.high:.1f}%"]
+    raw = list(csv.DictReader(io.StringIO(chart.csv)))
+    assert (raw[0]["category"], raw[0]["series"], float(raw[0]["value"])) == ("Every week", "Unweighted",
+                                                                               weekly.percent)  # fmt: skip
+    assert float(raw[1]["value"]) == pytest.approx(weekly.weighted_percent)
+    # The description says what the bars are.
+    assert "unweighted, weighted" in chart.spec["description"].lower()
+    one = list(csv.DictReader(io.StringIO(Client().get(f"/surveys/{answered.slug}/results/question-1.csv")
+                                          .content.decode())))  # fmt: skip
+    assert one and {r["question"] for r in one} == {"1"} and one[0]["count"] == "33"
+    assert Client().get(f"/surveys/{answered.slug}/results/question-99.csv").status_code == 404
+    welsh = Client().get(f"/cy/surveys/{answered.slug}/results/").content.decode()
+    assert "Heb eu pwysoli" in welsh or "Heb ei bwysoli" in welsh
