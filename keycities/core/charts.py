@@ -788,6 +788,7 @@ def interval_chart(
         raise ValueError("each series needs one value per category")
     _unit(unit)  # an unknown unit is refused here
     value_title = value_title or unit_label(unit)
+    # Translators: a literal per cent sign, not a placeholder. xgettext:no-python-format
     interval_label = interval_label or gettext("95% interval")
     colours = [SERIES_COLOURS[0], BRAND_COLOUR, *SERIES_COLOURS[1:]][: len(names)]
     values: list[dict[str, Any]] = []

@@ -191,8 +191,8 @@ def answer_chart(title: str, rows: list[Any]) -> charts.Chart | None:
         return None
     categories, series = _interval_series(rows)
     return charts.interval_chart(title, categories, series, unit="%", label=_("Answer"),
-                                 value_title=_("Per cent of those who answered"), missing=_("fewer than 10"),
-                                 interval_label=_("95% interval"))  # fmt: skip
+                                 value_title=_("Per cent of those who answered"),
+                                 missing=_("fewer than 10"))  # fmt: skip
 
 
 CHARTED = {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE, Question.Kind.RANKING,
