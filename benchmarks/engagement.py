@@ -82,10 +82,11 @@ with transaction.atomic():
         for i in made:
             a = people[rng.randrange(len(people))].pk
             b = real[rng.randrange(len(real))] if rng.random() < 0.25 else people[rng.randrange(len(people))].pk
-            links += [P(interaction_id=i.pk, person_id=a)] + ([P(interaction_id=i.pk, person_id=b)] if b != a else [])
+            links += [P(interaction_id=i.pk, person_id=a, date=i.date)] + (
+                [P(interaction_id=i.pk, person_id=b, date=i.date)] if b != a else [])
             o = (departments[rng.randrange(len(departments))] if rng.random() < 0.1
                  else orgs[rng.randrange(len(orgs))].pk)
-            orgs_l.append(O(interaction_id=i.pk, organisation_id=o))
+            orgs_l.append(O(interaction_id=i.pk, organisation_id=o, date=i.date))
             pl_l.append(PL(interaction_id=i.pk, place_id=places[rng.randrange(len(places))]))
             w_l.append(W(interaction_id=i.pk, workarea_id=areas[rng.randrange(len(areas))]))
         P.objects.bulk_create(links, batch_size=10000)
