@@ -36,12 +36,13 @@ HTML_LANG = {"en-gb": "en-GB", "cy": "cy"}
 
 def _nav(request: HttpRequest) -> list[dict[str, object]]:
     """The public sections, then the staff sections the user may use (each app registers its own, with the
-    test of who may use it: core.work)."""
+    test of who may use it: core.work), each marked `staff` or not: the menu shows the staff sections as a
+    second row of their own on wide screens (the two rows do not fit on one)."""
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
     staff = [(link.label, link.url_name, link.current) for link in work.staff_nav(getattr(request, "user", None))]
-    return [{"label": label, "href": reverse(name), "current": current in names} for label, name, names in
-            [*PUBLIC_NAV, *staff]]  # fmt: skip
+    return [{"label": label, "href": reverse(name), "current": current in names, "staff": i >= len(PUBLIC_NAV)}
+            for i, (label, name, names) in enumerate([*PUBLIC_NAV, *staff])]  # fmt: skip
 
 
 def _languages(request: HttpRequest) -> list[dict[str, object]]:

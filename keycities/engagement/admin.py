@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -64,6 +66,13 @@ class InteractionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title"]
     inlines = [FollowUpInline]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """People and organisations too: their links are models of ours that carry the interaction's date, which
+        the admin leaves out by default; saving sets them as the pages do, and each new link takes the date."""
+        if db_field.name in ("people", "organisations"):
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(PressRelease)

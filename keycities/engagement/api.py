@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -148,7 +150,7 @@ def engagement_coverage(request: HttpRequest) -> dict:
     found = queries.coverage(
         policy.visible_interactions(request.user),
         timezone.localdate(),
-        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
+        scope=functools.partial(policy.interaction_scope, request.user),
     )
     return {"mps": found.total, "by_party": found.by_party, "never_engaged_places": [p.slug for p in found.never],
             "asks_raised_in_meetings": found.asks_raised, "asks_with_outcome": found.asks_with_outcome}  # fmt: skip

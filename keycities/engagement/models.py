@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -177,14 +179,35 @@ class InteractionKind(models.TextChoices):
     PRESS = "press", _("Press coverage")
 
 
+class InteractionQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        """An update of interactions' dates carries them to their people and organisation links (_DATED)."""
+        if "date" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            for link in dated_links():
+                link.objects.filter(interaction_id__in=ids).update(
+                    date=models.Subquery(
+                        Interaction.objects.filter(pk=models.OuterRef("interaction_id")).values("date")
+                    )
+                )
+        return count
+
+
 class Interaction(models.Model):
     kind = models.CharField(max_length=12, choices=InteractionKind.choices)
     date = models.DateField(db_index=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     private_notes = models.TextField(blank=True)
-    people = models.ManyToManyField(Person, blank=True, related_name="interactions")
-    organisations = models.ManyToManyField(Organisation, blank=True, related_name="interactions")
+    # People and organisations are linked through rows that carry the interaction's date as well (ADR 0029): the
+    # coverage page counts each person's latest date and each department's work areas in a date range from an
+    # index on (person or organisation, date) alone, without reading 200,000 interactions for their dates.
+    people = models.ManyToManyField(Person, blank=True, related_name="interactions", through="InteractionPerson")
+    organisations = models.ManyToManyField(Organisation, blank=True, related_name="interactions",
+                                           through="InteractionOrganisation")  # fmt: skip
     places = models.ManyToManyField(Place, blank=True, related_name="+")
     work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="+")
     asks = models.ManyToManyField("consultations.Ask", blank=True, related_name="interactions",
@@ -192,14 +215,93 @@ class Interaction(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InteractionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saved with its links' dates, in one transaction: a changed date is carried to every person and
+        organisation link (a new interaction has none yet)."""
+        fields = kwargs.get("update_fields")
+        if self._state.adding or (fields is not None and "date" not in fields):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(Interaction, instance=self)):
+            super().save(*args, **kwargs)
+            for link in dated_links():
+                link.objects.filter(interaction_id=self.pk).exclude(date=self.date).update(date=self.date)
+
     def get_absolute_url(self) -> str:
         return reverse("engagement:interaction", args=[self.pk])
+
+
+class DatedLinks(models.QuerySet["InteractionLink"]):
+    """Link rows made without a date (`interaction.people.add(...)`, `.set()`, the admin, from either side) get
+    their interaction's date here, in the same statement's transaction: Django's many-to-many managers create
+    them with `through._default_manager.using(db).bulk_create`, hence a QuerySet."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        missing = sorted({o.interaction_id for o in objs if o.date is None})
+        if missing:
+            dates: dict[int, dt.date] = {}
+            for start in range(0, len(missing), 500):
+                dates.update(Interaction.objects.filter(pk__in=missing[start : start + 500]).values_list("pk", "date"))
+            for o in objs:
+                if o.date is None:
+                    o.date = dates.get(o.interaction_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class InteractionLink(models.Model):
+    """An interaction's link to someone or something, with the interaction's date (kept equal to it by
+    Interaction.save, InteractionQuerySet.update and DatedLinks)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
+    date = models.DateField()
+
+    objects = DatedLinks.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding or self.date is None:
+            self.date = Interaction.objects.filter(pk=self.interaction_id).values_list("date", flat=True).get()
+        super().save(*args, **kwargs)
+
+
+class InteractionPerson(InteractionLink):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "engagement_interaction_people"
+        unique_together = [("interaction", "person")]
+        indexes = [models.Index(fields=["person", "date", "interaction"], name="engagement_people_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.interaction_id}"
+
+
+class InteractionOrganisation(InteractionLink):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "engagement_interaction_organisations"
+        unique_together = [("interaction", "organisation")]
+        indexes = [models.Index(fields=["organisation", "date", "interaction"], name="engagement_orgs_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} in {self.interaction_id}"
+
+
+def dated_links() -> tuple[type[InteractionLink], ...]:
+    """The link tables that carry their interaction's date."""
+    return (InteractionPerson, InteractionOrganisation)
 
 
 class InteractionAttachment(models.Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
@@ -38,13 +38,16 @@ def visible_interactions(user: Any) -> QuerySet[Interaction]:
     )
 
 
-def interaction_scope(user: Any, prefix: str = "") -> Q:
+def interaction_scope(user: Any, prefix: str = "", *, correlated: bool = False) -> Q:
     """visible_interactions as a condition on a relation (`prefix` leads to an interaction, e.g. "interaction__"):
     the same rule (the secretariat everything, an officer their place's and those in the work areas it leads,
     anyone else nothing), with the officer's work areas resolved to ids once. It tests the interaction's id
     against two small link-table subqueries (its place's links, its work areas' links), which each database
     reads once from an index, instead of joining places and work areas to every row (a join that multiplies
-    the rows and that SQLite planned over all 200,000 interactions)."""
+    the rows and that SQLite planned over all 200,000 interactions).
+
+    `correlated=True` says the same as two EXISTS probes of those links by the row's interaction id: cheaper
+    where the query reads a few rows (the newest links of each person) than building the two id sets."""
     if is_secretariat(user):
         return Q()
     place = officer_place_id(user)
@@ -53,11 +56,16 @@ def interaction_scope(user: Any, prefix: str = "") -> Q:
     from keycities.network.models import WorkAreaLead
 
     led = list(WorkAreaLead.objects.filter(place=place).order_by().values_list("work_area_id", flat=True).distinct())
-    about_place = Interaction.places.through.objects.filter(place_id=place).values("interaction_id")
-    scope = Q(**{f"{prefix}pk__in": about_place})
+    places, areas = Interaction.places.through.objects, Interaction.work_areas.through.objects
+    if correlated:
+        outer = OuterRef(f"{prefix}pk")
+        scope = Q(Exists(places.filter(interaction_id=outer, place_id=place)))
+        if led:
+            scope |= Q(Exists(areas.filter(interaction_id=outer, workarea_id__in=led)))
+        return scope
+    scope = Q(**{f"{prefix}pk__in": places.filter(place_id=place).values("interaction_id")})
     if led:
-        in_led = Interaction.work_areas.through.objects.filter(workarea_id__in=led).values("interaction_id")
-        scope |= Q(**{f"{prefix}pk__in": in_led})
+        scope |= Q(**{f"{prefix}pk__in": areas.filter(workarea_id__in=led).values("interaction_id")})
     return scope
 
 

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
@@ -20,6 +22,8 @@ from .models import (
     Constituency,
     ConstituencyArea,
     Interaction,
+    InteractionOrganisation,
+    InteractionPerson,
     MediaCoverage,
     Organisation,
     Person,
@@ -170,8 +174,24 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def _with_work_areas(links: QuerySet[Any], subject: str) -> list[tuple[int, int]]:
+    """The distinct (subject, work area) pairs of some link rows (people's or organisations'): the links joined to
+    the work-area links by their interaction id. Written as SQL around the links' own query (which carries the
+    date range and the user's scope) because the ORM would join through the interactions table, reading each
+    interaction's row for nothing."""
+    try:
+        sql, params = links.values(subject=F(subject), link=F("interaction_id")).query.sql_with_params()
+    except EmptyResultSet:  # no subjects, or a scope that admits nothing
+        return []
+    areas = Interaction.work_areas.through._meta.db_table
+    with connections[links.db].cursor() as cursor:
+        cursor.execute(f'SELECT DISTINCT l.subject, a.workarea_id FROM ({sql}) l '  # noqa: S608  # table names only
+                       f'INNER JOIN "{areas}" a ON a.interaction_id = l.link', params)  # fmt: skip
+        return [(subject_pk, area_pk) for subject_pk, area_pk in cursor.fetchall()]
+
+
 def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12),
-             scope: Callable[[str], Q] | None = None) -> Coverage:  # fmt: skip
+             scope: Callable[..., Q] | None = None) -> Coverage:  # fmt: skip
     """MPs for constituencies overlapping member places (each MP once), by party: how many, and how many appear in
     an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do.
 
@@ -181,8 +201,12 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     if scope is None:
         unfiltered = not interactions.query.where
 
-        def scope(prefix: str) -> Q:
-            return Q() if unfiltered else Q(**{f"{prefix}pk__in": interactions.values("pk")})
+        def scope(prefix: str, correlated: bool = False) -> Q:
+            if unfiltered:
+                return Q()
+            if correlated:
+                return Q(Exists(interactions.filter(pk=OuterRef(f"{prefix}pk"))))
+            return Q(**{f"{prefix}pk__in": interactions.values("pk")})
 
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
@@ -191,14 +215,16 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     minister_dept: dict[int, set[int]] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
-    people = Interaction.people.through.objects
-    # The latest date up to today of every MP and Minister, in one aggregate driven by their link rows (an index
-    # on person_id, interaction_id): a few thousand rows, whatever the number of interactions. A Minister was
+    people = InteractionPerson.objects
+    # The latest date up to today of every MP and Minister: for each of them, their own link rows read from the
+    # index (person, date) newest first, up to the first one the user may see (the link carries its
+    # interaction's date), so a few rows per person, whatever the number of interactions. A Minister was
     # engaged in the last 12 months when that date is within them.
-    latest: dict[int, dt.date] = dict(
-        people.filter(scope("interaction__"), person_id__in=sorted(set(mps) | set(minister_dept)),
-                      interaction__date__lte=today)
-        .values("person_id").annotate(last=Max("interaction__date")).values_list("person_id", "last"))  # type: ignore[misc]  # fmt: skip
+    newest = (people.filter(scope("interaction__", correlated=True), person_id=OuterRef("pk"), date__lte=today)
+              .order_by("-date").values("date")[:1])  # fmt: skip
+    latest: dict[int, dt.date] = {
+        pk: day for pk, day in Person.objects.filter(pk__in=sorted(set(mps) | set(minister_dept)))
+        .annotate(last=Subquery(newest)).values_list("pk", "last") if day is not None}  # fmt: skip
     last = {pk: day for pk, day in latest.items() if pk in mps}
     minister_last = {pk: day for pk, day in latest.items() if pk in minister_dept and day >= year_ago}
     parties: dict[str, dict[str, Any]] = {}
@@ -217,20 +243,18 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
     # A department is engaged in a work area when an interaction in it involves the department or one of its
     # Ministers in post today. Distinct (department, work area) and (Minister, work area) pairs, each driven by
-    # the department's or the Minister's own link rows (indexed by organisation or person, then interaction),
-    # so the database reads the links of a few dozen departments and Ministers, not every interaction.
+    # the department's or the Minister's own link rows in the year (index: organisation or person, date), so
+    # the database reads the links of a few dozen departments and Ministers, and no interaction row.
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
-    in_year = {"interaction__date__gte": year_ago, "interaction__date__lte": today,
-               "interaction__work_areas__isnull": False}  # fmt: skip
-    for org_pk, area_pk in (Interaction.organisations.through.objects
-                            .filter(scope("interaction__"), organisation_id__in=sorted(departments), **in_year)
-                            .values_list("organisation_id", "interaction__work_areas").distinct()):  # fmt: skip
+    in_year = {"date__gte": year_ago, "date__lte": today}
+    dept_links = InteractionOrganisation.objects.filter(scope("interaction__"), organisation_id__in=sorted(departments),
+                                                        **in_year)  # fmt: skip
+    for org_pk, area_pk in _with_work_areas(dept_links, "organisation_id"):
         engaged[area_pk].add(org_pk)
     if minister_last:
-        for person_pk, area_pk in (people.filter(scope("interaction__"), person_id__in=sorted(minister_last),
-                                                 **in_year)
-                                   .values_list("person_id", "interaction__work_areas").distinct()):  # fmt: skip
+        minister_links = people.filter(scope("interaction__"), person_id__in=sorted(minister_last), **in_year)
+        for person_pk, area_pk in _with_work_areas(minister_links, "person_id"):
             engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip

@@ -44,6 +44,7 @@ from .models import (
     FollowUp,
     Interaction,
     InteractionAttachment,
+    InteractionPerson,
     MediaCoverage,
     Organisation,
     OrgKind,
@@ -590,7 +591,7 @@ def _move_records(dup: Person, keep: Person) -> None:
     """Point every other app's records of `dup` (a briefing pack for an MP, a pack sent to them) at `keep`. A
     record `keep` already has (the same pack sent to both) stays with the duplicate and goes with it."""
     for rel in Person._meta.related_objects:
-        if not rel.one_to_many or rel.related_model is Role:
+        if not rel.one_to_many or rel.related_model in (Role, InteractionPerson):  # moved below, audited
             continue
         try:
             with transaction.atomic():

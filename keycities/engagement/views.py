@@ -4,6 +4,7 @@ follow-ups and calendar feed. Each view: one gate, one policy call, one query, o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -272,7 +273,7 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
     return queries.coverage(
         policy.visible_interactions(request.user),
         timezone.localdate(),
-        scope=lambda prefix: policy.interaction_scope(request.user, prefix),
+        scope=functools.partial(policy.interaction_scope, request.user),
     )
 
 

@@ -93,3 +93,19 @@ def test_core_imports_no_domain_app() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])  # fmt: skip
             found += [f"{path.relative_to(core)}: {n}" for n in names if n.startswith(domain)]
     assert found == []
+
+
+def test_the_menu_puts_staff_sections_in_a_row_of_their_own(client_for) -> None:  # type: ignore[no-untyped-def]
+    """The public sections in one list, the staff sections a signed-in user may use in a second (a designed
+    second row on wide screens, styled in _hub.scss); both inside the element the mobile menu button opens."""
+    import re
+
+    def lists(page: str) -> list[list[str]]:
+        menu = page[page.index('id="navigation"') : page.index("</nav>", page.index('id="navigation"'))]
+        return [re.findall(r'href="([^"]+)"', ul) for ul in re.findall(r"<ul [^>]*>(.*?)</ul>", menu, re.S)]
+
+    public = lists(client_for("anonymous").get("/").content.decode())
+    assert len(public) == 1 and "/press/" in public[0] and "/engagement/coverage/" not in public[0]
+    staff = lists(client_for("secretariat").get("/cy/").content.decode())
+    assert len(staff) == 2 and [href.removeprefix("/cy") for href in staff[0]] == public[0]
+    assert staff[1] and all(href not in public[0] for href in staff[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from pathlib import Path
 
@@ -485,6 +486,6 @@ def test_coverage_through_the_scope_joins_counts_what_the_subquery_counts(
     for user in (officer, secretariat):
         by_subquery = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1))
         by_joins = queries.coverage(policy.visible_interactions(user), dt.date(2026, 4, 1),
-                                    scope=lambda prefix, u=user: policy.interaction_scope(u, prefix))  # fmt: skip
+                                    scope=functools.partial(policy.interaction_scope, user))  # fmt: skip
         assert by_joins == by_subquery
         assert by_joins.by_party and any(r["engaged_3"] for r in by_joins.by_party)
