@@ -621,7 +621,10 @@ def _bar_spec(
     step = 22 if len(names) <= 30 else 16
     label_size = 12 if len(names) > 30 else LABEL_SIZE
     member_test = f"indexof({_js(sorted(highlight & set(names)))}, datum.value) >= 0"
-    x = {"field": "value", "type": "quantitative", "scale": {"nice": True, "zero": True}}
+    x: dict[str, Any] = {"field": "value", "type": "quantitative", "scale": {"nice": True, "zero": True}}
+    if not any(v["value"] for v in values):
+        # Every bar zero or missing: a scale from 0 to 0 would put the zero line in the middle of the chart.
+        x["scale"]["domain"] = [0, 100 if unit == "%" else 1]
     label_end = "datum.at < 0"
     return {
         "description": description,

@@ -217,6 +217,16 @@ def test_bar_chart_grows_with_the_number_of_bars() -> None:
     assert len(re.findall(f'<path [^>]*fill="{BRAND_COLOUR}"', chart.svg)) == 2  # the bars (labels are text)
 
 
+def test_bar_chart_of_zeros_starts_at_the_left() -> None:
+    """No MP engaged yet: the bars are all zero, and the scale runs from 0 (at the left edge) to 100%, not from 0
+    to 0 with the zero line drawn in the middle of the chart."""
+    chart = bar_chart("Engaged", [("Labour", 0.0), ("Conservative", 0.0), ("Reform", None)], unit="%")
+    assert chart.spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert chart.rows[0][2] == "0.0%"
+    some = bar_chart("Engaged", [("Labour", 12.5), ("Conservative", 0.0)], unit="%")
+    assert "domain" not in some.spec["layer"][0]["encoding"]["x"]["scale"]
+
+
 def test_bar_chart_names_must_be_unique() -> None:
     with pytest.raises(ValueError, match="unique"):
         bar_chart("T", [("A", 1.0), ("A", 2.0)], unit="count")
