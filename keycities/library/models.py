@@ -88,7 +88,12 @@ class SearchEntry(models.Model):
     class Meta:
         ordering = ["source", "key"]
         constraints = [models.UniqueConstraint(fields=["source", "key"], name="search_entry_source_key")]
-        indexes = [models.Index(fields=["source", "date"], name="search_entry_source_date")]
+        indexes = [
+            models.Index(fields=["source", "date"], name="search_entry_source_date"),
+            # The spelling vocabulary's check for a change (search._changes): the latest change of a public entry
+            # from the index, not from a scan of the table (whose rows hold PostgreSQL's rank_vector).
+            models.Index(fields=["is_public", "updated_at"], name="search_entry_public_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.key} {self.title}"
