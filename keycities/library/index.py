@@ -5,8 +5,9 @@ same transaction (post_save runs inside it), and the database's own full-text in
 statement (a generated column on PostgreSQL, triggers on SQLite; migration 0002).
 
 `match()` returns the ids of the entries that match, best first by the engine's own rank (PostgreSQL:
-`websearch_to_tsquery` and `ts_rank` with title weighted over body; SQLite: FTS5 `MATCH` and `bm25` with the same
-weighting). Which engine runs is the connection's vendor.
+`websearch_to_tsquery` and `ts_rank` with title weighted over body, over the entries with the words in their title
+and at most BOUND others, ranked from the compact `rank_vector`, migration 0004; SQLite: FTS5 `MATCH` and `bm25`
+with the same weighting). Which engine runs is the connection's vendor.
 """
 
 from __future__ import annotations

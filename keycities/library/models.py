@@ -5,8 +5,10 @@ with its file (PDF or DOCX, judged by content) and the text extracted from it.
 
 `SearchEntry`: one row per searchable thing across the Hub (every source registered with `core.search`), kept
 current by the transaction that writes the thing. The full-text index beside it depends on the database
-(migration 0002): on PostgreSQL a generated, weighted `tsvector` column with a GIN index; on SQLite an FTS5
-table kept in step by triggers. Both change in the same transaction as the entry.
+(migration 0002): on PostgreSQL a generated, weighted `tsvector` column with a GIN index, and (migration 0004)
+a compact generated `rank_vector` to rank with, a GIN index on the title's vector and the function
+`library_search_candidates`; on SQLite an FTS5 table kept in step by triggers. Both change in the same
+transaction as the entry.
 """
 
 from __future__ import annotations
