@@ -13,9 +13,9 @@ default postgres://postgres@127.0.0.1:5432/kc_search_bench, skipped if the serve
    made-up unit vector: the re-ranker reads stored embeddings and embeds only the query, and its cost does not
    depend on the values; embedding 10,000 made-up texts with the model takes many minutes on a shared machine),
    PostgreSQL's entries are vacuumed and its statistics refreshed (VACUUM ANALYZE, as autovacuum would), and
-   every labelled query is timed (three passes): p95 and median latency of `search.run`, with and without re-ranking, against the same figures
-   on the database before the publications were added. With re-ranking, the query-embedding cache is emptied
-   before every call, so each timed search embeds its query.
+   every labelled query is timed (three passes): p95 and median latency of `search.run`, with and without
+   re-ranking, against the same figures on the database before the publications were added. With re-ranking, the
+   query-embedding cache is emptied before every call, so each timed search embeds its query.
 
 Each database's work runs in a child process (Django is set up once per process).
 """
