@@ -5,8 +5,10 @@ with its file (PDF or DOCX, judged by content) and the text extracted from it.
 
 `SearchEntry`: one row per searchable thing across the Hub (every source registered with `core.search`), kept
 current by the transaction that writes the thing. The full-text index beside it depends on the database
-(migration 0002): on PostgreSQL a generated, weighted `tsvector` column with a GIN index; on SQLite an FTS5
-table kept in step by triggers. Both change in the same transaction as the entry.
+(migration 0002): on PostgreSQL a generated, weighted `tsvector` column with a GIN index, and (migration 0004)
+a compact generated `rank_vector` to rank with, a GIN index on the title's vector and the function
+`library_search_candidates`; on SQLite an FTS5 table kept in step by triggers. Both change in the same
+transaction as the entry.
 """
 
 from __future__ import annotations
@@ -88,7 +90,12 @@ class SearchEntry(models.Model):
     class Meta:
         ordering = ["source", "key"]
         constraints = [models.UniqueConstraint(fields=["source", "key"], name="search_entry_source_key")]
-        indexes = [models.Index(fields=["source", "date"], name="search_entry_source_date")]
+        indexes = [
+            models.Index(fields=["source", "date"], name="search_entry_source_date"),
+            # The spelling vocabulary's check for a change (search._changes): the latest change of a public entry
+            # from the index, not from a scan of the table (whose rows hold PostgreSQL's rank_vector).
+            models.Index(fields=["is_public", "updated_at"], name="search_entry_public_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.key} {self.title}"

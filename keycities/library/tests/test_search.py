@@ -216,3 +216,20 @@ def test_addresses_are_indexed_in_english_and_shown_in_the_readers_language(regi
     )
     page = client.get("/cy/search/", {"q": "Sgiliau"}).content.decode()
     assert 'href="/cy/work-areas/skills/"' in page
+
+
+def test_results_beyond_the_scored_ones_are_quoted_from_the_start_of_their_text(
+    db: None, django_assert_max_num_queries: Any
+) -> None:
+    """On PostgreSQL only the engine's best SCORED rows carry the start of their text; a later page reads the
+    others' in one query (not one per entry) and quotes them like the first page."""
+    entries = [SearchEntry(source="publication", key=str(9000 + n), title=f"Report {n} on zorbing", summary="",
+                           body=f"Notes. Zorbing in town {n}, and more.", url=f"/library/{9000 + n}/")
+               for n in range(search.SCORED + 10)]  # fmt: skip
+    SearchEntry.objects.bulk_create(entries)
+    results = search.run(AnonymousUser(), "zorbing", semantic=False)
+    assert results.total == search.SCORED + 10
+    late = results.hits[search.SCORED :]
+    with django_assert_max_num_queries(1):
+        search.quote(results, late)
+    assert all("<mark>Zorbing</mark> in town" in h.snippet for h in late)
