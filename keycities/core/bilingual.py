@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 
 WELSH = "cy"
 HTML_LANG = {"en": "en-GB", WELSH: "cy"}
@@ -55,3 +55,18 @@ def localised(obj: Any, field: str, language: str | None = None) -> Localised:
 def localised_text(obj: Any, field: str, language: str | None = None) -> str:
     """Plain text for emails, CSV, PDF and the API."""
     return localised(obj, field, language).text
+
+
+# Publishers' and licences' names that have a standard Welsh form (docs/welsh-glossary.md), as the release
+# records of the catalogue (data/catalogue/*.yaml) store them in English.
+OFFICIAL_NAMES = {
+    gettext_noop("Office for National Statistics"),
+    gettext_noop("Ministry of Housing, Communities and Local Government"),
+    gettext_noop("Welsh Government"),
+    gettext_noop("Open Government Licence v3.0"),
+}
+
+
+def official_name(name: str) -> str:
+    """A publisher's or licence's name in the active language where it has a standard Welsh form."""
+    return gettext(name) if name in OFFICIAL_NAMES else name
