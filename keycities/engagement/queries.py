@@ -232,7 +232,7 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
                                                  **in_year)
                                    .values_list("person_id", "interaction__work_areas").distinct()):  # fmt: skip
             engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
-    by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
+    by_area = [(str(w), sorted(departments[d] for d in engaged.get(w.pk, ())))  # the page's language
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
                              if r.person_id in minister_last), key=lambda m: (m[2], m[0]), reverse=True)  # fmt: skip
