@@ -39,12 +39,3 @@ def official(name: str) -> str:
     """`{{ release.publisher|official }}`: a publisher's or licence's name in the page's language (the
     Office for National Statistics is y Swyddfa Ystadegau Gwladol on a Welsh page)."""
     return official_name(str(name))
-
-
-@register.filter
-def geography(text: str) -> str:
-    """`{{ dataset.geography|geography }}`: a dataset's geography in the page's language where the catalogue's
-    wording is known (observatory.models.GEOGRAPHIES)."""
-    from keycities.observatory.models import geography_text
-
-    return geography_text(str(text))
