@@ -11,6 +11,7 @@ silently. English pages always show the English. See docs/adr/0010-welsh.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,11 +43,13 @@ class Localised:
 
 
 def localised(obj: Any, field: str, language: str | None = None) -> Localised:
-    """The text of `obj.field` in the language (default: the active one), with its language."""
-    english = getattr(obj, field, "") or ""
+    """The text of `obj.field` (or `obj[field]` for a presenter's dict) in the language (default: the active one),
+    with its language."""
+    get = obj.get if isinstance(obj, Mapping) else lambda name, default: getattr(obj, name, default)
+    english = get(field, "") or ""
     if not is_welsh(language):
         return Localised(str(english), HTML_LANG["en"], False)
-    welsh = getattr(obj, f"{field}_cy", "") or ""
+    welsh = get(f"{field}_cy", "") or ""
     if welsh:
         return Localised(str(welsh), HTML_LANG[WELSH], False)
     return Localised(str(english), HTML_LANG["en"], bool(english))

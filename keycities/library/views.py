@@ -62,9 +62,11 @@ def _citation(request: HttpRequest, p: Publication) -> str:
 @public
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
     p = policy.access_publication(request.user, pk)
+    related = search.related("publication", str(p.pk))
+    with_welsh(related)  # their Welsh titles on a Welsh page
     return render(request, "library/publication.html", {
         "publication": p, "citation": _citation(request, p), "size": presenters.size_label(p.size),
-        "related": search.related("publication", str(p.pk)), "may_edit": policy.may_edit(request.user)})  # fmt: skip
+        "related": related, "may_edit": policy.may_edit(request.user)})  # fmt: skip
 
 
 @public
