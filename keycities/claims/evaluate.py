@@ -24,11 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
+
+from keycities.core.bilingual import localised_text
 from keycities.core.charts import format_value
 from keycities.network.models import Place, PlaceArea
 from keycities.observatory import queries
 from keycities.observatory.aggregation import AggregationError, GroupFigure, Store, area_figure, group_figure
-from keycities.observatory.models import Aggregation, Area, Indicator, Release
+from keycities.observatory.models import Aggregation, Area, Indicator, Release, geography_text
 
 from .models import Claim, Comparison, Reading, Verdict
 
@@ -90,20 +95,23 @@ def reading_holds(reading: Reading, value: float, target: float, *, percentage: 
     rule, Rule = reading.rule, Reading.Rule
     if rule == Rule.UP_TO_BELOW:
         low = target * (1 - (reading.tolerance_percent or 0) / 100)
-        return low <= value <= target, f"between {_n(low)} and {_n(target)}"
+        return low <= value <= target, _("between %(low)s and %(high)s") % {"low": _n(low), "high": _n(target)}
     if rule == Rule.ABOVE:
-        return value > target, f"more than {_n(target)}"
+        return value > target, _("more than %(target)s") % {"target": _n(target)}
     if rule == Rule.AT_LEAST:
-        return value >= target, f"at least {_n(target)}"
+        return value >= target, _("at least %(target)s") % {"target": _n(target)}
     if rule == Rule.EQUAL:
-        return value == target, f"exactly {_n(target)}"
+        return value == target, _("exactly %(target)s") % {"target": _n(target)}
     # WITHIN: percentage points for percentages where given, otherwise a relative tolerance.
     if percentage and reading.tolerance_points is not None:
         width = reading.tolerance_points
-        points = "percentage point" if width == 1 else "percentage points"
-        return abs(value - target) <= width, f"within {_number(width)} {points} of {_number(target)}%"
+        args = {"width": _number(width), "target": _number(target)}
+        test = (_("within %(width)s percentage point of %(target)s%%") if width == 1
+                else _("within %(width)s percentage points of %(target)s%%")) % args  # fmt: skip
+        return abs(value - target) <= width, test
     width = abs(target) * (reading.tolerance_percent or 0) / 100
-    return abs(value - target) <= width, f"within {_number(reading.tolerance_percent or 0)}% of {_n(target)}"
+    return abs(value - target) <= width, _("within %(width)s%% of %(target)s") % {
+        "width": _number(reading.tolerance_percent or 0), "target": _n(target)}  # fmt: skip
 
 
 def _minus(text: str) -> str:
@@ -132,8 +140,37 @@ def flips(holds: Callable[[float], bool], value: float, uncertainty: float) -> b
 
 
 def _rounding_text(uncertainty: float, n: int, unit: float, fmt: Callable[[float], str]) -> str:
-    return (f"±{fmt(uncertainty)}: the {n} published figure{'s' if n != 1 else ''} it adds up "
-            f"{'are' if n != 1 else 'is'} each rounded to {_number(unit)}")  # fmt: skip
+    return ngettext("±%(uncertainty)s: the %(n)s published figure it adds up is each rounded to %(unit)s",
+                    "±%(uncertainty)s: the %(n)s published figures it adds up are each rounded to %(unit)s", n) % {
+        "uncertainty": fmt(uncertainty), "n": n, "unit": _number(unit)}  # fmt: skip
+
+
+# The comparators' names as they read inside a sentence ("y Deyrnas Unedig", "yr Alban").
+COMPARATOR_NAMES = {
+    "United Kingdom": pgettext_lazy("comparator in a sentence", "United Kingdom"),
+    "England": pgettext_lazy("comparator in a sentence", "England"),
+    "Wales": pgettext_lazy("comparator in a sentence", "Wales"),
+    "Scotland": pgettext_lazy("comparator in a sentence", "Scotland"),
+}
+
+
+def comparator_name(name: str) -> str:
+    return str(COMPARATOR_NAMES.get(name, name))
+
+
+def _day(day: dt.date) -> str:
+    """A date in the active language: "30 June 2018", "30 Mehefin 2018"."""
+    return formats.date_format(day, "j F Y")
+
+
+def _name(ind: Indicator) -> str:
+    """The indicator's name in the active language (its Welsh name on Welsh pages where there is one)."""
+    return localised_text(ind, "name")
+
+
+def _test(figure: str, ok: bool, test: str) -> str:
+    """The working's test: "6,839,250 is not between 5,400,000 and 6,000,000"."""
+    return (_("%(figure)s is %(test)s") if ok else _("%(figure)s is not %(test)s")) % {"figure": figure, "test": test}
 
 
 # --------------------------------------------------------------------------- which data
@@ -148,15 +185,19 @@ def _choose(claim: Claim, ind: Indicator, store: Store) -> tuple[int, Release | 
     source = queries.source_indicator(ind)
     ok = _dataset_ok(claim)
     periods = [p for p in store.periods(source) if any(ok(r) for r in store.releases(source, p))]
-    where = f" in {claim.dataset}" if claim.dataset_id else ""
     if claim.period is not None:
         if claim.period not in periods:
-            raise AggregationError(f"There are no figures for {ind.name} in {claim.period}{where}.")
+            raise AggregationError(
+                (_("There are no figures for %(indicator)s in %(period)s in %(dataset)s.") if claim.dataset_id
+                 else _("There are no figures for %(indicator)s in %(period)s.")) % {
+                    "indicator": _name(ind), "period": claim.period, "dataset": claim.dataset})  # fmt: skip
         period = claim.period
     elif periods:
         period = periods[-1]
     else:
-        raise AggregationError(f"There are no figures for {ind.name}{where}.")
+        raise AggregationError((_("There are no figures for %(indicator)s in %(dataset)s.") if claim.dataset_id
+                                else _("There are no figures for %(indicator)s.")) % {
+            "indicator": _name(ind), "dataset": claim.dataset})  # fmt: skip
     release = None
     if claim.dataset_id:
         release = next(r for r in store.releases(source, period) if ok(r))
@@ -184,31 +225,37 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
     held = {p: [r for r in store.releases(source, p) if ok(r)] for p in store.periods(source)}
     held = {p: rs for p, rs in held.items() if rs}
     if not held:
-        raise AggregationError(f"There are no figures for {ind.name}.")
+        raise AggregationError(_("There are no figures for %(indicator)s.") % {"indicator": _name(ind)})
     first = min((r for rs in held.values() for r in rs), key=lambda r: (r.release_date, r.pk))
     last = max(p for p, rs in held.items() if first in rs)
     lag = first.release_date - period_end(ind, last)
-    when = f"{on:%-d %B %Y}"
+    when = _day(on)
     if claim.period is not None:
         period = claim.period
         if period not in held:
-            raise AggregationError(f"There are no figures for {ind.name} in {period}.")
-        how = f"the claim's own period, {ind.label_period(period)}"
+            raise AggregationError(_("There are no figures for %(indicator)s in %(period)s.") % {
+                "indicator": _name(ind), "period": period})  # fmt: skip
+        how = _("the claim's own period, %(period)s") % {"period": ind.label_period(period)}
     else:
         then = [p for p in held if period_end(ind, p) + lag <= on]
         if not then:
             raise AggregationError(
-                f"No bundled release of {first.dataset.title} is as old as {when}, and the bundled figures begin "
-                f"with {ind.label_period(min(held))}, later than anything published by then.")  # fmt: skip
+                _("No bundled release of %(dataset)s is as old as %(date)s, and the bundled figures begin with "
+                  "%(first)s, later than anything published by then.") % {
+                    "dataset": first.dataset.title, "date": when, "first": ind.label_period(min(held))})  # fmt: skip
         period = max(then)
-        how = (f"{ind.label_period(period)}, the latest period published by then, reckoned from the oldest bundled "
-               f"release ({first.release_date:%-d %B %Y}), which came {_months(lag.days)} months after the end of "
-               f"{ind.label_period(last)}")  # fmt: skip
+        how = ngettext(
+            "%(period)s, the latest period published by then, reckoned from the oldest bundled release (%(date)s), "
+            "which came %(months)s month after the end of %(last)s",
+            "%(period)s, the latest period published by then, reckoned from the oldest bundled release (%(date)s), "
+            "which came %(months)s months after the end of %(last)s", _months(lag.days)) % {
+            "period": ind.label_period(period), "date": _day(first.release_date), "months": _months(lag.days),
+            "last": ind.label_period(last)}  # fmt: skip
     release = min(held[period], key=lambda r: (r.release_date, r.pk))
-    note = (
-        f"No release of {first.dataset.title} from before {when} is bundled. Judged on {how}; the figures are "
-        f"from the release of {release.release_date:%-d %B %Y}, so they include any revisions made since."
-    )
+    note = _("No release of %(dataset)s from before %(date)s is bundled. Judged on %(how)s; the figures are from "
+             "the release of %(release_date)s, so they include any revisions made since.") % {
+        "dataset": first.dataset.title, "date": when, "how": how,
+        "release_date": _day(release.release_date)}  # fmt: skip
     return period, release, note
 
 
@@ -220,12 +267,12 @@ def _group_working(fig: GroupFigure) -> dict[str, Any]:
     return {
         "group": fig.group_name,
         "membership_date": fig.as_of.isoformat(),
-        "indicator": fig.indicator.name,
+        "indicator": _name(fig.indicator),
         "unit": unit,
         "period": fig.period,
         "method": fig.method,
         "figure": fig.value,
-        "figure_text": format_value(fig.value, unit) if fig.value is not None else "no group figure",
+        "figure_text": format_value(fig.value, unit) if fig.value is not None else _("no group figure"),
         "members": [
             {
                 "name": m.name,
@@ -257,36 +304,56 @@ def substitutions(fig: GroupFigure) -> list[str]:
         if not others and len(used) < 2:
             continue
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in used)
-        text = f"{place.name} is represented by {names}"
+        args: dict[str, Any] = {"place": place.name, "areas": names}
         if len(others) == 1 and others[0].start:
-            text += f", its successor from {others[0].start:%-d %B %Y}"
+            text = _("%(place)s is represented by %(areas)s, its successor from %(date)s") % {
+                **args, "date": _day(others[0].start)}  # fmt: skip
+        else:
+            text = _("%(place)s is represented by %(areas)s") % args
+        # The registry's notes are staff's English (PlaceArea.note has no Welsh twin).
         notes = " ".join(a.note.rstrip(".") + "." for a in others if a.note)
         text += f". {notes}" if notes else "."
         if len(used) > 1:
-            text += f" Their figures are added together for {place.name}."
+            text += " " + _("Their figures are added together for %(place)s.") % args
         elif summed and m.value is not None and fig.value:
-            text += (f" No bundled release separates {place.name} from the rest of it, so all of its "
-                     f"{format_value(m.value, unit)} ({100 * m.value / fig.value:.1f}% of the group's total) is "
-                     f"counted for {place.name}.")  # fmt: skip
+            text += " " + _("No bundled release separates %(place)s from the rest of it, so all of its %(value)s "
+                            "(%(share)s%% of the group's total) is counted for %(place)s.") % {
+                **args, "value": format_value(m.value, unit), "share": f"{100 * m.value / fig.value:.1f}"}  # fmt: skip
         out.append(text)
     return out
 
 
 def _possessive(name: str) -> str:
-    return f"{name}’" if name.endswith("s") else f"{name}’s"
+    """The possessive, "Key Cities’" or "Scotland’s"; in Welsh the name alone ("ffigur yr Alban")."""
+    if name.endswith("s"):
+        return pgettext("possessive of a name ending in s", "%(name)s’") % {"name": name}
+    return pgettext("possessive", "%(name)s’s") % {"name": name}
+
+
+def _figure_sentence(fig: GroupFigure, ind: Indicator, period: int, figure_text: str) -> str:
+    """The group's figure: "Key Cities’ Population in mid-2024 was 6,839,250"."""
+    return _("%(group_s)s %(indicator)s in %(period)s was %(figure)s") % {
+        "group_s": _possessive(fig.group_name), "group": fig.group_name, "indicator": _name(ind),
+        "period": ind.label_period(period), "figure": figure_text}  # fmt: skip
 
 
 def _missing_note(fig: GroupFigure) -> str:
     """Which membership and geography the figure used, and who is missing."""
     n = len(fig.members) + len(fig.missing)
-    note = (f" Membership: the {n} members on {fig.as_of:%-d %B %Y}, {len(fig.members)} included; geography: "
-            f"{fig.releases[0].dataset.geography}.")  # fmt: skip
+    note = " " + ngettext(
+        "Membership: the %(n)s member on %(date)s, %(included)s included; geography: %(geography)s.",
+        "Membership: the %(n)s members on %(date)s, %(included)s included; geography: %(geography)s.", n) % {
+        "n": n, "date": _day(fig.as_of), "included": len(fig.members),
+        "geography": geography_text(fig.releases[0].dataset.geography)}  # fmt: skip
     if fig.missing:
-        note += f" Not included: {', '.join(m.name for m in fig.missing)} (see the working)."
+        note += " " + _("Not included: %(names)s (see the working).") % {
+            "names": ", ".join(m.name for m in fig.missing)}  # fmt: skip
     return note
 
 
-MARGINAL = " Marginal: within the rounding of the published figures ({}) the verdict would flip."
+def _marginal(within: str) -> str:
+    return " " + _("Marginal: within the rounding of the published figures (%(within)s) the verdict would flip.") % {
+        "within": within}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- evaluating
@@ -305,18 +372,19 @@ def evaluate(claim: Claim, store: Store | None = None) -> Result:
 def evaluate_when_published(claim: Claim, store: Store) -> Result:
     on = claim.document.published_on if claim.document_id else None
     if on is None:
-        why = "The date the claim was published is not known, so the data available then cannot be told."
+        why = _("The date the claim was published is not known, so the data available then cannot be told.")
         return Result(Verdict.CANNOT_CHECK, why, working={"reason": why})
     if claim.comparison == Comparison.MEMBER_COUNT or claim.indicator is None:
         result = evaluate_on(claim, store)  # membership is a date, not data
-        result.working["basis"] = f"The members on {claim.membership_date:%-d %B %Y}, as the claim states."
+        result.working["basis"] = _("The members on %(date)s, as the claim states.") % {
+            "date": _day(claim.membership_date)}  # fmt: skip
         return result
     vintage = VintageStore(on)
     source = queries.source_indicator(claim.indicator)
     ok = _dataset_ok(claim)
     if any(ok(r) for p in vintage.periods(source) for r in vintage.releases(source, p)):
         result = evaluate_on(claim, vintage)
-        result.working["basis"] = f"The releases published on or before {on:%-d %B %Y}."
+        result.working["basis"] = _("The releases published on or before %(date)s.") % {"date": _day(on)}
         return result
     try:
         period, release, note = _period_then(claim, claim.indicator, store, on)
@@ -334,7 +402,7 @@ def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, releas
                       working={"reason": claim.not_checkable_reason})  # fmt: skip
     reading = claim.reading
     assert reading is not None
-    reading_text = {"word": reading.word, "explanation": reading.explanation}
+    reading_text = {"word": reading.word, "explanation": localised_text(reading, "explanation")}
 
     if claim.comparison == Comparison.MEMBER_COUNT:
         members = list(Place.objects.members_of(claim.group, claim.membership_date).order_by("name"))
@@ -342,8 +410,10 @@ def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, releas
         ok, test = reading_holds(reading, count, claim.target or 0)
         return Result(
             Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD,
-            f"{claim.group.name} had {len(members)} members on {claim.membership_date:%-d %B %Y}; the claim needs "
-            f"{test}.", figure=count,
+            ngettext("%(group)s had %(n)s member on %(date)s; the claim needs %(test)s.",
+                     "%(group)s had %(n)s members on %(date)s; the claim needs %(test)s.", len(members)) % {
+                "group": claim.group.name, "n": len(members), "date": _day(claim.membership_date), "test": test},
+            figure=count,
             working={"reading": reading_text, "test": test, "group": claim.group.name,
                      "membership_date": claim.membership_date.isoformat(), "members": [p.name for p in members]},
         )  # fmt: skip
@@ -360,7 +430,8 @@ def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, releas
         return Result(Verdict.CANNOT_CHECK, str(exc), working={"reason": str(exc), "reading": reading_text})
     working = _group_working(fig) | {"reading": reading_text}
     if fig.value is None:
-        return Result(Verdict.CANNOT_CHECK, f"{ind.name} cannot be combined into a group figure.",
+        return Result(Verdict.CANNOT_CHECK,
+                      _("%(indicator)s cannot be combined into a group figure.") % {"indicator": _name(ind)},
                       period=period, releases=fig.releases, working=working)  # fmt: skip
     unit = ind.unit
     figure_text = format_value(fig.value, unit)
@@ -377,22 +448,25 @@ def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, releas
         target = claim.target or 0
         ok, test = reading_holds(reading, fig.value, target, fmt=fmt)
         marginal = flips(lambda v: reading_holds(reading, v, target)[0], fig.value, uncertainty)
-        working["test"] = f"{figure_text} is {'' if ok else 'not '}{test}"
-        summary = (f"{_possessive(fig.group_name)} {ind.name} in {ind.label_period(period)} was {figure_text}; "
-                   f"“{reading.word} {format_value(claim.target, unit)}” needs {test}.")  # fmt: skip
-        summary += MARGINAL.format(working.get("rounding", "")) if marginal else ""
+        working["test"] = _test(figure_text, ok, test)
+        summary = _("%(figure_sentence)s; “%(word)s %(target)s” needs %(test)s.") % {
+            "figure_sentence": _figure_sentence(fig, ind, period, figure_text), "word": reading.word,
+            "target": format_value(claim.target, unit), "test": test}  # fmt: skip
+        summary += _marginal(working.get("rounding", "")) if marginal else ""
         return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary + _missing_note(fig), fig.value,
                       claim.target, period, fig.releases, working, marginal)  # fmt: skip
 
     if claim.comparison in {Comparison.SHARE_OF_UK, Comparison.AREA}:
         name = "United Kingdom" if claim.comparison == Comparison.SHARE_OF_UK else claim.comparator_area
         if name not in queries.COMPARATOR_AREAS:
-            return Result(Verdict.CANNOT_CHECK, f"The Hub has no comparator called {name!r}.", working=working)
+            return Result(Verdict.CANNOT_CHECK, _("The Hub has no comparator called %(name)s.") % {"name": repr(name)},
+                          working=working)  # fmt: skip
+        shown = comparator_name(name)
         other = area_figure(name, ind, period, fig.releases[0], store)
         if other is None or other.value is None:
-            return Result(Verdict.CANNOT_CHECK, f"{fig.releases[0]} has no figure for {name} to compare with.",
-                          fig.value, None, period, fig.releases, working)  # fmt: skip
-        working["comparator"] = {"name": name, "value": other.value, "value_text": format_value(other.value, unit),
+            return Result(Verdict.CANNOT_CHECK, _("%(release)s has no figure for %(name)s to compare with.") % {
+                "release": fig.releases[0], "name": shown}, fig.value, None, period, fig.releases, working)  # fmt: skip
+        working["comparator"] = {"name": shown, "value": other.value, "value_text": format_value(other.value, unit),
                                  "how": other.method}  # fmt: skip
         # The comparator's rounding: one published figure, or the sum of its local authorities.
         n_other = int(other.code.split()[2]) if other.code.startswith("sum of ") else 1
@@ -401,10 +475,11 @@ def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, releas
             ok, test = reading_holds(reading, fig.value, other.value, fmt=fmt)
             gap = uncertainty + other_uncertainty
             marginal = flips(lambda v: reading_holds(reading, v, other.value or 0)[0], fig.value, gap)
-            working["test"] = f"{figure_text} is {'' if ok else 'not '}{test}"
-            summary = (f"{_possessive(fig.group_name)} {ind.name} in {ind.label_period(period)} was {figure_text}; "
-                       f"{_possessive(name)} was {format_value(other.value, unit)} ({other.method}).")  # fmt: skip
-            summary += MARGINAL.format(f"±{fmt(gap)}") if marginal else ""
+            working["test"] = _test(figure_text, ok, test)
+            summary = _("%(figure_sentence)s; %(other_s)s was %(value)s (%(how)s).") % {
+                "figure_sentence": _figure_sentence(fig, ind, period, figure_text), "other_s": _possessive(shown),
+                "other": shown, "value": format_value(other.value, unit), "how": other.method}  # fmt: skip
+            summary += _marginal(f"±{fmt(gap)}") if marginal else ""
             return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary + _missing_note(fig), fig.value,
                           other.value, period, fig.releases, working, marginal)  # fmt: skip
         share = 100 * fig.value / other.value
@@ -413,11 +488,15 @@ def evaluate_on(claim: Claim, store: Store, *, period: int | None = None, releas
         share_uncertainty = share * (uncertainty / fig.value + other_uncertainty / other.value)
         marginal = flips(lambda v: reading_holds(reading, v, target, percentage=True)[0], share, share_uncertainty)
         working["share"] = share
-        working["test"] = f"{share:.1f}% is {'' if ok else 'not '}{test}"
-        summary = (f"{_possessive(fig.group_name)} {ind.name} in {ind.label_period(period)} was {figure_text}, "
-                   f"{share:.1f}% of the UK's {format_value(other.value, unit)} ({other.method}); “{reading.word} "
-                   f"{_number(target)}%” needs {test}.")  # fmt: skip
-        summary += MARGINAL.format(f"±{share_uncertainty:.3f} percentage points") if marginal else ""
+        working["test"] = _test(f"{share:.1f}%", ok, test)
+        summary = _("%(figure_sentence)s, %(share)s%% of the UK's %(total)s (%(how)s); “%(word)s %(target)s%%” "
+                    "needs %(test)s.") % {
+            "figure_sentence": _figure_sentence(fig, ind, period, figure_text), "share": f"{share:.1f}",
+            "total": format_value(other.value, unit), "how": other.method, "word": reading.word,
+            "target": _number(target), "test": test}  # fmt: skip
+        summary += (
+            _marginal(_("±%(points)s percentage points") % {"points": f"{share_uncertainty:.3f}"}) if marginal else ""
+        )
         return Result(Verdict.HOLDS if ok else Verdict.DOES_NOT_HOLD, summary + _missing_note(fig), share,
                       claim.target, period, fig.releases, working, marginal)  # fmt: skip
     raise ValueError(f"Unknown comparison {claim.comparison!r}")
@@ -443,13 +522,15 @@ def _published_ranking(ind: Indicator, period: int, release: Release | None, sto
     rows, releases = queries.area_values(ind, period, store, release=release)
     values = {r.code: r.value for r in rows if r.value is not None}
     half = rounding_unit(list(values.values())) / 2
-    how = (f"Ranked on {ind.name} as published" if not ind.derived
-           else f"Ranked on {ind.name}, computed from its published parts (it is not published)")  # fmt: skip
+    args = {"indicator": _name(ind), "release": releases[0] if releases else _("no release")}
+    how = (_("Ranked on %(indicator)s as published in %(release)s.") if not ind.derived
+           else _("Ranked on %(indicator)s, computed from its published parts (it is not published) in "
+                  "%(release)s.")) % args  # fmt: skip
     return Ranked(
         values,
         dict.fromkeys(values, half),
-        how + f" in {releases[0] if releases else 'no release'}.",
-        f"{ind.name} in {ind.label_period(period)}",
+        how,
+        _("%(indicator)s in %(period)s") % {"indicator": _name(ind), "period": ind.label_period(period)},
         releases,
         lambda v: _minus(format_value(v, ind.unit)),
     )
@@ -464,7 +545,8 @@ def _window_ranking(ind: Indicator, period: int, years: int, release: Release | 
     both = [r for r in store.releases(level, period) if r in store.releases(level, start)
             and (release is None or r.dataset_id == release.dataset_id)]  # fmt: skip
     if not both:
-        raise AggregationError(f"No release holds {level.name} for both {start} and {period}.")
+        raise AggregationError(_("No release holds %(level)s for both %(start)s and %(period)s.") % {
+            "level": _name(level), "start": start, "period": period})  # fmt: skip
     chosen = both[0]
     now, before = store.values(chosen, level, period), store.values(chosen, level, start)
     las = store.memo("local-authority-codes",
@@ -477,11 +559,12 @@ def _window_ranking(ind: Indicator, period: int, years: int, release: Release | 
             continue
         values[code] = 100 * (n / b - 1)
         uncertainty[code] = 100 * (n / b) * (half / n + half / b) if n else 0.0
-    how = (f"Real growth from {start} to {period}: {level.name} in {period} ÷ {level.name} in {start} − 1, from "
-           f"the published levels in {chosen} (ONS publishes annual rates only, so a {years}-year rate is computed "
-           "from the levels, not by chaining rounded annual rates).")  # fmt: skip
-    return Ranked(values, uncertainty, how, f"real growth over {years} years ({start} to {period})", [chosen],
-                  lambda v: f"{v:+.1f}%".replace("-", "−"))  # fmt: skip
+    args = {"start": start, "period": period, "level": _name(level), "release": chosen, "years": years}
+    how = _("Real growth from %(start)s to %(period)s: %(level)s in %(period)s ÷ %(level)s in %(start)s − 1, from "
+            "the published levels in %(release)s (ONS publishes annual rates only, so a %(years)s-year rate is "
+            "computed from the levels, not by chaining rounded annual rates).") % args  # fmt: skip
+    return Ranked(values, uncertainty, how, _("real growth over %(years)s years (%(start)s to %(period)s)") % args,
+                  [chosen], lambda v: f"{v:+.1f}%".replace("-", "−"))  # fmt: skip
 
 
 def _rank_within(ranked: Ranked, top: int, members: dict[str, str], reading: Reading,
@@ -497,8 +580,10 @@ def _rank_within(ranked: Ranked, top: int, members: dict[str, str], reading: Rea
     tied = [c for c, v in ordered if v == cutoff]
     tie_note = ""
     if len(inside) > top:
-        tie_note = (f"{len(tied)} areas tie at rank {ranks[tied[0]]} ({ranked.fmt(cutoff)}), so the top {top} holds "
-                    f"{len(inside)} areas: every tied area is counted.")  # fmt: skip
+        tie_note = _("%(tied)s areas tie at rank %(rank)s (%(value)s), so the top %(top)s holds %(inside)s areas: "
+                     "every tied area is counted.") % {
+            "tied": len(tied), "rank": ranks[tied[0]], "value": ranked.fmt(cutoff), "top": top,
+            "inside": len(inside)}  # fmt: skip
     places = sorted({members[c] for c, _ in inside if c in members})
     ok, test = reading_holds(reading, float(len(places)), target)
     # Rounding: an area is surely inside if it stays above the cut-off whatever the rounding, possibly inside if
@@ -511,9 +596,11 @@ def _rank_within(ranked: Ranked, top: int, members: dict[str, str], reading: Rea
     return {
         "what": ranked.what, "how": ranked.how, "ranked_areas": len(ordered), "top": top,
         "cutoff": cutoff, "cutoff_text": ranked.fmt(cutoff), "tie_note": tie_note, "places": places, "ok": ok,
-        "test": f"{len(places)} members is {'' if ok else 'not '}{test}", "marginal": marginal,
-        "marginal_note": (f"Within rounding, between {len(surely)} and {len(possibly)} members could be in the top "
-                          f"{top}, and the verdict would flip." if marginal else ""),
+        "test": (_("%(n)s members is %(test)s") if ok else _("%(n)s members is not %(test)s")) % {
+            "n": len(places), "test": test}, "marginal": marginal,
+        "marginal_note": (_("Within rounding, between %(low)s and %(high)s members could be in the top %(top)s, and "
+                            "the verdict would flip.") % {"low": len(surely), "high": len(possibly), "top": top}
+                          if marginal else ""),
         "top_areas": [{"rank": ranks[c], "name": "", "code": c, "value": v, "value_text": ranked.fmt(v),
                        "member": members.get(c, "")} for c, v in inside],
     }  # fmt: skip
@@ -544,15 +631,24 @@ def _rank(claim: Claim, ind: Indicator, period: int, release: Release | None, re
     sentences = []
     for p in parts:
         n = len(p["places"])
-        sentences.append(f"{n} {claim.group.name} member{'s' if n != 1 else ''} ({', '.join(p['places']) or 'none'}) "
-                         f"{'are' if n != 1 else 'is'} among the top {top} of {p['ranked_areas']} local authorities "
-                         f"by {p['what']}" + (f" ({p['tie_note']})" if p["tie_note"] else ""))  # fmt: skip
-    _, test = reading_holds(reading, 0.0, claim.target or 0)
-    summary = "; ".join(sentences) + f". The claim needs {test}" + (" in each." if len(parts) > 1 else ".")
+        sentences.append(ngettext(
+            "%(n)s %(group)s member (%(places)s) is among the top %(top)s of %(ranked)s local authorities by %(what)s",
+            "%(n)s %(group)s members (%(places)s) are among the top %(top)s of %(ranked)s local authorities by "
+            "%(what)s", n) % {
+            "n": n, "group": claim.group.name, "places": ", ".join(p["places"]) or _("none"), "top": top,
+            "ranked": p["ranked_areas"], "what": p["what"]}
+            + (f" ({p['tie_note']})" if p["tie_note"] else ""))  # fmt: skip
+    _ok, test = reading_holds(reading, 0.0, claim.target or 0)
+    summary = (
+        "; ".join(sentences)
+        + ". "
+        + (_("The claim needs %(test)s in each.") if len(parts) > 1 else _("The claim needs %(test)s."))
+        % {"test": test}
+    )
     summary += "".join(f" {p['marginal_note']}" for p in parts if p["marginal_note"])
     working = {
-        "reading": {"word": reading.word, "explanation": reading.explanation},
-        "indicator": ind.name, "unit": ind.unit, "period": period, "group": claim.group.name,
+        "reading": {"word": reading.word, "explanation": localised_text(reading, "explanation")},
+        "indicator": _name(ind), "unit": ind.unit, "period": period, "group": claim.group.name,
         "membership_date": claim.membership_date.isoformat(), "windows": windows, "rankings": parts,
         # The first ranking, as before, for readers of the working that know one ranking only.
         "ranked_areas": parts[0]["ranked_areas"], "top": top, "top_areas": parts[0]["top_areas"],

@@ -9,12 +9,16 @@ each verdict shows the reading it used.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.bilingual import HTML_LANG, WELSH, Localised, is_welsh, localised_text
 from keycities.network.models import Group
 from keycities.observatory.models import Dataset, Indicator
 
@@ -113,7 +117,7 @@ class Claim(models.Model):
         ordering = ["document", "position", "pk"]
 
     def __str__(self) -> str:
-        return self.headline
+        return localised_text(self, "headline")  # the page's language (forms' choices)
 
     def get_absolute_url(self) -> str:
         return reverse("claims:claim", args=[self.pk])
@@ -173,6 +177,11 @@ class Evaluation(models.Model):
         help_text="The same check on the data available when the claim was published: verdict, figure, period, "
         "summary, working, releases.",
     )  # fmt: skip
+    welsh = models.JSONField(
+        default=dict, blank=True,
+        help_text="The summary and working in Welsh (`summary`, `working`), written by the same check run in Welsh; "
+        "the as-published result keeps its own under `as_published.welsh`. Empty for evaluations stored before.",
+    )  # fmt: skip
     signature = models.CharField(max_length=400, help_text="Release ids used, to tell evaluations apart.")
     changed = models.BooleanField(default=False, help_text="The verdict differs from the one before.")
     acknowledged = models.BooleanField(default=False, help_text="Staff have seen the change.")
@@ -185,9 +194,50 @@ class Evaluation(models.Model):
         return f"{self.claim}: {self.get_verdict_display()}"
 
     @property
+    def summary_shown(self) -> SafeString:
+        """The summary in the page's language; the English, marked, where no Welsh was stored."""
+        return _shown(self.summary, self.welsh)
+
+    @property
+    def working_shown(self) -> dict[str, Any]:
+        return _working(self.working, self.welsh)
+
+    @property
+    def working_lang(self) -> str:
+        return _working_lang(self.welsh)
+
+    @property
+    def as_published_shown(self) -> dict[str, Any] | None:
+        """`as_published` with `summary_shown`, `working_shown` and `working_lang` in the page's language."""
+        if self.as_published is None:
+            return None
+        then = self.as_published
+        welsh = then.get("welsh") or {}
+        return {**then, "summary_shown": _shown(then.get("summary", ""), welsh),
+                "working_shown": _working(then.get("working") or {}, welsh),
+                "working_lang": _working_lang(welsh)}  # fmt: skip
+
+    @property
     def judged_twice(self) -> str:
         """Both verdicts in one sentence (when published, and on the latest data)."""
         from .presenters import judged_twice
 
         return judged_twice({"verdict": self.verdict, "period": self.period, "marginal": self.marginal},
                             self.as_published)  # fmt: skip
+
+
+def _shown(english: str, welsh: dict[str, Any]) -> SafeString:
+    """HTML (a template turns any other object into a plain string, losing the English's marking)."""
+    if not is_welsh():
+        return Localised(english, HTML_LANG["en"], False).__html__()
+    if welsh.get("summary"):
+        return Localised(welsh["summary"], HTML_LANG[WELSH], False).__html__()
+    return Localised(english, HTML_LANG["en"], bool(english)).__html__()
+
+
+def _working(english: dict[str, Any], welsh: dict[str, Any]) -> dict[str, Any]:
+    return welsh["working"] if is_welsh() and welsh.get("working") else english
+
+
+def _working_lang(welsh: dict[str, Any]) -> str:
+    return HTML_LANG[WELSH] if is_welsh() and welsh.get("working") else HTML_LANG["en"]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from keycities.core.bilingual import WELSH
 from keycities.core.errors import DataFileError
 from keycities.core.text import one_line
 from keycities.network.models import Group
@@ -140,19 +141,29 @@ def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
     """Evaluate and keep the result when the data or the answer changed; notify on a changed verdict."""
     with translation.override(settings.LANGUAGE_CODE):  # kept, so written in the Hub's language whatever page saved
         result = evaluate(claim, store)
+    # The same check in Welsh, for the Welsh pages: the same figures, its words in Welsh (docs/adr/0010-welsh.md).
+    with translation.override(WELSH):
+        in_welsh = evaluate(claim, store)
+    welsh = {"summary": in_welsh.summary, "working": in_welsh.working}
     then = result.as_published.stored() if result.as_published else None
+    if then is not None and in_welsh.as_published is not None:
+        then["welsh"] = {"summary": in_welsh.as_published.summary, "working": in_welsh.as_published.working}
     latest = claim.evaluations.order_by("-evaluated_at", "-pk").first()
     same = latest is not None and (latest.signature, latest.verdict, latest.figure, latest.summary, latest.marginal,
-                                   latest.as_published) == (
+                                   _english(latest.as_published)) == (
         result.signature, result.verdict, result.figure, result.summary, result.marginal,
-        _as_json(then))  # fmt: skip
+        _english(_as_json(then)))  # fmt: skip
     if same:
         assert latest is not None
+        if (latest.welsh, latest.as_published) != (_as_json(welsh), _as_json(then)):
+            # Only the Welsh is new (an evaluation stored before it was written, or reworded): no new row.
+            latest.welsh, latest.as_published = welsh, then
+            latest.save(update_fields=["welsh", "as_published"])
         return latest
     changed = latest is not None and latest.verdict != result.verdict
     evaluation = Evaluation.objects.create(
         claim=claim, verdict=result.verdict, figure=result.figure, comparator=result.comparator,
-        period=result.period, summary=result.summary, working=result.working,
+        period=result.period, summary=result.summary, working=result.working, welsh=welsh,
         releases=[release_record(r) for r in result.releases], marginal=result.marginal, as_published=then,
         signature=result.signature, changed=changed,
     )  # fmt: skip
@@ -160,6 +171,11 @@ def evaluate_claim(claim: Claim, store: Store | None = None) -> Evaluation:
         assert latest is not None
         transaction.on_commit(lambda: _notify(claim, latest, evaluation))
     return evaluation
+
+
+def _english(then: Any) -> Any:
+    """An as-published result without its Welsh, to tell whether the check's result changed."""
+    return {k: v for k, v in then.items() if k != "welsh"} if isinstance(then, dict) else then
 
 
 def _as_json(value: Any) -> Any:

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from keycities.accounts.policy import secretariat_only
 from keycities.core.access import public
+from keycities.core.bilingual import localised_text
 
 from . import queries, services
 from .evaluate import evaluate
@@ -57,7 +59,7 @@ def edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             with transaction.atomic():
                 saved = form.save()
                 services.evaluate_claim(saved)
-            messages.success(request, f"Claim saved: {saved.headline}")
+            messages.success(request, _("Claim saved: %(headline)s") % {"headline": localised_text(saved, "headline")})
             return redirect(saved.get_absolute_url())
     return render(request, "claims/edit.html", {"form": form, "preview": preview, "claim": instance})
 
@@ -69,7 +71,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.get("evaluation", "")
         evaluation = get_object_or_404(Evaluation, pk=int(chosen) if chosen.isdigit() else None)
         services.acknowledge(evaluation)
-        messages.success(request, f"Marked as seen: {evaluation.claim.headline}")
+        messages.success(request, _("Marked as seen: %(headline)s") % {
+            "headline": localised_text(evaluation.claim, "headline")})  # fmt: skip
         return redirect("claims:dashboard")
     changed = Evaluation.objects.filter(changed=True, acknowledged=False).select_related("claim__document")
     return render(request, "claims/dashboard.html", {"changed": changed, "rows": _with_latest(list(queries.claims()))})

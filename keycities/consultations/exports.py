@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from keycities.core.bilingual import localised_text
 from keycities.core.pdf import BRAND, STRAP, render_pdf
 from keycities.core.text import xml_safe
 
@@ -44,14 +45,34 @@ def _notes_ref(numbers: list[int]) -> str:
     return ngettext("Evidence: note %(notes)s", "Evidence: notes %(notes)s", len(numbers)) % {"notes": listed}
 
 
-def build_docx(data: dict[str, Any]) -> bytes:
+def _in_language(data: dict[str, Any], title_cy: str) -> dict[str, Any]:
+    """The data with the title in the active language: the Welsh version's title on a Welsh document where it has
+    one (docs/adr/0010-welsh.md)."""
+    return {**data, "title": title_cy} if translation.get_language() == "cy" and title_cy else data
+
+
+def _language(language: str | None) -> str:
+    return language or translation.get_language() or "en"
+
+
+def build_docx(data: dict[str, Any], language: str | None = None, welsh: dict[str, dict[str, str]] | None = None,
+               title_cy: str = "") -> bytes:  # fmt: skip
+    """The response as a Word document (labels in `language`, or the active one); in Welsh, the title and answers
+    of the issued Welsh version (`title_cy`, `welsh`) where it has them, the rest in English with a notice."""
+    with translation.override(_language(language)):
+        return _docx(xml_safe(data), with_welsh(xml_safe(data)["sections"], xml_safe(welsh or {})), title_cy)
+
+
+def _docx(data: dict[str, Any], sections: list[Any], title_cy: str) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
     from docx.shared import Pt, RGBColor
 
-    data = xml_safe(data)
+    welsh_page = translation.get_language() == "cy"
+    data = _in_language(data, xml_safe(title_cy))
     purple = RGBColor(*BRAND)
     doc = Document()
+    doc.core_properties.language = "cy-GB" if welsh_page else "en-GB"
     doc.core_properties.title = _("%(group)s response: %(title)s") % data
     doc.core_properties.author = data["group"]
     normal = doc.styles["Normal"]
@@ -77,14 +98,18 @@ def build_docx(data: dict[str, Any]) -> bytes:
         p.add_run(f"{label}: ").bold = True
         p.add_run(value)
 
-    for i, section in enumerate(data["sections"], start=1):
+    if welsh_page and any(s.answer_fallback for s in sections):
+        doc.add_paragraph(_("This response has not been issued in Welsh, or not in full: the answers without a Welsh "
+                            "version are shown in English.")).runs[0].italic = True  # fmt: skip
+    for i, section in enumerate(sections, start=1):
         doc.add_heading(_("Question %(number)s") % {"number": i}, level=2)
         q = doc.add_paragraph()
-        q.add_run(section["question"]).bold = True
-        for para in (section["answer"] or _("No answer.")).split("\n\n"):
+        q.add_run(localised_text(section, "question")).bold = True
+        answer = localised_text(section, "answer")
+        for para in (answer or _("No answer.")).split("\n\n"):
             doc.add_paragraph(para.strip())
-        if section.get("notes"):
-            doc.add_paragraph(_notes_ref(section["notes"])).runs[0].italic = True
+        if section.notes:
+            doc.add_paragraph(_notes_ref(section.notes)).runs[0].italic = True
 
     if data.get("notes"):
         doc.add_heading(_("Notes: the evidence"), level=1)
@@ -101,13 +126,14 @@ def build_docx(data: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def build_pdf(data: dict[str, Any], language: str | None = None, welsh: dict[str, dict[str, str]] | None = None
-              ) -> bytes:  # fmt: skip
+def build_pdf(data: dict[str, Any], language: str | None = None, welsh: dict[str, dict[str, str]] | None = None,
+              title_cy: str = "") -> bytes:  # fmt: skip
     """The response as a tagged PDF/UA-1 document (labels in `language`, or the active one), from the published
-    page's own template of the response (consultations/includes/response.html); in Welsh, the answers of the
-    issued Welsh version (`welsh`, section -> question and answer) where it has them."""
+    page's own template of the response (consultations/includes/response.html); in Welsh, the title and answers of
+    the issued Welsh version (`title_cy`, `welsh`: section -> question and answer) where it has them."""
     data = xml_safe(data)
-    with translation.override(language or translation.get_language() or "en"):
+    with translation.override(_language(language)):
+        data = _in_language(data, xml_safe(title_cy))
         sections = with_welsh(data["sections"], xml_safe(welsh or {}))
         context = {
             "data": data,

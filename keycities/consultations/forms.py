@@ -149,7 +149,7 @@ class EvidenceForm(forms.Form):
             (i.slug, localised_text(i, "name")) for i in observatory.indicators()]  # fmt: skip
         self.fields["group"].choices = [(g.slug, g.name) for g in observatory.groups_for_comparison()]  # type: ignore[attr-defined]
         self.fields["claim"].choices = [("", _("Choose a claim"))] + [  # type: ignore[attr-defined]
-            (c.pk, c.headline) for c in claims.claims()]  # fmt: skip
+            (c.pk, localised_text(c, "headline")) for c in claims.claims()]  # fmt: skip
         self.initial.setdefault("group", KEY_CITIES)
 
     def clean(self) -> dict[str, Any]:

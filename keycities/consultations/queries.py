@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keycities.claims import queries as claims
+from keycities.core.bilingual import is_welsh
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place
 from keycities.observatory import queries as observatory
@@ -137,6 +138,14 @@ def positions(c: Consultation) -> dict[str, list[str]]:
     return services.current_positions(c)
 
 
+def positions_in_language(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The positions with the places' Welsh names on a Welsh page (they are frozen as the English names)."""
+    if not is_welsh():
+        return found
+    welsh = dict(Place.objects.exclude(name_cy="").values_list("name", "name_cy"))
+    return {key: [welsh.get(n, n) for n in names] for key, names in found.items()}
+
+
 def register() -> ConsultationQuerySet:
     return cast(ConsultationQuerySet,
                 Consultation.objects.select_related("lead_place").prefetch_related("work_areas"))  # fmt: skip
@@ -205,7 +214,7 @@ def response_data(c: Consultation) -> dict[str, Any]:
         "body_type": c.get_body_type_display(),
         "url": c.url,
         "closes_on": c.closes_on,
-        "lead_place": c.lead_place.name,
+        "lead_place": str(c.lead_place),  # its Welsh name on a Welsh page
         "signed_off_at": c.signed_off_at,
         "submitted_on": c.submitted_on,
         "version": version.number if version else None,

@@ -74,6 +74,7 @@ def archive(request: HttpRequest) -> HttpResponse:
 def published(request: HttpRequest, pk: int) -> HttpResponse:
     c = policy.access_published(request.user, pk)
     data = queries.response_data(c)
+    data["positions"] = queries.positions_in_language(data["positions"])
     sections = presenters.with_welsh(data["sections"], c.welsh_answers if c.welsh_version == data["version"] else {})
     return render(request, "consultations/published.html", {
         "c": c, "data": data, "sections": sections, "untranslated": any(s.answer_fallback for s in sections),
@@ -91,9 +92,12 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404
     c = policy.access_export(request.user, pk)
     data = queries.response_data(c)
+    data["positions"] = queries.positions_in_language(data["positions"])
     name = f"key-cities-response-{c.pk}"
     welsh = c.welsh_answers if c.welsh_version == data["version"] else {}
-    content = exports.build_docx(data) if fmt == "docx" else exports.build_pdf(data, welsh=welsh)
+    build = exports.build_docx if fmt == "docx" else exports.build_pdf
+    # The Welsh title as the published page shows it (the answers only from the Welsh version of this version).
+    content = build(data, welsh=welsh, title_cy=c.title_cy)
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

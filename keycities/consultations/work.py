@@ -7,10 +7,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keycities.accounts.policy import is_member_officer, is_secretariat, officer_place_id
+from keycities.core.bilingual import localised
 from keycities.core.work import ITEMS, Item, NavLink, Section, due_items
 
 from . import policy
@@ -18,7 +20,7 @@ from .models import FINAL, Consultation, Review, Stage
 
 
 def _items(found: Any, url_name: str, date_field: str, what: str) -> tuple[Item, ...]:
-    return due_items(found[:ITEMS], label=lambda c: f"{c.title} ({c.body_name})",
+    return due_items(found[:ITEMS], label=lambda c: format_html("{} ({})", localised(c, "title"), c.body_name),
                      url=lambda c: reverse(url_name, args=[c.pk]), due=lambda c: getattr(c, date_field),
                      what=what)  # fmt: skip
 

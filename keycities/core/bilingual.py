@@ -11,13 +11,13 @@ silently. English pages always show the English. See docs/adr/0010-welsh.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 
 T = TypeVar("T")
 
@@ -45,11 +45,13 @@ class Localised:
 
 
 def localised(obj: Any, field: str, language: str | None = None) -> Localised:
-    """The text of `obj.field` in the language (default: the active one), with its language."""
-    english = getattr(obj, field, "") or ""
+    """The text of `obj.field` (or `obj[field]` for a presenter's dict) in the language (default: the active one),
+    with its language."""
+    get = obj.get if isinstance(obj, Mapping) else lambda name, default: getattr(obj, name, default)
+    english = get(field, "") or ""
     if not is_welsh(language):
         return Localised(str(english), HTML_LANG["en"], False)
-    welsh = getattr(obj, f"{field}_cy", "") or ""
+    welsh = get(f"{field}_cy", "") or ""
     if welsh:
         return Localised(str(welsh), HTML_LANG[WELSH], False)
     return Localised(str(english), HTML_LANG["en"], bool(english))
@@ -64,3 +66,18 @@ def by_name(objects: Iterable[T], field: str = "name") -> list[T]:
     """The objects in the order of the names shown (on Welsh pages Abertawe and Casnewydd come where a Welsh reader
     looks for them, not where Swansea and Newport would be); English pages keep the English order."""
     return sorted(objects, key=lambda o: localised_text(o, field).casefold())
+
+
+# Publishers' and licences' names that have a standard Welsh form (docs/welsh-glossary.md), as the release
+# records of the catalogue (data/catalogue/*.yaml) store them in English.
+OFFICIAL_NAMES = {
+    gettext_noop("Office for National Statistics"),
+    gettext_noop("Ministry of Housing, Communities and Local Government"),
+    gettext_noop("Welsh Government"),
+    gettext_noop("Open Government Licence v3.0"),
+}
+
+
+def official_name(name: str) -> str:
+    """A publisher's or licence's name in the active language where it has a standard Welsh form."""
+    return gettext(name) if name in OFFICIAL_NAMES else name

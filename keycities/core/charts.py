@@ -164,7 +164,7 @@ def format_value(value: float | None, unit: str) -> str:
     """
     spec = _unit(unit)
     if value is None or not math.isfinite(value):
-        return "no data"
+        return gettext("no data")
     decimals = spec.decimals
     if unit == "£m" and abs(value) < 10:
         decimals = 1
@@ -197,7 +197,7 @@ def format_change(new: float | None, old: float | None, unit: str) -> str:
         return text if zero else ("+" if diff > 0 else MINUS) + text
 
     if unit == "%":
-        return signed(f"{_half_up(abs(diff), 1)} pp")
+        return signed(gettext("%(points)s pp") % {"points": _half_up(abs(diff), 1)})
     text = signed(format_value(abs(diff), unit))
     if unit in ("persons", "£", "£m") and old:
         text += f" ({signed(_half_up(abs(100 * diff / abs(old)), 1) + '%')})"

@@ -256,7 +256,7 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
         minister_links = people.filter(scope("interaction__"), person_id__in=sorted(minister_last), **in_year)
         for person_pk, area_pk in _with_work_areas(minister_links, "person_id"):
             engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
-    by_area = [(w.name, sorted(departments[d] for d in engaged.get(w.pk, ())))
+    by_area = [(str(w), sorted(departments[d] for d in engaged.get(w.pk, ())))  # the page's language
                for w in WorkArea.objects.order_by("position", "name")]  # fmt: skip
     seen_ministers = sorted(((r.person.name, r.title, minister_last[r.person_id]) for r in ministers
                              if r.person_id in minister_last), key=lambda m: (m[2], m[0]), reverse=True)  # fmt: skip

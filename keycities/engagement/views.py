@@ -48,6 +48,7 @@ from .models import (
     RoleKind,
     Spokesperson,
 )
+from .templatetags.engagement import party
 
 
 @public
@@ -288,7 +289,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     """Which member places' MPs we have engaged in the last 3, 6 and 12 months, by party; whose never; which
     departments per work area and which Ministers; and asks with an outcome. A chart and CSV for each table."""
     found = _coverage(request)
-    bars = [(r["party"], 100 * r["engaged_12"] / r["mps"]) for r in found.by_party if r["mps"]]
+    bars = [(party(r["party"]), 100 * r["engaged_12"] / r["mps"]) for r in found.by_party if r["mps"]]
     chart = _chart(_("Share of member places’ MPs engaged in the last 12 months, by party"), bars,
                              unit="%", label=_("Party")) if bars else None  # fmt: skip
     areas: list[tuple[str, float | None]] = [(area, float(len(names))) for area, names in found.departments]

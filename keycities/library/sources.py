@@ -148,3 +148,35 @@ def register_sources() -> None:
                     lambda: Person.objects.prefetch_related("roles__organisation", "roles__constituency"),
                     visible=visible_people, staff_only=True, order=90,
                     related=((Role, lambda role: [role.person]),)))  # fmt: skip
+
+
+# The Welsh title (and summary) of each source's rows, for Welsh pages: source -> (model path, title, summary).
+WELSH_TITLES = {
+    "publication": ("library.Publication", "title_cy", "summary_cy"),
+    "claim": ("claims.Claim", "headline_cy", "text_cy"),
+    "response": ("consultations.Consultation", "title_cy", ""),
+    "place": ("network.Place", "name_cy", "summary_cy"),
+    "work_area": ("network.WorkArea", "name_cy", "description_cy"),
+    "indicator": ("observatory.Indicator", "name_cy", "definition_cy"),
+}
+
+
+def with_welsh(entries: list[Any]) -> None:
+    """Give search entries their rows' Welsh title and summary (`title_cy`, `summary_cy`, for the `bi` filters),
+    one query per source. Entries of sources with no Welsh twin (or not yet translated) keep blank ones, so a Welsh
+    page marks their English as English (docs/adr/0010-welsh.md)."""
+    from django.apps import apps
+
+    for e in entries:
+        e.title_cy, e.summary_cy = "", ""
+    for source, (label, title, summary) in WELSH_TITLES.items():
+        mine = [e for e in entries if e.source == source and e.key.isdigit()]
+        if not mine:
+            continue
+        model = apps.get_model(label)
+        fields = [f.name for f in model._meta.get_fields()]
+        wanted = [f for f in (title, summary) if f and f in fields]
+        rows = {str(r["pk"]): r for r in model.objects.filter(pk__in=[int(e.key) for e in mine]).values("pk", *wanted)}
+        for e in mine:
+            row = rows.get(e.key, {})
+            e.title_cy, e.summary_cy = row.get(title, "") or "", row.get(summary, "") or "" if summary else ""

@@ -30,16 +30,7 @@ from keycities.network.models import Place, WorkArea
 from . import policy, presenters, search, services
 from .forms import PublicationForm
 from .models import Kind, Licence, Publication, SearchEntry
-
-
-def with_welsh(entries: list[SearchEntry]) -> None:
-    """Give the publications' entries their Welsh title and summary (`title_cy`, `summary_cy`, for the `bi`
-    filters), in one query. Entries of other sources have none, so a Welsh page marks their English as English."""
-    ids = [int(e.key) for e in entries if e.source == "publication" and e.key.isdigit()]
-    welsh = {str(pk): (t, s) for pk, t, s in Publication.objects.filter(pk__in=ids).values_list(
-        "pk", "title_cy", "summary_cy")} if ids else {}  # fmt: skip
-    for e in entries:
-        e.title_cy, e.summary_cy = welsh.get(e.key, ("", "")) if e.source == "publication" else ("", "")  # type: ignore[attr-defined]
+from .sources import with_welsh
 
 
 def library_entries(user: Any, kind: str = "") -> list[SearchEntry]:
@@ -71,9 +62,11 @@ def _citation(request: HttpRequest, p: Publication) -> str:
 @public
 def publication(request: HttpRequest, pk: int) -> HttpResponse:
     p = policy.access_publication(request.user, pk)
+    related = search.related("publication", str(p.pk))
+    with_welsh(related)  # their Welsh titles on a Welsh page
     return render(request, "library/publication.html", {
         "publication": p, "citation": _citation(request, p), "size": presenters.size_label(p.size),
-        "related": search.related("publication", str(p.pk)), "may_edit": policy.may_edit(request.user)})  # fmt: skip
+        "related": related, "may_edit": policy.may_edit(request.user)})  # fmt: skip
 
 
 @public

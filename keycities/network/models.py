@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.bilingual import localised_text
+
 GSS_CODE = RegexValidator(r"^[EWSNK]\d{8}$", "Enter a nine-character GSS code such as E08000026.")
 
 
@@ -96,7 +98,7 @@ class Place(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_text(self, "name")  # the page's language
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -201,7 +203,7 @@ class WorkArea(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_text(self, "name")  # the page's language
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -40,7 +40,10 @@ def place(p: Place, *, detail: bool = False) -> dict[str, Any]:
         "url": p.get_absolute_url(),
         "areas": [area_cover(a) for a in p.areas.all()],
         "memberships": [membership(m) for m in p.memberships.all()],
-        "work_areas_led": [{"slug": link.work_area.slug, "name": link.work_area.name} for link in p.lead_links.all()],
+        "work_areas_led": [
+            {"slug": link.work_area.slug, "name": link.work_area.name, "name_cy": link.work_area.name_cy}
+            for link in p.lead_links.all()
+        ],
     }
     if detail:
         out["note"] = p.note

@@ -388,7 +388,9 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
         return Missing(
             place.slug,
             place.name,
-            f"{place.name} had no statistical area of its own on {on:%-d %B %Y}." + _within_note(place, on),
+            _("%(place)s had no statistical area of its own on %(date)s.")
+            % {"place": place.name, "date": date_format(on, "j F Y")}
+            + _within_note(place, on),
         )
     codes = [a.area_code for a in cover]
     if all(c in available for c in codes):
@@ -892,11 +894,11 @@ def _area_figure(name: str, indicator: Indicator, period: int, release: Release,
         den = area_figure(name, indicator.denominator, period, release, store)
         if num and den and num.value is not None and den.value:
             return AreaFigure(name, num.code, indicator.scale * num.value / den.value,
-                              f"{num.method}; recomputed from its parts")  # fmt: skip
+                              _("%(method)s; recomputed from its parts") % {"method": num.method})  # fmt: skip
     data = store.values(release, indicator, period)
     for code in codes:
         if code in data:
-            return AreaFigure(name, code, data[code].value, "as published")
+            return AreaFigure(name, code, data[code].value, _("as published"))
     if indicator.aggregation != Aggregation.SUM:
         return None
     las = store.memo(
@@ -906,6 +908,7 @@ def _area_figure(name: str, indicator: Indicator, period: int, release: Release,
     parts = [data[c].value for c in data if c in las and c.startswith(prefix)]
     if not parts or any(v is None for v in parts):
         return None
-    label = "UK less Extra-Regio" if name == "United Kingdom" else name
+    label = _("UK less Extra-Regio") if name == "United Kingdom" else str(NATION_NAMES.get(NATION_PREFIX[name], name))
     return AreaFigure(name, f"sum of {len(parts)} local authorities", float(sum(v for v in parts if v is not None)),
-                      f"sum of its {len(parts)} local authorities in this release ({label})")  # fmt: skip
+                      _("sum of its %(n)s local authorities in this release (%(label)s)") % {
+                          "n": len(parts), "label": label})  # fmt: skip

@@ -11,8 +11,11 @@ from __future__ import annotations
 import functools
 
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+
+from keycities.core.bilingual import localised_text
 
 
 class AreaKind(models.TextChoices):
@@ -145,7 +148,7 @@ class Indicator(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return localised_text(self, "name")  # the page's language
 
     def get_absolute_url(self) -> str:
         from django.urls import get_script_prefix
@@ -168,6 +171,27 @@ class Indicator(models.Model):
 # Welsh (docs/adr/0010-welsh.md). A new wording in the catalogue is shown as written until it is added here.
 PERIOD_LABELS = {gettext_noop("mid-{year}"), gettext_noop("April {year}")}
 BASES = {gettext_noop("residents"), gettext_noop("residents aged 16 to 64")}
+# The datasets' geographies (data/catalogue/*.yaml `geography`), said in every group figure's note.
+GEOGRAPHIES = {
+    gettext_noop("Local authorities on April 2021 boundaries"),
+    gettext_noop("Local authorities on April 2023 boundaries, regions, nations, UK"),
+    gettext_noop("Local authorities on April 2023 boundaries, combined authorities, regions, nations, UK"),
+    gettext_noop("Local authorities on April 2023 boundaries, combined authorities, ITL1 regions"),
+    gettext_noop("Local authorities on April 2023 boundaries, combined authorities, ITL regions, UK"),
+    gettext_noop("Local authorities in England and Wales on April 2023 boundaries"),
+    gettext_noop("Local authorities in England and Wales on 2021 boundaries"),
+    gettext_noop("English local authority districts on 2019 boundaries"),
+    gettext_noop("Welsh local authorities (computed from 2011 LSOAs)"),
+    gettext_noop("UK, nations, regions, counties and local authorities on April 2023 boundaries"),
+    gettext_noop("ITL regions (2021 codes) and the UK"),
+    gettext_noop("ITL1, ITL2 and ITL3 regions (2021 codes), England and the UK"),
+    gettext_noop("ITL1, ITL2 and ITL3 regions (2025 codes) and combined authorities"),
+}
+
+
+def geography_text(geography: str) -> str:
+    """A dataset's geography in the active language where the catalogue's wording is known, else as written."""
+    return gettext(geography) if geography in GEOGRAPHIES else geography
 
 
 class Dataset(models.Model):
@@ -209,7 +233,10 @@ class Release(models.Model):
         constraints = [models.UniqueConstraint(fields=["dataset", "sha256"], name="release_unique_file")]
 
     def __str__(self) -> str:
-        return f"{self.dataset.title}, released {self.release_date:%-d %B %Y}"
+        return gettext("%(title)s, released %(date)s") % {
+            "title": self.dataset.title,
+            "date": date_format(self.release_date, "j F Y"),
+        }
 
     @property
     def citation(self) -> str:

@@ -348,7 +348,7 @@ def compare_group(ind: Indicator, period: int, store: Store, *, as_of: dt.date |
     for name in COMPARATOR_AREAS:
         found: AreaFigure | None = area_figure(name, ind, period, release, store)
         if found is None:
-            comparisons.append(Comparison(name, None, "not published in this release"))
+            comparisons.append(Comparison(name, None, _("not published in this release")))
             continue
         share, label = member_shares(ind, kc, name, found.value)
         how = found.method + other_totals(name, ind, period, release, store, found.value)
@@ -356,10 +356,11 @@ def compare_group(ind: Indicator, period: int, store: Store, *, as_of: dt.date |
     try:
         core = group_figure(CORE_CITIES, ind, period, as_of=as_of or dt.date.today(), store=store)
         value = core.value if core.value is not None else core.median
-        how = "group figure" if core.value is not None else "median of the members"
+        how = _("group figure") if core.value is not None else _("median of the members")
+        if core.missing:
+            how += "; " + _("%(n)s missing") % {"n": len(core.missing)}
         # No share: Key Cities is not part of the Core Cities.
-        comparisons.append(Comparison("Core Cities", value, how + (f"; {len(core.missing)} missing" if core.missing
-                                                                   else "")))  # fmt: skip
+        comparisons.append(Comparison("Core Cities", value, how))
     except AggregationError as exc:
         comparisons.append(Comparison("Core Cities", None, str(exc)))
     return IndicatorSummary(ind, period, kc, comparisons)

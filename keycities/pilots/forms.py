@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.bilingual import localised_text
 from keycities.core.forms import LineField, TextField
 from keycities.engagement.models import Organisation
 from keycities.library.models import Publication
@@ -61,6 +62,7 @@ class PilotForm(forms.Form):
         self.fields["work_area"].queryset = WorkArea.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["partners"].queryset = Organisation.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["documents"].queryset = Publication.objects.order_by("-published_on", "title")  # type: ignore[attr-defined]
+        self.fields["documents"].label_from_instance = lambda p: localised_text(p, "title")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -85,7 +87,8 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args: Any, pilot: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = [(i.slug, i.name) for i in observatory.indicators().order_by("name")]  # type: ignore[attr-defined]
+        self.fields["indicator"].choices = [(i.slug, localised_text(i, "name"))  # type: ignore[attr-defined]
+                                            for i in observatory.indicators().order_by("name")]  # fmt: skip
         self.fields["place"].queryset = pilot.places.order_by("name")  # type: ignore[attr-defined]
         if len(places := list(pilot.places.all())) == 1:
             self.fields["place"].initial = places[0]

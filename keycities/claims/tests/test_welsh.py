@@ -113,3 +113,97 @@ def test_staff_edit_the_welsh_with_the_english(seeded: dict[str, Claim], client_
         "Pump o’r deg uchaf", "Testun newydd.", "Rheswm newydd.")  # fmt: skip
     page = Client().get(f"/cy/claims/{claim.pk}/").content.decode()
     assert "Rheswm newydd." in page and "“Testun newydd.”" in page
+
+
+def test_the_check_is_written_in_welsh_as_well(seeded: dict[str, Claim], client: Client) -> None:
+    """The summary and working are stored in both languages; the English is what it always was."""
+    claim = seeded["Population: nearly 6 million"]
+    e = claim.evaluations.get()
+    assert e.summary.startswith("Key Cities’ Population in mid-2024 was 6,839,250; “nearly 6,000,000” needs between")
+    assert e.welsh["summary"].startswith(
+        "Poblogaeth (Key Cities), canol 2024: 6,839,250. I’r honiad (“nearly 6,000,000”) fod yn wir, rhaid i’r ffigur "
+        "fod rhwng 5,400,000 a 6,000,000. Aelodaeth: y 24 aelod ar 30 Mehefin 2018, 23 wedi’u cynnwys; "
+        "daearyddiaeth: Awdurdodau lleol ar ffiniau Ebrill 2023")  # fmt: skip
+    assert e.welsh["working"]["test"] == "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000"
+    assert e.working["test"] == "6,839,250 is not between 5,400,000 and 6,000,000"
+    assert e.welsh["working"]["rounding"] == ("±14: mae pob un o’r 27 ffigur a gyhoeddwyd y mae’n eu hadio wedi’i "
+                                              "dalgrynnu i 1")  # fmt: skip
+    welsh = client.get(f"/cy/claims/{claim.pk}/").content.decode()
+    assert '<p class="govuk-body">Poblogaeth (Key Cities), canol 2024: 6,839,250.' in welsh
+    assert "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000" in welsh and "Heb eu cynnwys" in welsh
+    assert "Nid oedd gan Carlisle ardal ystadegol ei hun ar 30 Mehefin 2024." in welsh
+    assert "Ffynhonnell: y Swyddfa Ystadegau Gwladol, Mid-year population estimates" in welsh
+    assert "Trwydded Llywodraeth Agored v3.0" in welsh
+    assert "is not between" not in welsh and "Membership: the 24 members" not in welsh
+    english = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "6,839,250 is not between 5,400,000 and 6,000,000" in english and "Poblogaeth (Key" not in english
+
+
+def test_an_evaluation_stored_before_the_welsh_gets_it_in_place(seeded: dict[str, Claim], client: Client) -> None:
+    from keycities.claims.services import evaluate_claim
+
+    claim = seeded["Larger than the economy of Scotland"]
+    e = claim.evaluations.get()
+    e.welsh, e.as_published = {}, {k: v for k, v in e.as_published.items() if k != "welsh"}  # type: ignore[union-attr]
+    e.save()  # as stored before the Welsh existed
+    page = client.get(f"/cy/claims/{claim.pk}/").content.decode()
+    import html
+
+    assert f'<span lang="en-GB" class="kc-fallback">{html.escape(e.summary)}</span>' in page  # the English, marked
+    assert evaluate_claim(claim).pk == e.pk and claim.evaluations.count() == 1  # filled in, no new row
+    e.refresh_from_db()
+    assert e.welsh["summary"].startswith("Gwerth ychwanegol crynswth (GYC) (Key Cities), 2020: £153,865m; ffigur yr "
+                                         "Alban oedd £145,247m")  # fmt: skip
+    assert e.as_published["welsh"]["working"]["basis"].startswith("Nid oes datganiad o Regional gross domestic")
+    page = client.get(f"/cy/claims/{claim.pk}/").content.decode()
+    assert "kc-fallback" not in page.split("<h2", 1)[1].split("Hanes")[0]
+
+
+def test_ties_and_marginal_verdicts_read_naturally_in_welsh(seeded: dict[str, Claim]) -> None:
+    from django.utils import translation
+
+    from keycities.claims.evaluate import evaluate
+
+    growth = seeded["Some of the fastest growing local economies"]
+    growth.growth_windows = ""
+    with translation.override("cy"):
+        result = evaluate(growth)
+    (part,) = result.working["rankings"]
+    assert part["tie_note"] == ("Mae 4 ardal yn gydradd yn safle 35 (−7.3%), felly mae’r 37 uchaf yn cynnwys 38 ardal: "
+                                "cyfrifir pob ardal gydradd.")  # fmt: skip
+    assert part["how"].startswith("Wedi’u trefnu yn ôl Twf real CDG fel y’i cyhoeddwyd yn ")
+    assert "O fewn y talgrynnu, gallai rhwng" in result.summary and "byddai’r dyfarniad yn newid" in result.summary
+    economy = seeded["Economy: over £135bn a year"]
+    economy.target = (result_target := 153_860.0)
+    with translation.override("cy"):
+        marginal = evaluate(economy)
+    assert marginal.marginal and result_target
+    assert "Ymylol: o fewn talgrynnu’r ffigurau a gyhoeddwyd (±£14m: mae pob un o’r 28 ffigur" in marginal.summary
+    with translation.override("cy"):
+        twice = seeded["Economy: over £135bn a year"].evaluations.get().judged_twice
+    assert twice == "Roedd yn wir pan gyhoeddwyd (data 2015); ar y data diweddaraf (2020) mae’n wir."
+
+
+def test_the_staff_form_is_in_welsh(seeded: dict[str, Claim], client_for) -> None:  # type: ignore[no-untyped-def]
+    claim = seeded["Population: nearly 6 million"]
+    page = client_for("secretariat").get(f"/cy/claims/{claim.pk}/edit/").content.decode()
+    for label in ("Y frawddeg fel y’i cyhoeddwyd", "Pennawd yn Gymraeg", "Sut y dehonglir y geiriau", "Targed",
+                  "Rhif (ffigur y grŵp o’i gymharu â tharged)", ">Poblogaeth<", "Key Cities: Cyflwyniad",
+                  "“nearly”: “bron” (“nearly”) = dim mwy na’r rhif"):  # fmt: skip
+        assert label in page, label
+    assert "The sentence as published" not in page and "How the words are read" not in page
+    preview = client_for("secretariat").post(f"/cy/claims/{claim.pk}/edit/", {
+        "document": claim.document_id, "headline": claim.headline, "text": claim.text, "comparison": "number",
+        "indicator": claim.indicator_id, "group": claim.group_id, "membership_date": "2018-06-30",
+        "reading": claim.reading_id, "target": "6000000", "preview": "1"}).content.decode()  # fmt: skip
+    assert "Poblogaeth (Key Cities), canol 2024: 6,839,250." in preview
+
+
+def test_related_items_show_their_welsh_titles(seeded: dict[str, Claim], client: Client) -> None:
+    claim = seeded["Economy: over £135bn a year"]
+    welsh = client.get(f"/cy/claims/{claim.pk}/").content.decode()
+    related = welsh.split('id="related-heading"', 1)[1].split("</aside>")[0]
+    assert ">Tua 8% o economi’r DU</a>" in related and ">Mwy nag economi’r Alban</a>" in related
+    assert "Around 8% of the UK economy" not in related
+    english = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert ">Around 8% of the UK economy</a>" in english.split('id="related-heading"', 1)[1]

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -173,3 +174,52 @@ def test_published_sections_take_their_welsh() -> None:
                                                                                   ("", "", True)]  # fmt: skip
     with translation.override("en-gb"):
         assert not any(s.answer_fallback for s in out)
+
+
+def test_the_welsh_docx_and_pdf_take_the_welsh_version(consultation: Consultation, officer: User,
+                                                       secretariat: User) -> None:  # fmt: skip
+    """The exports from a Welsh page: the Welsh title (in the heading and the document's own title), the Welsh
+    version's answers, and the English of an untranslated answer with the notice; the English ones unchanged."""
+    from keycities.consultations import services
+
+    c = published_response(consultation, officer, secretariat)
+    first = c.sections.order_by("position").first()
+    assert first is not None
+    welsh = ("Ydych chi’n cytuno â’r fformiwla gyllido arfaethedig?", "Ydym, gyda lefel isaf ar gyfer lleoedd llai.")
+    services.save_welsh_version(c, "Sgiliau Lloegr: diwygio cyllid ôl-16", {first.pk: welsh}, by=officer)
+    with translation.override("cy"):
+        docx_url, pdf_url = (reverse("consultations:export", args=[c.pk, f]) for f in ("docx", "pdf"))
+    assert docx_url.startswith("/cy/")
+    doc = Docx(io.BytesIO(Client().get(docx_url).content))
+    text = [p.text for p in doc.paragraphs]
+    assert "Ymateb i: Sgiliau Lloegr: diwygio cyllid ôl-16" in text
+    assert doc.core_properties.title == "Ymateb Key Cities: Sgiliau Lloegr: diwygio cyllid ôl-16"
+    assert doc.core_properties.language == "cy-GB"
+    assert "Ydych chi’n cytuno â’r fformiwla gyllido arfaethedig?" in text
+    assert "Ydym, gyda lefel isaf ar gyfer lleoedd llai." in text
+    assert "Yes, with a floor for smaller places." not in text
+    assert "What else should change?" in text and "Multi-year settlements." in text  # no Welsh: the English
+    assert any(t.startswith("Nid yw’r ymateb hwn wedi’i gyhoeddi yn Gymraeg") for t in text)
+    pdf = Client().get(pdf_url).content
+    assert pdfua.structure(pdf)["title"] == "Ymateb Key Cities: Sgiliau Lloegr: diwygio cyllid ôl-16"
+    assert "Ymateb i: Sgiliau Lloegr: diwygio cyllid ôl-16" in pdfua.text(pdf)
+
+    with translation.override(settings.LANGUAGE_CODE):
+        english_url = reverse("consultations:export", args=[c.pk, "docx"])
+    got = Client().get(english_url)
+    assert got.status_code == 200, (english_url, got.status_code, got.get("Location"))
+    english = Docx(io.BytesIO(got.content))
+    assert english.core_properties.title == f"Key Cities response: {c.title}"
+    assert "Yes, with a floor for smaller places." in [p.text for p in english.paragraphs]
+    assert not any("Gymraeg" in p.text for p in english.paragraphs)
+
+
+def test_the_archive_shows_welsh_titles_and_marks_the_english(consultation: Consultation, officer: User,
+                                                              secretariat: User) -> None:  # fmt: skip
+    c = published_response(consultation, officer, secretariat)
+    archive = Client().get("/cy/consultations/responses/").content.decode()
+    assert f'<span lang="en-GB" class="kc-fallback">{c.title}</span></a>' in archive
+    Consultation.objects.filter(pk=c.pk).update(title_cy="Sgiliau Lloegr: diwygio cyllid ôl-16")
+    archive = Client().get("/cy/consultations/responses/").content.decode()
+    assert ">Sgiliau Lloegr: diwygio cyllid ôl-16</a>" in archive and c.title not in archive
+    assert f">{c.title}</a>" in Client().get("/consultations/responses/").content.decode()

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from keycities.core.bilingual import Localised, localised
+from keycities.core.bilingual import Localised, localised, official_name
 
 register = template.Library()
 
@@ -32,3 +32,10 @@ def bi_html(obj: Any, field: str) -> SafeString:
     (`<span lang="en-GB" class="kc-fallback">`). `{{ obj|bi:"name" }}` loses that markup: Django turns a value
     that is not a string into `str` before escaping it, so `Localised.__html__` is never called."""
     return localised(obj, field).__html__()
+
+
+@register.filter
+def official(name: str) -> str:
+    """`{{ release.publisher|official }}`: a publisher's or licence's name in the page's language (the
+    Office for National Statistics is y Swyddfa Ystadegau Gwladol on a Welsh page)."""
+    return official_name(str(name))

@@ -9,13 +9,16 @@ from typing import Any
 from django import template
 
 from keycities.library import search
+from keycities.library.sources import with_welsh
 
 register = template.Library()
 
 
 @register.inclusion_tag("library/related.html")
 def related_items(source: str, key: Any) -> dict[str, Any]:
-    return {"related": search.related(source, str(key))}
+    related = search.related(source, str(key))
+    with_welsh(related)  # their Welsh titles on a Welsh page
+    return {"related": related}
 
 
 @register.filter

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from keycities.observatory.models import geography_text
+
 from .. import queries
 
 register = template.Library()
@@ -32,3 +34,10 @@ def work_area_evidence(work_area: Any) -> dict[str, Any]:
     slugs = WORK_AREA_EVIDENCE.get(work_area.slug, [])
     found = {ind.slug: ind for ind in queries.indicators().filter(slug__in=slugs)}
     return {"work_area": work_area, "indicators": [found[s] for s in slugs if s in found]}
+
+
+@register.filter
+def geography(text: str) -> str:
+    """`{{ dataset.geography|geography }}`: a dataset's geography in the page's language where the catalogue's
+    wording is known (observatory.models.GEOGRAPHIES)."""
+    return geography_text(str(text))
