@@ -3,6 +3,7 @@ data/claims.yaml, shown on /cy/ pages and in the API; where a claim has no Welsh
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,10 @@ def test_the_check_is_written_in_welsh_as_well(seeded: dict[str, Claim], client:
     assert "is not between" not in welsh and "Membership: the 24 members" not in welsh
     english = client.get(f"/claims/{claim.pk}/").content.decode()
     assert "6,839,250 is not between 5,400,000 and 6,000,000" in english and "Poblogaeth (Key" not in english
+    # Dates kept as ISO text in the frozen working and release records are written for the page's language.
+    assert "Key Cities, aelodau ar 30 Mehefin 2018" in welsh and "2018-06-30" not in welsh
+    assert "Key Cities, members on 30 June 2018" in english and "2018-06-30" not in english
+    assert re.search(r"released \d{1,2} [A-Z][a-z]+ 20\d\d;", english), "the source line's release date"
 
 
 def test_an_evaluation_stored_before_the_welsh_gets_it_in_place(seeded: dict[str, Claim], client: Client) -> None:

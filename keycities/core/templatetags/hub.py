@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import template
+from django.utils.formats import date_format
 
 from keycities.core import pdf
 from keycities.core.charts import MINUS, format_value
@@ -32,3 +35,17 @@ def signed(value: float | None, unit: str) -> str:
 def svg_data_uri(svg: str) -> str:
     """A chart's SVG as a data: URL, for a PDF's <img> that carries the chart's alternative text in `alt`."""
     return pdf.svg_data_uri(svg)
+
+
+@register.filter
+def day(value: dt.date | str | None) -> str:
+    """A date (or a date kept as ISO text, as frozen records keep it) written for the page's language:
+    "30 June 2018", "30 Mehefin 2018"."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return date_format(value, "j F Y")
