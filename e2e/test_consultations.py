@@ -123,7 +123,7 @@ def test_a_response_from_draft_to_the_public_archive(site: str, page: Page, brow
     main = page.locator("main")
     expect(main).to_contain_text("3 of 24 member places endorsed this response; Wakefield objected to it.")
     expect(main).to_contain_text(reason)
-    expect(page.locator("main dl").filter(has_text="Endorsed (2)")).to_contain_text("Bradford, Hull")
+    expect(page.locator("#positions tr").filter(has_text="Endorsed (2)")).to_contain_text("Bradford, Hull")
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("as a PDF")).click()
