@@ -45,7 +45,8 @@ def day(value: dt.date | str | None) -> str:
         return ""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value[:10])
+            on = dt.date.fromisoformat(value[:10])
         except ValueError:
             return value
-    return date_format(value, "j F Y")
+        return str(date_format(on, "j F Y"))
+    return str(date_format(value, "j F Y"))
