@@ -50,9 +50,8 @@ from .common import (
     drop_database,
     heading,
     hub_env,
-    manage,
+    postgres_env,
     ratio,
-    recreate_database,
     say,
     server_cpu_seconds,
 )
@@ -234,17 +233,6 @@ def _load(targets: dict[str, Target], connections: int, warmup: float, duration:
     return combined
 
 
-def _postgres_env(url: str) -> dict[str, str]:
-    """The Hub's environment on a fresh PostgreSQL database with the registry and every bundled file imported."""
-    recreate_database(url)
-    env = child_env({**hub_env(Path("/nonexistent")), "DATABASE_URL": url})
-    say("Preparing PostgreSQL: migrate, load_network, import_statistics (not timed) ...")
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_network")
-    manage(env, "import_statistics")
-    return env
-
-
 def run(workdir: Path, hub_db: Path, *, connections: int, warmup: float, duration: float,
         rounds: int = 3) -> ApiFigures:  # fmt: skip
     heading(f"(b) API under load: GET {HUB_PATH}")
@@ -269,7 +257,7 @@ def run(workdir: Path, hub_db: Path, *, connections: int, warmup: float, duratio
     pg_url = f"http://127.0.0.1:{pg_port}{HUB_PATH}"
 
     try:
-        pg_env = _postgres_env(postgres) if postgres else None
+        pg_env = postgres_env(postgres) if postgres else None
         with contextlib.ExitStack() as servers:
             servers.enter_context(server("gunicorn (Hub)", [*hub_cmd, "-p", str(hub_pid)], env, hub_url,
                                          workdir / "gunicorn.log"))  # fmt: skip

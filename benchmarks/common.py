@@ -118,6 +118,17 @@ def recreate_database(url: str) -> None:
         con.execute(f'CREATE DATABASE "{name}"')
 
 
+def postgres_env(url: str) -> dict[str, str]:
+    """The Hub's environment on a fresh PostgreSQL database with the registry and every bundled file imported."""
+    recreate_database(url)
+    env = child_env({**hub_env(Path("/nonexistent")), "DATABASE_URL": url})
+    say("Preparing PostgreSQL: migrate, load_network, import_statistics (not timed) ...")
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_network")
+    manage(env, "import_statistics")
+    return env
+
+
 def drop_database(url: str) -> None:
     import psycopg
 

@@ -40,8 +40,8 @@ from .common import (
     heading,
     hub_env,
     manage,
+    postgres_env,
     ratio,
-    recreate_database,
     say,
     server_cpu_seconds,
 )
@@ -172,16 +172,6 @@ def _one(label: str, env: dict[str, str], workdir: Path, warmup: float, duration
     return result
 
 
-def _postgres_env(url: str) -> dict[str, str]:
-    recreate_database(url)
-    env = child_env({**hub_env(Path("/nonexistent")), "DATABASE_URL": url})
-    say("Preparing PostgreSQL: migrate, load_network, import_statistics (not timed) ...")
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "load_network")
-    manage(env, "import_statistics")
-    return env
-
-
 def run(workdir: Path, hub_db: Path, *, warmup: float, duration: float) -> PagesFigures:
     """`hub_db`: an SQLite database with every bundled file imported (the import benchmark's)."""
     env = child_env(hub_env(hub_db))
@@ -194,7 +184,7 @@ def run(workdir: Path, hub_db: Path, *, warmup: float, duration: float) -> Pages
     skipped = ""
     if postgres:
         try:
-            results.append(_one("PostgreSQL", _postgres_env(postgres), workdir, warmup, duration))
+            results.append(_one("PostgreSQL", postgres_env(postgres), workdir, warmup, duration))
         finally:
             drop_database(postgres)
     else:
