@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from e2e.conftest import assert_accessible, sign_in
 from keycities.accounts.models import User
-from keycities.engagement.models import Interaction, Person
+from keycities.engagement.models import Interaction
 from keycities.engagement.tests import extracts
 
 
@@ -41,7 +41,13 @@ def test_mps_of_a_place_and_a_meeting_with_a_follow_up(site: str, page: Page, br
     staff.get_by_label("Type", exact=True).select_option("meeting")
     staff.get_by_label("Date", exact=True).fill((timezone.localdate() - dt.timedelta(days=3)).isoformat())
     staff.get_by_label("Title", exact=True).fill("Bus franchising with the Transport Secretary")
-    staff.get_by_label("People", exact=True).select_option(str(Person.objects.get(parliament_id=4038).pk))
+    # People are found by name (thousands of contacts are never listed); Enter in the box finds, keeping the rest.
+    staff.locator("#id_people_find").fill("alexander")
+    staff.locator("#id_people_find").press("Enter")
+    expect(staff.locator("#id_people-picker [role=status]")).to_contain_text("1 found for “alexander”")
+    assert_accessible(staff)
+    expect(staff.get_by_label("Title", exact=True)).to_have_value("Bus franchising with the Transport Secretary")
+    staff.get_by_label(re.compile(r"^Heidi Alexander \(")).check()
     staff.get_by_label("Bradford", exact=True).check()
     staff.get_by_label("Follow-up (optional)", exact=True).fill("Send the bus briefing")
     staff.get_by_label("Owner of the follow-up", exact=True).select_option(str(officer.pk))

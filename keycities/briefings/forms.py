@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from keycities.core.forms import LineField, TextField
+from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.engagement.models import Organisation, OrgKind, Person, Role, RoleKind
 from keycities.network.models import Place, WorkArea
 
@@ -69,7 +69,7 @@ class SendForm(forms.Form):
     """Sending an issued pack to people from the contacts (each gets an interaction recorded)."""
 
     KINDS = (("email", _("Email")), ("letter", _("Letter")), ("meeting", _("Meeting")))
-    people = forms.ModelMultipleChoiceField(label=_("Send to"), queryset=Person.objects.none(),
+    people = ModelMultipleChoiceField(label=_("Send to"), queryset=Person.objects.none(),
                                             help_text=_("People from the contacts; hold Ctrl or ⌘ to choose more "
                                                         "than one."))  # fmt: skip
     kind = forms.ChoiceField(label=_("How"), choices=KINDS)

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keycities.accounts.models import User
-from keycities.accounts.policy import is_staff_member
+from keycities.accounts.policy import is_secretariat, is_staff_member
 from keycities.claims.models import Claim
 from keycities.consultations.models import Ask
-from keycities.core.forms import LineField, TextField
+from keycities.core.forms import LineField, ModelMultipleChoiceField, PickerForm, TextField
 from keycities.network.models import Place, WorkArea
 
+from . import policy
 from .models import (
+    PUBLIC_ROLES,
     Interaction,
     InteractionKind,
     Organisation,
@@ -20,6 +23,7 @@ from .models import (
     Person,
     PressRelease,
     ReleaseStatus,
+    Role,
     RoleKind,
     Spokesperson,
 )
@@ -28,18 +32,23 @@ from .queries import member_places, spokespeople
 DATE = {"required": _("Enter the date"), "invalid": _("Enter a real date, like 2026-03-31")}
 
 
-class InteractionForm(forms.Form):
+class InteractionForm(PickerForm):
+    """An interaction, its people and organisations chosen by name among those the user may see (core.forms.PickerForm:
+    thousands of contacts are never listed in the page)."""
+
+    pickers = {"people": "name__icontains", "organisations": "name__icontains"}
+
     kind = forms.ChoiceField(label=_("Type"), choices=InteractionKind.choices)
     date = forms.DateField(label=_("Date"), error_messages=DATE)
     title = LineField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
-    people = forms.ModelMultipleChoiceField(label=_("People"), queryset=Person.objects.all(), required=False)
-    organisations = forms.ModelMultipleChoiceField(label=_("Organisations"), queryset=Organisation.objects.all(),
+    people = ModelMultipleChoiceField(label=_("People"), queryset=Person.objects.none(), required=False)
+    organisations = ModelMultipleChoiceField(label=_("Organisations"), queryset=Organisation.objects.all(),
                                                    required=False)  # fmt: skip
-    places = forms.ModelMultipleChoiceField(label=_("Member places"), queryset=Place.objects.none(), required=False,
+    places = ModelMultipleChoiceField(label=_("Member places"), queryset=Place.objects.none(), required=False,
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    work_areas = forms.ModelMultipleChoiceField(label=_("Work areas"), queryset=WorkArea.objects.all(),
+    work_areas = ModelMultipleChoiceField(label=_("Work areas"), queryset=WorkArea.objects.all(),
                                                 required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    asks = forms.ModelMultipleChoiceField(label=_("Asks raised"), queryset=Ask.objects.select_related("consultation"),
+    asks = ModelMultipleChoiceField(label=_("Asks raised"), queryset=Ask.objects.select_related("consultation"),
                                           required=False, help_text=_("From the asks ledger."))  # fmt: skip
     summary = TextField(label=_("Summary"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
     private_notes = TextField(label=_("Private notes"), required=False, max_length=20000,
@@ -50,11 +59,34 @@ class InteractionForm(forms.Form):
                                              required=False)  # fmt: skip
     follow_up_due = forms.DateField(label=_("Follow-up due on"), required=False, error_messages=DATE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
+        # A contact's existence is personal data: an officer chooses among the people they may see.
+        self.fields["people"].queryset = policy.visible_people(user).order_by("name", "pk")  # type: ignore[attr-defined]
         self.fields["places"].queryset = member_places()  # type: ignore[attr-defined]
         staff = [u.pk for u in User.objects.filter(is_active=True).order_by("username") if is_staff_member(u)]
         self.fields["follow_up_owner"].queryset = User.objects.filter(pk__in=staff).order_by("username")  # type: ignore[attr-defined]
+        self.setup_pickers()
+
+    def describe(self, name: str, rows: list[Any]) -> dict[int, str]:
+        """A person's label says who they are today (MP for Salford; a Minister's post), as far as the user may see:
+        public roles for everyone, any role for the secretariat."""
+        if name != "people" or not rows:
+            return {}
+        roles = Role.objects.current().filter(person__in=rows).select_related("organisation", "constituency")
+        if not is_secretariat(self.user):
+            roles = roles.filter(kind__in=PUBLIC_ROLES)
+        said: dict[int, list[str]] = {}
+        rank = {kind: i for i, kind in enumerate(RoleKind.values)}  # MP first, then Minister, APPG, ...
+        for r in sorted(roles, key=lambda r: (rank[r.kind], -(r.start or dt.date.min).toordinal(), r.pk)):
+            if r.kind == RoleKind.MP:  # "MP, Salford": the kind is translated, the stored title is not
+                parts = [str(r.get_kind_display()), r.constituency.name if r.constituency else ""]
+            else:  # "Secretary of State for Transport, Department for Transport"
+                where = r.organisation.name if r.organisation else ""
+                parts = [r.title or str(r.get_kind_display()), where if where not in r.title else ""]
+            said.setdefault(r.person_id, []).append(", ".join(t for t in parts if t))
+        return {p.pk: f"{p.name} ({'; '.join(said[p.pk])})" if p.pk in said else p.name for p in rows}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -107,7 +139,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), error_messages=DATE)
     title = LineField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
     agenda = TextField(label=_("Agenda"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
-    attendees = forms.ModelMultipleChoiceField(label=_("Attendees"), queryset=Person.objects.all(), required=False)
+    attendees = ModelMultipleChoiceField(label=_("Attendees"), queryset=Person.objects.all(), required=False)
     minutes = TextField(label=_("Minutes"), required=False, max_length=50000, widget=forms.Textarea(attrs={"rows": 8}),
                         help_text=_("Public once published, on the APPG’s page."))  # fmt: skip
     minutes_cy = TextField(label=_("Minutes in Welsh"), required=False, max_length=50000,
@@ -137,10 +169,10 @@ class PressReleaseForm(forms.Form):
     body_cy = TextField(label=_("Text in Welsh"), required=False, max_length=20000,
                         widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
     work_area = forms.ModelChoiceField(label=_("Work area"), queryset=WorkArea.objects.all(), required=False)
-    spokespeople = forms.ModelMultipleChoiceField(label=_("Spokespeople"), queryset=Spokesperson.objects.none(),
+    spokespeople = ModelMultipleChoiceField(label=_("Spokespeople"), queryset=Spokesperson.objects.none(),
                                                   required=False, widget=forms.CheckboxSelectMultiple,
                                                   help_text=_("Spokespeople for the work area today."))  # fmt: skip
-    claims = forms.ModelMultipleChoiceField(
+    claims = ModelMultipleChoiceField(
         label=_("Claims cited"),
         queryset=Claim.objects.none(),
         required=False,

@@ -210,11 +210,11 @@ def interactions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def interaction_new(request: HttpRequest) -> HttpResponse:
     policy.access_interactions(request.user)
-    form = InteractionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = InteractionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():  # not when a picker's "Find" sent the form back
         made = services.record_interaction(form.interaction(), by=request.user, follow_up=form.follow_up_data())
         return redirect(made.get_absolute_url())
-    return render(request, "engagement/interaction_form.html", {"form": form})
+    return render(request, "engagement/interaction_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @staff_only
@@ -238,7 +238,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"kind": found.kind, "date": found.date, "title": found.title, "summary": found.summary,
                "private_notes": found.private_notes, **{name: list(getattr(found, name).all()) for name in (
                    "people", "organisations", "places", "work_areas", "asks")}}  # fmt: skip
-    form = InteractionEditForm(request.POST or None, initial=initial)
+    form = InteractionEditForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_interaction(found, form.interaction(), by=request.user)
         messages.success(request, _("Interaction saved."))

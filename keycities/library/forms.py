@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from keycities.core.forms import LineField, TextField
+from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.network.models import Place, WorkArea
 
 from .models import Kind, Licence
@@ -19,10 +19,10 @@ class PublicationForm(forms.Form):
     authors = LineField(label=_("Authors"), max_length=500,
                         help_text=_("As they are to be cited, e.g. ‘Key Cities; A. Author’."))  # fmt: skip
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices)
-    places = forms.ModelMultipleChoiceField(label=_("Member places"), required=False,
+    places = ModelMultipleChoiceField(label=_("Member places"), required=False,
                                             queryset=Place.objects.members_of("key-cities").order_by("name"),
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    work_areas = forms.ModelMultipleChoiceField(label=_("Work areas"), required=False,
+    work_areas = ModelMultipleChoiceField(label=_("Work areas"), required=False,
                                                 queryset=WorkArea.objects.order_by("position", "name"),
                                                 widget=forms.CheckboxSelectMultiple)  # fmt: skip
     is_public = forms.BooleanField(label=_("Public: anyone may read and download it"), required=False)

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
+from keycities.core.forms import ModelMultipleChoiceField
 from keycities.network.models import Group, Place
 
 from .models import Indicator
@@ -15,11 +16,11 @@ class CompareForm(forms.Form):
         queryset=Indicator.objects.all(), to_field_name="slug", empty_label=None,
         error_messages={"required": _("Choose an indicator")},
     )  # fmt: skip
-    groups = forms.ModelMultipleChoiceField(queryset=Group.objects.all(), to_field_name="slug", required=False,
+    groups = ModelMultipleChoiceField(queryset=Group.objects.all(), to_field_name="slug", required=False,
                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
     as_of = forms.DateField(required=False, label=_("Members on"), help_text=_("Today if left blank."),
                             widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    places = forms.ModelMultipleChoiceField(queryset=Place.objects.order_by("name"), to_field_name="slug",
+    places = ModelMultipleChoiceField(queryset=Place.objects.order_by("name"), to_field_name="slug",
                                             required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
     def clean(self) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
-from keycities.core.forms import LineField, TextField
+from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.engagement.models import Organisation
 from keycities.library.models import Publication
 from keycities.network.models import Place, WorkArea
@@ -28,17 +28,17 @@ class PilotForm(forms.Form):
     name_cy = LineField(label=_("Name in Welsh"), max_length=200, required=False,
                         help_text=_("Leave empty until there is a Welsh name."))  # fmt: skip
     kind = forms.ChoiceField(label=_("Type of pilot"), choices=Kind.choices)
-    places = forms.ModelMultipleChoiceField(
+    places = ModelMultipleChoiceField(
         label=_("Member places"), queryset=Place.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     work_area = forms.ModelChoiceField(label=_("Work area"), required=False, queryset=WorkArea.objects.none())
     summary = TextField(label=_("Public summary"), max_length=2000)
     summary_cy = TextField(label=_("Public summary in Welsh"), max_length=2000, required=False)
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("Partners (from the contacts records)"), required=False, queryset=Organisation.objects.none()
     )
     other_partners = LineField(label=_("Other partners"), max_length=300, required=False)
-    documents = forms.ModelMultipleChoiceField(
+    documents = ModelMultipleChoiceField(
         label=_("Documents (from the publications library)"),
         required=False,
         queryset=Publication.objects.none(),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
 from keycities.core.files import sniff_document
-from keycities.core.forms import LineField, TextField
+from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.network.models import Place, WorkArea
 from keycities.observatory.queries import KEY_CITIES
 
@@ -40,7 +40,7 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class LocalisedChoices(forms.ModelMultipleChoiceField):
+class LocalisedChoices(ModelMultipleChoiceField):
     """Work areas and places by their name in the page's language (the English where no Welsh exists)."""
 
     def label_from_instance(self, obj: Any) -> str:

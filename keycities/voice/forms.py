@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
-from keycities.core.forms import LineField, TextField
+from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.network.models import Place, WorkArea
 from keycities.network.queries import member_place_ids
 
@@ -16,7 +16,7 @@ from .models import Question
 RESERVED_SLUGS = {"manage", "answer", "new"}
 
 
-class LocalisedPlaces(forms.ModelMultipleChoiceField):
+class LocalisedPlaces(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return localised_text(obj, "name")
 
@@ -34,7 +34,7 @@ class SurveyForm(forms.Form):
     closes_on = forms.DateField(label=_("Closing date"), help_text=_("For example 2027-01-31"))
     places = LocalisedPlaces(label=_("Member places"), queryset=Place.objects.none(),
                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
-    work_areas = forms.ModelMultipleChoiceField(label=_("Work areas"), queryset=WorkArea.objects.all(),
+    work_areas = ModelMultipleChoiceField(label=_("Work areas"), queryset=WorkArea.objects.all(),
                                                 required=False, widget=forms.CheckboxSelectMultiple)  # fmt: skip
     allow_repeat = forms.BooleanField(label=_("Allow more than one response from the same browser"), required=False)
     retention_days = forms.IntegerField(label=_("Keep responses for this many days after closing"), min_value=30,

@@ -95,7 +95,13 @@ ROWS = [
     Row("engagement:person", BRADFORD, kwargs=lambda w: {"pk": w["contact"].pk}),
     Row("engagement:interactions", STAFF),
     Row("engagement:interaction-new", STAFF),
-    Row("engagement:interaction-new", STAFF, method="POST", data={"title": ""}, label="invalid"),
+    Row(
+        "engagement:interaction-new",
+        expect(SIGN_IN, 403, 400, 400, 400),
+        method="POST",
+        data={"title": ""},
+        label="invalid",
+    ),
     Row("engagement:interaction", BRADFORD, kwargs=lambda w: {"pk": w["interaction"].pk}),
     Row(
         "engagement:interaction-edit", expect(SIGN_IN, 403, 403, 404, 200), kwargs=lambda w: {"pk": w["interaction"].pk}
