@@ -45,6 +45,7 @@ from .models import (
     Response,
     Sex,
     Survey,
+    Theme,
     hash_token,
     new_token,
 )
@@ -465,7 +466,7 @@ def find_person(person: erasure.Person) -> None:
 
 def erase_for_person(person: erasure.Person, by: Any) -> int:
     """Delete the person's responses (found by the email they gave for their link), and redact their email and
-    names from any other free-text answer."""
+    names from any other free-text answer and from theme labels."""
     count = 0
     with disable_auditlog():
         for response in _theirs(person).select_for_update():
@@ -476,6 +477,12 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
             answer.text = erasure.redact(answer.text, needles)
             answer.embedding = []
             answer.save(update_fields=["text", "embedding"])
+        limit = Theme._meta.get_field("label").max_length or 120
+        for theme in Theme.objects.filter(erasure.contains_any(["label", "label_cy"], needles)):
+            # Staff name themes, and labels are made of the answers' words: a name in one goes too.
+            theme.label = erasure.redact(theme.label, needles)[:limit]
+            theme.label_cy = erasure.redact(theme.label_cy, needles)[:limit]
+            theme.save(update_fields=["label", "label_cy"])
     return count
 
 
