@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from keycities.accounts.models import User
 from keycities.network.models import Place
+from keycities.proposals.tests.test_concurrency import together
 from keycities.voice import services
 from keycities.voice.forms import QuestionForm
 from keycities.voice.models import Answer, Question
@@ -128,3 +129,44 @@ def test_control_characters_in_a_free_text_answer_are_dropped(launched: Any) -> 
     reply = Client().post(url, {"answer": "Buses\x07 please\x1b\r\nand trams", "continue": "1"})
     assert reply.status_code == 302
     assert Answer.objects.get(response=response).text == "Buses please\nand trams"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_removals_at_the_same_moment_remove_one_question(registry: None, secretariat: User) -> None:
+    """A real race (threads released together): whichever request wins, one question goes and the other request
+    is told the page was out of date."""
+    survey = make_survey()
+    first = survey.questions.get(position=1)
+    clients = []
+    for _n in range(2):
+        c = Client()
+        c.force_login(secretariat)
+        clients.append(c)
+    edit = reverse("voice:edit", args=[survey.slug])
+    sent = {"remove": "1", "question": "1", "question_id": str(first.pk)}
+    replies = together([lambda c=c: c.post(edit, sent) for c in clients])
+    assert [getattr(r, "status_code", r) for r in replies] == [302, 302]
+    assert survey.questions.count() == 7 and texts(survey)[0] == "What would bring you more often?"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_racing_the_first_resident(registry: None, secretariat: User) -> None:
+    """A question change and the first resident starting, at the same moment: either the change is made before
+    the resident starts (and they see it) or it is refused with the reason; never a change under a response."""
+    survey = make_survey()
+    staff = Client()
+    staff.force_login(secretariat)
+    url = reverse("voice:question-edit", args=[survey.slug, 3])
+    shown = survey.questions.get(position=3)
+    change = {"kind": "scale", "text": "How safe is it?", "text_cy": "Pa mor ddiogel yw hi?", "scale_points": "7",
+              "question_id": str(shown.pk)}  # fmt: skip
+    bradford = Place.objects.get(slug="bradford").pk
+    edited, started = together([lambda: staff.post(url, change),
+                                lambda: Client().post(f"/surveys/{survey.slug}/", {"place": bradford})])  # fmt: skip
+    assert getattr(started, "status_code", started) == 302 and survey.responses.count() == 1
+    shown.refresh_from_db()
+    if getattr(edited, "status_code", edited) == 302:
+        assert shown.text == "How safe is it?"
+    else:
+        assert getattr(edited, "status_code", edited) == 400 and shown.text == "How safe do you feel there?"
+        assert "1 resident has started answering" in edited.content.decode()  # type: ignore[union-attr]
