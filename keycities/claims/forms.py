@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keycities.core.bilingual import localised_text
+from keycities.core.forms import LineField, TextField
 
 from .models import Claim, Comparison
 
@@ -16,6 +17,11 @@ class ClaimForm(forms.ModelForm):
         fields = ["document", "headline", "headline_cy", "text", "text_cy", "comparison", "indicator", "dataset",
                   "group", "membership_date", "period", "reading", "target", "comparator_area", "rank_within",
                   "growth_windows", "not_checkable_reason", "not_checkable_reason_cy"]  # fmt: skip
+        # Pasted text cleaned as in every other form (docs/adr/0023-abuse-limits.md): headlines one line (one
+        # becomes an email subject), sentences without control characters.
+        field_classes = {"headline": LineField, "headline_cy": LineField, "comparator_area": LineField,
+                         "growth_windows": LineField, "text": TextField, "text_cy": TextField,
+                         "not_checkable_reason": TextField, "not_checkable_reason_cy": TextField}  # fmt: skip
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
             "text_cy": forms.Textarea(attrs={"rows": 3}),

@@ -11,9 +11,10 @@ from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.network.models import Place, WorkArea
 from keycities.network.queries import member_place_ids
 
-from .models import Question
+from .models import Option, Question
 
 RESERVED_SLUGS = {"manage", "answer", "new"}
+OPTION_LENGTH = Option._meta.get_field("text").max_length or 200
 
 
 class LocalisedPlaces(ModelMultipleChoiceField):
@@ -84,6 +85,9 @@ class QuestionForm(forms.Form):
         options_needed = kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.RANKING}
         if options_needed and (len(english) < 2 or len(english) != len(welsh)):
             self.add_error("options_cy", _("Give at least two options, and the same number in Welsh as in English"))
+        for name, lines in (("options", english), ("options_cy", welsh)):
+            if any(len(line) > OPTION_LENGTH for line in lines):  # the column's limit (PostgreSQL would refuse)
+                self.add_error(name, _("Each option must be %(limit)s characters or fewer") % {"limit": OPTION_LENGTH})
         data["option_pairs"] = list(zip(english, welsh, strict=False))
         return data
 

@@ -45,6 +45,7 @@ from .models import (
     Response,
     Sex,
     Survey,
+    Theme,
     hash_token,
     new_token,
 )
@@ -195,6 +196,20 @@ def _lock_for_questions(survey: Survey) -> Survey:
     return survey
 
 
+def changed_since_shown() -> str:
+    return _("The questions have changed since the page was shown: check them and try again.")
+
+
+def _as_seen(survey: Survey, question: Question, seen: int | None = None) -> Question:
+    """The question's row, locked, or ValidationError if it has gone or (`seen`: the position the page showed it
+    at) moved since: a change sent twice (a double click) or from a page another change has made stale is
+    refused rather than applied to whichever question is there now (docs/adr/0022-concurrency.md)."""
+    current = survey.questions.select_for_update().filter(pk=question.pk).first()
+    if current is None or (seen is not None and current.position != seen):
+        raise ValidationError(changed_since_shown())
+    return current
+
+
 def _check_question(survey: Survey, data: QuestionData, *, editing: Question | None = None) -> None:
     if data.kind in OPTION_KINDS and len(data.options) < 2:
         raise ValidationError({"options": _("Give at least two options, each in English and Welsh.")})
@@ -232,8 +247,8 @@ def add_question(survey: Survey, data: QuestionData) -> Question:
 def update_question(question: Question, data: QuestionData) -> Question:
     """Change a question's wording, options or settings (not its type: remove it and add another). Options are
     changed in place, position by position; options beyond the new list are removed. Each save is audited."""
-    _lock_for_questions(question.survey)
-    question = Question.objects.select_for_update().get(pk=question.pk)
+    survey = _lock_for_questions(question.survey)
+    question = _as_seen(survey, question)
     if data.kind != question.kind:
         raise ValidationError({"kind": _("A question’s type cannot change: remove it and add a new one.")})
     _check_question(question.survey, data, editing=question)
@@ -256,9 +271,11 @@ def update_question(question: Question, data: QuestionData) -> Question:
 
 
 @transaction.atomic
-def move_question(question: Question, step: int) -> Question:
-    """Move a question up (step -1) or down (+1) by swapping it with its neighbour."""
+def move_question(question: Question, step: int, *, seen: int | None = None) -> Question:
+    """Move a question up (step -1) or down (+1) by swapping it with its neighbour (`seen`: the position the page
+    showed it at)."""
     survey = _lock_for_questions(question.survey)
+    question = _as_seen(survey, question, seen)
     ordered = list(survey.questions.select_for_update().order_by("position"))
     index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
     other = index + step
@@ -276,11 +293,13 @@ def move_question(question: Question, step: int) -> Question:
 
 
 @transaction.atomic
-def remove_question(question: Question) -> None:
-    """Delete a question (and its options) and close the gap in the numbering."""
+def remove_question(question: Question, *, seen: int | None = None) -> None:
+    """Delete a question (and its options) and close the gap in the numbering (`seen`: the position the page
+    showed it at)."""
     survey = _lock_for_questions(question.survey)
+    question = _as_seen(survey, question, seen)
     gone = question.position
-    Question.objects.get(pk=question.pk).delete()
+    question.delete()
     for later in survey.questions.select_for_update().filter(position__gt=gone).order_by("position"):
         later.position -= 1
         later.save(update_fields=["position"])
@@ -447,7 +466,7 @@ def find_person(person: erasure.Person) -> None:
 
 def erase_for_person(person: erasure.Person, by: Any) -> int:
     """Delete the person's responses (found by the email they gave for their link), and redact their email and
-    names from any other free-text answer."""
+    names from any other free-text answer and from theme labels."""
     count = 0
     with disable_auditlog():
         for response in _theirs(person).select_for_update():
@@ -458,6 +477,12 @@ def erase_for_person(person: erasure.Person, by: Any) -> int:
             answer.text = erasure.redact(answer.text, needles)
             answer.embedding = []
             answer.save(update_fields=["text", "embedding"])
+        limit = Theme._meta.get_field("label").max_length or 120
+        for theme in Theme.objects.filter(erasure.contains_any(["label", "label_cy"], needles)):
+            # Staff name themes, and labels are made of the answers' words: a name in one goes too.
+            theme.label = erasure.redact(theme.label, needles)[:limit]
+            theme.label_cy = erasure.redact(theme.label_cy, needles)[:limit]
+            theme.save(update_fields=["label", "label_cy"])
     return count
 
 

@@ -22,7 +22,7 @@ from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
 from keycities.core.ratelimit import allow, client_ip
-from keycities.core.text import one_line
+from keycities.core.text import clean_text, one_line
 
 from . import policy, presenters, results, services, themes
 from .forms import EmailForm, QuestionForm, StartForm, SurveyForm
@@ -95,7 +95,7 @@ def _read(question: Question, data: Any) -> tuple[dict[str, Any], str | None]:
     if kind == Question.Kind.POSTCODE:
         return {"text": one_line(data.get("answer", ""))[:10]}, None
     if kind == Question.Kind.TEXT:
-        text = data.get("answer", "")
+        text = clean_text(data.get("answer", ""))  # no control characters in stored text (ADR 23)
         if len(text) > MAX_TEXT:
             return {}, _("Your answer must be %(count)s characters or fewer") % {"count": MAX_TEXT}
         return {"text": text}, None
@@ -326,13 +326,13 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, _("The question has been added."))
                     return redirect("voice:edit", slug=slug)
             elif {"move-up", "move-down", "remove"} & set(request.POST):
-                target = _question_at(found, request.POST.get("question", ""))
                 try:
+                    target, seen = _question_seen(found, request.POST)
                     if "remove" in request.POST:
-                        services.remove_question(target)
+                        services.remove_question(target, seen=seen)
                         messages.success(request, _("The question has been removed."))
                     else:
-                        services.move_question(target, -1 if "move-up" in request.POST else 1)
+                        services.move_question(target, -1 if "move-up" in request.POST else 1, seen=seen)
                         messages.success(request, _("The question has been moved."))
                 except ValidationError as exc:
                     messages.error(request, exc.messages[0])
@@ -370,6 +370,18 @@ def _question_at(survey: Any, position: Any) -> Question:
     return found
 
 
+def _question_seen(survey: Any, posted: Any) -> tuple[Question, int]:
+    """The question a page's button was for (by its id, within the survey) and the position the page showed it at;
+    ValidationError if it is no longer in the survey."""
+    position, pk = str(posted.get("question", "")), str(posted.get("question_id", ""))
+    if not position.isdigit():
+        raise Http404
+    found = survey.questions.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if found is None:
+        raise ValidationError(services.changed_since_shown())
+    return found, int(position)
+
+
 @staff_only
 def question_edit(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     """Change one question's wording, options or settings, while nobody has started answering the survey."""
@@ -384,7 +396,9 @@ def question_edit(request: HttpRequest, slug: str, position: int) -> HttpRespons
     if request.method == "POST":
         found = policy.access_edit(request.user, slug)
         form = QuestionForm(request.POST, initial=initial)
-        if form.is_valid():
+        if request.POST.get("question_id") != str(target.pk):  # another question is at this position now
+            form.add_error(None, services.changed_since_shown())
+        elif form.is_valid():
             try:
                 services.update_question(target, _question_data(form.cleaned_data))
                 messages.success(request, _("The question has been changed."))

@@ -17,7 +17,7 @@ from keycities.core import erasure
 from keycities.tests.test_erasure import search_everything
 from keycities.voice import services
 from keycities.voice.anonymise import anonymise
-from keycities.voice.models import Answer, Response
+from keycities.voice.models import Answer, Response, Theme
 
 from .factories import answer, make_survey
 
@@ -71,3 +71,16 @@ def test_responses_are_anonymised_after_the_retention_period(registry: None) -> 
     assert (response.email, response.postcode_district, response.browser_hash) == ("", "", "")
     assert response.age_band == "25-34" and Answer.objects.get(text__gt="").text == "[erased]"
     assert services.erase_expired(later) == 0
+
+
+def test_a_theme_named_after_the_person_is_redacted(registry: None) -> None:
+    """Staff name themes (and labels are made of the answers' words): a name in one goes with the person."""
+    User.objects.create_user("sobriain", EMAIL, "correct horse battery", first_name="Siân", last_name="Ó Briain")
+    survey = make_survey()
+    text_question = survey.questions.get(kind="text")
+    theme = Theme.objects.create(question=text_question, label=f"Thanks to {NAME}", label_cy=f"Diolch i {NAME}",
+                                 kept=True)  # fmt: skip
+    erasure.erase_person(EMAIL, by=None)
+    theme.refresh_from_db()
+    assert NAME not in theme.label and NAME not in theme.label_cy and "[erased]" in theme.label
+    assert search_everything() == []  # the theme's audit history included

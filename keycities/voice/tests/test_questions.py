@@ -92,17 +92,18 @@ def test_the_pages(launched: Any, secretariat: User, client: Client) -> None:
     url = reverse("voice:question-edit", args=[launched.slug, 3])
     page = client.get(url).content.decode()
     assert 'value="How safe do you feel there?"' in page and 'name="kind" value="scale"' in page
+    third = str(launched.questions.get(position=3).pk)  # the page sends the question it shows
     reply = client.post(url, {"kind": "scale", "text": "How safe is it?", "text_cy": "Pa mor ddiogel yw hi?",
-                              "scale_points": "7"})  # fmt: skip
+                              "scale_points": "7", "question_id": third})  # fmt: skip
     assert reply.status_code == 302
     changed = launched.questions.get(position=3)
     assert (changed.text, changed.scale_points) == ("How safe is it?", 7)
-    reply = client.post(url, {"kind": "scale", "text": "", "text_cy": ""})
+    reply = client.post(url, {"kind": "scale", "text": "", "text_cy": "", "question_id": third})
     assert reply.status_code == 400 and "Enter the question in English" in reply.content.decode()
     edit = reverse("voice:edit", args=[launched.slug])
-    client.post(edit, {"move-down": "1", "question": "3"})
+    client.post(edit, {"move-down": "1", "question": "3", "question_id": third})
     assert texts(launched)[3] == "How safe is it?"
-    client.post(edit, {"remove": "1", "question": "4"})
+    client.post(edit, {"remove": "1", "question": "4", "question_id": third})
     assert "How safe is it?" not in texts(launched)
     services.start_response(launched, Place.objects.get(slug="bradford"))
     page = client.get(edit).content.decode()
