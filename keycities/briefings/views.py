@@ -19,6 +19,7 @@ from keycities.claims import queries as claims
 from keycities.claims.models import Comparison
 from keycities.core.access import public
 from keycities.core.api import csv_response
+from keycities.core.text import whole_number
 from keycities.observatory.aggregation import Store
 
 from . import content, exports, policy, presenters, services, tokens
@@ -129,12 +130,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if "delete" in request.POST:
             chosen = request.POST.get("delete", "")
-            section = pack.sections.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            section = pack.sections.filter(pk=whole_number(chosen) or 0).first()  # 0: no row
             if section:
                 services.delete_section(section, by=request.user)
             return redirect("briefings:edit", pk=pack.pk)
         chosen = request.POST.get("section", "")
-        editing = pack.sections.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        editing = pack.sections.filter(pk=whole_number(chosen) or 0).first()  # 0: no row
         if form.is_valid():
             try:
                 services.save_section(pack, form.cleaned_data["heading"], form.cleaned_data["body"],
@@ -154,8 +155,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             current = {}
         sections.append({"section": section, "stale": presenters.stale(section.figures, current),
                          "suggestions": presenters.token_suggestions(section.body, claims)})  # fmt: skip
-    if request.method == "GET" and (chosen := request.GET.get("section", "")).isdigit():
-        editing = pack.sections.filter(pk=int(chosen)).first()
+    if request.method == "GET" and (shown := whole_number(request.GET.get("section"))) is not None:
+        editing = pack.sections.filter(pk=shown).first()
         if editing:
             form = SectionForm(initial={"heading": editing.heading, "body": editing.body})
     return render(request, "briefings/edit.html", {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from keycities.accounts.policy import secretariat_only
 from keycities.core.access import public
 from keycities.core.bilingual import localised_text
+from keycities.core.text import whole_number
 
 from . import queries, services
 from .evaluate import evaluate
@@ -69,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Claims whose verdict changed with new data and that staff have not yet acknowledged."""
     if request.method == "POST":
         chosen = request.POST.get("evaluation", "")
-        evaluation = get_object_or_404(Evaluation, pk=int(chosen) if chosen.isdigit() else None)
+        evaluation = get_object_or_404(Evaluation, pk=whole_number(chosen) or 0)
         services.acknowledge(evaluation)
         messages.success(request, _("Marked as seen: %(headline)s") % {
             "headline": localised_text(evaluation.claim, "headline")})  # fmt: skip

@@ -12,7 +12,7 @@ from django.forms.utils import ErrorDict
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 
-from .text import clean_text, one_line
+from .text import clean_text, one_line, whole_number
 
 
 def _too_long(label: Any, limit: int) -> str:
@@ -88,7 +88,7 @@ class PickerForm(forms.Form):
             field: Any = self.fields[name]  # a ModelMultipleChoiceField
             if self.is_bound:
                 posted = self.data.getlist(name)  # type: ignore[attr-defined]
-                chosen = [int(v) for v in posted if v.isascii() and v.isdigit() and len(v) < 19]  # ids, or nothing
+                chosen = [pk for pk in map(whole_number, posted) if pk is not None]
             else:
                 chosen = [getattr(v, "pk", v) for v in self.initial.get(name) or []]
             rows = list(field.queryset.filter(pk__in=chosen))

@@ -36,3 +36,10 @@ def xml_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(xml_safe(v) for v in value)
     return value
+
+
+def whole_number(value: object) -> int | None:
+    """A whole number posted or typed ("12"), or None. ASCII digits only: str.isdigit() also accepts "²" and "٣",
+    which int() refuses or reads, and at most 18 of them, which every database integer column holds."""
+    text = str(value if value is not None else "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

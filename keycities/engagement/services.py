@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 from keycities.consultations.services import MAX_DOCUMENT_BYTES, check_document
 from keycities.core import erasure
 from keycities.core.errors import DataFileError
-from keycities.core.text import one_line
+from keycities.core.text import one_line, whole_number
 
 from .models import (
     PUBLIC_ROLES,
@@ -200,7 +200,7 @@ def load_mps(path: Path = MPS_FILE, report: LoadReport | None = None, today: dt.
     rows = _rows(path)
     for number, row in enumerate(rows, start=2):
         _need(path, row, number, "PCON24CD", "MP", "ID", "Party name")
-        if not row["ID"].strip().isdigit():
+        if whole_number(row["ID"].strip()) is None:
             raise DataFileError(path, "not a member id", row=number, column="ID")
     with transaction.atomic():
         commons = _commons()

@@ -20,6 +20,7 @@ from keycities.accounts.policy import secretariat_only, staff_only
 from keycities.core.access import public
 from keycities.core.bilingual import localised_text
 from keycities.core.charts import Chart, choropleth
+from keycities.core.text import whole_number
 from keycities.library import policy as library_policy
 from keycities.observatory import catalogue
 from keycities.observatory import queries as observatory
@@ -197,7 +198,7 @@ def milestone(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("pilots:edit", slug=pilot.slug)
     form = MilestoneForm(request.POST)
     chosen = request.POST.get("milestone", "")
-    existing = pilot.milestones.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    existing = pilot.milestones.filter(pk=whole_number(chosen) or 0).first()  # 0: no row
     if form.is_valid():
         services.save_milestone(pilot, form.cleaned_data, by=request.user, milestone=existing)
         messages.success(request, _("Milestone saved."))

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from keycities.core.bilingual import localised_text
+from keycities.core.text import one_line
 
 from . import analysis
 from .anonymise import anonymise
@@ -211,9 +212,9 @@ def _theme(question: Question, pk: int) -> Theme:
 @transaction.atomic
 def rename(question: Question, pk: int, label: str, label_cy: str = "") -> Theme:
     theme = _theme(question, pk)
-    if not label.strip():
+    if not one_line(label):
         raise ValidationError(_("Enter a name for the theme"))
-    theme.label, theme.label_cy, theme.kept = label.strip()[:120], label_cy.strip()[:120], True
+    theme.label, theme.label_cy, theme.kept = one_line(label)[:120], one_line(label_cy)[:120], True
     theme.save()
     return theme
 

@@ -22,7 +22,7 @@ from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
 from keycities.core.ratelimit import allow, client_ip
-from keycities.core.text import clean_text, one_line
+from keycities.core.text import clean_text, one_line, whole_number
 
 from . import policy, presenters, results, services, themes
 from .forms import EmailForm, QuestionForm, StartForm, SurveyForm
@@ -103,22 +103,24 @@ def _read(question: Question, data: Any) -> tuple[dict[str, Any], str | None]:
         value = data.get("answer", "")
         if not value:
             return {}, None
-        if not value.isdigit() or not 1 <= int(value) <= question.scale_points:
+        scale = whole_number(value)
+        if scale is None or not 1 <= scale <= question.scale_points:
             return {}, _("Choose from the options")
-        return {"scale": int(value)}, None
+        return {"scale": scale}, None
     ids = {o.pk for o in question.options.all()}
     if kind == Question.Kind.RANKING:
         ranks: dict[int, int] = {}
         for pk in ids:
             value = data.get(f"rank-{pk}", "")
             if value:
-                if not value.isdigit() or not 1 <= int(value) <= len(ids):
+                rank = whole_number(value)
+                if rank is None or not 1 <= rank <= len(ids):
                     return {}, _("Choose from the options")
-                ranks[pk] = int(value)
+                ranks[pk] = rank
         if ranks and (len(ranks) != len(ids) or len(set(ranks.values())) != len(ids)):
             return {}, _("Give each option a different rank, from 1 to %(count)s") % {"count": len(ids)}
         return {"options": sorted(ranks, key=ranks.__getitem__)}, None
-    chosen = [int(v) for v in data.getlist("answer") if v.isdigit()]
+    chosen = [whole_number(v) for v in data.getlist("answer")]
     if any(c not in ids for c in chosen) or (kind == Question.Kind.SINGLE and len(chosen) > 1):
         return {}, _("Choose from the options")
     return {"options": chosen}, None
@@ -250,8 +252,7 @@ def results_csv(request: HttpRequest, slug: str, table: str) -> HttpResponse:
     found = policy.access_results(request.user, slug)
     if table == "themes":
         return csv_response(f"{found.slug}-themes.csv", themes.THEME_HEADER, themes.theme_rows(found))
-    if table.startswith("question-") and table.removeprefix("question-").isdigit():
-        position = int(table.removeprefix("question-"))
+    if table.startswith("question-") and (position := whole_number(table.removeprefix("question-"))) is not None:
         chosen = [row for row in results.answer_rows(results.build(found)) if row[0] == position]
         if not chosen:
             raise Http404
@@ -364,7 +365,8 @@ def _question_data(d: dict[str, Any]) -> services.QuestionData:
 
 
 def _question_at(survey: Any, position: Any) -> Question:
-    found = survey.questions.filter(position=int(position)).first() if str(position).isdigit() else None
+    at = whole_number(position)
+    found = survey.questions.filter(position=at).first() if at is not None else None
     if found is None:
         raise Http404
     return found
@@ -373,13 +375,13 @@ def _question_at(survey: Any, position: Any) -> Question:
 def _question_seen(survey: Any, posted: Any) -> tuple[Question, int]:
     """The question a page's button was for (by its id, within the survey) and the position the page showed it at;
     ValidationError if it is no longer in the survey."""
-    position, pk = str(posted.get("question", "")), str(posted.get("question_id", ""))
-    if not position.isdigit():
+    position, pk = whole_number(posted.get("question")), whole_number(posted.get("question_id"))
+    if position is None:
         raise Http404
-    found = survey.questions.filter(pk=int(pk)).first() if pk.isdigit() else None
+    found = survey.questions.filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise ValidationError(services.changed_since_shown())
-    return found, int(position)
+    return found, position
 
 
 @staff_only
@@ -410,6 +412,14 @@ def question_edit(request: HttpRequest, slug: str, position: int) -> HttpRespons
         "kinds": presenters.kind_choices()}, status=400 if form.errors else 200)  # fmt: skip
 
 
+def _theme_id(request: HttpRequest) -> int:
+    """The theme a button names, or a clear refusal (never Python's own words about a bad number)."""
+    posted = whole_number(request.POST.get("theme"))
+    if posted is None:
+        raise ValidationError(_("There is no such theme."))
+    return posted
+
+
 @staff_only
 def theme_manage(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     """The themes of one free-text question: find them (again), rename, merge and split."""
@@ -424,14 +434,15 @@ def theme_manage(request: HttpRequest, slug: str, position: int) -> HttpResponse
                 themes.run(target)
                 messages.success(request, _("The themes have been found again; your changes were kept."))
             elif "rename" in request.POST:
-                themes.rename(target, int(request.POST.get("theme", 0)), request.POST.get("label", ""),
+                themes.rename(target, _theme_id(request), request.POST.get("label", ""),
                               request.POST.get("label_cy", ""))  # fmt: skip
                 messages.success(request, _("The theme has been renamed."))
             elif "merge" in request.POST:
-                themes.merge(target, [int(x) for x in request.POST.getlist("themes") if x.isdigit()])
+                chosen = [whole_number(x) for x in request.POST.getlist("themes")]
+                themes.merge(target, [pk for pk in chosen if pk is not None])
                 messages.success(request, _("The themes have been merged."))
             elif "split" in request.POST:
-                themes.split(target, int(request.POST.get("theme", 0)))
+                themes.split(target, _theme_id(request))
                 messages.success(request, _("The theme has been split in two."))
         except (ValidationError, ValueError) as exc:
             messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from keycities.core.forms import ModelMultipleChoiceField
+from keycities.core.text import whole_number
 from keycities.network.models import WorkArea
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +39,12 @@ def test_every_multiple_choice_of_rows_uses_the_hubs_field() -> None:
     ours = [p for p in root.rglob("*.py") if "tests" not in p.parts and p != root / "core" / "forms.py"]
     found = [str(p.relative_to(root)) for p in ours if django_field.search(p.read_text())]
     assert found == []
+
+
+NUMBERS = [("12", 12), ("0", 0), ("²", None), ("٣", None), ("1" * 19, None), ("-3", None), (" 4", None), ("", None),
+           (None, None), (7, 7)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "number"), NUMBERS)
+def test_whole_number_takes_plain_ascii_digits_only(typed: object, number: int | None) -> None:
+    assert whole_number(typed) == number

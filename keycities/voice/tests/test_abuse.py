@@ -170,3 +170,21 @@ def test_a_change_racing_the_first_resident(registry: None, secretariat: User) -
     else:
         assert getattr(edited, "status_code", edited) == 400 and shown.text == "How safe do you feel there?"
         assert "1 resident has started answering" in edited.content.decode()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("posted", ["²", "٣", "9" * 40, "-1", " 1"])
+def test_a_resident_posting_a_number_that_is_not_one_gets_the_questions_error(registry: None, posted: str) -> None:
+    """str.isdigit() accepts "²", which int() refuses: every number posted goes through core.text.whole_number."""
+    from django.core.cache import cache
+
+    from .test_journey import start
+
+    cache.clear()
+    survey = make_survey()
+    client = Client()
+    token = start(client, survey)
+    for position in (1, 2, 3, 4):  # single, multiple, scale, ranking
+        question = survey.questions.get(position=position)
+        data = {f"rank-{o.pk}": posted for o in question.options.all()} if position == 4 else {"answer": posted}
+        reply = client.post(f"/surveys/answer/{token}/{position}/", {**data, "continue": "1"})
+        assert reply.status_code == 400 and "Choose from the options" in reply.content.decode(), position

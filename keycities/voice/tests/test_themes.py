@@ -79,3 +79,15 @@ def test_the_theme_page_for_staff(registry: None, monkeypatch: pytest.MonkeyPatc
     client = client_for("secretariat")
     assert client.post(f"/surveys/{survey.slug}/manage/themes/5/", {"run": "1"}).status_code == 302
     assert "bus" in client.get(f"/surveys/{survey.slug}/manage/themes/5/").content.decode()
+    url = f"/surveys/{survey.slug}/manage/themes/5/"
+    # A tampered theme id is a plain refusal, not Python's words about a number; a pasted label is one line.
+    for bad in ("abc", "²", "9" * 30, ""):
+        page = client.post(url, {"rename": "1", "theme": bad, "label": "Buses"}, follow=True).content.decode()
+        assert "There is no such theme." in page and "invalid literal" not in page
+    theme = survey.questions.get(kind=Question.Kind.TEXT).themes.first()
+    assert theme is not None
+    client.post(
+        url, {"rename": "1", "theme": str(theme.pk), "label": "Bus\r\nservices\t", "label_cy": "Gwasanaethau\nbysiau"}
+    )
+    theme.refresh_from_db()
+    assert (theme.label, theme.label_cy) == ("Bus services", "Gwasanaethau bysiau")
