@@ -135,7 +135,10 @@ class AppgRoleForm(forms.Form):
     start = forms.DateField(label=_("Starting on"), required=False, error_messages=DATE)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(PickerForm):
+    """An APPG meeting; its attendees found by name (core.forms.PickerForm)."""
+
+    pickers = {"attendees": "name__icontains"}
     date = forms.DateField(label=_("Date"), error_messages=DATE)
     title = LineField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title")})
     agenda = TextField(label=_("Agenda"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
@@ -144,6 +147,10 @@ class MeetingForm(forms.Form):
                         help_text=_("Public once published, on the APPG’s page."))  # fmt: skip
     minutes_cy = TextField(label=_("Minutes in Welsh"), required=False, max_length=50000,
                            widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_pickers()
 
 
 class AppgActionForm(forms.Form):

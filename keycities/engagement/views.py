@@ -22,6 +22,7 @@ from keycities.core import charts
 from keycities.core.access import personal, public
 from keycities.core.api import csv_response
 from keycities.core.files import download
+from keycities.core.text import whole_number
 from keycities.core.work import due_detail
 
 from . import policy, presenters, queries, services
@@ -149,7 +150,7 @@ def appg_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Minutes published."))
             return redirect(found.get_absolute_url())
         if action == "done":
-            done = found.actions.filter(pk=request.POST.get("item") or 0).first()
+            done = found.actions.filter(pk=whole_number(request.POST.get("item")) or 0).first()
             if done is None:
                 raise Http404("There is no such action.")
             services.complete_appg_action(done, by=request.user)

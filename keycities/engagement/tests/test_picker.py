@@ -98,3 +98,17 @@ def test_nonsense_ids_and_searches_are_refused_or_ignored_cleanly(loaded: None, 
     refused = client.post("/engagement/interactions/new/", {
         "kind": "meeting", "date": "2026-03-10", "title": "T", "people": ["99999999999999999999999"]})  # fmt: skip
     assert refused.status_code == 400
+
+
+def test_an_appg_meetings_attendees_are_found_by_name_too(loaded: None, client_for) -> None:  # type: ignore[no-untyped-def]
+    from keycities.engagement.models import AppgMeeting
+
+    client = client_for("secretariat")
+    rlb = Person.objects.get(parliament_id=4396)
+    page = client.post("/engagement/appg/", {"action": "meeting", "title": "AGM", "find": "attendees",
+                                             "attendees_find": "long bailey"}).content.decode()  # fmt: skip
+    assert "1 found for “long bailey”" in page and 'value="AGM"' in page and not AppgMeeting.objects.exists()
+    client.post("/engagement/appg/", {"action": "meeting", "date": "2026-02-10", "title": "AGM", "attendees": [rlb.pk]})
+    meeting = AppgMeeting.objects.get()
+    assert f'value="{rlb.pk}" checked' in client.get(meeting.get_absolute_url()).content.decode()
+    assert client.post(meeting.get_absolute_url(), {"action": "done", "item": "²"}).status_code == 404
