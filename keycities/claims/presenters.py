@@ -30,14 +30,28 @@ def judged_twice(latest: dict[str, Any], then: dict[str, Any] | None) -> str:
     return f"{marked(first, bool(then.get('marginal')))}; {marked(second, bool(latest.get('marginal')))}."
 
 
+def _as_published(then: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The as-published result with its Welsh as `summary_cy` and `working_cy` (stored under `welsh`)."""
+    if then is None:
+        return None
+    welsh = then.get("welsh") or {}
+    return {**{k: v for k, v in then.items() if k != "welsh"},
+            "summary_cy": welsh.get("summary", ""), "working_cy": welsh.get("working") or None}  # fmt: skip
+
+
 def evaluation(e: Evaluation | None) -> dict[str, Any] | None:
+    """The API's evaluation: the English and the Welsh side by side (`summary` and `summary_cy`, `working` and
+    `working_cy`), whatever the request's language, as the API gives every bilingual text; the Welsh is blank
+    (null for a working) for an evaluation stored before the Welsh existed."""
     if e is None:
         return None
+    welsh = e.welsh or {}
     return {
         "verdict": e.verdict, "verdict_label": e.get_verdict_display(), "marginal": e.marginal, "figure": e.figure,
-        "comparator": e.comparator, "period": e.period, "summary": e.summary, "releases": e.releases,
-        "evaluated_at": e.evaluated_at, "working": e.working, "as_published": e.as_published,
-        "judged_twice": e.judged_twice,
+        "comparator": e.comparator, "period": e.period, "summary": e.summary,
+        "summary_cy": welsh.get("summary", ""), "releases": e.releases, "evaluated_at": e.evaluated_at,
+        "working": e.working, "working_cy": welsh.get("working") or None,
+        "as_published": _as_published(e.as_published), "judged_twice": e.judged_twice,
     }  # fmt: skip
 
 

@@ -95,6 +95,38 @@ def test_api_gives_both_languages(seeded: dict[str, Claim], client: Client) -> N
     assert "Tua 8% o economi’r DU" in csv
 
 
+def test_api_gives_the_check_in_both_languages(seeded: dict[str, Claim], client: Client) -> None:
+    """The evaluation's summary and working in English and in Welsh, the same whatever Accept-Language says."""
+    claim = seeded["Population: nearly 6 million"]
+    one = client.get(f"/api/v1/claims/{claim.pk}").json()["evaluation"]
+    assert one["summary"].startswith("Key Cities’ Population in mid-2024 was 6,839,250; “nearly 6,000,000” needs")
+    assert one["summary_cy"].startswith("Poblogaeth (Key Cities), canol 2024: 6,839,250. I’r honiad (“nearly "
+                                        "6,000,000”) fod yn wir, rhaid i’r ffigur fod rhwng 5,400,000 a 6,000,000.")
+    assert one["working"]["test"] == "6,839,250 is not between 5,400,000 and 6,000,000"
+    assert one["working_cy"]["test"] == "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000"
+    assert one["working_cy"]["figure"] == one["working"]["figure"] == 6839250
+    then = one["as_published"]
+    assert then["summary"].startswith("No bundled release of ")
+    assert then["summary_cy"].startswith("Nid oes unrhyw ddatganiad o ")
+    assert then["working_cy"]["reason"] == then["summary_cy"] and "welsh" not in then
+    welsh = client.get(f"/api/v1/claims/{claim.pk}", headers={"accept-language": "cy"}).json()["evaluation"]
+    assert (welsh["summary"], welsh["summary_cy"]) == (one["summary"], one["summary_cy"])
+    assert welsh["working_cy"] == one["working_cy"] and welsh["verdict_label"] == "Nid yw’n wir"  # labels follow it
+    csv = client.get("/api/v1/claims/?format=csv").content.decode()
+    assert ",summary,summary_cy,evaluated_at," in csv.splitlines()[0]
+    assert "Poblogaeth (Key Cities), canol 2024: 6,839,250." in csv
+
+
+def test_api_evaluation_stored_before_the_welsh(seeded: dict[str, Claim], client: Client) -> None:
+    claim = seeded["Population: nearly 6 million"]
+    e = claim.evaluations.get()
+    e.welsh, e.as_published = {}, {k: v for k, v in e.as_published.items() if k != "welsh"}  # type: ignore[union-attr]
+    e.save()
+    one = client.get(f"/api/v1/claims/{claim.pk}").json()["evaluation"]
+    assert (one["summary_cy"], one["working_cy"]) == ("", None)
+    assert (one["as_published"]["summary_cy"], one["as_published"]["working_cy"]) == ("", None)
+
+
 def test_staff_edit_the_welsh_with_the_english(seeded: dict[str, Claim], client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for("secretariat")
     claim = seeded["Five of the top ten goods-exporting cities"]
