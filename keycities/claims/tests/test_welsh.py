@@ -100,8 +100,10 @@ def test_api_gives_the_check_in_both_languages(seeded: dict[str, Claim], client:
     claim = seeded["Population: nearly 6 million"]
     one = client.get(f"/api/v1/claims/{claim.pk}").json()["evaluation"]
     assert one["summary"].startswith("Key Cities’ Population in mid-2024 was 6,839,250; “nearly 6,000,000” needs")
-    assert one["summary_cy"].startswith("Poblogaeth (Key Cities), canol 2024: 6,839,250. I’r honiad (“nearly "
-                                        "6,000,000”) fod yn wir, rhaid i’r ffigur fod rhwng 5,400,000 a 6,000,000.")
+    assert one["summary_cy"].startswith(
+        "Poblogaeth (Key Cities), canol 2024: 6,839,250. I’r honiad (“nearly "
+        "6,000,000”) fod yn wir, rhaid i’r ffigur fod rhwng 5,400,000 a 6,000,000."
+    )
     assert one["working"]["test"] == "6,839,250 is not between 5,400,000 and 6,000,000"
     assert one["working_cy"]["test"] == "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000"
     assert one["working_cy"]["figure"] == one["working"]["figure"] == 6839250
