@@ -214,7 +214,9 @@ def response_data(c: Consultation) -> dict[str, Any]:
         "body_type": c.get_body_type_display(),
         "url": c.url,
         "closes_on": c.closes_on,
-        "lead_place": str(c.lead_place),  # its Welsh name on a Welsh page
+        # Both names, whatever the active language: the documents show the one of the language they are built in.
+        "lead_place": c.lead_place.name,
+        "lead_place_cy": c.lead_place.name_cy,
         "signed_off_at": c.signed_off_at,
         "submitted_on": c.submitted_on,
         "version": version.number if version else None,
