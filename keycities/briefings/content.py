@@ -24,7 +24,7 @@ from keycities.claims.models import Verdict
 from keycities.consultations import queries as consultations
 from keycities.consultations.policy import published_asks
 from keycities.core import charts
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import area_name, localised_text
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place, WorkArea
 from keycities.observatory import queries as observatory
@@ -105,7 +105,7 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
     names = {p.slug: localised_text(p, "name") for p in places}
     head = [_("Indicator"), _("Year"), *names.values(), _("Rank among members"), group.name]
     if single:
-        head += [places[0].region_name, _("United Kingdom")]
+        head += [area_name(places[0].region_name), _("United Kingdom")]
     rows = []
     profiles = {p.slug: {r.indicator.slug: r for r in observatory.place_profile(p, store, only=HEADLINE)}
                 for p in places}  # fmt: skip
@@ -136,7 +136,7 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
                               if found and found["value"] is not None else None))  # fmt: skip
         if single:
             r = profiles[places[0].slug][slug]
-            for name, label, value in ((places[0].region_name, places[0].region_name, r.region),
+            for name, label, value in ((places[0].region_name, area_name(places[0].region_name), r.region),
                                        ("United Kingdom", _("United Kingdom"), r.uk)):  # fmt: skip
                 row.append(_with_note(b.add({"key": f"profile:{slug}:{name}", "kind": "figure",
                                              "label": f"{ind_name}, {label}, {period}", "indicator": slug,
@@ -182,8 +182,12 @@ def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any
     summary = [place.summary] if place.summary else []
     covers = ", ".join(f"{a.area_name} ({a.area_code})" for a in place.areas_on(timezone.localdate()))
     name = localised_text(place, "name")
-    said = {"name": name, "region": place.region_name, "nation": place.get_nation_display(), "areas": covers}
-    where = _("%(name)s is in %(region)s, %(nation)s. It covers %(areas)s.") % said
+    said = {"name": name, "region": area_name(place.region_name), "nation": place.get_nation_display(),
+            "areas": covers}  # fmt: skip
+    if place.region_name == place.nation:  # Welsh, Scottish and Northern Irish places: the nation is the region
+        where = _("%(name)s is in %(nation)s. It covers %(areas)s.") % said
+    else:
+        where = _("%(name)s is in %(region)s, %(nation)s. It covers %(areas)s.") % said
     facts = [*summary, where]
     led = [_("%(area)s (leads: %(leads)s)") % {"area": localised_text(a, "name"), "leads": _leads(a)}
            for a in place.work_areas_led.prefetch_related("leads").order_by("name")]  # fmt: skip

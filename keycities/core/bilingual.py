@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 T = TypeVar("T")
 
@@ -81,3 +81,38 @@ OFFICIAL_NAMES = {
 def official_name(name: str) -> str:
     """A publisher's or licence's name in the active language where it has a standard Welsh form."""
     return gettext(name) if name in OFFICIAL_NAMES else name
+
+
+# The UK, its nations and England's regions, as the ONS names them in English (data/ons/els-app/areas-list.json,
+# data/network.yaml's `region`), with the official Welsh names of the ONS's Welsh-language releases
+# (docs/welsh-glossary.md). No bundled file gives them: the ONS lookup's `*NMW` columns name only Welsh areas.
+# A name not listed (a local authority, an ITL region) is shown as written.
+AREA_NAMES = {
+    gettext_noop("United Kingdom"),
+    gettext_noop("Great Britain"),
+    gettext_noop("England and Wales"),
+    gettext_noop("England"),
+    gettext_noop("Wales"),
+    gettext_noop("Scotland"),
+    gettext_noop("Northern Ireland"),
+    gettext_noop("North East"),
+    gettext_noop("North West"),
+    gettext_noop("Yorkshire and The Humber"),
+    gettext_noop("East Midlands"),
+    gettext_noop("West Midlands"),
+    gettext_noop("East of England"),
+    gettext_noop("London"),
+    gettext_noop("South East"),
+    gettext_noop("South West"),
+}
+
+
+def area_name(name: str, language: str | None = None) -> str:
+    """A nation's or English region's name in the language (default: the active one) where it has an official
+    Welsh form ("Gogledd Orllewin Lloegr" for the North West on a Welsh page); any other name as written."""
+    if name not in AREA_NAMES:
+        return name
+    if language is None:
+        return gettext(name)
+    with override(language):
+        return gettext(name)

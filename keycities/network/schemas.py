@@ -1,11 +1,12 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class RegionOut(Schema):
     code: str
     name: str
+    name_cy: str = Field(description="The official Welsh name (Gogledd Orllewin Lloegr, Cymru); blank where none.")
 
 
 class AreaCoverOut(Schema):
