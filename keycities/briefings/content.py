@@ -24,7 +24,7 @@ from keycities.claims.models import Verdict
 from keycities.consultations import queries as consultations
 from keycities.consultations.policy import published_asks
 from keycities.core import charts
-from keycities.core.bilingual import area_name, localised_text
+from keycities.core.bilingual import area_name, localised_text, official_name
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place, WorkArea
 from keycities.observatory import queries as observatory
@@ -75,8 +75,9 @@ def source_text(release: dict[str, Any] | None) -> str:
         return _("Source not recorded.")
     on = date_format(dt.date.fromisoformat(release["release_date"]), "j F Y")
     return _("Source: %(publisher)s, %(dataset)s, released %(date)s (release %(id)s); licensed under the "
-             "%(licence)s.") % {"publisher": release["publisher"], "dataset": release["dataset"], "date": on,
-                                "id": release["id"], "licence": release["licence"]}  # fmt: skip
+             "%(licence)s.") % {"publisher": official_name(release["publisher"]),
+                                "dataset": observatory.dataset_title(release["dataset"]), "date": on,
+                                "id": release["id"], "licence": official_name(release["licence"])}  # fmt: skip
 
 
 def _with_note(fact: dict[str, Any] | None) -> str:

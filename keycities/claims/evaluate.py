@@ -28,7 +28,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import localised_text, marked_text
 from keycities.core.charts import format_value
 from keycities.network.models import Place, PlaceArea
 from keycities.observatory import queries
@@ -242,7 +242,8 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
             raise AggregationError(
                 _("No bundled release of %(dataset)s is as old as %(date)s, and the bundled figures begin with "
                   "%(first)s, later than anything published by then.") % {
-                    "dataset": first.dataset.title, "date": when, "first": ind.label_period(min(held))})  # fmt: skip
+                    "dataset": first.dataset.title_text, "date": when,
+                    "first": ind.label_period(min(held))})  # fmt: skip
         period = max(then)
         how = ngettext(
             "%(period)s, the latest period published by then, reckoned from the oldest bundled release (%(date)s), "
@@ -254,7 +255,7 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
     release = min(held[period], key=lambda r: (r.release_date, r.pk))
     note = _("No release of %(dataset)s from before %(date)s is bundled. Judged on %(how)s; the figures are from "
              "the release of %(release_date)s, so they include any revisions made since.") % {
-        "dataset": first.dataset.title, "date": when, "how": how,
+        "dataset": first.dataset.title_text, "date": when, "how": how,
         "release_date": _day(release.release_date)}  # fmt: skip
     return period, release, note
 
@@ -310,8 +311,8 @@ def substitutions(fig: GroupFigure) -> list[str]:
                 **args, "date": _day(others[0].start)}  # fmt: skip
         else:
             text = _("%(place)s is represented by %(areas)s") % args
-        # The registry's notes are staff's English (PlaceArea.note has no Welsh twin).
-        notes = " ".join(a.note.rstrip(".") + "." for a in others if a.note)
+        # The registry's notes, in Welsh where they have it (PlaceArea.note_cy), else the English, said to be so.
+        notes = " ".join(marked_text(a, "note").rstrip(".") + "." for a in others if a.note)
         text += f". {notes}" if notes else "."
         if len(used) > 1:
             text += " " + _("Their figures are added together for %(place)s.") % args

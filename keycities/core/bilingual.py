@@ -62,6 +62,17 @@ def localised_text(obj: Any, field: str, language: str | None = None) -> str:
     return localised(obj, field, language).text
 
 
+def marked_text(obj: Any, field: str) -> str:
+    """Plain text to put in a sentence written in the active language (a stored summary, a working): the Welsh
+    where there is some, else the English followed by "(yn Saesneg)", as a plain string cannot carry `lang`."""
+    found = localised(obj, field)
+    if not found.fallback:
+        return found.text
+    text = found.text.rstrip()
+    stop = "." if text.endswith(".") else ""  # "… Poole (yn Saesneg)." rather than "… Poole. (yn Saesneg)"
+    return gettext("%(text)s (in English)") % {"text": text.removesuffix(stop)} + stop
+
+
 def by_name(objects: Iterable[T], field: str = "name") -> list[T]:
     """The objects in the order of the names shown (on Welsh pages Abertawe and Casnewydd come where a Welsh reader
     looks for them, not where Swansea and Newport would be); English pages keep the English order."""

@@ -30,6 +30,7 @@ def area_cover(area: PlaceArea) -> dict[str, Any]:
         "relation": area.relation,
         "counted": area.relation == PlaceArea.Relation.COVERS,
         "note": area.note,
+        "note_cy": area.note_cy,
     }
 
 
@@ -55,6 +56,7 @@ def place(p: Place, *, detail: bool = False) -> dict[str, Any]:
     }
     if detail:
         out["note"] = p.note
+        out["note_cy"] = p.note_cy
     return out
 
 

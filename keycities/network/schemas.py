@@ -17,6 +17,7 @@ class AreaCoverOut(Schema):
     relation: str
     counted: bool
     note: str
+    note_cy: str = Field(description="The note in Welsh; blank where there is none or none translated.")
 
 
 class MembershipOut(Schema):
@@ -52,6 +53,7 @@ class PlaceOut(Schema):
 
 class PlaceDetailOut(PlaceOut):
     note: str
+    note_cy: str = Field(description="The note in Welsh; blank where there is none or none translated.")
 
 
 class WorkAreaOut(Schema):

@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import localised_text, marked_text, official_name
 from keycities.network.models import Group, Nation, Place, PlaceArea
 
 from .models import LOCAL_AUTHORITY_KINDS, Aggregation, Area, Indicator, Observation, Release
@@ -325,7 +325,7 @@ class Context:
 
 def _release_name(release: Release) -> str:
     return _("%(title)s (%(publisher)s, released %(date)s)") % {
-        "title": release.dataset.title, "publisher": release.dataset.publisher,
+        "title": release.dataset.title_text, "publisher": official_name(release.dataset.publisher),
         "date": date_format(release.release_date, "j F Y")}  # fmt: skip
 
 
@@ -402,8 +402,8 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in usable)
         note = _("This release publishes %(place)s on other boundaries: %(areas)s is used for %(period)s.") % {
             "place": place.name, "areas": names, "period": period}  # fmt: skip
-        if any(a.note for a in usable):
-            note += " " + " ".join(a.note for a in usable if a.note)
+        if any(a.note for a in usable):  # the registry's note, in Welsh where it has one
+            note += " " + " ".join(marked_text(a, "note") for a in usable if a.note)
         return [a.area_code for a in usable], note
     missing = [c for c in codes if c not in available]
     if ctx is not None and (reason := _why_missing(place, missing, period, ctx)):

@@ -129,3 +129,30 @@ def test_the_api_gives_a_region_both_names(registry: None, client: Client) -> No
     assert welsh == salford
     assert client.get("/api/v1/places/swansea").json()["region"] == {"code": "W92000004", "name": "Wales",
                                                                      "name_cy": "Cymru"}  # fmt: skip
+
+
+def test_registry_notes_have_welsh_on_welsh_pages(registry: None, client: Client) -> None:
+    from keycities.network.models import PlaceArea
+
+    welsh = page(client, "/cy/members/bournemouth/")
+    assert "Diddymwyd Cyngor Bwrdeistref Bournemouth ar 1 Ebrill 2019" in welsh
+    assert '<span class="govuk-body-s kc-muted">Y cyngor olynol; mae’n cynnwys Christchurch a Poole.</span>' in welsh
+    assert "Successor council" not in welsh and "was abolished" not in welsh
+    assert "Successor council; includes Christchurch and Poole." in page(client, "/members/bournemouth/")
+    PlaceArea.objects.filter(area_code="E06000058").update(note_cy="")
+    assert ('<span lang="en-GB" class="kc-fallback">Successor council; includes Christchurch and Poole.</span>'
+            in page(client, "/cy/members/bournemouth/"))  # fmt: skip
+
+
+def test_loading_the_network_again_fills_blank_welsh_notes(registry: None) -> None:
+    from keycities.network.models import Place, PlaceArea
+    from keycities.network.services import load_network
+    from keycities.tests.fixtures import NETWORK_FILE
+
+    Place.objects.filter(slug="carlisle").update(note_cy="")
+    PlaceArea.objects.filter(area_code="E06000063").update(note_cy="")
+    PlaceArea.objects.filter(area_code="E06000058").update(note_cy="Nodyn gan y staff.")
+    load_network(NETWORK_FILE)
+    assert Place.objects.get(slug="carlisle").note_cy.startswith("Diddymwyd Cyngor Dinas Carlisle ar 1 Ebrill 2023")
+    assert PlaceArea.objects.get(area_code="E06000063").note_cy.startswith("Mae Carlisle o fewn Cumberland")
+    assert PlaceArea.objects.get(area_code="E06000058").note_cy == "Nodyn gan y staff."
