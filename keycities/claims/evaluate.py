@@ -28,7 +28,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
-from keycities.core.bilingual import localised_text, marked_text
+from keycities.core.bilingual import is_welsh, localised_text, marked_text
 from keycities.core.charts import format_value
 from keycities.network.models import Place, PlaceArea
 from keycities.observatory import queries
@@ -263,8 +263,18 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
 # --------------------------------------------------------------------------- the working
 
 
+def _shown_names(fig: GroupFigure) -> dict[str, str]:
+    """The members' names in the active language (Casnewydd, Abertawe in the Welsh working), by slug; the
+    aggregation names them in English, as the registry does."""
+    if not is_welsh():
+        return {}
+    slugs = [m.slug for m in [*fig.members, *fig.missing]]
+    return {p.slug: localised_text(p, "name") for p in Place.objects.filter(slug__in=slugs)}
+
+
 def _group_working(fig: GroupFigure) -> dict[str, Any]:
     unit = fig.indicator.unit
+    names = _shown_names(fig)
     return {
         "group": fig.group_name,
         "membership_date": fig.as_of.isoformat(),
@@ -276,7 +286,7 @@ def _group_working(fig: GroupFigure) -> dict[str, Any]:
         "figure_text": format_value(fig.value, unit) if fig.value is not None else _("no group figure"),
         "members": [
             {
-                "name": m.name,
+                "name": names.get(m.slug, m.name),
                 "areas": m.areas,
                 "value": m.value,
                 "value_text": format_value(m.value, unit),
@@ -284,7 +294,7 @@ def _group_working(fig: GroupFigure) -> dict[str, Any]:
             }
             for m in fig.members
         ],
-        "missing": [{"name": m.name, "reason": m.reason} for m in fig.missing],
+        "missing": [{"name": names.get(m.slug, m.name), "reason": m.reason} for m in fig.missing],
         "substitutions": substitutions(fig),
     }
 
@@ -305,7 +315,7 @@ def substitutions(fig: GroupFigure) -> list[str]:
         if not others and len(used) < 2:
             continue
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in used)
-        args: dict[str, Any] = {"place": place.name, "areas": names}
+        args: dict[str, Any] = {"place": localised_text(place, "name"), "areas": names}
         if len(others) == 1 and others[0].start:
             text = _("%(place)s is represented by %(areas)s, its successor from %(date)s") % {
                 **args, "date": _day(others[0].start)}  # fmt: skip
@@ -348,7 +358,7 @@ def _missing_note(fig: GroupFigure) -> str:
         "geography": geography_text(fig.releases[0].dataset.geography)}  # fmt: skip
     if fig.missing:
         note += " " + _("Not included: %(names)s (see the working).") % {
-            "names": ", ".join(m.name for m in fig.missing)}  # fmt: skip
+            "names": ", ".join(_shown_names(fig).get(m.slug, m.name) for m in fig.missing)}  # fmt: skip
     return note
 
 

@@ -241,7 +241,7 @@ class Dataset(models.Model):
         ordering = ["title"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text  # the page's language, as a place's name
 
     @property
     def title_text(self) -> str:
