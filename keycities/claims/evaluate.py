@@ -268,7 +268,7 @@ def _shown_names(fig: GroupFigure) -> dict[str, str]:
     aggregation names them in English, as the registry does."""
     if not is_welsh():
         return {}
-    slugs = [m.slug for m in [*fig.members, *fig.missing]]
+    slugs = [m.slug for m in fig.members] + [m.slug for m in fig.missing]
     return {p.slug: localised_text(p, "name") for p in Place.objects.filter(slug__in=slugs)}
 
 
