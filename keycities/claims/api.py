@@ -28,7 +28,10 @@ class EvaluationOut(Schema):
     summary: str
     summary_cy: str = Field(description="The summary in Welsh, written by the same check run in Welsh; blank for "
                             "an evaluation stored before the Welsh existed (filled in at the next check).")  # fmt: skip
-    releases: list[dict[str, Any]]
+    releases: list[dict[str, Any]] = Field(
+        description="The releases used: id, dataset (slug), title, title_cy (the title in Welsh; blank where none), "
+        "publisher, release_date, licence."
+    )
     evaluated_at: dt.datetime
     working: dict[str, Any]
     working_cy: dict[str, Any] | None = Field(

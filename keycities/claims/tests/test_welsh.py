@@ -107,6 +107,8 @@ def test_api_gives_the_check_in_both_languages(seeded: dict[str, Claim], client:
     assert one["working"]["test"] == "6,839,250 is not between 5,400,000 and 6,000,000"
     assert one["working_cy"]["test"] == "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000"
     assert one["working_cy"]["figure"] == one["working"]["figure"] == 6839250
+    assert [(r["title"], r["title_cy"]) for r in one["releases"]] == [
+        ("Mid-year population estimates", "Amcangyfrifon canol blwyddyn o’r boblogaeth")]  # fmt: skip
     then = one["as_published"]
     assert then["summary"].startswith("No bundled release of ")
     assert then["summary_cy"].startswith(
