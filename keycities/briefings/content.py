@@ -24,7 +24,7 @@ from keycities.claims.models import Verdict
 from keycities.consultations import queries as consultations
 from keycities.consultations.policy import published_asks
 from keycities.core import charts
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import area_name, localised_text, official_name
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place, WorkArea
 from keycities.observatory import queries as observatory
@@ -75,8 +75,9 @@ def source_text(release: dict[str, Any] | None) -> str:
         return _("Source not recorded.")
     on = date_format(dt.date.fromisoformat(release["release_date"]), "j F Y")
     return _("Source: %(publisher)s, %(dataset)s, released %(date)s (release %(id)s); licensed under the "
-             "%(licence)s.") % {"publisher": release["publisher"], "dataset": release["dataset"], "date": on,
-                                "id": release["id"], "licence": release["licence"]}  # fmt: skip
+             "%(licence)s.") % {"publisher": official_name(release["publisher"]),
+                                "dataset": observatory.dataset_title(release["dataset"]), "date": on,
+                                "id": release["id"], "licence": official_name(release["licence"])}  # fmt: skip
 
 
 def _with_note(fact: dict[str, Any] | None) -> str:
@@ -105,7 +106,7 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
     names = {p.slug: localised_text(p, "name") for p in places}
     head = [_("Indicator"), _("Year"), *names.values(), _("Rank among members"), group.name]
     if single:
-        head += [places[0].region_name, _("United Kingdom")]
+        head += [area_name(places[0].region_name), _("United Kingdom")]
     rows = []
     profiles = {p.slug: {r.indicator.slug: r for r in observatory.place_profile(p, store, only=HEADLINE)}
                 for p in places}  # fmt: skip
@@ -136,7 +137,7 @@ def headline_table(places: list[Place], b: Builder, store: Store, caption: str) 
                               if found and found["value"] is not None else None))  # fmt: skip
         if single:
             r = profiles[places[0].slug][slug]
-            for name, label, value in ((places[0].region_name, places[0].region_name, r.region),
+            for name, label, value in ((places[0].region_name, area_name(places[0].region_name), r.region),
                                        ("United Kingdom", _("United Kingdom"), r.uk)):  # fmt: skip
                 row.append(_with_note(b.add({"key": f"profile:{slug}:{name}", "kind": "figure",
                                              "label": f"{ind_name}, {label}, {period}", "indicator": slug,
@@ -182,8 +183,12 @@ def place_sections(place: Place, b: Builder, store: Store) -> list[dict[str, Any
     summary = [place.summary] if place.summary else []
     covers = ", ".join(f"{a.area_name} ({a.area_code})" for a in place.areas_on(timezone.localdate()))
     name = localised_text(place, "name")
-    said = {"name": name, "region": place.region_name, "nation": place.get_nation_display(), "areas": covers}
-    where = _("%(name)s is in %(region)s, %(nation)s. It covers %(areas)s.") % said
+    said = {"name": name, "region": area_name(place.region_name), "nation": place.get_nation_display(),
+            "areas": covers}  # fmt: skip
+    if place.region_name == place.nation:  # Welsh, Scottish and Northern Irish places: the nation is the region
+        where = _("%(name)s is in %(nation)s. It covers %(areas)s.") % said
+    else:
+        where = _("%(name)s is in %(region)s, %(nation)s. It covers %(areas)s.") % said
     facts = [*summary, where]
     led = [_("%(area)s (leads: %(leads)s)") % {"area": localised_text(a, "name"), "leads": _leads(a)}
            for a in place.work_areas_led.prefetch_related("leads").order_by("name")]  # fmt: skip

@@ -26,12 +26,22 @@ class EvaluationOut(Schema):
     comparator: float | None
     period: int | None
     summary: str
-    releases: list[dict[str, Any]]
+    summary_cy: str = Field(description="The summary in Welsh, written by the same check run in Welsh; blank for "
+                            "an evaluation stored before the Welsh existed (filled in at the next check).")  # fmt: skip
+    releases: list[dict[str, Any]] = Field(
+        description="The releases used: id, dataset (slug), title, title_cy (the title in Welsh; blank where none), "
+        "publisher, release_date, licence."
+    )
     evaluated_at: dt.datetime
     working: dict[str, Any]
+    working_cy: dict[str, Any] | None = Field(
+        description="The working in Welsh: the same keys and figures as `working`, its sentences in Welsh; null "
+        "for an evaluation stored before the Welsh existed."
+    )
     as_published: dict[str, Any] | None = Field(
         description="The same check on the data available when the claim was published: verdict, marginal, "
-        "figure, comparator, period, summary, working (with `basis`: which releases and why), releases."
+        "figure, comparator, period, summary, summary_cy, working (with `basis`: which releases and why), "
+        "working_cy, releases."
     )
 
 
@@ -67,14 +77,16 @@ def list_claims(request: HttpRequest, page: Query[ListParams]) -> HttpResponse |
     if page.format == "csv":
         header = ["id", "headline", "headline_cy", "text", "text_cy", "document", "verdict", "marginal", "figure",
                   "comparator", "period",
-                  "summary", "evaluated_at", "verdict_when_published", "marginal_when_published",
-                  "period_when_published", "summary_when_published", "judged_twice"]  # fmt: skip
+                  "summary", "summary_cy", "evaluated_at", "verdict_when_published", "marginal_when_published",
+                  "period_when_published", "summary_when_published", "summary_cy_when_published",
+                  "judged_twice"]  # fmt: skip
         return csv_response("claims.csv", header, (
             [r["id"], r["headline"], r["headline_cy"], r["text"], r["text_cy"], r["document"], *(
                 [e["verdict"], e["marginal"], e["figure"], e["comparator"], e["period"], e["summary"],
-                 e["evaluated_at"], *([p["verdict"], p["marginal"], p["period"], p["summary"]]
-                                      if (p := e["as_published"]) else [""] * 4), e["judged_twice"]]
-                if (e := r["evaluation"]) else [""] * 12)] for r in rows))  # fmt: skip
+                 e["summary_cy"], e["evaluated_at"],
+                 *([p["verdict"], p["marginal"], p["period"], p["summary"], p["summary_cy"]]
+                   if (p := e["as_published"]) else [""] * 5), e["judged_twice"]]
+                if (e := r["evaluation"]) else [""] * 14)] for r in rows))  # fmt: skip
     return paginate(request, rows, page, lambda r: r)
 
 

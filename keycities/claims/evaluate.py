@@ -28,7 +28,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import is_welsh, localised_text, marked_text
 from keycities.core.charts import format_value
 from keycities.network.models import Place, PlaceArea
 from keycities.observatory import queries
@@ -242,7 +242,8 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
             raise AggregationError(
                 _("No bundled release of %(dataset)s is as old as %(date)s, and the bundled figures begin with "
                   "%(first)s, later than anything published by then.") % {
-                    "dataset": first.dataset.title, "date": when, "first": ind.label_period(min(held))})  # fmt: skip
+                    "dataset": first.dataset.title_text, "date": when,
+                    "first": ind.label_period(min(held))})  # fmt: skip
         period = max(then)
         how = ngettext(
             "%(period)s, the latest period published by then, reckoned from the oldest bundled release (%(date)s), "
@@ -254,7 +255,7 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
     release = min(held[period], key=lambda r: (r.release_date, r.pk))
     note = _("No release of %(dataset)s from before %(date)s is bundled. Judged on %(how)s; the figures are from "
              "the release of %(release_date)s, so they include any revisions made since.") % {
-        "dataset": first.dataset.title, "date": when, "how": how,
+        "dataset": first.dataset.title_text, "date": when, "how": how,
         "release_date": _day(release.release_date)}  # fmt: skip
     return period, release, note
 
@@ -262,8 +263,18 @@ def _period_then(claim: Claim, ind: Indicator, store: Store, on: dt.date) -> tup
 # --------------------------------------------------------------------------- the working
 
 
+def _shown_names(fig: GroupFigure) -> dict[str, str]:
+    """The members' names in the active language (Casnewydd, Abertawe in the Welsh working), by slug; the
+    aggregation names them in English, as the registry does."""
+    if not is_welsh():
+        return {}
+    slugs = [m.slug for m in fig.members] + [m.slug for m in fig.missing]
+    return {p.slug: localised_text(p, "name") for p in Place.objects.filter(slug__in=slugs)}
+
+
 def _group_working(fig: GroupFigure) -> dict[str, Any]:
     unit = fig.indicator.unit
+    names = _shown_names(fig)
     return {
         "group": fig.group_name,
         "membership_date": fig.as_of.isoformat(),
@@ -275,7 +286,7 @@ def _group_working(fig: GroupFigure) -> dict[str, Any]:
         "figure_text": format_value(fig.value, unit) if fig.value is not None else _("no group figure"),
         "members": [
             {
-                "name": m.name,
+                "name": names.get(m.slug, m.name),
                 "areas": m.areas,
                 "value": m.value,
                 "value_text": format_value(m.value, unit),
@@ -283,7 +294,7 @@ def _group_working(fig: GroupFigure) -> dict[str, Any]:
             }
             for m in fig.members
         ],
-        "missing": [{"name": m.name, "reason": m.reason} for m in fig.missing],
+        "missing": [{"name": names.get(m.slug, m.name), "reason": m.reason} for m in fig.missing],
         "substitutions": substitutions(fig),
     }
 
@@ -304,14 +315,14 @@ def substitutions(fig: GroupFigure) -> list[str]:
         if not others and len(used) < 2:
             continue
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in used)
-        args: dict[str, Any] = {"place": place.name, "areas": names}
+        args: dict[str, Any] = {"place": localised_text(place, "name"), "areas": names}
         if len(others) == 1 and others[0].start:
             text = _("%(place)s is represented by %(areas)s, its successor from %(date)s") % {
                 **args, "date": _day(others[0].start)}  # fmt: skip
         else:
             text = _("%(place)s is represented by %(areas)s") % args
-        # The registry's notes are staff's English (PlaceArea.note has no Welsh twin).
-        notes = " ".join(a.note.rstrip(".") + "." for a in others if a.note)
+        # The registry's notes, in Welsh where they have it (PlaceArea.note_cy), else the English, said to be so.
+        notes = " ".join(marked_text(a, "note").rstrip(".") + "." for a in others if a.note)
         text += f". {notes}" if notes else "."
         if len(used) > 1:
             text += " " + _("Their figures are added together for %(place)s.") % args
@@ -347,7 +358,7 @@ def _missing_note(fig: GroupFigure) -> str:
         "geography": geography_text(fig.releases[0].dataset.geography)}  # fmt: skip
     if fig.missing:
         note += " " + _("Not included: %(names)s (see the working).") % {
-            "names": ", ".join(m.name for m in fig.missing)}  # fmt: skip
+            "names": ", ".join(_shown_names(fig).get(m.slug, m.name) for m in fig.missing)}  # fmt: skip
     return note
 
 

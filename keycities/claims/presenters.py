@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from keycities.observatory.queries import dataset_title
 
 from .models import Claim, Evaluation, Verdict
 
@@ -30,14 +33,35 @@ def judged_twice(latest: dict[str, Any], then: dict[str, Any] | None) -> str:
     return f"{marked(first, bool(then.get('marginal')))}; {marked(second, bool(latest.get('marginal')))}."
 
 
+def _releases(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored release records with the dataset's Welsh title (`title_cy`, blank where it has none)."""
+    with translation.override("cy"):
+        return [{**r, "title_cy": welsh if (welsh := dataset_title(r.get("title", ""))) != r.get("title") else ""}
+                for r in records]  # fmt: skip
+
+
+def _as_published(then: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The as-published result with its Welsh as `summary_cy` and `working_cy` (stored under `welsh`)."""
+    if then is None:
+        return None
+    welsh = then.get("welsh") or {}
+    return {**{k: v for k, v in then.items() if k != "welsh"}, "releases": _releases(then.get("releases") or []),
+            "summary_cy": welsh.get("summary", ""), "working_cy": welsh.get("working") or None}  # fmt: skip
+
+
 def evaluation(e: Evaluation | None) -> dict[str, Any] | None:
+    """The API's evaluation: the English and the Welsh side by side (`summary` and `summary_cy`, `working` and
+    `working_cy`), whatever the request's language, as the API gives every bilingual text; the Welsh is blank
+    (null for a working) for an evaluation stored before the Welsh existed."""
     if e is None:
         return None
+    welsh = e.welsh or {}
     return {
         "verdict": e.verdict, "verdict_label": e.get_verdict_display(), "marginal": e.marginal, "figure": e.figure,
-        "comparator": e.comparator, "period": e.period, "summary": e.summary, "releases": e.releases,
-        "evaluated_at": e.evaluated_at, "working": e.working, "as_published": e.as_published,
-        "judged_twice": e.judged_twice,
+        "comparator": e.comparator, "period": e.period, "summary": e.summary,
+        "summary_cy": welsh.get("summary", ""), "releases": _releases(e.releases), "evaluated_at": e.evaluated_at,
+        "working": e.working, "working_cy": welsh.get("working") or None,
+        "as_published": _as_published(e.as_published), "judged_twice": e.judged_twice,
     }  # fmt: skip
 
 

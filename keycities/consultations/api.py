@@ -61,7 +61,9 @@ class ConsultationOut(Schema):
     days_left: int | None = Field(description="Days until it closes; null once closed.")
     is_open: bool
     work_areas: list[str]
-    lead_place: str
+    lead_place: str = Field(description="The lead member place's slug.")
+    lead_place_name: str
+    lead_place_name_cy: str = Field(description="The lead place's Welsh name; blank where it has none.")
     stage: str = Field(description="Our work on it, as the public pages describe it.")
     response: ResponseOut | None = Field(description="The published response, once submitted.")
 
@@ -89,6 +91,7 @@ def _out(c: Consultation, today: dt.date) -> dict:
         "body_name": c.body_name, "url": c.url, "published_on": c.published_on, "closes_on": c.closes_on,
         "days_left": left if left >= 0 else None, "is_open": left >= 0,
         "work_areas": [w.slug for w in c.work_areas.all()], "lead_place": c.lead_place.slug,
+        "lead_place_name": c.lead_place.name, "lead_place_name_cy": c.lead_place.name_cy,
         "stage": queries.public_stage(c), "response": response,
     }  # fmt: skip
 

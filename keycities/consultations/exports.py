@@ -33,7 +33,7 @@ def _date(value: Any) -> str:
 
 def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     facts = [(_("Consultation by"), data["body"]), (_("Closing date"), _date(data["closes_on"])),
-             (_("Lead member"), data["lead_place"])]  # fmt: skip
+             (_("Lead member"), localised_text(data, "lead_place"))]  # fmt: skip
     if data.get("submitted_on"):
         facts.append((_("Submitted"), _date(data["submitted_on"])))
     return facts

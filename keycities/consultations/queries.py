@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keycities.claims import queries as claims
-from keycities.core.bilingual import is_welsh
+from keycities.core.bilingual import is_welsh, official_name
 from keycities.core.charts import format_value
 from keycities.network.models import Group, Place
 from keycities.observatory import queries as observatory
@@ -73,7 +73,8 @@ def evidence_view(e: Evidence, store: Store) -> EvidenceView:
     if latest is None:
         return EvidenceView(e, claim.headline, value=_("not yet checked"), url=claim.get_absolute_url())
     sources = [_("Source: %(publisher)s, %(title)s, released %(date)s; licensed under the %(licence)s.")
-               % {"publisher": r["publisher"], "title": r["title"], "date": r["release_date"], "licence": r["licence"]}
+               % {"publisher": official_name(r["publisher"]), "title": observatory.dataset_title(r["title"]),
+                  "date": r["release_date"], "licence": official_name(r["licence"])}
                for r in latest.releases]  # fmt: skip
     return EvidenceView(e, claim.headline, value=latest.get_verdict_display(), detail=latest.summary,
                         sources=sources, url=claim.get_absolute_url())  # fmt: skip
@@ -214,7 +215,9 @@ def response_data(c: Consultation) -> dict[str, Any]:
         "body_type": c.get_body_type_display(),
         "url": c.url,
         "closes_on": c.closes_on,
-        "lead_place": str(c.lead_place),  # its Welsh name on a Welsh page
+        # Both names, whatever the active language: the documents show the one of the language they are built in.
+        "lead_place": c.lead_place.name,
+        "lead_place_cy": c.lead_place.name_cy,
         "signed_off_at": c.signed_off_at,
         "submitted_on": c.submitted_on,
         "version": version.number if version else None,

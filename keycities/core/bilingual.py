@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, override
 
 T = TypeVar("T")
 
@@ -62,6 +62,17 @@ def localised_text(obj: Any, field: str, language: str | None = None) -> str:
     return localised(obj, field, language).text
 
 
+def marked_text(obj: Any, field: str) -> str:
+    """Plain text to put in a sentence written in the active language (a stored summary, a working): the Welsh
+    where there is some, else the English followed by "(yn Saesneg)", as a plain string cannot carry `lang`."""
+    found = localised(obj, field)
+    if not found.fallback:
+        return found.text
+    text = found.text.rstrip()
+    stop = "." if text.endswith(".") else ""  # "… Poole (yn Saesneg)." rather than "… Poole. (yn Saesneg)"
+    return gettext("%(text)s (in English)") % {"text": text.removesuffix(stop)} + stop
+
+
 def by_name(objects: Iterable[T], field: str = "name") -> list[T]:
     """The objects in the order of the names shown (on Welsh pages Abertawe and Casnewydd come where a Welsh reader
     looks for them, not where Swansea and Newport would be); English pages keep the English order."""
@@ -81,3 +92,38 @@ OFFICIAL_NAMES = {
 def official_name(name: str) -> str:
     """A publisher's or licence's name in the active language where it has a standard Welsh form."""
     return gettext(name) if name in OFFICIAL_NAMES else name
+
+
+# The UK, its nations and England's regions, as the ONS names them in English (data/ons/els-app/areas-list.json,
+# data/network.yaml's `region`), with the official Welsh names of the ONS's Welsh-language releases
+# (docs/welsh-glossary.md). No bundled file gives them: the ONS lookup's `*NMW` columns name only Welsh areas.
+# A name not listed (a local authority, an ITL region) is shown as written.
+AREA_NAMES = {
+    gettext_noop("United Kingdom"),
+    gettext_noop("Great Britain"),
+    gettext_noop("England and Wales"),
+    gettext_noop("England"),
+    gettext_noop("Wales"),
+    gettext_noop("Scotland"),
+    gettext_noop("Northern Ireland"),
+    gettext_noop("North East"),
+    gettext_noop("North West"),
+    gettext_noop("Yorkshire and The Humber"),
+    gettext_noop("East Midlands"),
+    gettext_noop("West Midlands"),
+    gettext_noop("East of England"),
+    gettext_noop("London"),
+    gettext_noop("South East"),
+    gettext_noop("South West"),
+}
+
+
+def area_name(name: str, language: str | None = None) -> str:
+    """A nation's or English region's name in the language (default: the active one) where it has an official
+    Welsh form ("Gogledd Orllewin Lloegr" for the North West on a Welsh page); any other name as written."""
+    if name not in AREA_NAMES:
+        return name
+    if language is None:
+        return gettext(name)
+    with override(language):
+        return gettext(name)

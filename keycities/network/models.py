@@ -91,6 +91,7 @@ class Place(models.Model):
     region_name = models.CharField(max_length=60)
     summary = models.TextField(blank=True, help_text="A sentence on what the place is.")
     note = models.TextField(blank=True, help_text="Anything a reader of its figures must know.")
+    note_cy = models.TextField("note in Welsh", blank=True, help_text="The note in Welsh; blank until translated.")
 
     objects = PlaceQuerySet.as_manager()
 
@@ -123,6 +124,8 @@ class PlaceArea(Dated):
     area_name = models.CharField(max_length=120)
     relation = models.CharField(max_length=10, choices=Relation.choices, default=Relation.COVERS)
     note = models.CharField(max_length=300, blank=True)
+    note_cy = models.CharField("note in Welsh", max_length=300, blank=True,
+                               help_text="The note in Welsh; blank until translated.")  # fmt: skip
 
     class Meta:
         # Open starts first on every database (PostgreSQL sorts NULL last by default).

@@ -10,7 +10,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from keycities.core.bilingual import area_name
+
 from .models import Membership, Place, PlaceArea, WorkArea
+
+
+def region_cy(name: str) -> str:
+    """A region's or nation's official Welsh name; blank where it has none (as every `_cy` field of the API)."""
+    welsh = area_name(name, "cy")
+    return welsh if welsh != name else ""
 
 
 def area_cover(area: PlaceArea) -> dict[str, Any]:
@@ -22,6 +30,7 @@ def area_cover(area: PlaceArea) -> dict[str, Any]:
         "relation": area.relation,
         "counted": area.relation == PlaceArea.Relation.COVERS,
         "note": area.note,
+        "note_cy": area.note_cy,
     }
 
 
@@ -36,7 +45,7 @@ def place(p: Place, *, detail: bool = False) -> dict[str, Any]:
         "name_cy": p.name_cy,
         "official_name": p.official_name,
         "nation": p.nation,
-        "region": {"code": p.region_code, "name": p.region_name},
+        "region": {"code": p.region_code, "name": p.region_name, "name_cy": region_cy(p.region_name)},
         "url": p.get_absolute_url(),
         "areas": [area_cover(a) for a in p.areas.all()],
         "memberships": [membership(m) for m in p.memberships.all()],
@@ -47,6 +56,7 @@ def place(p: Place, *, detail: bool = False) -> dict[str, Any]:
     }
     if detail:
         out["note"] = p.note
+        out["note_cy"] = p.note_cy
     return out
 
 

@@ -1,11 +1,12 @@
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class RegionOut(Schema):
     code: str
     name: str
+    name_cy: str = Field(description="The official Welsh name (Gogledd Orllewin Lloegr, Cymru); blank where none.")
 
 
 class AreaCoverOut(Schema):
@@ -16,6 +17,7 @@ class AreaCoverOut(Schema):
     relation: str
     counted: bool
     note: str
+    note_cy: str = Field(description="The note in Welsh; blank where there is none or none translated.")
 
 
 class MembershipOut(Schema):
@@ -51,6 +53,7 @@ class PlaceOut(Schema):
 
 class PlaceDetailOut(PlaceOut):
     note: str
+    note_cy: str = Field(description="The note in Welsh; blank where there is none or none translated.")
 
 
 class WorkAreaOut(Schema):

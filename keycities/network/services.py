@@ -28,6 +28,7 @@ class AreaIn(_Strict):
     end: dt.date | None = None
     relation: Literal["covers", "same", "within"] = "covers"
     note: str = ""
+    note_cy: str = ""
 
 
 class PlaceIn(_Strict):
@@ -38,6 +39,7 @@ class PlaceIn(_Strict):
     nation: Nation
     region: tuple[str, str]
     note: str = ""
+    note_cy: str = ""
     areas: list[AreaIn] = Field(min_length=1)
 
 
@@ -133,6 +135,7 @@ def load_network(path: Path, *, update: bool = False) -> dict[str, int]:
             "region_code": p.region[0],
             "region_name": p.region[1],
             "note": p.note,
+            "note_cy": p.note_cy,
         }
         place, made = _get_or_create(Place, p.slug, values, update)
         places[p.slug] = place
@@ -148,7 +151,10 @@ def load_network(path: Path, *, update: bool = False) -> dict[str, int]:
                     end=a.end,
                     relation=a.relation,
                     note=a.note,
+                    note_cy=a.note_cy,
                 )
+        else:
+            _fill_welsh_notes(place, p)
 
     for m in data.memberships:
         for slug in m.places:
@@ -168,6 +174,19 @@ def load_network(path: Path, *, update: bool = False) -> dict[str, int]:
             for i, slug in enumerate(w.leads):
                 WorkAreaLead.objects.create(work_area=work_area, place=places[slug], position=i)
     return created
+
+
+def _fill_welsh_notes(place: Place, p: PlaceIn) -> None:
+    """A place loaded before the notes had Welsh gets the file's Welsh where its own is still blank (staff's own
+    Welsh is never overwritten), each row saved on its own so that the audit log records it."""
+    if p.note_cy and not place.note_cy and place.note == p.note:
+        place.note_cy = p.note_cy
+        place.save(update_fields=["note_cy"])
+    welsh = {(a.code, a.start, a.note): a.note_cy for a in p.areas if a.note_cy}
+    for area in place.areas.filter(note_cy="").exclude(note=""):
+        if found := welsh.get((area.area_code, area.start, area.note)):
+            area.note_cy = found
+            area.save(update_fields=["note_cy"])
 
 
 def _get_or_create(model: Any, slug: str, values: dict[str, Any], update: bool) -> tuple[Any, bool]:

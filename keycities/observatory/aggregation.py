@@ -29,7 +29,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import localised_text, marked_text, official_name
 from keycities.network.models import Group, Nation, Place, PlaceArea
 
 from .models import LOCAL_AUTHORITY_KINDS, Aggregation, Area, Indicator, Observation, Release
@@ -292,7 +292,7 @@ def _within_note(place: Place, on: dt.date) -> str:
     return "".join(
         " "
         + _("%(place)s lies inside %(area)s (%(code)s), which is not counted as %(place)s.")
-        % {"place": place.name, "area": a.area_name, "code": a.area_code}
+        % {"place": localised_text(place, "name"), "area": a.area_name, "code": a.area_code}
         for a in inside
     )
 
@@ -325,7 +325,7 @@ class Context:
 
 def _release_name(release: Release) -> str:
     return _("%(title)s (%(publisher)s, released %(date)s)") % {
-        "title": release.dataset.title, "publisher": release.dataset.publisher,
+        "title": release.dataset.title_text, "publisher": official_name(release.dataset.publisher),
         "date": date_format(release.release_date, "j F Y")}  # fmt: skip
 
 
@@ -360,7 +360,7 @@ def _read_why_missing(place: Place, codes: Sequence[str], period: int, ctx: Cont
             "covered": _nation_list(nations)}  # fmt: skip
     if not nations:
         return _("%(release)s publishes no local authority figures, only larger areas, so %(place)s has no figure "
-                 "of its own.") % {"release": name, "place": place.name}  # fmt: skip
+                 "of its own.") % {"release": name, "place": localised_text(place, "name")}  # fmt: skip
     held = sorted(p for p, values in everything.items() if any(c in values for c in codes))
     missing = ", ".join(codes)
     if held and held[-1] < period:
@@ -389,7 +389,7 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
             place.slug,
             place.name,
             _("%(place)s had no statistical area of its own on %(date)s.")
-            % {"place": place.name, "date": date_format(on, "j F Y")}
+            % {"place": localised_text(place, "name"), "date": date_format(on, "j F Y")}
             + _within_note(place, on),
         )
     codes = [a.area_code for a in cover]
@@ -401,9 +401,9 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
     if usable:
         names = ", ".join(f"{a.area_name} ({a.area_code})" for a in usable)
         note = _("This release publishes %(place)s on other boundaries: %(areas)s is used for %(period)s.") % {
-            "place": place.name, "areas": names, "period": period}  # fmt: skip
-        if any(a.note for a in usable):
-            note += " " + " ".join(a.note for a in usable if a.note)
+            "place": localised_text(place, "name"), "areas": names, "period": period}  # fmt: skip
+        if any(a.note for a in usable):  # the registry's note, in Welsh where it has one
+            note += " " + " ".join(marked_text(a, "note") for a in usable if a.note)
         return [a.area_code for a in usable], note
     missing = [c for c in codes if c not in available]
     if ctx is not None and (reason := _why_missing(place, missing, period, ctx)):
@@ -412,7 +412,7 @@ def resolve_cover(place: Place, period: int, available: Iterable[str],
     said = _(
         "This release has no figures for %(place)s’s area (%(areas)s) for %(period)s: it is published on "
         "other boundaries."
-    ) % {"place": place.name, "areas": ", ".join(missing), "period": period}
+    ) % {"place": localised_text(place, "name"), "areas": ", ".join(missing), "period": period}
     return Missing(place.slug, place.name, said + later)
 
 
@@ -689,13 +689,13 @@ def _compute_figure(indicator: Indicator, period: int, places: Sequence[Place], 
             if same and same in data and data[same].value is not None:
                 members.append(MemberFigure(place.slug, place.name, [same], data[same].value,
                                             note=_("Published for %(place)s as a whole (%(code)s).")
-                                            % {"place": place.name, "code": same},
+                                            % {"place": localised_text(place, "name"), "code": same},
                                             nation=place.nation))  # fmt: skip
             else:
                 said = _(
                     "%(place)s is %(n)s areas and this measure cannot be combined; no figure is published "
                     "for it as a whole."
-                ) % {"place": place.name, "n": len(codes)}
+                ) % {"place": localised_text(place, "name"), "n": len(codes)}
                 missing.append(Missing(place.slug, place.name, said))
             continue
         if data[codes[0]].value is None:

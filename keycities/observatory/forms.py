@@ -53,11 +53,12 @@ class ReleaseUploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from . import catalogue
+        from .models import dataset_title
 
         super().__init__(*args, **kwargs)
         datasets = catalogue.DATASETS
         self.fields["source"].choices = [("", "")] + [  # type: ignore[attr-defined]
-            (s.key, f"{datasets[s.dataset]['title']} — {s.key} ({s.format}, {s.release_date})")
+            (s.key, f"{dataset_title(datasets[s.dataset]['title'])} — {s.key} ({s.format}, {s.release_date})")
             for s in catalogue.SOURCES
         ]
 

@@ -194,6 +194,38 @@ def geography_text(geography: str) -> str:
     return gettext(geography) if geography in GEOGRAPHIES else geography
 
 
+# The datasets' titles (data/catalogue/sources.yaml `title`), as the publishers give them in English, with a Welsh
+# title for Welsh pages (docs/adr/0010-welsh.md). Release records frozen in claims' evaluations and briefing packs
+# keep the English title and are shown through `dataset_title` too. A dataset added to the catalogue shows its
+# English title, marked as English on Welsh pages (`observatory_links`' `dataset_title` filter), until it is added.
+DATASET_TITLES = {
+    gettext_noop("Mid-year population estimates"),
+    gettext_noop("Subregional productivity: labour productivity indices by UK ITL2 and ITL3 subregions"),
+    gettext_noop("LI01 Regional labour market: local indicators"),
+    gettext_noop("Claimant Count"),
+    gettext_noop("Annual Survey of Hours and Earnings: median weekly pay by place of residence"),
+    gettext_noop("Housing affordability in England and Wales"),
+    gettext_noop("International trade in UK nations, regions and cities"),
+    gettext_noop("Regional gross domestic product: GDP per head"),
+    gettext_noop("Regional gross domestic product (GDP): local authorities"),
+    gettext_noop("Regional gross domestic product (GDP): all ITL regions"),
+    gettext_noop("English indices of deprivation 2019: local authority district summaries"),
+    gettext_noop("Welsh Index of Multiple Deprivation 2019: index and domain scores by small area"),
+    gettext_noop("International trade in UK nations, regions and cities: 2022"),
+    gettext_noop("Census 2021: age by single year of age (TS007)"),
+    gettext_noop("Mid-year population estimates by single year of age and sex"),
+}
+
+
+def dataset_title(title: str) -> str:
+    """A dataset's title in the active language where the catalogue's title is known, else as written."""
+    return gettext(title) if title in DATASET_TITLES else title
+
+
+def dataset_title_known(title: str) -> bool:
+    return title in DATASET_TITLES
+
+
 class Dataset(models.Model):
     """A publication that is released in vintages, e.g. 'ONS regional GDP by local authority'."""
 
@@ -209,7 +241,12 @@ class Dataset(models.Model):
         ordering = ["title"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text  # the page's language, as a place's name
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language (`dataset_title`)."""
+        return dataset_title(self.title)
 
 
 class Release(models.Model):
@@ -234,7 +271,7 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return gettext("%(title)s, released %(date)s") % {
-            "title": self.dataset.title,
+            "title": self.dataset.title_text,
             "date": date_format(self.release_date, "j F Y"),
         }
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.bilingual import area_name
+
 from .aggregation import GroupFigure
 from .models import AreaKind, Indicator, Release, kind_of_code
 from .queries import SeriesPoint
@@ -110,7 +112,7 @@ def regions_by_level(rows: list[Any]) -> list[tuple[str, list[RegionRow]]]:
         ranks: dict[str, int] = {}
         for i, r in enumerate(ranked if AreaKind.UK not in kinds else []):  # the UK and England: not a ranking
             ranks[r.code] = i + 1 if i == 0 or r.value != ranked[i - 1].value else ranks[ranked[i - 1].code]
-        listed = [RegionRow(ranks.get(r.code), r.code, r.name, r.value, r.status) for r in found]
+        listed = [RegionRow(ranks.get(r.code), r.code, area_name(r.name), r.value, r.status) for r in found]
         listed.sort(key=lambda r: (r.rank is None, r.rank or 0, -(r.value or 0), r.name))
         if listed:
             out.append((str(label), listed))

@@ -32,6 +32,7 @@ from .aggregation import (
     local_periods,
 )
 from .models import Aggregation, Area, Indicator, Release, Unit
+from .models import dataset_title as dataset_title  # a title in the active language, for frozen release records
 
 KEY_CITIES = "key-cities"
 CORE_CITIES = "core-cities"
@@ -166,7 +167,7 @@ def _names(slugs: Iterable[str], names: dict[str, str]) -> str:
 
 
 def _release_dated(release: Release) -> str:
-    return f"{release.dataset.title} ({date_format(release.release_date, 'j F Y')})"
+    return f"{release.dataset.title_text} ({date_format(release.release_date, 'j F Y')})"
 
 
 def mark_breaks(points: list[SeriesPoint]) -> list[SeriesPoint]:
@@ -328,7 +329,7 @@ def other_totals(name: str, ind: Indicator, period: int, release: Release, store
             found = data.get(code)
             if found and found.value is not None and found.value != value:
                 extra = _(", including Extra-Regio") if code == "UK" else ""
-                said.append(f"{format_value(found.value, ind.unit)} ({other.dataset.title}, "
+                said.append(f"{format_value(found.value, ind.unit)} ({other.dataset.title_text}, "
                             f"{date_format(other.release_date, 'j F Y')}{extra})")  # fmt: skip
                 break
     if not said:

@@ -132,7 +132,7 @@ def fixture_names() -> set[str]:
         "network.place": ["name", "official_name"], "network.group": ["name"], "observatory.area": ["name"],
         "engagement.organisation": ["name"], "engagement.person": ["name"], "accounts.user": ["username"],
         "consultations.section": ["question", "answer"], "consultations.consultation": ["body_name"],
-        "observatory.dataset": ["title"], "network.placearea": ["area_name", "note"],
+        "network.placearea": ["area_name"],
         # What staff typed in the fixtures, in one language: titles, posts, subjects, follow-ups.
         "proposals.proposal": ["title"], "engagement.role": ["title"], "engagement.spokesperson": ["title"],
         "engagement.interaction": ["title"], "engagement.followup": ["text"],
@@ -147,6 +147,11 @@ def fixture_names() -> set[str]:
         present = [f for f in fields if any(field.name == f for field in model._meta.get_fields())]
         for values in model.objects.values_list(*present):
             names |= {str(v).strip() for v in values if v and len(str(v).strip()) > 1}
+    # Datasets' titles, the registry's notes and the UK's, nations' and English regions' names have Welsh
+    # (observatory.models.DATASET_TITLES, `note_cy`, core.bilingual.AREA_NAMES): their English is not a name here.
+    from keycities.core.bilingual import AREA_NAMES
+
+    names -= AREA_NAMES
     for version in apps.get_model("consultations.version").objects.all():
         names |= {str(s.get(k, "")).strip() for s in version.content for k in ("question", "answer") if s.get(k)}
     # Content whose Welsh twin is the same words ("Brexit", a place with no other name).

@@ -265,3 +265,21 @@ def test_a_welsh_places_pack_names_it_in_welsh(secretariat: User) -> None:
     assert welsh["sections"][1]["table"]["head"][2] == "Abertawe"
     labels = [f["label"] for f in welsh["facts"] if f["key"] == "profile:population:swansea"]
     assert labels and labels[0].startswith("Poblogaeth, Abertawe, ")
+
+
+def test_a_pack_in_welsh_names_the_region_and_sources_in_welsh(secretariat: User) -> None:
+    """England's regions by their official Welsh names (core.bilingual.AREA_NAMES), in sentences that need no
+    mutation; the sources' publisher and dataset title in Welsh."""
+    issued = services.issue_pack(place_pack(secretariat, "coventry"), by=secretariat)
+    english, welsh = (json.dumps(issued.content[k], ensure_ascii=False) for k in ("en", "cy"))
+    assert "Coventry is in West Midlands, England." in english
+    assert "Rhanbarth Coventry yw Gorllewin Canolbarth Lloegr (Lloegr)." in welsh
+    assert "Gorllewin Canolbarth Lloegr" in issued.content["cy"]["sections"][1]["table"]["head"]
+    # What a reader sees (the facts keep English keys and release records, as identifiers):
+    shown = json.dumps([issued.content["cy"]["sections"], issued.content["cy"].get("notes"),
+                        [f["label"] for f in issued.content["cy"]["facts"]]], ensure_ascii=False)  # fmt: skip
+    assert "West Midlands" not in shown
+    assert "Ffynhonnell: y Swyddfa Ystadegau Gwladol, Amcangyfrifon canol blwyddyn o’r boblogaeth" in shown
+    assert "Office for National Statistics" not in shown and "Mid-year population estimates" not in shown
+    swansea = services.issue_pack(place_pack(secretariat, "swansea"), by=secretariat).content["cy"]
+    assert "Gwlad Abertawe yw Cymru." in json.dumps(swansea, ensure_ascii=False)

@@ -95,6 +95,45 @@ def test_api_gives_both_languages(seeded: dict[str, Claim], client: Client) -> N
     assert "Tua 8% o economi’r DU" in csv
 
 
+def test_api_gives_the_check_in_both_languages(seeded: dict[str, Claim], client: Client) -> None:
+    """The evaluation's summary and working in English and in Welsh, the same whatever Accept-Language says."""
+    claim = seeded["Population: nearly 6 million"]
+    one = client.get(f"/api/v1/claims/{claim.pk}").json()["evaluation"]
+    assert one["summary"].startswith("Key Cities’ Population in mid-2024 was 6,839,250; “nearly 6,000,000” needs")
+    assert one["summary_cy"].startswith(
+        "Poblogaeth (Key Cities), canol 2024: 6,839,250. I’r honiad (“nearly "
+        "6,000,000”) fod yn wir, rhaid i’r ffigur fod rhwng 5,400,000 a 6,000,000."
+    )
+    assert one["working"]["test"] == "6,839,250 is not between 5,400,000 and 6,000,000"
+    assert one["working_cy"]["test"] == "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000"
+    assert one["working_cy"]["figure"] == one["working"]["figure"] == 6839250
+    assert [(r["title"], r["title_cy"]) for r in one["releases"]] == [
+        ("Mid-year population estimates", "Amcangyfrifon canol blwyddyn o’r boblogaeth")]  # fmt: skip
+    then = one["as_published"]
+    assert then["summary"].startswith("No bundled release of ")
+    assert then["summary_cy"].startswith(
+        "Nid oes unrhyw ddatganiad o’r set ddata “Amcangyfrifon canol blwyddyn o’r boblogaeth” sydd gyda’r Hwb mor "
+        "hen â 1 Ionawr 2018. Y cyfnod cyntaf yn y ffigurau sydd gyda’r Hwb yw canol 2017,"
+    )
+    assert then["working_cy"]["reason"] == then["summary_cy"] and "welsh" not in then
+    welsh = client.get(f"/api/v1/claims/{claim.pk}", headers={"accept-language": "cy"}).json()["evaluation"]
+    assert (welsh["summary"], welsh["summary_cy"]) == (one["summary"], one["summary_cy"])
+    assert welsh["working_cy"] == one["working_cy"] and welsh["verdict_label"] == "Nid yw’n wir"  # labels follow it
+    csv = client.get("/api/v1/claims/?format=csv").content.decode()
+    assert ",summary,summary_cy,evaluated_at," in csv.splitlines()[0]
+    assert "Poblogaeth (Key Cities), canol 2024: 6,839,250." in csv
+
+
+def test_api_evaluation_stored_before_the_welsh(seeded: dict[str, Claim], client: Client) -> None:
+    claim = seeded["Population: nearly 6 million"]
+    e = claim.evaluations.get()
+    e.welsh, e.as_published = {}, {k: v for k, v in e.as_published.items() if k != "welsh"}  # type: ignore[union-attr]
+    e.save()
+    one = client.get(f"/api/v1/claims/{claim.pk}").json()["evaluation"]
+    assert (one["summary_cy"], one["working_cy"]) == ("", None)
+    assert (one["as_published"]["summary_cy"], one["as_published"]["working_cy"]) == ("", None)
+
+
 def test_staff_edit_the_welsh_with_the_english(seeded: dict[str, Claim], client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for("secretariat")
     claim = seeded["Five of the top ten goods-exporting cities"]
@@ -133,7 +172,9 @@ def test_the_check_is_written_in_welsh_as_well(seeded: dict[str, Claim], client:
     assert '<p class="govuk-body">Poblogaeth (Key Cities), canol 2024: 6,839,250.' in welsh
     assert "Nid yw 6,839,250 rhwng 5,400,000 a 6,000,000" in welsh and "Heb eu cynnwys" in welsh
     assert "Nid oedd gan Carlisle ardal ystadegol ei hun ar 30 Mehefin 2024." in welsh
-    assert "Ffynhonnell: y Swyddfa Ystadegau Gwladol, Mid-year population estimates" in welsh
+    # The dataset's title in Welsh (observatory.models.DATASET_TITLES), in the source line and the history.
+    assert "Ffynhonnell: y Swyddfa Ystadegau Gwladol, Amcangyfrifon canol blwyddyn o’r boblogaeth" in welsh
+    assert "Mid-year population estimates" not in welsh
     assert "Trwydded Llywodraeth Agored v3.0" in welsh
     assert "is not between" not in welsh and "Membership: the 24 members" not in welsh
     english = client.get(f"/claims/{claim.pk}/").content.decode()
@@ -159,7 +200,10 @@ def test_an_evaluation_stored_before_the_welsh_gets_it_in_place(seeded: dict[str
     e.refresh_from_db()
     assert e.welsh["summary"].startswith("Gwerth ychwanegol crynswth (GYC) (Key Cities), 2020: £153,865m; ffigur yr "
                                          "Alban oedd £145,247m")  # fmt: skip
-    assert e.as_published["welsh"]["working"]["basis"].startswith("Nid oes datganiad o Regional gross domestic")
+    assert e.as_published["welsh"]["working"]["basis"].startswith(
+        "Nid oes datganiad o’r set ddata “Cynnyrch domestig gros (CDG) rhanbarthol: awdurdodau lleol” o’r cyfnod cyn "
+        "1 Ionawr"
+    )
     page = client.get(f"/cy/claims/{claim.pk}/").content.decode()
     assert "kc-fallback" not in page.split("<h2", 1)[1].split("Hanes")[0]
 
@@ -212,3 +256,30 @@ def test_related_items_show_their_welsh_titles(seeded: dict[str, Claim], client:
     assert "Around 8% of the UK economy" not in related
     english = client.get(f"/claims/{claim.pk}/").content.decode()
     assert ">Around 8% of the UK economy</a>" in english.split('id="related-heading"', 1)[1]
+
+
+def test_registry_notes_and_dataset_titles_are_welsh_in_the_welsh_working(
+    seeded: dict[str, Claim], client: Client
+) -> None:
+    """The registry's notes (network.yaml `note_cy`) and the datasets' titles are in Welsh in the Welsh working;
+    a note with no Welsh is given in English and said to be English."""
+    from keycities.claims.services import evaluate_claim
+    from keycities.network.models import PlaceArea
+
+    claim = seeded["Economy: over £135bn a year"]
+    e = claim.evaluations.get()
+    (bcp,) = [s for s in e.welsh["working"]["substitutions"] if "Bournemouth, Christchurch and Poole" in s]
+    assert "ei olynydd o 1 Ebrill 2019 ymlaen. Y cyngor olynol; mae’n cynnwys Christchurch a Poole." in bcp
+    assert "Successor council" not in bcp
+    (english,) = [s for s in e.working["substitutions"] if s.startswith("Bournemouth")]
+    assert "Successor council; includes Christchurch and Poole." in english
+    page = client.get(f"/cy/claims/{claim.pk}/").content.decode()
+    assert "Y cyngor olynol; mae’n cynnwys Christchurch a Poole." in page and "Successor council" not in page
+    assert "Cynnyrch domestig gros (CDG) rhanbarthol: awdurdodau lleol" in page
+    assert "Regional gross domestic product" not in page
+
+    PlaceArea.objects.filter(area_code="E06000058").update(note_cy="")  # staff's English note, not yet in Welsh
+    claim.evaluations.update(welsh={})  # so that the next check writes its Welsh again, in place
+    e = evaluate_claim(claim)
+    (bcp,) = [s for s in e.welsh["working"]["substitutions"] if "Bournemouth, Christchurch and Poole" in s]
+    assert "ymlaen. Successor council; includes Christchurch and Poole (yn Saesneg). Nid oes" in bcp

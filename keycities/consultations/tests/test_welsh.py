@@ -223,3 +223,35 @@ def test_the_archive_shows_welsh_titles_and_marks_the_english(consultation: Cons
     archive = Client().get("/cy/consultations/responses/").content.decode()
     assert ">Sgiliau Lloegr: diwygio cyllid ôl-16</a>" in archive and c.title not in archive
     assert f">{c.title}</a>" in Client().get("/consultations/responses/").content.decode()
+
+
+def test_the_lead_place_has_both_names_whatever_the_language(consultation: Consultation, officer: User,
+                                                             secretariat: User, client: Client) -> None:  # fmt: skip
+    """`response_data` and the API give the lead place's English and Welsh names, not the one of the request's
+    language; a document built in Welsh shows the Welsh name even from data read on an English page."""
+    from keycities.consultations import queries
+    from keycities.network.models import Place
+
+    c = published_response(consultation, officer, secretariat)
+    Consultation.objects.filter(pk=c.pk).update(lead_place=Place.objects.get(slug="swansea"))
+    c.refresh_from_db()
+    english = queries.response_data(c)
+    with translation.override("cy"):
+        welsh = queries.response_data(c)
+    assert (english["lead_place"], english["lead_place_cy"]) == (welsh["lead_place"], welsh["lead_place_cy"]) == (
+        "Swansea", "Abertawe")  # fmt: skip
+    doc = Docx(io.BytesIO(exports.build_docx(english, language="cy")))
+    assert "Aelod arweiniol: Abertawe" in [p.text for p in doc.paragraphs]
+    doc = Docx(io.BytesIO(exports.build_docx(welsh, language="en")))
+    assert "Lead member: Swansea" in [p.text for p in doc.paragraphs]
+    rows = {}
+    for language in ("en", "cy"):
+        got = client.get("/api/v1/consultations/?show=published", headers={"accept-language": language}).json()
+        rows[language] = next(r for r in got["results"] if r["id"] == c.pk)
+    for row in rows.values():
+        assert (row["lead_place"], row["lead_place_name"], row["lead_place_name_cy"]) == (
+            "swansea", "Swansea", "Abertawe")  # fmt: skip
+    # Content is stable; interface labels and page addresses follow Accept-Language, as everywhere in the API.
+    assert {**rows["en"]["response"], "url": ""} == {**rows["cy"]["response"], "url": ""}
+    assert rows["cy"]["response"]["url"] == f"/cy/consultations/responses/{c.pk}/"
+    assert rows["en"]["stage"] != rows["cy"]["stage"]

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from keycities.core.bilingual import Localised, localised, official_name
+from keycities.core.bilingual import Localised, area_name, localised, official_name
 
 register = template.Library()
 
@@ -39,3 +39,10 @@ def official(name: str) -> str:
     """`{{ release.publisher|official }}`: a publisher's or licence's name in the page's language (the
     Office for National Statistics is y Swyddfa Ystadegau Gwladol on a Welsh page)."""
     return official_name(str(name))
+
+
+@register.filter
+def area(name: str) -> str:
+    """`{{ place.region_name|area }}`: a nation's or English region's name in the page's language
+    (the North West is Gogledd Orllewin Lloegr on a Welsh page); other names as written."""
+    return area_name(str(name))

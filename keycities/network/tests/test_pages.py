@@ -101,3 +101,58 @@ def test_query_counts_are_pinned(registry: None, client: Client, url: str, queri
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     assert len(ctx.captured_queries) == queries, [q["sql"][:120] for q in ctx.captured_queries]
+
+
+def test_regions_and_nations_have_their_welsh_names_on_welsh_pages(registry: None, client: Client) -> None:
+    """England's regions and the UK's nations are shown by their official Welsh names at /cy/ (ADR 0010)."""
+    salford = page(client, "/cy/members/salford/")
+    assert '<span class="govuk-caption-xl">Gogledd Orllewin Lloegr, Lloegr</span>' in salford
+    assert "North West" not in salford
+    assert '<span class="govuk-caption-xl">North West, England</span>' in page(client, "/members/salford/")
+    hull = page(client, "/cy/members/hull/")
+    assert '<span class="govuk-caption-xl">Swydd Efrog a’r Humber, Lloegr</span>' in hull
+    assert '<span class="govuk-caption-xl">Cymru</span>' in page(client, "/cy/members/swansea/")
+    members = page(client, "/cy/members/")
+    for welsh in ("Gogledd Ddwyrain Lloegr", "De Orllewin Lloegr", "De Ddwyrain Lloegr", "Dwyrain Lloegr",
+                  "Gorllewin Canolbarth Lloegr", "Dwyrain Canolbarth Lloegr", "Cymru"):  # fmt: skip
+        assert f'<td class="govuk-table__cell">{welsh}</td>' in members, welsh
+        assert f'">{welsh}</option>' in members, welsh  # the region filter's choices
+    for english in ("North East", "South West", "South East", "East of England", "West Midlands", "East Midlands"):
+        assert english not in members, english
+    assert '<option value="E12000001">North East</option>' in page(client, "/members/")
+
+
+def test_the_api_gives_a_region_both_names(registry: None, client: Client) -> None:
+    salford = client.get("/api/v1/places/salford").json()["region"]
+    assert salford == {"code": "E12000002", "name": "North West", "name_cy": "Gogledd Orllewin Lloegr"}
+    welsh = client.get("/api/v1/places/salford", headers={"accept-language": "cy"}).json()["region"]
+    assert welsh == salford
+    assert client.get("/api/v1/places/swansea").json()["region"] == {"code": "W92000004", "name": "Wales",
+                                                                     "name_cy": "Cymru"}  # fmt: skip
+
+
+def test_registry_notes_have_welsh_on_welsh_pages(registry: None, client: Client) -> None:
+    from keycities.network.models import PlaceArea
+
+    welsh = page(client, "/cy/members/bournemouth/")
+    assert "Diddymwyd Cyngor Bwrdeistref Bournemouth ar 1 Ebrill 2019" in welsh
+    assert '<span class="govuk-body-s kc-muted">Y cyngor olynol; mae’n cynnwys Christchurch a Poole.</span>' in welsh
+    assert "Successor council" not in welsh and "was abolished" not in welsh
+    assert "Successor council; includes Christchurch and Poole." in page(client, "/members/bournemouth/")
+    PlaceArea.objects.filter(area_code="E06000058").update(note_cy="")
+    assert ('<span lang="en-GB" class="kc-fallback">Successor council; includes Christchurch and Poole.</span>'
+            in page(client, "/cy/members/bournemouth/"))  # fmt: skip
+
+
+def test_loading_the_network_again_fills_blank_welsh_notes(registry: None) -> None:
+    from keycities.network.models import Place, PlaceArea
+    from keycities.network.services import load_network
+    from keycities.tests.fixtures import NETWORK_FILE
+
+    Place.objects.filter(slug="carlisle").update(note_cy="")
+    PlaceArea.objects.filter(area_code="E06000063").update(note_cy="")
+    PlaceArea.objects.filter(area_code="E06000058").update(note_cy="Nodyn gan y staff.")
+    load_network(NETWORK_FILE)
+    assert Place.objects.get(slug="carlisle").note_cy.startswith("Diddymwyd Cyngor Dinas Carlisle ar 1 Ebrill 2023")
+    assert PlaceArea.objects.get(area_code="E06000063").note_cy.startswith("Mae Carlisle o fewn Cumberland")
+    assert PlaceArea.objects.get(area_code="E06000058").note_cy == "Nodyn gan y staff."

@@ -125,3 +125,15 @@ def test_end_before_start_is_refused(registry: None) -> None:
                    start=dt.date(2020, 1, 1), end=dt.date(2019, 1, 1))  # fmt: skip
     with pytest.raises(ValidationError, match="on or after the start"):
         m.full_clean()
+
+
+def test_every_note_in_the_network_file_has_its_welsh() -> None:
+    """The registry's notes are shown on Welsh pages and in the Welsh working: each has `note_cy`."""
+    from keycities.network.services import read_network_file
+    from keycities.tests.fixtures import NETWORK_FILE
+
+    data = read_network_file(NETWORK_FILE)
+    notes = [(p.slug, p.note, p.note_cy) for p in data.places] + [
+        (f"{p.slug} {a.code}", a.note, a.note_cy) for p in data.places for a in p.areas]  # fmt: skip
+    assert len([n for n in notes if n[1]]) == 8
+    assert [slug for slug, note, welsh in notes if bool(note) != bool(welsh)] == []

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
-from keycities.observatory.models import geography_text
+from keycities.core.bilingual import HTML_LANG, Localised, is_welsh
+from keycities.observatory.models import dataset_title as title_in_language
+from keycities.observatory.models import dataset_title_known, geography_text
 
 from .. import queries
 
@@ -41,3 +44,13 @@ def geography(text: str) -> str:
     """`{{ dataset.geography|geography }}`: a dataset's geography in the page's language where the catalogue's
     wording is known (observatory.models.GEOGRAPHIES)."""
     return geography_text(str(text))
+
+
+@register.filter
+def dataset_title(title: str) -> SafeString:
+    """`{{ release.title|dataset_title }}`: a dataset's title in the page's language (observatory.models
+    .DATASET_TITLES); on a Welsh page a title with no Welsh is shown in English, marked as English."""
+    title = str(title)
+    if is_welsh() and not dataset_title_known(title):
+        return Localised(title, HTML_LANG["en"], bool(title)).__html__()
+    return Localised(title_in_language(title), HTML_LANG["cy" if is_welsh() else "en"], False).__html__()

@@ -130,3 +130,31 @@ def test_period_labels_and_bases_follow_the_language() -> None:
         assert Indicator(period_label="Q{year}", base="jobs").label_period(2020) == "Q2020"  # not known: as written
     with translation.override("en-gb"):
         assert (ind.label_period(2023), ind.base_text) == ("mid-2023", "residents aged 16 to 64")
+
+
+def test_every_dataset_title_of_the_catalogue_has_its_welsh() -> None:
+    """The catalogue's dataset titles are the msgids of observatory.models.DATASET_TITLES, each with its Welsh; a
+    dataset added to the catalogue fails here until its title is added there."""
+    from django.utils import translation
+
+    from keycities.observatory.models import DATASET_TITLES, dataset_title
+
+    titles = {d["title"] for d in catalogue.DATASETS.values()}
+    assert titles == DATASET_TITLES
+    with translation.override("cy"):
+        welsh = {t: dataset_title(t) for t in titles}
+    assert all(w != t for t, w in welsh.items()), [t for t, w in welsh.items() if w == t]
+    assert welsh["Claimant Count"] == "Nifer yr Hawlwyr"
+    assert dataset_title("A new dataset") == "A new dataset"
+
+
+def test_the_dataset_title_filter_marks_an_untranslated_title_on_a_welsh_page() -> None:
+    from django.utils import translation
+
+    from keycities.observatory.templatetags.observatory_links import dataset_title
+
+    with translation.override("cy"):
+        assert dataset_title("Mid-year population estimates") == "Amcangyfrifon canol blwyddyn o’r boblogaeth"
+        assert dataset_title("A new dataset") == '<span lang="en-GB" class="kc-fallback">A new dataset</span>'
+    with translation.override("en"):
+        assert dataset_title("A new dataset") == "A new dataset"
