@@ -232,8 +232,12 @@ def _fields(data: QuestionData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_question(survey: Survey, data: QuestionData) -> Question:
+def add_question(survey: Survey, data: QuestionData, *, seen: int | None = None) -> Question:
+    """Add a question at the end. `seen`: how many questions the page showed; when the survey has another number
+    by now (the same question sent twice by a double click, or another change), it is refused, not added again."""
     survey = _lock_for_questions(survey)
+    if seen is not None and survey.questions.count() != seen:
+        raise ValidationError(changed_since_shown())
     _check_question(survey, data)
     position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     question = Question.objects.create(survey=survey, position=position, **_fields(data))

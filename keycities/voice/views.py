@@ -323,7 +323,8 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             elif "add-question" in request.POST:
                 question_form = QuestionForm(request.POST)
                 if question_form.is_valid():
-                    services.add_question(found, _question_data(question_form.cleaned_data))
+                    services.add_question(found, _question_data(question_form.cleaned_data),
+                                          seen=whole_number(request.POST.get("questions_shown")))  # fmt: skip
                     messages.success(request, _("The question has been added."))
                     return redirect("voice:edit", slug=slug)
             elif {"move-up", "move-down", "remove"} & set(request.POST):
@@ -353,7 +354,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         "survey": found, "form": form, "question_form": question_form, "locked": services.questions_locked(found),
         "questions": found.questions.prefetch_related("options"), "responses": services.submitted(found).count(),
         "kinds": presenters.kind_choices(),
-    })  # fmt: skip
+    }, status=400 if form.errors or question_form.errors else 200)  # fmt: skip
 
 
 def _question_data(d: dict[str, Any]) -> services.QuestionData:

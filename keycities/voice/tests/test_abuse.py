@@ -47,6 +47,18 @@ def test_remove_sent_twice_removes_one_question(launched: Any, secretariat: User
     assert launched.questions.count() == 7 and texts(launched)[0] == "What would bring you more often?"
 
 
+def test_add_sent_twice_adds_one_question(launched: Any, secretariat: User, client: Client) -> None:
+    client.force_login(secretariat)
+    edit = reverse("voice:edit", args=[launched.slug])
+    assert 'name="questions_shown" value="8"' in client.get(edit).content.decode()
+    sent = {"add-question": "1", "kind": "single", "text": "Parking?", "text_cy": "Parcio?", "options": "Yes\nNo",
+            "options_cy": "Ydy\nNac ydy", "questions_shown": "8"}  # fmt: skip
+    assert client.post(edit, sent).status_code == 302
+    reply = client.post(edit, sent)  # a double click: the page showed 8 questions, the survey now has 9
+    assert reply.status_code == 400 and CHANGED in reply.content.decode()
+    assert texts(launched).count("Parking?") == 1 and launched.questions.count() == 9
+
+
 def test_move_sent_twice_moves_once(launched: Any, secretariat: User, client: Client) -> None:
     client.force_login(secretariat)
     edit = reverse("voice:edit", args=[launched.slug])
@@ -117,7 +129,7 @@ def test_an_option_longer_than_its_column_is_a_form_error(launched: Any, secreta
     added = client.post(reverse("voice:edit", args=[launched.slug]), {
         "add-question": "1", "kind": "single", "text": "Q", "text_cy": "C", "options": f"{long}\nB",
         "options_cy": "A\nB"})  # fmt: skip
-    assert added.status_code == 200 and "Each option must be 200 characters or fewer" in added.content.decode()
+    assert added.status_code == 400 and "Each option must be 200 characters or fewer" in added.content.decode()
     assert launched.questions.count() == 8
 
 
