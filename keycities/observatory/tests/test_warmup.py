@@ -1,4 +1,4 @@
-"""A new web worker is warmed before its first request (gunicorn.conf.py, core.warmup)."""
+"""A new web worker is warmed before its first request (gunicorn.conf.py, observatory.warmup)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from keycities.core import warmup
 from keycities.network.models import Place
-from keycities.observatory import aggregation
+from keycities.observatory import aggregation, warmup
 
 
 @pytest.fixture
