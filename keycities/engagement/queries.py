@@ -9,9 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
@@ -174,20 +172,15 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def _with_work_areas(links: QuerySet[Any], subject: str) -> list[tuple[int, int]]:
-    """The distinct (subject, work area) pairs of some link rows (people's or organisations'): the links joined to
-    the work-area links by their interaction id. Written as SQL around the links' own query (which carries the
-    date range and the user's scope) because the ORM would join through the interactions table, reading each
-    interaction's row for nothing."""
-    try:
-        sql, params = links.values(subject=F(subject), link=F("interaction_id")).query.sql_with_params()
-    except EmptyResultSet:  # no subjects, or a scope that admits nothing
-        return []
-    areas = Interaction.work_areas.through._meta.db_table
-    with connections[links.db].cursor() as cursor:
-        cursor.execute(f'SELECT DISTINCT l.subject, a.workarea_id FROM ({sql}) l '  # noqa: S608  # table names only
-                       f'INNER JOIN "{areas}" a ON a.interaction_id = l.link', params)  # fmt: skip
-        return [(subject_pk, area_pk) for subject_pk, area_pk in cursor.fetchall()]
+def _with_work_areas(links: QuerySet[Any], subject: str) -> set[tuple[int, int]]:
+    """The distinct (subject, work area) pairs of some link rows (people's or organisations'), read from the links
+    alone: each carries its interaction's work areas (`InteractionLink.work_areas`, ",3,7,"), so the database
+    returns the distinct (subject, work areas) values of the rows in the date range and the user's scope, read
+    from the (subject, date, interaction, work areas) index, and Python splits them."""
+    pairs: set[tuple[int, int]] = set()
+    for subject_pk, areas in links.order_by().values_list(subject, "work_areas").distinct():
+        pairs.update((subject_pk, int(area)) for area in areas.strip(",").split(",") if area)
+    return pairs
 
 
 def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12),
@@ -196,12 +189,13 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do.
 
     `interactions` are those the user may see; `scope(prefix)` says the same as a condition through a relation
-    (policy.interaction_scope), which the database answers with joins; without it, a subquery of `interactions`.
+    (policy.interaction_scope, whose `links=True` reads the led work areas on a link row itself), which the
+    database answers from indexes; without it, a subquery of `interactions`.
     Every count is made by the database: the latest date per person, distinct (department, work area) pairs."""
     if scope is None:
         unfiltered = not interactions.query.where
 
-        def scope(prefix: str, correlated: bool = False) -> Q:
+        def scope(prefix: str, correlated: bool = False, links: bool = False) -> Q:
             if unfiltered:
                 return Q()
             if correlated:
@@ -211,7 +205,10 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     found = overlaps(on=today)
     mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
     year_ago = months_before(today, 12)
-    ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
+    # The people and departments by their ids (two small IN lists): joined, PostgreSQL scanned every person.
+    ministers = list(
+        Role.objects.current(today).filter(kind=RoleKind.MINISTER).prefetch_related("person", "organisation")
+    )
     minister_dept: dict[int, set[int]] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
@@ -220,8 +217,8 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     # index (person, date) newest first, up to the first one the user may see (the link carries its
     # interaction's date), so a few rows per person, whatever the number of interactions. A Minister was
     # engaged in the last 12 months when that date is within them.
-    newest = (people.filter(scope("interaction__", correlated=True), person_id=OuterRef("pk"), date__lte=today)
-              .order_by("-date").values("date")[:1])  # fmt: skip
+    newest = (people.filter(scope("interaction__", correlated=True, links=True), person_id=OuterRef("pk"),
+                            date__lte=today).order_by("-date").values("date")[:1])  # fmt: skip
     latest: dict[int, dt.date] = {
         pk: day for pk, day in Person.objects.filter(pk__in=sorted(set(mps) | set(minister_dept)))
         .annotate(last=Subquery(newest)).values_list("pk", "last") if day is not None}  # fmt: skip
@@ -248,12 +245,14 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
     in_year = {"date__gte": year_ago, "date__lte": today}
-    dept_links = InteractionOrganisation.objects.filter(scope("interaction__"), organisation_id__in=sorted(departments),
-                                                        **in_year)  # fmt: skip
+    dept_links = InteractionOrganisation.objects.filter(scope("interaction__", links=True),
+                                                        organisation_id__in=sorted(departments), **in_year)  # fmt: skip
     for org_pk, area_pk in _with_work_areas(dept_links, "organisation_id"):
         engaged[area_pk].add(org_pk)
     if minister_last:
-        minister_links = people.filter(scope("interaction__"), person_id__in=sorted(minister_last), **in_year)
+        minister_links = people.filter(
+            scope("interaction__", links=True), person_id__in=sorted(minister_last), **in_year
+        )
         for person_pk, area_pk in _with_work_areas(minister_links, "person_id"):
             engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(str(w), sorted(departments[d] for d in engaged.get(w.pk, ())))  # the page's language
