@@ -129,6 +129,33 @@ def overlaps(places: list[Place] | None = None, on: dt.date | None = None) -> li
     return result
 
 
+def member_seats(on: dt.date) -> tuple[dict[int, str], list[tuple[Place, set[int]]]]:
+    """What the coverage page needs of `overlaps`, read as plain values: the MP on the date of each constituency
+    overlapping a member place (person id -> party), and each member place that overlaps a constituency, with
+    those constituencies' MPs. The same rows as `overlaps` (the member places, their areas in force, the
+    constituencies sharing those areas' wards, each seat's MP newest first) without the ward counts or a model
+    object per row (a test compares the two)."""
+    places = list(member_places(on))
+    codes: dict[int, set[str]] = defaultdict(set)
+    for place_pk, code in PlaceArea.objects.in_force(on).filter(place__in=places).values_list("place_id", "area_code"):
+        codes[place_pk].add(code)
+    seats: dict[str, set[int]] = defaultdict(set)
+    wanted = {code for found in codes.values() for code in found}
+    for code, seat in ConstituencyArea.objects.filter(area_code__in=wanted).values_list("area_code", "constituency_id"):
+        seats[code].add(seat)
+    mp: dict[int, tuple[int, str]] = {}
+    for seat, person, party in (current_mps(on).filter(constituency__in={c for cs in seats.values() for c in cs})
+                                .order_by("constituency_id", "-start")
+                                .values_list("constituency_id", "person_id", "party")):  # fmt: skip
+        mp.setdefault(seat, (person, party))
+    found: list[tuple[Place, set[int]]] = []
+    for place in places:
+        mine = {seat for code in codes.get(place.pk, ()) for seat in seats.get(code, ())}
+        if mine:
+            found.append((place, {mp[seat][0] for seat in mine if seat in mp}))
+    return {person: party for person, party in mp.values()}, found
+
+
 def places_of(constituency: Constituency, on: dt.date | None = None) -> list[Overlap]:
     """The member places a constituency overlaps."""
     on = on or dt.date.today()
@@ -178,8 +205,13 @@ def _with_work_areas(links: QuerySet[Any], subject: str) -> set[tuple[int, int]]
     returns the distinct (subject, work areas) values of the rows in the date range and the user's scope, read
     from the (subject, date, interaction, work areas) index, and Python splits them."""
     pairs: set[tuple[int, int]] = set()
+    split: dict[str, list[int]] = {}  # each distinct value read once (a few dozen values, a thousand rows)
     for subject_pk, areas in links.order_by().values_list(subject, "work_areas").distinct():
-        pairs.update((subject_pk, int(area)) for area in areas.strip(",").split(",") if area)
+        ids = split.get(areas)
+        if ids is None:
+            ids = split[areas] = [int(area) for area in areas.strip(",").split(",") if area]
+        for area in ids:
+            pairs.add((subject_pk, area))
     return pairs
 
 
@@ -202,8 +234,7 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
                 return Q(Exists(interactions.filter(pk=OuterRef(f"{prefix}pk"))))
             return Q(**{f"{prefix}pk__in": interactions.values("pk")})
 
-    found = overlaps(on=today)
-    mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
+    mp_party, seated = member_seats(today)
     year_ago = months_before(today, 12)
     # The people and departments by their ids (two small IN lists): joined, PostgreSQL scanned every person.
     ministers = list(
@@ -220,23 +251,20 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     newest = (people.filter(scope("interaction__", correlated=True, links=True), person_id=OuterRef("pk"),
                             date__lte=today).order_by("-date").values("date")[:1])  # fmt: skip
     latest: dict[int, dt.date] = {
-        pk: day for pk, day in Person.objects.filter(pk__in=sorted(set(mps) | set(minister_dept)))
+        pk: day for pk, day in Person.objects.filter(pk__in=sorted(set(mp_party) | set(minister_dept)))
         .annotate(last=Subquery(newest)).values_list("pk", "last") if day is not None}  # fmt: skip
-    last = {pk: day for pk, day in latest.items() if pk in mps}
+    last = {pk: day for pk, day in latest.items() if pk in mp_party}
     minister_last = {pk: day for pk, day in latest.items() if pk in minister_dept and day >= year_ago}
     parties: dict[str, dict[str, Any]] = {}
     since = {n: months_before(today, n) for n in months}
-    for person_id, seat in mps.items():
-        row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
-                                                     **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
+    for person_id, party in mp_party.items():
+        row = parties.setdefault(party or "–", {"party": party or "–", "mps": 0,
+                                                **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
         row["mps"] += 1
         for n in months:
             if person_id in last and last[person_id] >= since[n]:
                 row[f"engaged_{n}"] += 1
-    by_place: dict[int, list[Overlap]] = defaultdict(list)
-    for o in found:
-        by_place[o.place.pk].append(o)
-    never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
+    never = [place for place, people in seated if not people & last.keys()]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
     # A department is engaged in a work area when an interaction in it involves the department or one of its
     # Ministers in post today. Distinct (department, work area) and (Minister, work area) pairs, each driven by
@@ -276,8 +304,8 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     meetings = set(visible.values_list("pk", flat=True)) if links else set()
     raised = {a for i, a in links if i in meetings}
     with_outcome = Ask.objects.filter(pk__in=raised).exclude(status=AskStatus.NO_REPLY).count() if raised else 0
-    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), len(raised), with_outcome, by_area,
-                    len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mp_party), len(raised), with_outcome,
+                    by_area, len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
                     by_department)  # fmt: skip
 
 

@@ -247,3 +247,19 @@ def test_the_admin_still_edits_people_and_organisations_and_dates_their_links(
     assert InteractionOrganisation.objects.get(interaction=found).date == dt.date(2026, 1, 15) and dates_agree()
     assert InteractionOrganisation.objects.get(interaction=found).work_areas == work_area_key(
         [WorkArea.objects.get(slug="transport").pk])  # fmt: skip
+
+
+def test_the_member_seats_are_the_overlaps_mps(interactions: dict[str, Interaction], secretariat: User) -> None:
+    """queries.member_seats (what the coverage page reads) says what queries.overlaps says of MPs and places."""
+    today = dt.date.today()
+    found = queries.overlaps(on=today)
+    parties, seated = queries.member_seats(today)
+    assert parties == {o.mp.person_id: o.mp.party for o in found if o.mp} and parties
+    by_place: dict[int, set[int]] = defaultdict(set)
+    for o in found:
+        by_place[o.place.pk] |= {o.mp.person_id} if o.mp else set()
+    assert {place.pk: people for place, people in seated} == by_place
+    # The member places none of whose MPs is in an interaction, as the page lists them.
+    seen = {p.pk for i in Interaction.objects.filter(date__lte=today) for p in i.people.all()}
+    never = sorted({o.place.name for o in found} - {o.place.name for o in found if o.mp and o.mp.person_id in seen})
+    assert [p.name for p in queries.coverage(Interaction.objects.all(), today).never] == never
