@@ -704,7 +704,10 @@ def _narrow_bar_spec(
 ) -> dict[str, Any]:
     """Bars a phone can read: each name on its own line above its bar, across the chart's whole width, and the
     value at the end of the bar; no axes (the values are written, and the table beside the chart has them). The
-    names are cut with an ellipsis at the chart's width (the table has them in full)."""
+    names are cut with an ellipsis at the chart's width (the table has them in full). For values of zero or
+    more (counts, shares): the bars start at the left edge, so a negative value is refused."""
+    if any(value is not None and value < 0 for _, _, value in ranked):
+        raise ValueError("a narrow bar chart draws values of zero or more")
     names = [name for _, name, _ in ranked]
     values = [
         {
@@ -715,7 +718,7 @@ def _narrow_bar_spec(
         }
         for _, name, value in ranked
     ]
-    top = max((v["value"] for v in values), default=0.0)
+    top = max((0.0 if value is None else float(value) for _, _, value in ranked), default=0.0)
     top = top if top > 0 else (100.0 if unit == "%" else 1.0)
     # Room at the right of the longest bar for its value ("100.0%", "1,234"): a quarter of the width.
     x = {"field": "value", "type": "quantitative", "title": value_title, "axis": None,

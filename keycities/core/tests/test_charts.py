@@ -487,3 +487,5 @@ def test_a_narrow_bar_chart_puts_names_above_bars_in_a_phones_width() -> None:
     for text in ("Cabinet Office", "HM Treasury", "100.0%", "80.0%", "no data", "Department for Science"):
         assert text in chart.svg
     assert chart.rows == wide.rows and chart.csv == wide.csv and BRAND_COLOUR in chart.svg
+    with pytest.raises(ValueError, match="zero or more"):
+        bar_chart("Change", [("Wigan", -13.0)], unit="persons", narrow=True)
