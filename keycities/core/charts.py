@@ -689,6 +689,85 @@ def _bar_spec(
     }
 
 
+# The narrow bar chart's drawing width: with the padding it is about 370 px wide, so a phone (375 px, a 345 px
+# column) draws it at nearly its natural size and its 14 px names stay about 13 px.
+NARROW_WIDTH: Final = 320
+
+
+def _narrow_bar_spec(
+    ranked: Sequence[tuple[int | None, str, float | None]],
+    *,
+    unit: str,
+    highlight: frozenset[str] | set[str],
+    value_title: str,
+    description: str = "",
+) -> dict[str, Any]:
+    """Bars a phone can read: each name on its own line above its bar, across the chart's whole width, and the
+    value at the end of the bar; no axes (the values are written, and the table beside the chart has them). The
+    names are cut with an ellipsis at the chart's width (the table has them in full). For values of zero or
+    more (counts, shares): the bars start at the left edge, so a negative value is refused."""
+    if any(value is not None and value < 0 for _, _, value in ranked):
+        raise ValueError("a narrow bar chart draws values of zero or more")
+    names = [name for _, name, _ in ranked]
+    values = [
+        {
+            "name": name,
+            "value": 0.0 if value is None else float(value),
+            "label": format_value(value, unit),
+            "highlight": name in highlight,
+        }
+        for _, name, value in ranked
+    ]
+    top = max((0.0 if value is None else float(value) for _, _, value in ranked), default=0.0)
+    top = top if top > 0 else (100.0 if unit == "%" else 1.0)
+    # Room at the right of the longest bar for its value ("100.0%", "1,234"): a quarter of the width.
+    x = {"field": "value", "type": "quantitative", "title": value_title, "axis": None,
+         "scale": {"domain": [0, top * 4 / 3], "nice": False, "zero": True}}  # fmt: skip
+    y = {"field": "name", "type": "nominal", "sort": names, "scale": {"domain": names}, "axis": None}
+    bold = {"condition": {"test": "datum.highlight", "value": "bold"}, "value": "normal"}
+    return {
+        "description": description,
+        "width": NARROW_WIDTH,
+        "height": {"step": 40},
+        "data": {"values": values},
+        "encoding": {"y": y},
+        "layer": [
+            {
+                "mark": {"type": "bar", "height": 14, "yOffset": 8},
+                "encoding": {
+                    "x": x,
+                    "color": {"condition": {"test": "datum.highlight", "value": BRAND_COLOUR}, "value": OTHER_COLOUR},
+                },
+            },
+            {
+                # The name above the bar.
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "bottom",
+                    "yOffset": -2,
+                    "fontSize": LABEL_SIZE,
+                    "limit": NARROW_WIDTH,
+                    "x": 0,
+                },
+                "encoding": {"text": {"field": "name"}, "fontWeight": bold, "color": {"value": TEXT_COLOUR}},
+            },
+            {
+                # The value at the end of the bar ("no data" where there is none).
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 4,
+                    "baseline": "middle",
+                    "yOffset": 8,
+                    "fontSize": 13,
+                },
+                "encoding": {"x": x, "text": {"field": "label"}, "fontWeight": bold, "color": {"value": TEXT_COLOUR}},
+            },
+        ],
+    }
+
+
 def bar_chart(
     title: str,
     bars: list[tuple[str, float | None]],
@@ -699,11 +778,14 @@ def bar_chart(
     max_bars: int | None = None,
     label: str = "Area",
     value_title: str | None = None,
+    narrow: bool = False,
 ) -> Chart:
     """Horizontal bars, ranked; names in `highlight` in brand purple, the rest grey.
 
     Missing values come last, marked "no data". `max_bars` keeps the first n after sorting. The
-    table has rank, name (`label` is its header) and value, in the chart's order.
+    table has rank, name (`label` is its header) and value, in the chart's order. `narrow` draws each name
+    above its bar in a chart about 370 px wide, which a phone shows at nearly its natural size
+    (`_narrow_bar_spec`), instead of names beside the bars in one about twice as wide.
     """
     if not bars:
         raise ValueError("a bar chart needs at least one bar")
@@ -729,7 +811,7 @@ def bar_chart(
     ) % args
     if shown_highlight:
         description += " " + gettext("Highlighted: %(names)s.") % args  # fmt: skip
-    spec = _bar_spec(
+    spec = (_narrow_bar_spec if narrow else _bar_spec)(
         ranked, unit=unit, highlight=frozenset(highlight), value_title=value_title, description=description
     )
     full, svg = _render(spec, unit, title)

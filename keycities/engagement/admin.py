@@ -68,9 +68,10 @@ class InteractionAdmin(admin.ModelAdmin):
     inlines = [FollowUpInline]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        """People and organisations too: their links are models of ours that carry the interaction's date, which
-        the admin leaves out by default; saving sets them as the pages do, and each new link takes the date."""
-        if db_field.name in ("people", "organisations"):
+        """People, organisations and work areas too: their links are models of ours (the people and organisation
+        links carry the interaction's date and work areas), which the admin leaves out by default; saving sets
+        them as the pages do, and each link made or removed keeps those copies."""
+        if db_field.name in ("people", "organisations", "work_areas"):
             return db_field.formfield(**kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

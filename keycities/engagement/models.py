@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models, router, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +161,9 @@ class Role(models.Model):
 
     class Meta:
         ordering = ["-start", "pk"]
+        # The coverage page reads the Ministers and MPs in post (a few hundred of 20,000 roles, most of them
+        # contacts) by kind.
+        indexes = [models.Index(fields=["kind", "person"], name="engagement_role_kind")]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_kind_display()} {self.title}".strip()
@@ -209,7 +214,10 @@ class Interaction(models.Model):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="interactions",
                                            through="InteractionOrganisation")  # fmt: skip
     places = models.ManyToManyField(Place, blank=True, related_name="+")
-    work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="+")
+    # Its work areas are copied to its people and organisation links as well (`InteractionLink.work_areas`), kept
+    # by the work-area links' own writes (`WorkAreaLinks`, `InteractionWorkArea`): the coverage page's
+    # (department, work area) pairs are then read from the links alone.
+    work_areas = models.ManyToManyField(WorkArea, blank=True, related_name="+", through="InteractionWorkArea")
     asks = models.ManyToManyField("consultations.Ask", blank=True, related_name="interactions",
                                   help_text="The asks raised, from the asks ledger.")  # fmt: skip
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -239,10 +247,43 @@ class Interaction(models.Model):
         return reverse("engagement:interaction", args=[self.pk])
 
 
+def work_area_key(ids: Iterable[int]) -> str:
+    """An interaction's work areas as its links keep them: the ids in order between commas (",3,7,"), so that
+    "has work area 3" is `LIKE '%,3,%'` on either database; "" for none."""
+    found = sorted(set(ids))
+    return f",{','.join(map(str, found))}," if found else ""
+
+
+def work_area_keys(interaction_ids: Iterable[int], using: str | None = None) -> dict[int, str]:
+    """Each interaction's `work_area_key`, read from its work-area links."""
+    ids = sorted(set(interaction_ids))
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(ids), 500):
+        for interaction, area in (InteractionWorkArea.objects.using(using)
+                                  .filter(interaction_id__in=ids[start : start + 500]).order_by()
+                                  .values_list("interaction_id", "workarea_id")):  # fmt: skip
+            found.setdefault(interaction, []).append(area)
+    return {i: work_area_key(found.get(i, ())) for i in ids}
+
+
+def refresh_link_work_areas(interaction_ids: Iterable[int], using: str | None = None) -> None:
+    """Copy the interactions' work areas (as they are now, in this transaction) to their people and organisation
+    links: one UPDATE per distinct set of work areas and link table, only of the rows that differ."""
+    by_key: dict[str, list[int]] = {}
+    for interaction, key in work_area_keys(interaction_ids, using).items():
+        by_key.setdefault(key, []).append(interaction)
+    for link in dated_links():
+        for key, ids in by_key.items():
+            for start in range(0, len(ids), 500):
+                (link.objects.using(using).filter(interaction_id__in=ids[start : start + 500])
+                 .exclude(work_areas=key).update(work_areas=key))  # fmt: skip
+
+
 class DatedLinks(models.QuerySet["InteractionLink"]):
     """Link rows made without a date (`interaction.people.add(...)`, `.set()`, the admin, from either side) get
     their interaction's date here, in the same statement's transaction: Django's many-to-many managers create
-    them with `through._default_manager.using(db).bulk_create`, hence a QuerySet."""
+    them with `through._default_manager.using(db).bulk_create`, hence a QuerySet. Every new link takes its
+    interaction's work areas as they are now (whatever it was given)."""
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
@@ -254,15 +295,20 @@ class DatedLinks(models.QuerySet["InteractionLink"]):
             for o in objs:
                 if o.date is None:
                     o.date = dates.get(o.interaction_id)
+        keys = work_area_keys((o.interaction_id for o in objs), self.db)
+        for o in objs:
+            o.work_areas = keys[o.interaction_id]
         return super().bulk_create(objs, *args, **kwargs)
 
 
 class InteractionLink(models.Model):
     """An interaction's link to someone or something, with the interaction's date (kept equal to it by
-    Interaction.save, InteractionQuerySet.update and DatedLinks)."""
+    Interaction.save, InteractionQuerySet.update and DatedLinks) and its work areas (`work_area_key`, kept by
+    DatedLinks and by every write of the work-area links: `WorkAreaLinks`, `InteractionWorkArea`)."""
 
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
     date = models.DateField()
+    work_areas = models.TextField(blank=True, default="", editable=False)
 
     objects = DatedLinks.as_manager()
 
@@ -272,6 +318,7 @@ class InteractionLink(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._state.adding or self.date is None:
             self.date = Interaction.objects.filter(pk=self.interaction_id).values_list("date", flat=True).get()
+        self.work_areas = work_area_keys([self.interaction_id], kwargs.get("using"))[self.interaction_id]
         super().save(*args, **kwargs)
 
 
@@ -281,7 +328,7 @@ class InteractionPerson(InteractionLink):
     class Meta:
         db_table = "engagement_interaction_people"
         unique_together = [("interaction", "person")]
-        indexes = [models.Index(fields=["person", "date", "interaction"], name="engagement_people_by_date")]
+        indexes = [models.Index(fields=["person", "date", "interaction", "work_areas"], name="engagement_people_dated")]
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.interaction_id}"
@@ -293,15 +340,70 @@ class InteractionOrganisation(InteractionLink):
     class Meta:
         db_table = "engagement_interaction_organisations"
         unique_together = [("interaction", "organisation")]
-        indexes = [models.Index(fields=["organisation", "date", "interaction"], name="engagement_orgs_by_date")]
+        indexes = [
+            models.Index(fields=["organisation", "date", "interaction", "work_areas"], name="engagement_orgs_dated")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.interaction_id}"
 
 
 def dated_links() -> tuple[type[InteractionLink], ...]:
-    """The link tables that carry their interaction's date."""
+    """The link tables that carry their interaction's date and work areas."""
     return (InteractionPerson, InteractionOrganisation)
+
+
+class WorkAreaLinks(models.QuerySet["InteractionWorkArea"]):
+    """Work-area links made or moved in bulk (`.add()`, `.set()`, the admin, the through table's own
+    `bulk_create` and `update`) refresh their interactions' people and organisation links in the same
+    transaction. Deletions (`.remove()`, `.clear()`, a work area or an interaction deleted) are seen by the
+    post_delete receiver below, which every deletion path sends (it also stops Django's fast delete)."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            refresh_link_work_areas({o.interaction_id for o in objs}, self.db)
+        return made
+
+    def update(self, **kwargs: Any) -> int:
+        with transaction.atomic(using=self.db):
+            ids = set(self.values_list("interaction_id", flat=True))
+            count = super().update(**kwargs)
+            moved = kwargs.get("interaction", kwargs.get("interaction_id"))
+            if moved is not None:
+                ids.add(getattr(moved, "pk", moved))
+            refresh_link_work_areas(ids, self.db)
+        return count
+
+
+class InteractionWorkArea(models.Model):
+    """An interaction's work area (Django's former automatic table, adopted in migration 0009)."""
+
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
+    workarea = models.ForeignKey(WorkArea, on_delete=models.CASCADE)
+
+    objects = WorkAreaLinks.as_manager()
+
+    class Meta:
+        db_table = "engagement_interaction_work_areas"
+        unique_together = [("interaction", "workarea")]
+
+    def __str__(self) -> str:
+        return f"{self.workarea_id} in {self.interaction_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        using = kwargs.get("using") or router.db_for_write(InteractionWorkArea, instance=self)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            refresh_link_work_areas([self.interaction_id], using)
+
+
+@receiver(post_delete, sender=InteractionWorkArea)
+def _work_area_link_deleted(sender: Any, instance: InteractionWorkArea, using: str, **kwargs: Any) -> None:
+    """A work-area link deleted by any path: its interaction's links lose the work area (in the deletion's
+    transaction; a no-op when the interaction is being deleted too)."""
+    refresh_link_work_areas([instance.interaction_id], using)
 
 
 class InteractionAttachment(models.Model):

@@ -18,7 +18,16 @@ from django.http import Http404
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
 
-from .models import PUBLIC_ROLES, FollowUp, Interaction, InteractionAttachment, Person, PressRelease, ReleaseStatus
+from .models import (
+    PUBLIC_ROLES,
+    FollowUp,
+    Interaction,
+    InteractionAttachment,
+    InteractionWorkArea,
+    Person,
+    PressRelease,
+    ReleaseStatus,
+)
 
 STAFF_REFUSAL = "This page is for the secretariat and officers of member places."
 
@@ -38,7 +47,7 @@ def visible_interactions(user: Any) -> QuerySet[Interaction]:
     )
 
 
-def interaction_scope(user: Any, prefix: str = "", *, correlated: bool = False) -> Q:
+def interaction_scope(user: Any, prefix: str = "", *, correlated: bool = False, links: bool = False) -> Q:
     """visible_interactions as a condition on a relation (`prefix` leads to an interaction, e.g. "interaction__"):
     the same rule (the secretariat everything, an officer their place's and those in the work areas it leads,
     anyone else nothing), with the officer's work areas resolved to ids once. It tests the interaction's id
@@ -47,7 +56,11 @@ def interaction_scope(user: Any, prefix: str = "", *, correlated: bool = False) 
     the rows and that SQLite planned over all 200,000 interactions).
 
     `correlated=True` says the same as two EXISTS probes of those links by the row's interaction id: cheaper
-    where the query reads a few rows (the newest links of each person) than building the two id sets."""
+    where the query reads a few rows (the newest links of each person) than building the two id sets.
+
+    `links=True` is for rows of a people or organisation link (`models.InteractionLink`), which carry their
+    interaction's work areas (`work_areas`, ",3,7,"): "in a work area the place leads" is then read on the row
+    itself (`work_areas LIKE '%,3,%'`), and only the place's links are a subquery."""
     if is_secretariat(user):
         return Q()
     place = officer_place_id(user)
@@ -56,17 +69,20 @@ def interaction_scope(user: Any, prefix: str = "", *, correlated: bool = False) 
     from keycities.network.models import WorkAreaLead
 
     led = list(WorkAreaLead.objects.filter(place=place).order_by().values_list("work_area_id", flat=True).distinct())
-    places, areas = Interaction.places.through.objects, Interaction.work_areas.through.objects
+    places, areas = Interaction.places.through.objects, InteractionWorkArea.objects
+    outer = OuterRef(f"{prefix}pk")
+    in_place = (Q(Exists(places.filter(interaction_id=outer, place_id=place))) if correlated
+                else Q(**{f"{prefix}pk__in": places.filter(place_id=place).values("interaction_id")}))  # fmt: skip
+    if not led:
+        return in_place
+    if links:  # the row's own copy of its interaction's work areas, tested first (no index needed)
+        scope = Q()
+        for area in sorted(led):
+            scope |= Q(work_areas__contains=f",{area},")
+        return scope | in_place
     if correlated:
-        outer = OuterRef(f"{prefix}pk")
-        scope = Q(Exists(places.filter(interaction_id=outer, place_id=place)))
-        if led:
-            scope |= Q(Exists(areas.filter(interaction_id=outer, workarea_id__in=led)))
-        return scope
-    scope = Q(**{f"{prefix}pk__in": places.filter(place_id=place).values("interaction_id")})
-    if led:
-        scope |= Q(**{f"{prefix}pk__in": areas.filter(workarea_id__in=led).values("interaction_id")})
-    return scope
+        return in_place | Q(Exists(areas.filter(interaction_id=outer, workarea_id__in=led)))
+    return in_place | Q(**{f"{prefix}pk__in": areas.filter(workarea_id__in=led).values("interaction_id")})
 
 
 def access_interactions(user: Any) -> None:

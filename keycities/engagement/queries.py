@@ -9,9 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from keycities.consultations.models import Ask, AskStatus
 from keycities.network.models import Place, PlaceArea, WorkArea
@@ -131,6 +129,33 @@ def overlaps(places: list[Place] | None = None, on: dt.date | None = None) -> li
     return result
 
 
+def member_seats(on: dt.date) -> tuple[dict[int, str], list[tuple[Place, set[int]]]]:
+    """What the coverage page needs of `overlaps`, read as plain values: the MP on the date of each constituency
+    overlapping a member place (person id -> party), and each member place that overlaps a constituency, with
+    those constituencies' MPs. The same rows as `overlaps` (the member places, their areas in force, the
+    constituencies sharing those areas' wards, each seat's MP newest first) without the ward counts or a model
+    object per row (a test compares the two)."""
+    places = list(member_places(on))
+    codes: dict[int, set[str]] = defaultdict(set)
+    for place_pk, code in PlaceArea.objects.in_force(on).filter(place__in=places).values_list("place_id", "area_code"):
+        codes[place_pk].add(code)
+    seats: dict[str, set[int]] = defaultdict(set)
+    wanted = {code for found in codes.values() for code in found}
+    for code, seat in ConstituencyArea.objects.filter(area_code__in=wanted).values_list("area_code", "constituency_id"):
+        seats[code].add(seat)
+    mp: dict[int, tuple[int, str]] = {}
+    for seat, person, party in (current_mps(on).filter(constituency__in={c for cs in seats.values() for c in cs})
+                                .order_by("constituency_id", "-start")
+                                .values_list("constituency_id", "person_id", "party")):  # fmt: skip
+        mp.setdefault(seat, (person, party))
+    found: list[tuple[Place, set[int]]] = []
+    for place in places:
+        mine = {seat for code in codes.get(place.pk, ()) for seat in seats.get(code, ())}
+        if mine:
+            found.append((place, {mp[seat][0] for seat in mine if seat in mp}))
+    return {person: party for person, party in mp.values()}, found
+
+
 def places_of(constituency: Constituency, on: dt.date | None = None) -> list[Overlap]:
     """The member places a constituency overlaps."""
     on = on or dt.date.today()
@@ -174,20 +199,20 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def _with_work_areas(links: QuerySet[Any], subject: str) -> list[tuple[int, int]]:
-    """The distinct (subject, work area) pairs of some link rows (people's or organisations'): the links joined to
-    the work-area links by their interaction id. Written as SQL around the links' own query (which carries the
-    date range and the user's scope) because the ORM would join through the interactions table, reading each
-    interaction's row for nothing."""
-    try:
-        sql, params = links.values(subject=F(subject), link=F("interaction_id")).query.sql_with_params()
-    except EmptyResultSet:  # no subjects, or a scope that admits nothing
-        return []
-    areas = Interaction.work_areas.through._meta.db_table
-    with connections[links.db].cursor() as cursor:
-        cursor.execute(f'SELECT DISTINCT l.subject, a.workarea_id FROM ({sql}) l '  # noqa: S608  # table names only
-                       f'INNER JOIN "{areas}" a ON a.interaction_id = l.link', params)  # fmt: skip
-        return [(subject_pk, area_pk) for subject_pk, area_pk in cursor.fetchall()]
+def _with_work_areas(links: QuerySet[Any], subject: str) -> set[tuple[int, int]]:
+    """The distinct (subject, work area) pairs of some link rows (people's or organisations'), read from the links
+    alone: each carries its interaction's work areas (`InteractionLink.work_areas`, ",3,7,"), so the database
+    returns the distinct (subject, work areas) values of the rows in the date range and the user's scope, read
+    from the (subject, date, interaction, work areas) index, and Python splits them."""
+    pairs: set[tuple[int, int]] = set()
+    split: dict[str, list[int]] = {}  # each distinct value read once (a few dozen values, a thousand rows)
+    for subject_pk, areas in links.order_by().values_list(subject, "work_areas").distinct():
+        ids = split.get(areas)
+        if ids is None:
+            ids = split[areas] = [int(area) for area in areas.strip(",").split(",") if area]
+        for area in ids:
+            pairs.add((subject_pk, area))
+    return pairs
 
 
 def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...] = (3, 6, 12),
@@ -196,22 +221,25 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     an interaction dated in the last 3, 6 and 12 months up to today; and the member places whose MPs never do.
 
     `interactions` are those the user may see; `scope(prefix)` says the same as a condition through a relation
-    (policy.interaction_scope), which the database answers with joins; without it, a subquery of `interactions`.
+    (policy.interaction_scope, whose `links=True` reads the led work areas on a link row itself), which the
+    database answers from indexes; without it, a subquery of `interactions`.
     Every count is made by the database: the latest date per person, distinct (department, work area) pairs."""
     if scope is None:
         unfiltered = not interactions.query.where
 
-        def scope(prefix: str, correlated: bool = False) -> Q:
+        def scope(prefix: str, correlated: bool = False, links: bool = False) -> Q:
             if unfiltered:
                 return Q()
             if correlated:
                 return Q(Exists(interactions.filter(pk=OuterRef(f"{prefix}pk"))))
             return Q(**{f"{prefix}pk__in": interactions.values("pk")})
 
-    found = overlaps(on=today)
-    mps: dict[int, Seat] = {o.mp.person_id: o.mp for o in found if o.mp}
+    mp_party, seated = member_seats(today)
     year_ago = months_before(today, 12)
-    ministers = Role.objects.current(today).filter(kind=RoleKind.MINISTER).select_related("person", "organisation")
+    # The people and departments by their ids (two small IN lists): joined, PostgreSQL scanned every person.
+    ministers = list(
+        Role.objects.current(today).filter(kind=RoleKind.MINISTER).prefetch_related("person", "organisation")
+    )
     minister_dept: dict[int, set[int]] = {}
     for r in ministers:
         minister_dept.setdefault(r.person_id, set()).add(r.organisation_id)
@@ -220,26 +248,23 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     # index (person, date) newest first, up to the first one the user may see (the link carries its
     # interaction's date), so a few rows per person, whatever the number of interactions. A Minister was
     # engaged in the last 12 months when that date is within them.
-    newest = (people.filter(scope("interaction__", correlated=True), person_id=OuterRef("pk"), date__lte=today)
-              .order_by("-date").values("date")[:1])  # fmt: skip
+    newest = (people.filter(scope("interaction__", correlated=True, links=True), person_id=OuterRef("pk"),
+                            date__lte=today).order_by("-date").values("date")[:1])  # fmt: skip
     latest: dict[int, dt.date] = {
-        pk: day for pk, day in Person.objects.filter(pk__in=sorted(set(mps) | set(minister_dept)))
+        pk: day for pk, day in Person.objects.filter(pk__in=sorted(set(mp_party) | set(minister_dept)))
         .annotate(last=Subquery(newest)).values_list("pk", "last") if day is not None}  # fmt: skip
-    last = {pk: day for pk, day in latest.items() if pk in mps}
+    last = {pk: day for pk, day in latest.items() if pk in mp_party}
     minister_last = {pk: day for pk, day in latest.items() if pk in minister_dept and day >= year_ago}
     parties: dict[str, dict[str, Any]] = {}
     since = {n: months_before(today, n) for n in months}
-    for person_id, seat in mps.items():
-        row = parties.setdefault(seat.party or "–", {"party": seat.party or "–", "mps": 0,
-                                                     **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
+    for person_id, party in mp_party.items():
+        row = parties.setdefault(party or "–", {"party": party or "–", "mps": 0,
+                                                **{f"engaged_{n}": 0 for n in months}})  # fmt: skip
         row["mps"] += 1
         for n in months:
             if person_id in last and last[person_id] >= since[n]:
                 row[f"engaged_{n}"] += 1
-    by_place: dict[int, list[Overlap]] = defaultdict(list)
-    for o in found:
-        by_place[o.place.pk].append(o)
-    never = [os[0].place for os in by_place.values() if not any(o.mp and o.mp.person_id in last for o in os)]
+    never = [place for place, people in seated if not people & last.keys()]
     rows = sorted(parties.values(), key=lambda r: (-r["mps"], r["party"]))
     # A department is engaged in a work area when an interaction in it involves the department or one of its
     # Ministers in post today. Distinct (department, work area) and (Minister, work area) pairs, each driven by
@@ -248,12 +273,14 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     departments = {o.pk: o.name for o in Organisation.objects.filter(kind="department", end__isnull=True)}
     engaged: dict[int, set[int]] = defaultdict(set)  # work area -> departments
     in_year = {"date__gte": year_ago, "date__lte": today}
-    dept_links = InteractionOrganisation.objects.filter(scope("interaction__"), organisation_id__in=sorted(departments),
-                                                        **in_year)  # fmt: skip
+    dept_links = InteractionOrganisation.objects.filter(scope("interaction__", links=True),
+                                                        organisation_id__in=sorted(departments), **in_year)  # fmt: skip
     for org_pk, area_pk in _with_work_areas(dept_links, "organisation_id"):
         engaged[area_pk].add(org_pk)
     if minister_last:
-        minister_links = people.filter(scope("interaction__"), person_id__in=sorted(minister_last), **in_year)
+        minister_links = people.filter(
+            scope("interaction__", links=True), person_id__in=sorted(minister_last), **in_year
+        )
         for person_pk, area_pk in _with_work_areas(minister_links, "person_id"):
             engaged[area_pk] |= {d for d in minister_dept[person_pk] if d in departments}
     by_area = [(str(w), sorted(departments[d] for d in engaged.get(w.pk, ())))  # the page's language
@@ -277,8 +304,8 @@ def coverage(interactions: QuerySet[Any], today: dt.date, months: tuple[int, ...
     meetings = set(visible.values_list("pk", flat=True)) if links else set()
     raised = {a for i, a in links if i in meetings}
     with_outcome = Ask.objects.filter(pk__in=raised).exclude(status=AskStatus.NO_REPLY).count() if raised else 0
-    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mps), len(raised), with_outcome, by_area,
-                    len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
+    return Coverage(months, rows, sorted(never, key=lambda p: p.name), len(mp_party), len(raised), with_outcome,
+                    by_area, len(departments), seen_ministers, len({r.person_id for r in ministers}), minister_rows,
                     by_department)  # fmt: skip
 
 

@@ -280,9 +280,9 @@ def _coverage(request: HttpRequest) -> queries.Coverage:
 
 
 def _chart(title: str, bars: list[tuple[str, float | None]], **options: Any) -> charts.Chart:
-    """charts.bar_chart; its drawing is kept per process by its spec (`charts._svg`), so only a change in the
-    numbers (or the language) draws it again."""
-    return charts.bar_chart(title, bars, **options)
+    """charts.bar_chart with each name above its bar (readable on a phone); its drawing is kept per process by
+    its spec (`charts._svg`), so only a change in the numbers (or the language) draws it again."""
+    return charts.bar_chart(title, bars, narrow=True, **options)
 
 
 @staff_only

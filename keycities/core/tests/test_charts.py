@@ -472,3 +472,20 @@ def test_interval_chart_puts_series_side_by_side_with_their_intervals() -> None:
         charts.interval_chart("T", ["A"], {"S": [(1.0, 0.0, 2.0), (1.0, 0.0, 2.0)]})
     with pytest.raises(ValueError):
         charts.interval_chart("T", ["A", "A"], {"S": [(1.0, 0.0, 2.0), (1.0, 0.0, 2.0)]})
+
+
+def test_a_narrow_bar_chart_puts_names_above_bars_in_a_phones_width() -> None:
+    """`narrow=True`: about 370 px wide however long the names (a phone shows it at nearly its natural size),
+    every name and value written, the same table as the wide chart."""
+    long_names = [("Department for Science, Innovation and Technology", 80.0), ("Cabinet Office", 100.0),
+                  ("HM Treasury", None)]  # fmt: skip
+    chart = bar_chart("Ministers", long_names, unit="%", highlight={"Cabinet Office"}, narrow=True)
+    wide = bar_chart("Ministers", long_names, unit="%", highlight={"Cabinet Office"})
+    assert_embeddable(chart, "Ministers")
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', chart.svg).group(1))  # type: ignore[union-attr]
+    assert width <= 380 < float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', wide.svg).group(1))  # type: ignore[union-attr]
+    for text in ("Cabinet Office", "HM Treasury", "100.0%", "80.0%", "no data", "Department for Science"):
+        assert text in chart.svg
+    assert chart.rows == wide.rows and chart.csv == wide.csv and BRAND_COLOUR in chart.svg
+    with pytest.raises(ValueError, match="zero or more"):
+        bar_chart("Change", [("Wigan", -13.0)], unit="persons", narrow=True)

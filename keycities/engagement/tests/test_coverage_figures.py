@@ -1,6 +1,7 @@
 """The coverage page's figures, computed again the slow obvious way (every interaction the user may see, read
 one by one in Python) on the real extracts with a few interactions, for the secretariat and for an officer; and
-the interaction's date kept on its people and organisation links through every kind of write (ADR 0029)."""
+the interaction's date and work areas kept on its people and organisation links through every kind of write
+(ADR 0029)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from keycities.engagement.models import (
     Interaction,
     InteractionOrganisation,
     InteractionPerson,
+    InteractionWorkArea,
     Organisation,
     Person,
     Role,
     RoleKind,
+    work_area_key,
 )
 from keycities.network.models import Place, WorkArea
 
@@ -82,8 +85,27 @@ def from_the_page(client: Client) -> dict[str, Any]:
 
 
 def dates_agree() -> bool:
-    return all(link.date == link.interaction.date for model in (InteractionPerson, InteractionOrganisation)
+    """Every people and organisation link carries its interaction's date and work areas."""
+    areas: dict[int, list[int]] = defaultdict(list)
+    for interaction, area in InteractionWorkArea.objects.values_list("interaction_id", "workarea_id"):
+        areas[interaction].append(area)
+    return all(link.date == link.interaction.date and link.work_areas == work_area_key(areas[link.interaction_id])
+               for model in (InteractionPerson, InteractionOrganisation)
                for link in model.objects.select_related("interaction"))  # fmt: skip
+
+
+def scopes_agree(user: User) -> bool:
+    """policy.interaction_scope in each of its forms, on link rows, admits exactly the visible interactions."""
+    seen = set(policy.visible_interactions(user).values_list("pk", flat=True))
+    for model in (InteractionPerson, InteractionOrganisation):
+        everything = {(link.pk, link.interaction_id) for link in model.objects.all()}
+        expected = {pk for pk, interaction in everything if interaction in seen}
+        for options in ({}, {"correlated": True}, {"links": True}, {"correlated": True, "links": True}):
+            found = set(model.objects.filter(policy.interaction_scope(user, "interaction__", **options))
+                        .values_list("pk", flat=True))  # fmt: skip
+            if found != expected:
+                return False
+    return True
 
 
 @pytest.fixture
@@ -132,6 +154,7 @@ def test_the_page_counts_what_the_interactions_say_through_every_kind_of_write(
         for who, client in clients.items():
             found[who] = from_the_page(client)
             assert found[who] == obvious(users[who], today), who
+            assert scopes_agree(users[who]), who
         return found
 
     before = check()
@@ -158,6 +181,38 @@ def test_the_page_counts_what_the_interactions_say_through_every_kind_of_write(
     erasure.erase_person("asha.patel@example.test", by=secretariat)
     final = check()
     assert final["secretariat"]["ministers"] == [("Heidi Alexander", (today - dt.timedelta(days=200)).isoformat())]
+    # Work areas, which the links carry too: an interaction the officer of Bradford sees only through Skills (a
+    # work area Bradford leads), its work areas removed, added, cleared, made and moved in the through table,
+    # changed by the edit service, and a work area deleted.
+    skills, transport = WorkArea.objects.get(slug="skills"), WorkArea.objects.get(slug="transport")
+    environment = WorkArea.objects.get(slug="environment")
+    dft = Organisation.objects.get(name="Department for Transport")
+    rlb = Person.objects.get(parliament_id=4396)
+    lone = services.record_interaction({"kind": "call", "date": today - dt.timedelta(days=30), "title": "Skills",
+                                        "people": [rlb], "organisations": [dft], "work_areas": [skills]},
+                                       by=secretariat)  # fmt: skip
+    seen = check()
+    assert "Department for Transport" in seen["officer"]["departments"]["Skills"]
+    lone.work_areas.remove(skills)
+    unseen = check()
+    assert unseen["officer"] != seen["officer"]
+    lone.work_areas.add(transport, skills)
+    assert check()["officer"]["departments"]["Skills"] == seen["officer"]["departments"]["Skills"]
+    lone.work_areas.clear()
+    check()
+    InteractionWorkArea.objects.bulk_create([InteractionWorkArea(interaction=lone, workarea=skills)])
+    assert check()["officer"] == seen["officer"]
+    InteractionWorkArea.objects.filter(interaction=lone).update(interaction=interactions["bradford"])
+    check()
+    InteractionWorkArea(interaction=lone, workarea=environment).save()
+    check()
+    services.update_interaction(lone, {"kind": "call", "date": lone.date, "title": "Skills and the environment",
+                                       "people": [rlb], "organisations": [dft],
+                                       "work_areas": [skills, environment]}, by=secretariat)  # fmt: skip
+    assert "Department for Transport" in check()["officer"]["departments"]["Environment"]
+    environment.delete()
+    assert InteractionPerson.objects.get(interaction=lone).work_areas == work_area_key([skills.pk])
+    check()
 
 
 def test_a_link_made_without_a_date_takes_its_interactions(interactions: dict[str, Interaction]) -> None:
@@ -182,7 +237,7 @@ def test_the_admin_still_edits_people_and_organisations_and_dates_their_links(
     rlb, dft = Person.objects.get(parliament_id=4396), Organisation.objects.get(name="Department for Transport")
     data = {"kind": "call", "date": "2026-01-15", "title": "Changed in the admin", "summary": "", "private_notes": "",
             "people": [p.pk for p in found.people.all()] + [rlb.pk], "organisations": [dft.pk],
-            "places": [p.pk for p in found.places.all()], "work_areas": [w.pk for w in found.work_areas.all()],
+            "places": [p.pk for p in found.places.all()], "work_areas": [WorkArea.objects.get(slug="transport").pk],
             "created_by": secretariat.pk, "follow_ups-TOTAL_FORMS": 0, "follow_ups-INITIAL_FORMS": 0,
             "follow_ups-MIN_NUM_FORMS": 0, "follow_ups-MAX_NUM_FORMS": 1000}  # fmt: skip
     response = client.post(url, data)
@@ -190,3 +245,21 @@ def test_the_admin_still_edits_people_and_organisations_and_dates_their_links(
     assert sorted(InteractionPerson.objects.filter(interaction=found).values_list("date", flat=True)) == [
         dt.date(2026, 1, 15), dt.date(2026, 1, 15)]  # fmt: skip
     assert InteractionOrganisation.objects.get(interaction=found).date == dt.date(2026, 1, 15) and dates_agree()
+    assert InteractionOrganisation.objects.get(interaction=found).work_areas == work_area_key(
+        [WorkArea.objects.get(slug="transport").pk])  # fmt: skip
+
+
+def test_the_member_seats_are_the_overlaps_mps(interactions: dict[str, Interaction], secretariat: User) -> None:
+    """queries.member_seats (what the coverage page reads) says what queries.overlaps says of MPs and places."""
+    today = dt.date.today()
+    found = queries.overlaps(on=today)
+    parties, seated = queries.member_seats(today)
+    assert parties == {o.mp.person_id: o.mp.party for o in found if o.mp} and parties
+    by_place: dict[int, set[int]] = defaultdict(set)
+    for o in found:
+        by_place[o.place.pk] |= {o.mp.person_id} if o.mp else set()
+    assert {place.pk: people for place, people in seated} == by_place
+    # The member places none of whose MPs is in an interaction, as the page lists them.
+    seen = {p.pk for i in Interaction.objects.filter(date__lte=today) for p in i.people.all()}
+    never = sorted({o.place.name for o in found} - {o.place.name for o in found if o.mp and o.mp.person_id in seen})
+    assert [p.name for p in queries.coverage(Interaction.objects.all(), today).never] == never
