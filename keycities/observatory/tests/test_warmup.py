@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from keycities.core import charts
 from keycities.network.models import Place
 from keycities.observatory import aggregation, warmup
 
@@ -17,6 +18,8 @@ from keycities.observatory import aggregation, warmup
 def cold() -> None:
     for kept in (aggregation._COVERAGE, aggregation._RELEASE_VALUES, aggregation._FIGURES, aggregation._DERIVED):
         kept.clear()
+    charts._svg.cache_clear()
+    charts._MAP_SHAPES.clear()
 
 
 def test_warm_up_fills_the_keeps_a_place_profile_reads(registry: None, cold: None) -> None:
@@ -25,8 +28,10 @@ def test_warm_up_fills_the_keeps_a_place_profile_reads(registry: None, cold: Non
     assert aggregation._COVERAGE["version"]  # the coverage map of the finished releases
     assert aggregation._RELEASE_VALUES  # release values read once
     assert aggregation._FIGURES  # the first member's figures, kept by all their inputs
-    # a heartbeat after the templates and after each language's two steps
-    assert len(beats) == 1 + 2 * len(settings.LANGUAGES)
+    assert charts._svg.cache_info().currsize >= 1  # the chart engine has drawn
+    assert {layer for _, layer, _ in charts._MAP_SHAPES} == {"ltla"}  # the map's shapes for the latest years
+    # a heartbeat after the templates, the chart engine, the maps and each language's two steps
+    assert len(beats) == 3 + 2 * len(settings.LANGUAGES)
 
 
 def test_a_failing_warm_up_is_logged_and_does_not_stop_the_worker(
