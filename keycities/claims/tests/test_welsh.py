@@ -220,7 +220,7 @@ def test_ties_and_marginal_verdicts_read_naturally_in_welsh(seeded: dict[str, Cl
     (part,) = result.working["rankings"]
     assert part["tie_note"] == ("Mae 4 ardal yn gydradd yn safle 35 (−7.3%), felly mae’r 37 uchaf yn cynnwys 38 ardal: "
                                 "cyfrifir pob ardal gydradd.")  # fmt: skip
-    assert part["how"].startswith("Wedi’u trefnu yn ôl Twf real CDG fel y’i cyhoeddwyd yn ")
+    assert part["how"].startswith("Wedi’u trefnu yn ôl Twf real CDG fel y’i cyhoeddwyd yn y datganiad ")
     assert "O fewn y talgrynnu, gallai rhwng" in result.summary and "byddai’r dyfarniad yn newid" in result.summary
     economy = seeded["Economy: over £135bn a year"]
     economy.target = (result_target := 153_860.0)
