@@ -8,6 +8,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -168,17 +169,75 @@ def page_times(port: int, path: str, session: str, n: int, *, warmup: int, timeo
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     found = []
     for i in range(n + warmup):
-        started = time.perf_counter()
-        conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
-        response = conn.getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise BenchmarkError(f"{path} answered {response.status}: {body[:300]!r}")
+        ms = _timed_get(conn, path, session)
         if i >= warmup:
-            found.append((time.perf_counter() - started) * 1000)
+            found.append(ms)
     conn.close()
     found.sort()
     return statistics.median(found), found[int(0.95 * (len(found) - 1))]
+
+
+def _timed_get(conn: http.client.HTTPConnection, path: str, session: str) -> float:
+    """Milliseconds of one signed-in GET of `path` that must answer 200."""
+    started = time.perf_counter()
+    conn.request("GET", path, headers={"Cookie": f"sessionid={session}", "Host": "127.0.0.1"})
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise BenchmarkError(f"{path} answered {response.status}: {body[:300]!r}")
+    return (time.perf_counter() - started) * 1000
+
+
+# gunicorn's access log as the benchmarks write it: "<pid> status milliseconds path", one line a request.
+ACCESS_FORMAT = "%(p)s %(s)s %(M)s %(U)s"
+
+
+def worker_answers(log: Path, path: str, *, since: int = 0) -> dict[int, list[int]]:
+    """Worker pid -> the milliseconds of each of its answers to `path` (without the query string), in order,
+    from a gunicorn access log written in ACCESS_FORMAT, from its line `since` on."""
+    found: dict[int, list[int]] = {}
+    for line in access_lines(log)[since:]:
+        parts = line.split(" ", 3)
+        if len(parts) == 4 and parts[3] == path and parts[0].strip("<>").isdigit():
+            found.setdefault(int(parts[0].strip("<>")), []).append(int(parts[2]))
+    return found
+
+
+def access_lines(log: Path) -> list[str]:
+    try:
+        return log.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def warm_signed_in(port: int, path: str, session: str, access_log: Path, *, workers: int, per_worker: int,
+                   limit: float = 120.0) -> dict[int, list[int]]:  # fmt: skip
+    """GET `path` signed in by `session`, from `workers` connections at once, until each of the server's
+    `workers` workers has answered it `per_worker` times (by the access log): a worker keeps per-process data
+    (compiled templates, charts drawn), so one that has not answered is still cold. Worker pid -> its answers'
+    milliseconds, from the log; BenchmarkError after `limit` seconds."""
+    since = len(access_lines(access_log))
+    started = time.monotonic()
+
+    def one_connection() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(4):
+            _timed_get(conn, path, session)
+        conn.close()
+
+    while True:
+        answers = worker_answers(access_log, urlsplit(path).path, since=since)
+        if len(answers) >= workers and all(len(ms) >= per_worker for ms in answers.values()):
+            return answers
+        if time.monotonic() - started > limit:
+            raise BenchmarkError(f"{path}: after {limit:g} s of warm-up, the workers' answers were "
+                                 f"{ {pid: len(ms) for pid, ms in answers.items()} } (each must answer "
+                                 f"{per_worker} times, {workers} workers)")  # fmt: skip
+        threads = [threading.Thread(target=one_connection) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
 
 def server_cpu_seconds(pidfile: Path) -> float:

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from . import loadgen
 from .api_load import _get, free_port, server
 from .common import (
+    ACCESS_FORMAT,
     BenchmarkError,
     child_env,
     drop_database,
@@ -44,6 +45,7 @@ from .common import (
     ratio,
     say,
     server_cpu_seconds,
+    worker_answers,
 )
 
 BASELINE = ("layout, no data (baseline)", "/accessibility/?x=1")
@@ -59,7 +61,6 @@ WORKERS = 2  # gunicorn's sync workers, as the README deploys it (-w 2 here)
 CONNECTIONS = 2  # one request at a time for each of gunicorn's two workers: latency, not queueing
 WARM_PER_WORKER = 3  # answers of the page from each worker before the time-based warm-up
 WARM_LIMIT = 120.0  # seconds: a worker that has not answered three times by then stops the benchmark
-ACCESS_FORMAT = "%(p)s %(s)s %(M)s %(U)s"  # "<pid> status milliseconds path", one line a request
 
 
 @dataclass
@@ -75,28 +76,13 @@ class PageFigures:
     cold_ms: list[int]  # each worker's first answer to the page (server time, from the access log), before the load
 
 
-def _answers(log: Path, path: str) -> dict[int, list[int]]:
-    """Worker pid -> the milliseconds of each of its answers to `path` (without the query string), in order,
-    from gunicorn's access log (ACCESS_FORMAT)."""
-    found: dict[int, list[int]] = {}
-    try:
-        lines = log.read_text(errors="replace").splitlines()
-    except OSError:
-        return found
-    for line in lines:
-        parts = line.split(" ", 3)
-        if len(parts) == 4 and parts[3] == path and parts[0].strip("<>").isdigit():
-            found.setdefault(int(parts[0].strip("<>")), []).append(int(parts[2]))
-    return found
-
-
 def warm_every_worker(url: str, access_log: Path) -> dict[int, list[int]]:
     """Load `url` until every one of the WORKERS workers has answered it WARM_PER_WORKER times; worker pid ->
     its answers' milliseconds. BenchmarkError after WARM_LIMIT seconds."""
     path = urlsplit(url).path
     started = time.monotonic()
     while True:
-        answers = _answers(access_log, path)
+        answers = worker_answers(access_log, path)
         if len(answers) >= WORKERS and all(len(ms) >= WARM_PER_WORKER for ms in answers.values()):
             return answers
         if time.monotonic() - started > WARM_LIMIT:
