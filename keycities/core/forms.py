@@ -68,8 +68,9 @@ FIND = "find"  # the name of a picker's "Find" button; its value is the field se
 
 class PickerForm(forms.Form):
     """A form with choices among thousands (the contacts, the organisations): each field named in `pickers`
-    is shown as checkboxes of the rows chosen so far and of the rows whose name contains what was typed in its
-    search box (`<field>_find`), at most `FOUND` of them, instead of a list of every row.
+    is shown as checkboxes (radios, for a field of one row) of the rows chosen so far and of the rows whose name
+    contains what was typed in its search box (`<field>_find`), at most `FOUND` of them, instead of a list of
+    every row.
 
     Pressing a picker's "Find" button (name `find`, value the field) sends the whole form back: nothing typed is
     lost, nothing is saved and no error is shown; the page comes back with the rows found beside those chosen.
@@ -85,12 +86,14 @@ class PickerForm(forms.Form):
         self.finding = self.is_bound and self.data.get(FIND) in self.pickers
         self.found: dict[str, dict[str, Any]] = {}  # field -> what was searched for and how many were found
         for name, lookup in self.pickers.items():
-            field: Any = self.fields[name]  # a ModelMultipleChoiceField
+            field: Any = self.fields[name]  # a ModelMultipleChoiceField, or a ModelChoiceField for one row
+            single = not isinstance(field, forms.ModelMultipleChoiceField)
             if self.is_bound:
-                posted = self.data.getlist(name)  # type: ignore[attr-defined]
+                posted = [self.data.get(name)] if single else self.data.getlist(name)  # type: ignore[attr-defined]
                 chosen = [pk for pk in map(whole_number, posted) if pk is not None]
             else:
-                chosen = [getattr(v, "pk", v) for v in self.initial.get(name) or []]
+                initial = self.initial.get(name)
+                chosen = [getattr(v, "pk", v) for v in ([initial] if single and initial else initial or [])]
             rows = list(field.queryset.filter(pk__in=chosen))
             typed = (self.data.get(f"{name}_find") or "").strip()[:100] if self.is_bound else ""
             if typed and self.data.get(FIND) == name:
@@ -98,7 +101,8 @@ class PickerForm(forms.Form):
                 self.found[name] = {"typed": typed, "count": len(more), "more": len(more) == self.FOUND}
                 rows += more
             labels = self.describe(name, rows)
-            field.widget = forms.CheckboxSelectMultiple(choices=[(r.pk, labels.get(r.pk, str(r))) for r in rows])
+            widget = forms.RadioSelect if single else forms.CheckboxSelectMultiple
+            field.widget = widget(choices=[(r.pk, labels.get(r.pk, str(r))) for r in rows])
 
     def describe(self, name: str, rows: list[Any]) -> dict[int, str]:
         return {}

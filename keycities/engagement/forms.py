@@ -32,6 +32,26 @@ from .queries import member_places, spokespeople
 DATE = {"required": _("Enter the date"), "invalid": _("Enter a real date, like 2026-03-31")}
 
 
+def describe_people(user: Any, rows: list[Any]) -> dict[int, str]:
+    """Each person's label in a picker says who they are today (MP for Salford; a Minister's post), as far as the
+    user may see: public roles for everyone, any role for the secretariat."""
+    if not rows:
+        return {}
+    roles = Role.objects.current().filter(person__in=rows).select_related("organisation", "constituency")
+    if not is_secretariat(user):
+        roles = roles.filter(kind__in=PUBLIC_ROLES)
+    said: dict[int, list[str]] = {}
+    rank = {kind: i for i, kind in enumerate(RoleKind.values)}  # MP first, then Minister, APPG, ...
+    for r in sorted(roles, key=lambda r: (rank[r.kind], -(r.start or dt.date.min).toordinal(), r.pk)):
+        if r.kind == RoleKind.MP:  # "MP, Salford": the kind is translated, the stored title is not
+            parts = [str(r.get_kind_display()), r.constituency.name if r.constituency else ""]
+        else:  # "Secretary of State for Transport, Department for Transport"
+            where = r.organisation.name if r.organisation else ""
+            parts = [r.title or str(r.get_kind_display()), where if where not in r.title else ""]
+        said.setdefault(r.person_id, []).append(", ".join(t for t in parts if t))
+    return {p.pk: f"{p.name} ({'; '.join(said[p.pk])})" if p.pk in said else p.name for p in rows}
+
+
 class InteractionForm(PickerForm):
     """An interaction, its people and organisations chosen by name among those the user may see (core.forms.PickerForm:
     thousands of contacts are never listed in the page)."""
@@ -70,23 +90,7 @@ class InteractionForm(PickerForm):
         self.setup_pickers()
 
     def describe(self, name: str, rows: list[Any]) -> dict[int, str]:
-        """A person's label says who they are today (MP for Salford; a Minister's post), as far as the user may see:
-        public roles for everyone, any role for the secretariat."""
-        if name != "people" or not rows:
-            return {}
-        roles = Role.objects.current().filter(person__in=rows).select_related("organisation", "constituency")
-        if not is_secretariat(self.user):
-            roles = roles.filter(kind__in=PUBLIC_ROLES)
-        said: dict[int, list[str]] = {}
-        rank = {kind: i for i, kind in enumerate(RoleKind.values)}  # MP first, then Minister, APPG, ...
-        for r in sorted(roles, key=lambda r: (rank[r.kind], -(r.start or dt.date.min).toordinal(), r.pk)):
-            if r.kind == RoleKind.MP:  # "MP, Salford": the kind is translated, the stored title is not
-                parts = [str(r.get_kind_display()), r.constituency.name if r.constituency else ""]
-            else:  # "Secretary of State for Transport, Department for Transport"
-                where = r.organisation.name if r.organisation else ""
-                parts = [r.title or str(r.get_kind_display()), where if where not in r.title else ""]
-            said.setdefault(r.person_id, []).append(", ".join(t for t in parts if t))
-        return {p.pk: f"{p.name} ({'; '.join(said[p.pk])})" if p.pk in said else p.name for p in rows}
+        return describe_people(self.user, rows) if name == "people" else {}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -202,13 +206,26 @@ class PressReleaseForm(forms.Form):
         return data
 
 
-class SpokespersonForm(forms.Form):
+class SpokespersonForm(PickerForm):
+    """The secretariat names a spokesperson, found by name among everyone (thousands: see PickerForm)."""
+
+    pickers = {"person": "name__icontains"}
+
     work_area = forms.ModelChoiceField(label=_("Work area"), queryset=WorkArea.objects.all(),
                                        error_messages={"required": _("Choose the work area")})  # fmt: skip
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.all(),
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(),
                                     error_messages={"required": _("Choose the person")})  # fmt: skip
     title = LineField(label=_("How releases name them"), max_length=200, required=False)
     start = forms.DateField(label=_("Spokesperson since"), required=False, error_messages=DATE)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["person"].queryset = policy.visible_people(user).order_by("name", "pk")  # type: ignore[attr-defined]
+        self.setup_pickers()
+
+    def describe(self, name: str, rows: list[Any]) -> dict[int, str]:
+        return describe_people(self.user, rows) if name == "person" else {}
 
 
 class CoverageForm(forms.Form):

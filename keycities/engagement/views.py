@@ -538,7 +538,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
 def spokespeople(request: HttpRequest) -> HttpResponse:
     """Spokespeople per work area (staff); the secretariat adds and ends them."""
     policy.access_media(request.user)
-    form = SpokespersonForm(request.POST or None)
+    form = SpokespersonForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not policy.may_approve(request.user):
             raise PermissionDenied(_("Only the secretariat names spokespeople."))

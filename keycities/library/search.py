@@ -205,6 +205,7 @@ class Hit:
     score: float
     label: str
     snippet: str = ""  # HTML: see snippet()
+    english: bool = False  # the snippet is English on a Welsh page (see quote())
     semantic: float | None = None
 
 
@@ -276,9 +277,10 @@ def allowed(user: Any, entries: list[SearchEntry]) -> list[SearchEntry]:
     return [e for e in entries if e.is_public or (e.source, e.key) in opened]
 
 
-def snippet(entry: SearchEntry, terms: Sequence[str]) -> SafeString:
-    """A piece of the summary or body around the first hit, HTML-escaped, with the query's words in <mark>."""
-    text = " ".join((entry.summary or _text(entry)).split())
+def snippet(entry: SearchEntry, terms: Sequence[str], text: str = "") -> SafeString:
+    """A piece of `text` (by default the summary or body) around the first hit, HTML-escaped, with the query's
+    words in <mark>."""
+    text = " ".join((text or entry.summary or _text(entry)).split())
     stems = [stem(t) for t in terms]
     pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in stems if s) + r")\w*", re.IGNORECASE) \
         if stems else None  # fmt: skip
@@ -529,13 +531,17 @@ def _read_heads(entries: Sequence[SearchEntry]) -> None:
             e.head = heads.get(e.pk, "")  # type: ignore[attr-defined]
 
 
-def quote(results: Results, hits: Sequence[Hit]) -> None:
-    """Snippets for the hits a page or an API window shows (only those: quoting costs)."""
+def quote(results: Results, hits: Sequence[Hit], *, welsh: bool = False) -> None:
+    """Snippets for the hits a page or an API window shows (only those: quoting costs). `welsh`: a Welsh page's,
+    from each entry's Welsh summary (`summary_cy`, given by `sources.with_welsh`) where it has one; a snippet
+    quoted in English there is flagged (`Hit.english`) so the page marks it as English."""
     terms = terms_of(results.suggestion if results.corrected else results.query)
     _read_heads([h.entry for h in hits if not h.snippet and not h.entry.summary])
     for h in hits:
         if not h.snippet:
-            h.snippet = snippet(h.entry, terms)
+            welsh_text = getattr(h.entry, "summary_cy", "") if welsh else ""
+            h.snippet = snippet(h.entry, terms, welsh_text)
+            h.english = welsh and not welsh_text
 
 
 def _search(user: Any, terms: list[str], *, sources: Sequence[str], limit: int) -> list[SearchEntry]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from keycities.accounts.policy import staff_only
 from keycities.core import search as registry
 from keycities.core.access import public
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import is_welsh, localised_text
 from keycities.core.files import download as file_download
 from keycities.network.models import Place, WorkArea
 
@@ -134,8 +134,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = search.run(request.user, query, filters=filters) if query.strip() else None
     page = Paginator(results.hits if results else [], search.PAGE).get_page(request.GET.get("page"))
     if results:
-        search.quote(results, list(page.object_list))
         with_welsh([h.entry for h in page.object_list])
+        search.quote(results, list(page.object_list), welsh=is_welsh())
     names = _names()
     facets = []
     if results:

@@ -112,3 +112,29 @@ def test_an_appg_meetings_attendees_are_found_by_name_too(loaded: None, client_f
     meeting = AppgMeeting.objects.get()
     assert f'value="{rlb.pk}" checked' in client.get(meeting.get_absolute_url()).content.decode()
     assert client.post(meeting.get_absolute_url(), {"action": "done", "item": "²"}).status_code == 404
+
+
+def test_a_spokesperson_is_found_by_name_and_chosen_with_a_radio(loaded: None, client_for) -> None:  # type: ignore[no-untyped-def]
+    from keycities.engagement.models import Spokesperson
+    from keycities.network.models import WorkArea
+
+    client = client_for("secretariat")
+    rlb = Person.objects.get(parliament_id=4396)
+    skills = WorkArea.objects.get(slug="skills")
+    page = client.get("/engagement/media/spokespeople/").content.decode()
+    assert "Rebecca Long Bailey" not in page  # no list of every person
+    url = "/engagement/media/spokespeople/"
+    page = client.post(url, {"work_area": skills.pk, "title": "Skills lead", "find": "person",
+                             "person_find": "long bailey"}).content.decode()  # fmt: skip
+    assert "1 found for “long bailey”: choose it if it is the one you mean." in page
+    assert f'type="radio" value="{rlb.pk}"' in page and "Rebecca Long Bailey (MP, Salford" in page
+    assert 'value="Skills lead"' in page and not Spokesperson.objects.exists()  # nothing saved, nothing lost
+    for bad in ("99999999999999999999999", "²", ""):
+        refused = client.post(url, {"work_area": skills.pk, "person": bad})
+        assert refused.status_code == 400 and not Spokesperson.objects.exists()
+    added = client.post(url, {"work_area": skills.pk, "person": rlb.pk, "title": "Skills lead"})
+    assert added.status_code == 302
+    assert Spokesperson.objects.get().person == rlb
+    welsh = client.post("/cy/engagement/media/spokespeople/", {"work_area": skills.pk, "find": "person",
+                                                         "person_find": "long bailey"}).content.decode()  # fmt: skip
+    assert "choose it if it is the one you mean" not in welsh and f'value="{rlb.pk}"' in welsh

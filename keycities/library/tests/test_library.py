@@ -192,6 +192,20 @@ def test_a_welsh_title_and_summary_on_welsh_pages_the_feed_and_search(secretaria
     assert api["summary_cy"] == "Yr hyn y mae’r grŵp yn ei ofyn gan y llywodraeth ar sgiliau."
 
 
+def test_welsh_search_quotes_the_welsh_summary_and_marks_an_english_one(secretariat: User, client: Client) -> None:
+    publish(secretariat, title="Skills for growth in Bradford", title_cy="Sgiliau ar gyfer twf yn Bradford",
+            summary_cy="Yr hyn y mae’r grŵp yn ei ofyn gan y llywodraeth ar sgiliau.")  # fmt: skip
+    publish(secretariat, title="Skills in Coventry", summary="Apprenticeship skills in Coventry.")
+    welsh = client.get("/cy/search/", {"q": "skills", "type": "publication"}).content.decode()
+    assert ('<p class="govuk-body-s kc-snippet">Yr hyn y mae’r grŵp yn ei ofyn gan y llywodraeth ar sgiliau.</p>'
+            in welsh)  # fmt: skip
+    assert ('<p class="govuk-body-s kc-snippet" lang="en-GB">Apprenticeship <mark>skills</mark> in Coventry.</p>'
+            in welsh)  # fmt: skip
+    english = client.get("/search/", {"q": "skills", "type": "publication"}).content.decode()
+    assert "Yr hyn y mae’r grŵp" not in english and 'lang="en-GB">Apprenticeship' not in english
+    assert '<p class="govuk-body-s kc-snippet">What the group asks of government on <mark>skills</mark>.</p>' in english
+
+
 def test_a_publication_without_welsh_shows_its_english_marked(secretariat: User, client: Client) -> None:
     p = publish(secretariat)
     welsh = client.get(f"/cy{p.get_absolute_url()}").content.decode()
