@@ -4,6 +4,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from keycities.accounts.models import User
@@ -226,6 +229,18 @@ class SpokespersonForm(PickerForm):
 
     def describe(self, name: str, rows: list[Any]) -> dict[int, str]:
         return describe_people(self.user, rows) if name == "person" else {}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, area = data.get("person"), data.get("work_area")
+        if person and area:
+            start = data.get("start") or timezone.localdate()
+            overlapping = Spokesperson.objects.filter(person=person, work_area=area).filter(
+                Q(end__isnull=True) | Q(end__gte=start))  # fmt: skip
+            if overlapping.exists():
+                self.add_error("person", gettext("%(person)s already speaks for the group on %(area)s.")
+                               % {"person": person.name, "area": area})  # fmt: skip
+        return data
 
 
 class CoverageForm(forms.Form):

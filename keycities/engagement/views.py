@@ -558,7 +558,7 @@ def spokesperson_end(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404("There is no such spokesperson.")
     services.end_spokesperson(found, by=request.user)
-    messages.success(request, _("Spokesperson ended."))
+    messages.success(request, _("Ended: today is their last day as spokesperson."))
     return redirect(reverse("engagement:spokespeople"))
 
 

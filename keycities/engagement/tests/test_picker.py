@@ -138,3 +138,38 @@ def test_a_spokesperson_is_found_by_name_and_chosen_with_a_radio(loaded: None, c
     welsh = client.post("/cy/engagement/media/spokespeople/", {"work_area": skills.pk, "find": "person",
                                                          "person_find": "long bailey"}).content.decode()  # fmt: skip
     assert "choose it if it is the one you mean" not in welsh and f'value="{rlb.pk}"' in welsh
+    assert f'action="{url}"' in client.get(url).content.decode()  # saving after a search drops the #picker
+
+
+def test_a_spokesperson_ended_today_shows_their_last_day_and_no_second_end_button(loaded: None, client_for) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import dateformat, timezone
+
+    from keycities.engagement.models import Spokesperson
+    from keycities.network.models import WorkArea
+
+    client = client_for("secretariat")
+    rlb = Person.objects.get(parliament_id=4396)
+    speaker = Spokesperson.objects.create(work_area=WorkArea.objects.get(slug="skills"), person=rlb)
+    end = f"/engagement/media/spokespeople/{speaker.pk}/end/"
+    assert f'action="{end}"' in client.get("/engagement/media/spokespeople/").content.decode()
+    page = client.post(end, follow=True).content.decode()
+    assert "Ended: today is their last day as spokesperson." in page
+    assert f"Last day {dateformat.format(timezone.localdate(), 'j M Y')}" in page and f'action="{end}"' not in page
+
+
+def test_the_same_person_cannot_be_named_twice_for_one_work_area(loaded: None, client_for) -> None:  # type: ignore[no-untyped-def]
+    from keycities.engagement.models import Spokesperson
+    from keycities.network.models import WorkArea
+
+    client = client_for("secretariat")
+    rlb = Person.objects.get(parliament_id=4396)
+    skills, growth = WorkArea.objects.get(slug="skills"), WorkArea.objects.exclude(slug="skills").first()
+    url = "/engagement/media/spokespeople/"
+    assert client.post(url, {"work_area": skills.pk, "person": rlb.pk}).status_code == 302
+    again = client.post(url, {"work_area": skills.pk, "person": rlb.pk})
+    assert again.status_code == 400
+    assert f"Rebecca Long Bailey already speaks for the group on {skills.name}." in again.content.decode()
+    assert client.post(url, {"work_area": growth.pk, "person": rlb.pk}).status_code == 302  # another area is fine
+    Spokesperson.objects.filter(work_area=skills).update(end=dt.date(2026, 1, 31))
+    assert client.post(url, {"work_area": skills.pk, "person": rlb.pk, "start": "2026-02-01"}).status_code == 302
+    assert Spokesperson.objects.filter(person=rlb).count() == 3
