@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, override
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
+from keycities.core.bilingual import area_name
 from keycities.core.search import Doc, Source, register
 
 from . import policy
@@ -55,8 +57,22 @@ def place_doc(place: Any) -> Doc | None:
         return None
     areas = " ".join(f"{a.area_code} {a.area_name}" for a in place.areas.all())
     body = " ".join(x for x in (place.name_cy, place.official_name, place.region_name, place.summary, areas) if x)
-    return Doc(key=str(place.pk), title=place.name, body=body, summary=place.summary, url=place.get_absolute_url(),
-               places=(place.slug,))  # fmt: skip
+    return Doc(key=str(place.pk), title=place.name, body=body, summary=place.summary or place_summary(place, "en"),
+               url=place.get_absolute_url(), places=(place.slug,))  # fmt: skip
+
+
+def place_summary(place: Any, language: str) -> str:
+    """What a member place's search result says of it, in `language`: its nation or region and the local
+    authorities it is made of today, e.g. "Wales · local authority: Newport (W06000022)" (in Welsh "Cymru ·
+    awdurdod lleol: Casnewydd (W06000022)": a Welsh place's own authority takes its Welsh name)."""
+    welsh = language == "cy"
+    names = [(place.name_cy if welsh and place.name_cy and a.area_name == place.name else a.area_name, a.area_code)
+             for a in place.areas_on(dt.date.today())]  # fmt: skip
+    with override(language):
+        said = ngettext("%(region)s · local authority: %(areas)s", "%(region)s · local authorities: %(areas)s",
+                        len(names))  # fmt: skip
+        return said % {"region": area_name(place.region_name, language),
+                       "areas": ", ".join(f"{name} ({code})" for name, code in names)}  # fmt: skip
 
 
 def work_area_doc(area: Any) -> Doc:
@@ -155,7 +171,7 @@ WELSH_TITLES = {
     "publication": ("library.Publication", "title_cy", "summary_cy"),
     "claim": ("claims.Claim", "headline_cy", "text_cy"),
     "response": ("consultations.Consultation", "title_cy", ""),
-    "place": ("network.Place", "name_cy", "summary_cy"),
+    "place": ("network.Place", "name_cy", ""),  # the Welsh summary: place_summary, in with_welsh
     "work_area": ("network.WorkArea", "name_cy", "description_cy"),
     "indicator": ("observatory.Indicator", "name_cy", "definition_cy"),
 }
@@ -180,3 +196,8 @@ def with_welsh(entries: list[Any]) -> None:
         for e in mine:
             row = rows.get(e.key, {})
             e.title_cy, e.summary_cy = row.get(title, "") or "", row.get(summary, "") or "" if summary else ""
+        if source == "place":
+            for place in model.objects.filter(pk__in=[int(e.key) for e in mine]).prefetch_related("areas"):
+                for e in mine:
+                    if e.key == str(place.pk):
+                        e.summary_cy = place_summary(place, "cy")

@@ -233,3 +233,12 @@ def test_results_beyond_the_scored_ones_are_quoted_from_the_start_of_their_text(
     with django_assert_max_num_queries(1):
         search.quote(results, late)
     assert all("<mark>Zorbing</mark> in town" in h.snippet for h in late)
+
+
+def test_a_member_place_is_described_in_the_readers_language(registry: None, client: Client) -> None:
+    english = client.get("/search/", {"q": "Newport", "type": "place"}).content.decode()
+    assert '<p class="govuk-body-s kc-snippet">Wales · local authority: <mark>Newport</mark> (W06000022)</p>' in english
+    welsh = client.get("/cy/search/", {"q": "Newport", "type": "place"}).content.decode()
+    assert '<p class="govuk-body-s kc-snippet">Cymru · awdurdod lleol: Casnewydd (W06000022)</p>' in welsh
+    tees = client.get("/search/", {"q": "Tees Valley", "type": "place"}).content.decode()
+    assert "Stockton-on-<mark>Tees</mark> (E06000004), Darlington (E06000005)</p>" in tees  # from the first hit
