@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from keycities.consultations import queries as consultations
 from keycities.consultations.models import Ask
 from keycities.consultations.policy import published_asks
-from keycities.core.bilingual import localised_text
+from keycities.core.bilingual import gss_name, localised_text
 from keycities.engagement import queries as engagement
 from keycities.engagement.models import Interaction, Organisation, Person, Role, RoleKind
 from keycities.network.models import Place, WorkArea
@@ -151,13 +151,14 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
             )
         ]
     constituency = seat.constituency
+    seat_name = gss_name(constituency.name, constituency.code)  # Dwyrain Casnewydd in a Welsh pack
     overlaps = engagement.places_of(constituency)
     places = [o.place for o in overlaps]
     b.places.update(p.pk for p in places)
     said = {
         "name": person.name,
         "party": seat.party or _("no party recorded"),
-        "seat": constituency.name,
+        "seat": seat_name,
         "since": _day(seat.start),
     }
     sections = [
@@ -184,9 +185,9 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
                 )
             ]
             if rows
-            else [_("No member place lies in %(seat)s.") % {"seat": constituency.name}],
+            else [_("No member place lies in %(seat)s.") % {"seat": seat_name}],
             table={
-                "caption": _("Member places in %(seat)s") % {"seat": constituency.name},
+                "caption": _("Member places in %(seat)s") % {"seat": seat_name},
                 "head": [_("Member place"), _("Wards of the constituency"), _("Share of wards")],
                 "rows": rows,
             }
@@ -198,7 +199,7 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
         cfc = b.note(None, _(CFC_SOURCE))
         sections.append(
             _section(
-                _("Centre for Cities figures for %(seat)s") % {"seat": constituency.name},
+                _("Centre for Cities figures for %(seat)s") % {"seat": seat_name},
                 paragraphs=[_("These are Centre for Cities’ figures for the constituency, not the Hub’s.")],
                 table={
                     "caption": _("Centre for Cities, General Election 2024 constituency data tool"),

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from keycities.core.bilingual import gss_name
 from keycities.core.forms import LineField, ModelMultipleChoiceField, TextField
 from keycities.engagement.models import Organisation, OrgKind, Person, Role, RoleKind
 from keycities.network.models import Place, WorkArea
@@ -15,7 +16,7 @@ from .models import Kind
 
 class PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        role = getattr(obj, "shown_role", "")
+        role = gss_name(getattr(obj, "shown_role", "") or "", getattr(obj, "shown_code", "") or "")
         return f"{obj.name} ({role})" if role else obj.name
 
 
@@ -46,7 +47,9 @@ class PackForm(forms.Form):
         ids = [p.pk for p in sitting_mps()]
         self.fields["mp"].queryset = (  # type: ignore[attr-defined]
             Person.objects.filter(pk__in=ids)
-            .annotate(shown_role=role(RoleKind.MP, "constituency__name"))
+            .annotate(
+                shown_role=role(RoleKind.MP, "constituency__name"), shown_code=role(RoleKind.MP, "constituency__code")
+            )
             .order_by("name")
         )
         ministers = Person.objects.filter(

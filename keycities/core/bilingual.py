@@ -11,10 +11,14 @@ silently. English pages always show the English. See docs/adr/0010-welsh.md.
 
 from __future__ import annotations
 
+import csv
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_noop, override
@@ -127,3 +131,33 @@ def area_name(name: str, language: str | None = None) -> str:
         return gettext(name)
     with override(language):
         return gettext(name)
+
+
+# The ONS ward -> constituency -> local authority lookup (July 2024) gives the official Welsh name of every Welsh
+# ward, constituency and local authority (its *NMW columns: Casnewydd, Dwyrain Casnewydd); read once per process.
+GSS_LOOKUP = (
+    Path(settings.BASE_DIR) / "data" / "ons" / "lookup-wd24-pcon24-lad24" / "WD24_PCON24_LAD24_UTLA24_UK_LU.csv"
+)
+
+
+@functools.cache
+def _welsh_gss_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    try:
+        with GSS_LOOKUP.open(encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                for level in ("WD24", "PCON24", "LAD24", "UTLA24"):
+                    code, welsh = (row.get(f"{level}CD") or "").strip(), (row.get(f"{level}NMW") or "").strip()
+                    if code and welsh:
+                        names[code] = welsh
+    except OSError:  # no lookup bundled: names as written
+        return {}
+    return names
+
+
+def gss_name(name: str, code: str, language: str | None = None) -> str:
+    """An area's name in the language (default: the active one): on a Welsh page, a Welsh ward's, constituency's or
+    local authority's official Welsh name by its GSS code (W06000022 is Casnewydd); any other name as written."""
+    if not is_welsh(language) or not code.startswith("W"):
+        return name
+    return _welsh_gss_names().get(code, name)

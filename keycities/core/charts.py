@@ -25,6 +25,7 @@ from typing import Any, Final, NamedTuple
 import vl_convert as vlc
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from .bilingual import gss_name
 from .spreadsheet import SafeWriter
 
 __all__ = [
@@ -1272,7 +1273,7 @@ def choropleth(
         False: gettext("Darker is more, and more is worse."),
         None: gettext("Darker is more."),
     }[more_is_good]
-    outlined = sorted(n for c, n, _ in shown if c in outline_codes)
+    outlined = sorted(gss_name(n, c) for c, n, _ in shown if c in outline_codes)  # Casnewydd on a Welsh page
     description = gettext("Map: %(title)s. %(shown)s of %(all)s areas have a value, in %(classes)s classes of "
                           "%(unit)s.") % {"title": title, "shown": len(shown), "all": len(shapes),
                                           "classes": len(bounds), "unit": unit_label(unit).lower()}  # fmt: skip

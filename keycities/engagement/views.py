@@ -57,8 +57,8 @@ def parliament(request: HttpRequest) -> HttpResponse:
     """Every member place's constituencies and MPs, by share of wards."""
     by_place: dict[str, list] = {}
     for o in queries.overlaps():
-        by_place.setdefault(o.place.name, []).append(o)
-    return render(request, "engagement/parliament.html", {"by_place": by_place})
+        by_place.setdefault(str(o.place), []).append(o)  # its name in the page's language (Casnewydd)
+    return render(request, "engagement/parliament.html", {"by_place": dict(sorted(by_place.items()))})
 
 
 @public

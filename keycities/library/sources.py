@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, override
 
 from keycities.accounts.policy import is_secretariat, is_staff_member, officer_place_id
-from keycities.core.bilingual import area_name
+from keycities.core.bilingual import area_name, gss_name
 from keycities.core.search import Doc, Source, register
 
 from . import policy
@@ -64,10 +64,8 @@ def place_doc(place: Any) -> Doc | None:
 def place_summary(place: Any, language: str) -> str:
     """What a member place's search result says of it, in `language`: its nation or region and the local
     authorities it is made of today, e.g. "Wales · local authority: Newport (W06000022)" (in Welsh "Cymru ·
-    awdurdod lleol: Casnewydd (W06000022)": a Welsh place's own authority takes its Welsh name)."""
-    welsh = language == "cy"
-    names = [(place.name_cy if welsh and place.name_cy and a.area_name == place.name else a.area_name, a.area_code)
-             for a in place.areas_on(dt.date.today())]  # fmt: skip
+    awdurdod lleol: Casnewydd (W06000022)": a Welsh local authority's official Welsh name)."""
+    names = [(gss_name(a.area_name, a.area_code, language), a.area_code) for a in place.areas_on(dt.date.today())]
     with override(language):
         said = ngettext("%(region)s · local authority: %(areas)s", "%(region)s · local authorities: %(areas)s",
                         len(names))  # fmt: skip

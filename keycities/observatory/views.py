@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from keycities.core import charts
 from keycities.core.access import public
 from keycities.core.api import csv_response
-from keycities.core.bilingual import Localised, localised, localised_text
+from keycities.core.bilingual import Localised, is_welsh, localised, localised_text
 from keycities.network.models import Place, PlaceArea
 
 from . import catalogue, presenters, queries
@@ -123,6 +123,10 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     summary, summary_error, regions = None, "", []
     rows, releases = queries.area_values(ind, period, store, as_of=as_of)
     members = {r.code for r in rows if r.member}
+    if is_welsh():  # a Welsh member's Welsh name (Casnewydd); the rows are this request's own
+        welsh = dict(Place.objects.exclude(name_cy="").values_list("slug", "name_cy"))
+        for r in rows:
+            r.member = welsh.get(r.member_slug, r.member)
     regions_only = not local_periods(ind, store)
     if regions_only:
         # Published for ITL regions and nations only (subnational trade): no member can be compared, so the

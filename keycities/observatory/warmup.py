@@ -3,11 +3,11 @@
 A worker keeps per process what follows from the published releases alone (docs/adr/0027): the coverage map,
 each release's values, the local authority rankings, the group's figures. The first request that needs them
 used to pay for reading them: 1.4–2.1 s for a place profile, several seconds on a loaded machine. Here the
-worker compiles the templates the busiest pages use, starts the chart engine, makes the map's shapes for the
-years the latest figures are for, and computes one member's profile and its place page in each language,
-before gunicorn hands it a request. Nothing is cached that a request would not have kept:
-the same functions fill the same per-process keeps, keyed as they always are, so a new release still empties
-them. A failure is logged and never stops the worker from serving.
+worker compiles the templates the busiest pages use, reads the Welsh names of Welsh areas, starts the chart
+engine, makes the map's shapes for the years the latest figures are for, and computes one member's profile and
+its place page in each language, before gunicorn hands it a request. Nothing is cached that a request would
+not have kept: the same functions fill the same per-process keeps, keyed as they always are, so a new release
+still empties them. A failure is logged and never stops the worker from serving.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def warm_up(notify: Callable[[], None] = lambda: None) -> float:
     """Fill this process's keeps; `notify` is called between steps (gunicorn's heartbeat, so that a slow database
     cannot make the master think the worker hung). Returns the seconds taken."""
     from keycities.core import charts
+    from keycities.core.bilingual import gss_name
     from keycities.network import presenters
     from keycities.network.models import Place
     from keycities.network.queries import NETWORK
@@ -46,6 +47,7 @@ def warm_up(notify: Callable[[], None] = lambda: None) -> float:
     try:
         for name in TEMPLATES:
             get_template(name)
+        gss_name("", "W", "cy")  # reads the Welsh names of Welsh areas from the ONS lookup (~60 ms)
         notify()
         # The chart engine's first drawing starts its JavaScript runtime (~0.8 s); a drawing nobody sees does it.
         charts.bar_chart("warm-up", [("a", 1.0)], unit="count")

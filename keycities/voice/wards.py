@@ -15,14 +15,13 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
-from keycities.core.bilingual import is_welsh
+from keycities.core.bilingual import GSS_LOOKUP, is_welsh
 from keycities.core.errors import DataFileError
 from keycities.network.models import Place
 
-WARD_FILE = Path(settings.BASE_DIR) / "data" / "ons" / "lookup-wd24-pcon24-lad24" / "WD24_PCON24_LAD24_UTLA24_UK_LU.csv"
+WARD_FILE = GSS_LOOKUP
 SOURCE = ("Office for National Statistics, Ward to Westminster Parliamentary Constituency to Local Authority "
           "District (July 2024) lookup; Open Government Licence v3.0; contains OS data © Crown copyright.")  # fmt: skip
 

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from keycities.core.bilingual import Localised, area_name, localised, official_name
+from keycities.core.bilingual import Localised, area_name, gss_name, localised, official_name
 
 register = template.Library()
 
@@ -46,3 +46,10 @@ def area(name: str) -> str:
     """`{{ place.region_name|area }}`: a nation's or English region's name in the page's language
     (the North West is Gogledd Orllewin Lloegr on a Welsh page); other names as written."""
     return area_name(str(name))
+
+
+@register.filter
+def gss(name: str, code: str) -> str:
+    """`{{ row.name|gss:row.code }}`: a Welsh ward's, constituency's or local authority's official Welsh name on a
+    Welsh page (Casnewydd for W06000022); any other name as written."""
+    return gss_name(str(name), str(code or ""))

@@ -158,3 +158,28 @@ def test_the_dataset_title_filter_marks_an_untranslated_title_on_a_welsh_page() 
         assert dataset_title("A new dataset") == '<span lang="en-GB" class="kc-fallback">A new dataset</span>'
     with translation.override("en"):
         assert dataset_title("A new dataset") == "A new dataset"
+
+
+@pytest.mark.django_db
+def test_welsh_places_and_areas_have_their_official_welsh_names_on_welsh_pages(registry: None, client: Client) -> None:
+    """Names from the ONS lookup's *NMW columns (W06000022 is Casnewydd), on /cy/ pages only."""
+    welsh = client.get("/cy/evidence/population/").content.decode()
+    assert '<th scope="row">Casnewydd <span class="c">W06000022</span></th>' in welsh
+    assert 'href="/cy/evidence/places/newport/">Casnewydd</a>' in welsh
+    assert '<th scope="row">Leeds <span class="c">E08000035</span></th>' in welsh  # no Welsh name: as written
+    assert re.search(r"<desc>[^<]*Casnewydd[^<]*</desc>", welsh)  # the map's outlined members
+    english = client.get("/evidence/population/").content.decode()
+    assert '<th scope="row">Newport <span class="c">W06000022</span></th>' in english and "Casnewydd" not in english
+    profile = client.get("/cy/evidence/places/newport/").content.decode()
+    assert '<h1 class="govuk-heading-xl">Casnewydd mewn ffigurau</h1>' in profile and "Newport" not in profile
+    member = client.get("/cy/members/newport/").content.decode()
+    assert '<td class="govuk-table__cell">Casnewydd<' in member and "Newport" not in member.split("<h2")[1]
+
+
+def test_a_gss_code_gives_the_official_welsh_name() -> None:
+    from keycities.core.bilingual import gss_name
+
+    assert gss_name("Newport East", "W07000104", "cy") == "Dwyrain Casnewydd"
+    assert gss_name("Newport", "W06000022", "cy") == "Casnewydd"
+    assert gss_name("Newport", "W06000022", "en") == "Newport"
+    assert gss_name("Salford", "E08000006", "cy") == "Salford"
