@@ -137,3 +137,16 @@ def test_every_note_in_the_network_file_has_its_welsh() -> None:
         (f"{p.slug} {a.code}", a.note, a.note_cy) for p in data.places for a in p.areas]  # fmt: skip
     assert len([n for n in notes if n[1]]) == 8
     assert [slug for slug, note, welsh in notes if bool(note) != bool(welsh)] == []
+
+
+def test_every_welsh_place_has_the_welsh_name_of_its_local_authority_in_the_ons_lookup(registry: None) -> None:
+    """A Welsh place made of one local authority of the same name is called by that authority's official Welsh
+    name (LAD24NMW): Casnewydd, Abertawe, Caerdydd."""
+    from keycities.core.bilingual import gss_name
+
+    welsh = list(Place.objects.filter(nation="Wales").prefetch_related("areas"))
+    assert {p.slug for p in welsh} == {"cardiff", "newport", "swansea"}
+    for place in welsh:
+        (area,) = [a for a in place.areas.all() if a.relation == "covers" and a.end is None]
+        assert area.area_name == place.name
+        assert place.name_cy == gss_name(area.area_name, area.area_code, "cy") != place.name, place.slug
