@@ -58,6 +58,10 @@ def test_welsh_claim_page(seeded: dict[str, Claim], client: Client) -> None:
     english = client.get(f"/claims/{claim.pk}/").content.decode()
     assert '<h1 class="govuk-heading-xl">Larger than the economy of Scotland</h1>' in english
     assert "Mwy nag economi’r Alban" not in english
+    # The members named in the stored working: a Welsh place by its Welsh name on the Welsh page only.
+    row = '<th scope="row" class="govuk-table__header">%s</th><td class="govuk-table__cell">W06000022</td>'
+    assert row % "Casnewydd" in welsh and row % "Newport" not in welsh
+    assert row % "Newport" in english and "Casnewydd" not in english
 
 
 def test_a_claim_without_welsh_shows_its_english_marked(seeded: dict[str, Claim], client: Client) -> None:
