@@ -25,6 +25,7 @@ from keycities.consultations.policy import published_asks
 from keycities.core.bilingual import gss_name, localised_text
 from keycities.engagement import queries as engagement
 from keycities.engagement.models import Interaction, Organisation, Person, Role, RoleKind
+from keycities.engagement.templatetags.engagement import cfc_label, cfc_value
 from keycities.network.models import Place, WorkArea
 from keycities.observatory.aggregation import Store
 
@@ -204,7 +205,10 @@ def mp_sections(person: Person, b: Any, store: Store) -> list[dict[str, Any]]:
                 table={
                     "caption": _("Centre for Cities, General Election 2024 constituency data tool"),
                     "head": [_("Figure"), _("Value")],
-                    "rows": [[label, f"{value or '–'} [{cfc}]"] for label, value in constituency.cfc_figures.items()],
+                    "rows": [
+                        [cfc_label(label), f"{cfc_value(value) or '–'} [{cfc}]"]
+                        for label, value in constituency.cfc_figures.items()
+                    ],
                 },
             )
         )

@@ -58,3 +58,12 @@ def party(name: str) -> str:
 def cfc_label(label: str) -> str:
     """A Centre for Cities measure's name in the page's language."""
     return gettext(label) if label in CFC_LABELS else label
+
+
+CFC_VALUES = {gettext_noop("Data not available")}  # what the tool writes where it has no figure
+
+
+@register.filter
+def cfc_value(value: object) -> object:
+    """A Centre for Cities value as the tool gives it, but its "Data not available" in the page's language."""
+    return gettext(value) if isinstance(value, str) and value in CFC_VALUES else value

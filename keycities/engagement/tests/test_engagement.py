@@ -489,3 +489,14 @@ def test_coverage_through_the_scope_joins_counts_what_the_subquery_counts(
                                     scope=functools.partial(policy.interaction_scope, user))  # fmt: skip
         assert by_joins == by_subquery
         assert by_joins.by_party and any(r["engaged_3"] for r in by_joins.by_party)
+
+
+def test_centre_for_cities_data_not_available_is_said_in_welsh() -> None:
+    from django.utils import translation
+
+    from keycities.engagement.templatetags.engagement import cfc_label, cfc_value
+
+    with translation.override("cy"):
+        assert cfc_value("Data not available") == "Dim data ar gael" and cfc_value(" 0.65 ") == " 0.65 "
+        assert cfc_label("Jobs per resident (2022)") != "Jobs per resident (2022)"
+    assert cfc_value("Data not available") == "Data not available"

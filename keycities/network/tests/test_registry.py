@@ -150,3 +150,14 @@ def test_every_welsh_place_has_the_welsh_name_of_its_local_authority_in_the_ons_
         (area,) = [a for a in place.areas.all() if a.relation == "covers" and a.end is None]
         assert area.area_name == place.name
         assert place.name_cy == gss_name(area.area_name, area.area_code, "cy") != place.name, place.slug
+
+
+def test_place_names_stored_as_text_are_shown_in_welsh_on_welsh_pages(registry: None) -> None:
+    from django.utils import translation
+
+    from keycities.network.templatetags.places import place_name
+
+    with translation.override("cy"):
+        assert place_name("Newport") == "Casnewydd" and place_name(["Leeds", "Swansea"]) == ["Leeds", "Abertawe"]
+    with translation.override("en"):
+        assert place_name("Newport") == "Newport" and place_name(["Swansea"]) == ["Swansea"]
