@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -210,14 +211,30 @@ def access_lines(log: Path) -> list[str]:
         return []
 
 
+def warm_every_worker(access_log: Path, path: str, load: Callable[[], None], *, workers: int, per_worker: int,
+                      limit: float = 120.0, since: int | None = None) -> dict[int, list[int]]:  # fmt: skip
+    """Call `load` (a round of requests for `path`) until each of the server's `workers` workers has answered
+    `path` (without its query string) `per_worker` times, by the access log from its line `since` on (by
+    default, from now): a worker keeps per-process data (compiled templates, charts drawn), so one that has not
+    answered is still cold. Worker pid -> its answers' milliseconds; BenchmarkError after `limit` seconds."""
+    since = len(access_lines(access_log)) if since is None else since
+    path = urlsplit(path).path
+    started = time.monotonic()
+    while True:
+        answers = worker_answers(access_log, path, since=since)
+        if len(answers) >= workers and all(len(ms) >= per_worker for ms in answers.values()):
+            return answers
+        if time.monotonic() - started > limit:
+            raise BenchmarkError(f"{path}: after {limit:g} s of warm-up, the workers' answers were "
+                                 f"{ {pid: len(ms) for pid, ms in answers.items()} } (each must answer "
+                                 f"{per_worker} times, {workers} workers)")  # fmt: skip
+        load()
+
+
 def warm_signed_in(port: int, path: str, session: str, access_log: Path, *, workers: int, per_worker: int,
                    limit: float = 120.0) -> dict[int, list[int]]:  # fmt: skip
-    """GET `path` signed in by `session`, from `workers` connections at once, until each of the server's
-    `workers` workers has answered it `per_worker` times (by the access log): a worker keeps per-process data
-    (compiled templates, charts drawn), so one that has not answered is still cold. Worker pid -> its answers'
-    milliseconds, from the log; BenchmarkError after `limit` seconds."""
-    since = len(access_lines(access_log))
-    started = time.monotonic()
+    """`warm_every_worker` for a page behind sign-in: each round GETs `path`, signed in by `session`, four
+    times from each of `workers` connections at once."""
 
     def one_connection() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -225,19 +242,14 @@ def warm_signed_in(port: int, path: str, session: str, access_log: Path, *, work
             _timed_get(conn, path, session)
         conn.close()
 
-    while True:
-        answers = worker_answers(access_log, urlsplit(path).path, since=since)
-        if len(answers) >= workers and all(len(ms) >= per_worker for ms in answers.values()):
-            return answers
-        if time.monotonic() - started > limit:
-            raise BenchmarkError(f"{path}: after {limit:g} s of warm-up, the workers' answers were "
-                                 f"{ {pid: len(ms) for pid, ms in answers.items()} } (each must answer "
-                                 f"{per_worker} times, {workers} workers)")  # fmt: skip
+    def load() -> None:
         threads = [threading.Thread(target=one_connection) for _ in range(workers)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+
+    return warm_every_worker(access_log, path, load, workers=workers, per_worker=per_worker, limit=limit)
 
 
 def server_cpu_seconds(pidfile: Path) -> float:

@@ -29,9 +29,8 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from . import loadgen
+from . import common, loadgen
 from .api_load import _get, free_port, server
 from .common import (
     ACCESS_FORMAT,
@@ -45,7 +44,6 @@ from .common import (
     ratio,
     say,
     server_cpu_seconds,
-    worker_answers,
 )
 
 BASELINE = ("layout, no data (baseline)", "/accessibility/?x=1")
@@ -79,17 +77,10 @@ class PageFigures:
 def warm_every_worker(url: str, access_log: Path) -> dict[int, list[int]]:
     """Load `url` until every one of the WORKERS workers has answered it WARM_PER_WORKER times; worker pid ->
     its answers' milliseconds. BenchmarkError after WARM_LIMIT seconds."""
-    path = urlsplit(url).path
-    started = time.monotonic()
-    while True:
-        answers = worker_answers(access_log, path)
-        if len(answers) >= WORKERS and all(len(ms) >= WARM_PER_WORKER for ms in answers.values()):
-            return answers
-        if time.monotonic() - started > WARM_LIMIT:
-            raise BenchmarkError(f"{path}: after {WARM_LIMIT:g} s of warm-up, the workers' answers were "
-                                 f"{ {pid: len(ms) for pid, ms in answers.items()} } (each must answer "
-                                 f"{WARM_PER_WORKER} times, {WORKERS} workers)")  # fmt: skip
-        loadgen.run(url, connections=2 * WORKERS, seconds=1, unique=UNIQUE)
+    return common.warm_every_worker(
+        access_log, url, lambda: loadgen.run(url, connections=2 * WORKERS, seconds=1, unique=UNIQUE),
+        workers=WORKERS, per_worker=WARM_PER_WORKER, limit=WARM_LIMIT, since=0,  # the first request's answer too
+    )  # fmt: skip
 
 
 @dataclass

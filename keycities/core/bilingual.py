@@ -141,7 +141,8 @@ GSS_LOOKUP = (
 
 
 @functools.cache
-def _welsh_gss_names() -> dict[str, str]:
+def welsh_gss_names() -> dict[str, str]:
+    """GSS code -> official Welsh name, for every Welsh ward, constituency and local authority in the lookup."""
     names: dict[str, str] = {}
     try:
         with GSS_LOOKUP.open(encoding="utf-8-sig", newline="") as f:
@@ -160,4 +161,4 @@ def gss_name(name: str, code: str, language: str | None = None) -> str:
     local authority's official Welsh name by its GSS code (W06000022 is Casnewydd); any other name as written."""
     if not is_welsh(language) or not code.startswith("W"):
         return name
-    return _welsh_gss_names().get(code, name)
+    return welsh_gss_names().get(code, name)

@@ -195,7 +195,6 @@ def with_welsh(entries: list[Any]) -> None:
             row = rows.get(e.key, {})
             e.title_cy, e.summary_cy = row.get(title, "") or "", row.get(summary, "") or "" if summary else ""
         if source == "place":
-            for place in model.objects.filter(pk__in=[int(e.key) for e in mine]).prefetch_related("areas"):
-                for e in mine:
-                    if e.key == str(place.pk):
-                        e.summary_cy = place_summary(place, "cy")
+            by_key = {e.key: e for e in mine}
+            for place in model.objects.filter(pk__in=[int(k) for k in by_key]).prefetch_related("areas"):
+                by_key[str(place.pk)].summary_cy = place_summary(place, "cy")

@@ -46,3 +46,9 @@ NETWORK = "key-cities"
 def member_place_ids(on: dt.date | None = None) -> set[int]:
     """The ids of the places that are members of the network on a date (today by default)."""
     return set(Place.objects.members_of(NETWORK, on or dt.date.today()).values_list("pk", flat=True))
+
+
+def welsh_place_names() -> dict[str, str]:
+    """Each place's English name -> its Welsh name, for the places that have one (Newport -> Casnewydd): for names
+    stored or cached as English text, shown on a Welsh page."""
+    return dict(Place.objects.exclude(name_cy="").values_list("name", "name_cy"))

@@ -20,6 +20,7 @@ from keycities.core.access import public
 from keycities.core.api import csv_response
 from keycities.core.bilingual import Localised, is_welsh, localised, localised_text
 from keycities.network.models import Place, PlaceArea
+from keycities.network.queries import welsh_place_names
 
 from . import catalogue, presenters, queries
 from .aggregation import AggregationError, Store, local_periods
@@ -124,9 +125,9 @@ def indicator_page(request: HttpRequest, slug: str) -> HttpResponse:
     rows, releases = queries.area_values(ind, period, store, as_of=as_of)
     members = {r.code for r in rows if r.member}
     if is_welsh():  # a Welsh member's Welsh name (Casnewydd); the rows are this request's own
-        welsh = dict(Place.objects.exclude(name_cy="").values_list("slug", "name_cy"))
+        welsh = welsh_place_names()
         for r in rows:
-            r.member = welsh.get(r.member_slug, r.member)
+            r.member = welsh.get(r.member, r.member)
     regions_only = not local_periods(ind, store)
     if regions_only:
         # Published for ITL regions and nations only (subnational trade): no member can be compared, so the

@@ -35,7 +35,7 @@ def warm_up(notify: Callable[[], None] = lambda: None) -> float:
     """Fill this process's keeps; `notify` is called between steps (gunicorn's heartbeat, so that a slow database
     cannot make the master think the worker hung). Returns the seconds taken."""
     from keycities.core import charts
-    from keycities.core.bilingual import gss_name
+    from keycities.core.bilingual import welsh_gss_names
     from keycities.network import presenters
     from keycities.network.models import Place
     from keycities.network.queries import NETWORK
@@ -47,7 +47,7 @@ def warm_up(notify: Callable[[], None] = lambda: None) -> float:
     try:
         for name in TEMPLATES:
             get_template(name)
-        gss_name("", "W", "cy")  # reads the Welsh names of Welsh areas from the ONS lookup (~60 ms)
+        welsh_gss_names()  # the Welsh names of Welsh areas, from the ONS lookup (~60 ms)
         notify()
         # The chart engine's first drawing starts its JavaScript runtime (~0.8 s); a drawing nobody sees does it.
         charts.bar_chart("warm-up", [("a", 1.0)], unit="count")

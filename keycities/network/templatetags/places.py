@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from keycities.core.bilingual import is_welsh
-from keycities.network.models import Place
+from keycities.network.queries import welsh_place_names
 
 register = template.Library()
 
@@ -18,7 +18,7 @@ def place_name(value: Any) -> Any:
     (Newport → Casnewydd); other names, and every name on an English page, as written."""
     if not is_welsh():
         return value
-    welsh = dict(Place.objects.exclude(name_cy="").values_list("name", "name_cy"))
+    welsh = welsh_place_names()
     if isinstance(value, list | tuple):
         return [welsh.get(str(v), v) for v in value]
     return welsh.get(str(value), value)
